@@ -1,0 +1,1 @@
+"""Watercooler: a self-hosted enterprise social network for internal communication."""

@@ -1,0 +1,37 @@
+"""Organisation-wide settings that administrators change at run time."""
+
+from django.core.cache import cache
+from django.db import models
+
+_CACHE_KEY = "core:site-settings"
+
+
+class SiteSettings(models.Model):
+    """A single row (pk=1) of switches administrators flip without a restart."""
+
+    require_mfa = models.BooleanField(
+        default=False,
+        help_text="Everyone must turn on two-factor authentication before using the site.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+
+    def __str__(self) -> str:
+        return "Site settings"
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(_CACHE_KEY)
+
+    @classmethod
+    def load(cls) -> "SiteSettings":
+        """The settings row, cached: it is read on every request by the MFA middleware."""
+        settings = cache.get(_CACHE_KEY)
+        if settings is None:
+            settings, _ = cls.objects.get_or_create(pk=1)
+            cache.set(_CACHE_KEY, settings, timeout=60)
+        return settings

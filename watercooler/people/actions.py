@@ -1,0 +1,484 @@
+"""Everything that changes people, their profiles and their credentials.
+
+Each public ``do_*`` function checks that ``actor`` may do it (raising ``PermissionDenied``),
+validates its input (raising ``ValidationError`` keyed by field name) and writes in one
+transaction. Views, the API, the importer and the demo all come through here.
+"""
+
+import datetime as dt
+import secrets
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator, validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from watercooler.people.images import make_photo_files
+from watercooler.people.models import (
+    AccessCode,
+    ApiToken,
+    Department,
+    Location,
+    Role,
+    Skill,
+    User,
+)
+
+# Fields a person may change on their own profile; the rest come from HR and administrators.
+SELF_EDITABLE = frozenset(
+    {"display_name", "pronouns", "title", "phone", "bio", "skills", "languages", "links", "location"}
+)
+ADMIN_EDITABLE = SELF_EDITABLE | {
+    "department",
+    "manager",
+    "employee_id",
+    "start_date",
+    "email",
+    "role",
+}
+MAX_SKILLS = 30
+MAX_LANGUAGES = 10
+MAX_LINKS = 10
+
+
+def check_can_edit_profile(*, actor: User, person: User) -> None:
+    if not actor.is_active or (actor.pk != person.pk and not actor.is_administrator):
+        raise PermissionDenied("You can only edit your own profile.")
+
+
+def check_is_administrator(actor: User) -> None:
+    if not actor.is_administrator:
+        raise PermissionDenied("Only administrators can do this.")
+
+
+# --- Reference data --------------------------------------------------------------------------
+
+
+def get_or_create_department(name: str) -> Department:
+    department, _ = Department.objects.get_or_create(name=name.strip())
+    return department
+
+
+def get_or_create_location(name: str, *, country: str = "", tz: str = "") -> Location:
+    location, created = Location.objects.get_or_create(
+        name=name.strip(), defaults={"country": country, "timezone": tz or "UTC"}
+    )
+    if not created and ((country and location.country != country) or (tz and location.timezone != tz)):
+        location.country = country or location.country
+        location.timezone = tz or location.timezone
+        location.full_clean()
+        location.save(update_fields=["country", "timezone"])
+    return location
+
+
+def normalise_skill_names(names: Iterable[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for raw in names:
+        name = " ".join(raw.split())
+        if name and name.casefold() not in seen:
+            if len(name) > 60:
+                raise ValidationError({"skills": [f"Skill {name[:20]!r}… is longer than 60 characters."]})
+            seen[name.casefold()] = name
+    if len(seen) > MAX_SKILLS:
+        raise ValidationError({"skills": [f"At most {MAX_SKILLS} skills."]})
+    return list(seen.values())
+
+
+def skills_for(names: Iterable[str]) -> list[Skill]:
+    """Existing skills matched case-insensitively, new ones created."""
+    wanted = normalise_skill_names(names)
+    existing = {s.name.casefold(): s for s in Skill.objects.filter(name__in=wanted)}
+    for name in wanted:
+        if name.casefold() not in existing:
+            match = Skill.objects.filter(name__iexact=name).first()
+            existing[name.casefold()] = match or Skill.objects.create(name=name)
+    return [existing[name.casefold()] for name in wanted]
+
+
+# --- Profiles --------------------------------------------------------------------------------
+
+
+@dataclass
+class ProfileChanges:
+    """Validated, typed profile changes; only the attributes present in ``fields`` apply."""
+
+    values: dict[str, Any]
+
+    @property
+    def fields(self) -> set[str]:
+        return set(self.values)
+
+
+def check_profile_changes(*, actor: User, person: User, data: dict[str, Any]) -> ProfileChanges:
+    """Validate raw profile input (from a form or the API) into typed changes."""
+    check_can_edit_profile(actor=actor, person=person)
+    allowed = ADMIN_EDITABLE if actor.is_administrator else SELF_EDITABLE
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    for field, raw in data.items():
+        if field not in ADMIN_EDITABLE:
+            errors.setdefault(field, []).append("This field does not exist or cannot be changed.")
+            continue
+        if field not in allowed:
+            errors.setdefault(field, []).append("Only an administrator can change this field.")
+            continue
+        try:
+            values[field] = _clean_profile_value(field, raw, person=person)
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    return ProfileChanges(values=values)
+
+
+def _text(raw: Any, *, limit: int, required: bool = False) -> str:
+    if raw is None:
+        raw = ""
+    if not isinstance(raw, str):
+        raise ValidationError("Must be text.")
+    value = raw.strip()
+    if required and not value:
+        raise ValidationError("This field is required.")
+    if len(value) > limit:
+        raise ValidationError(f"At most {limit} characters (got {len(value)}).")
+    return value
+
+
+def _string_list(raw: Any) -> list[str]:
+    if isinstance(raw, str):
+        raw = raw.split(",")
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise ValidationError("Must be a list of text values.")
+    return raw
+
+
+def _clean_profile_value(field: str, raw: Any, *, person: User) -> Any:  # noqa: PLR0911
+    match field:
+        case "display_name":
+            return _text(raw, limit=150, required=True)
+        case "pronouns":
+            return _text(raw, limit=40)
+        case "title":
+            return _text(raw, limit=150)
+        case "phone":
+            return _text(raw, limit=40)
+        case "bio":
+            return _text(raw, limit=2000)
+        case "employee_id":
+            value = _text(raw, limit=64) or None
+            if value and User.objects.filter(employee_id=value).exclude(pk=person.pk).exists():
+                raise ValidationError("Another person already has this employee id.")
+            return value
+        case "email":
+            value = _text(raw, limit=254)
+            if value:
+                validate_email(value)
+                if User.objects.filter(email__iexact=value).exclude(pk=person.pk).exists():
+                    raise ValidationError("Another person already has this email address.")
+            return value
+        case "role":
+            if raw not in Role.values:
+                raise ValidationError(f"Must be one of: {', '.join(Role.values)}.")
+            return raw
+        case "skills":
+            return normalise_skill_names(_string_list(raw))
+        case "languages":
+            languages = [" ".join(item.split()) for item in _string_list(raw) if item.strip()]
+            if len(languages) > MAX_LANGUAGES or any(len(lang) > 40 for lang in languages):
+                raise ValidationError(f"At most {MAX_LANGUAGES} languages of up to 40 characters.")
+            return languages
+        case "links":
+            return _clean_links(raw)
+        case "start_date":
+            if raw in (None, ""):
+                return None
+            if isinstance(raw, dt.date):
+                return raw
+            try:
+                return dt.date.fromisoformat(str(raw))
+            except ValueError:
+                raise ValidationError("Must be a date like 2024-03-31.") from None
+        case "department":
+            if raw in (None, ""):
+                return None
+            return _text(raw, limit=120)
+        case "location":
+            if raw in (None, ""):
+                return None
+            name = _text(raw, limit=120)
+            if not Location.objects.filter(name=name).exists():
+                raise ValidationError(f"Unknown location {name!r}.")
+            return name
+        case "manager":
+            if raw in (None, ""):
+                return None
+            manager = User.objects.filter(username=str(raw), is_active=True).first()
+            if manager is None:
+                raise ValidationError(f"No active person has the username {raw!r}.")
+            check_manager_is_acyclic(person=person, manager=manager)
+            return manager
+    raise ValidationError("Unknown field.")
+
+
+def _clean_links(raw: Any) -> list[dict[str, str]]:
+    if not isinstance(raw, list) or len(raw) > MAX_LINKS:
+        raise ValidationError(f"Must be a list of at most {MAX_LINKS} links.")
+    validator = URLValidator(schemes=["http", "https"])
+    links = []
+    for item in raw:
+        if not isinstance(item, dict) or not isinstance(item.get("url"), str):
+            raise ValidationError('Each link needs a "url" and may have a "label".')
+        url = item["url"].strip()
+        validator(url)
+        label = _text(item.get("label") or url, limit=80)
+        links.append({"label": label, "url": url})
+    return links
+
+
+def check_manager_is_acyclic(*, person: User, manager: User) -> None:
+    """A person cannot manage themselves, directly or through their reports."""
+    if person.pk is None:
+        return
+    seen = {person.pk}
+    current: User | None = manager
+    for _ in range(100):
+        if current is None:
+            return
+        if current.pk in seen:
+            raise ValidationError("That would make a loop in the reporting line.")
+        seen.add(current.pk)
+        current = current.manager
+    raise ValidationError("The reporting line is too deep.")
+
+
+@transaction.atomic
+def do_update_profile(*, actor: User, person: User, changes: ProfileChanges) -> User:
+    check_can_edit_profile(actor=actor, person=person)
+    values = dict(changes.values)
+    if "department" in values:
+        name = values.pop("department")
+        person.department = get_or_create_department(name) if name else None
+    if "location" in values:
+        name = values.pop("location")
+        person.location = Location.objects.get(name=name) if name else None
+    skills = values.pop("skills", None)
+    for field, value in values.items():
+        setattr(person, field, value)
+    person.save()
+    if skills is not None:
+        person.skills.set(skills_for(skills))
+    return person
+
+
+@transaction.atomic
+def do_set_photo(*, actor: User, person: User, upload: UploadedFile) -> User:
+    check_can_edit_profile(actor=actor, person=person)
+    photo, thumb = make_photo_files(upload, stem=f"{person.username}-{uuid.uuid4().hex[:8]}")
+    old = (person.photo.name, person.photo_thumb.name)
+    person.photo.save(photo.name or "photo.jpg", photo, save=False)
+    person.photo_thumb.save(thumb.name or "thumb.jpg", thumb, save=False)
+    person.save(update_fields=["photo", "photo_thumb"])
+    transaction.on_commit(lambda: _delete_files(old))
+    return person
+
+
+@transaction.atomic
+def do_remove_photo(*, actor: User, person: User) -> User:
+    check_can_edit_profile(actor=actor, person=person)
+    old = (person.photo.name, person.photo_thumb.name)
+    person.photo = person.photo_thumb = ""  # type: ignore[assignment]
+    person.save(update_fields=["photo", "photo_thumb"])
+    transaction.on_commit(lambda: _delete_files(old))
+    return person
+
+
+def _delete_files(names: Iterable[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
+# --- Creating and deactivating people ---------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_person(  # noqa: PLR0913
+    *,
+    actor: User,
+    username: str,
+    display_name: str,
+    email: str = "",
+    password: str | None = None,
+    department: str | None = None,
+    location: str | None = None,
+    manager: str | None = None,
+    title: str = "",
+    role: str = Role.MEMBER,
+) -> User:
+    """Create a person. Without a password they cannot sign in until invited or given a code."""
+    check_is_administrator(actor)
+    errors: dict[str, list[str]] = {}
+    username = (username or "").strip()
+    try:
+        User.username_validator(username)
+        if not username:
+            raise ValidationError("This field is required.")
+        if len(username) > 150:
+            raise ValidationError("At most 150 characters.")
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError("This username is taken.")
+    except ValidationError as exc:
+        errors["username"] = exc.messages
+    person = User(username=username)
+    data: dict[str, Any] = {"display_name": display_name, "email": email, "title": title, "role": role}
+    if department:
+        data["department"] = department
+    if location:
+        data["location"] = location
+    if manager:
+        data["manager"] = manager
+    try:
+        changes = check_profile_changes(actor=actor, person=person, data=data)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        changes = None
+    if password:
+        try:
+            validate_password(password, user=person)
+        except ValidationError as exc:
+            errors["password"] = exc.messages
+    if errors or changes is None:
+        raise ValidationError(errors)
+    if password:
+        person.set_password(password)
+    else:
+        person.set_unusable_password()
+    person.display_name = changes.values["display_name"]
+    person.save()
+    return do_update_profile(actor=actor, person=person, changes=changes)
+
+
+@transaction.atomic
+def do_set_active(*, actor: User, person: User, active: bool) -> User:
+    """Deactivated people cannot sign in and leave the directory; their content stays theirs."""
+    check_is_administrator(actor)
+    if person.pk == actor.pk and not active:
+        raise ValidationError({"is_active": ["You cannot deactivate yourself."]})
+    person.is_active = active
+    person.save(update_fields=["is_active"])
+    if not active:
+        ApiToken.objects.filter(user=person).delete()
+        _end_sessions(person)
+    return person
+
+
+def _end_sessions(person: User) -> None:
+    """Sign a deactivated person out everywhere (database-backed sessions)."""
+    from django.contrib.sessions.models import Session
+
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(person.pk):
+            session.delete()
+
+
+# --- Access codes (front-line staff without company email) ------------------------------------
+
+ACCESS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def _new_access_code() -> str:
+    raw = "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(12))
+    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+
+
+@transaction.atomic
+def do_issue_access_code(*, actor: User, person: User) -> tuple[AccessCode, str]:
+    """Issue a one-time code; earlier unused codes for the person stop working.
+
+    The person's password is cleared so the code is the one way in until they choose a new one.
+    Returns the stored row and the code itself, which is never stored and shown only once.
+    """
+    check_is_administrator(actor)
+    if not person.is_active:
+        raise ValidationError({"username": ["This person is deactivated."]})
+    now = timezone.now()
+    AccessCode.objects.filter(user=person, used_at__isnull=True).update(expires_at=now)
+    code = _new_access_code()
+    access_code = AccessCode.objects.create(
+        user=person,
+        code_hash=AccessCode.hash(code),
+        created_by=actor,
+        expires_at=now + dt.timedelta(hours=settings.ACCESS_CODE_LIFETIME_HOURS),
+    )
+    person.set_unusable_password()
+    person.save(update_fields=["password"])
+    return access_code, code
+
+
+@transaction.atomic
+def redeem_access_code(*, username: str, code: str) -> User:
+    """Use up a code and return its person; raise ValidationError for any wrong input.
+
+    The same message answers an unknown username, a wrong, used or expired code, so the form
+    does not reveal which usernames exist.
+    """
+    invalid = ValidationError({"code": ["This username and access code do not match a valid code."]})
+    access_code = (
+        AccessCode.objects.select_for_update()
+        .select_related("user")
+        .filter(code_hash=AccessCode.hash(code), user__username__iexact=username.strip())
+        .first()
+    )
+    if access_code is None or not access_code.is_usable or not access_code.user.is_active:
+        raise invalid
+    access_code.used_at = timezone.now()
+    access_code.save(update_fields=["used_at"])
+    return access_code.user
+
+
+# --- API tokens --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": ["Give the token a name so you can recognise it later."]})
+    if len(name) > 80:
+        raise ValidationError({"name": ["At most 80 characters."]})
+    if user.api_tokens.count() >= 50:
+        raise ValidationError({"name": ["You have 50 tokens already; revoke one first."]})
+    token = ApiToken.generate()
+    row = ApiToken.objects.create(
+        user=user, name=name, key_hash=ApiToken.hash(token), hint=token[: len(ApiToken.PREFIX) + 4]
+    )
+    return row, token
+
+
+@transaction.atomic
+def do_revoke_api_token(*, user: User, token_id: int) -> None:
+    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    if not deleted:
+        raise ValidationError({"token": ["No such token."]})
+
+
+def authenticate_api_token(token: str) -> User | None:
+    """The active owner of ``token``, or None. Records the last use at most once a minute."""
+    if not token.startswith(ApiToken.PREFIX):
+        return None
+    row = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(token)).first()
+    if row is None or not row.user.is_active:
+        return None
+    now = timezone.now()
+    if row.last_used_at is None or now - row.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row.user

@@ -1,0 +1,54 @@
+"""Profile photo processing: validate an upload by its content and make the stored sizes."""
+
+import io
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+PHOTO_SIZE = 512
+THUMB_SIZE = 128
+MAX_PIXELS = 40_000_000
+
+
+def make_photo_files(upload: UploadedFile, *, stem: str) -> tuple[ContentFile, ContentFile]:
+    """Return (photo, thumbnail) as square JPEGs, or raise ValidationError on the ``photo`` field.
+
+    The bytes are checked, never the file name or the browser's content type: a renamed PDF or a
+    decompression bomb is refused before it is decoded.
+    """
+    if upload.size is None or upload.size > settings.PHOTO_MAX_BYTES:
+        limit_mb = settings.PHOTO_MAX_BYTES // (1024 * 1024)
+        raise ValidationError({"photo": [f"The photo must be at most {limit_mb} MB."]})
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:
+            if probe.format not in ALLOWED_FORMATS:
+                raise ValidationError(
+                    {"photo": [f"{probe.format} images are not accepted; use JPEG, PNG, WebP or GIF."]}
+                )
+            if probe.width * probe.height > MAX_PIXELS:
+                raise ValidationError({"photo": ["The photo has too many pixels (over 40 megapixels)."]})
+            probe.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()
+            square = ImageOps.fit(
+                ImageOps.exif_transpose(image).convert("RGB"), (PHOTO_SIZE, PHOTO_SIZE)
+            )
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        raise ValidationError({"photo": ["The file is not an image we can read."]}) from None
+    return (
+        ContentFile(_jpeg(square), name=f"{stem}.jpg"),
+        ContentFile(_jpeg(square.resize((THUMB_SIZE, THUMB_SIZE), Image.Resampling.LANCZOS)),
+                    name=f"{stem}.jpg"),
+    )
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85, optimize=True)
+    return buffer.getvalue()

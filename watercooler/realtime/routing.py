@@ -1,0 +1,5 @@
+"""Websocket routes. Consumers arrive with the real-time conversations capability."""
+
+from django.urls import URLPattern
+
+websocket_urlpatterns: list[URLPattern] = []

@@ -1,0 +1,189 @@
+"""Pytest fixtures shared by every app: the world, API clients, a real SMTP server, the browser."""
+
+import os
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from watercooler.people.actions import do_create_api_token
+from watercooler.people.models import User
+from watercooler.testing.world import PASSWORD, World, build_world
+
+ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@dataclass
+class ApiClient:
+    """A test client that talks to /api/v1 as one person with a bearer token."""
+
+    user: User | None
+    client: Client = field(default_factory=Client)
+    token: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.user is not None and self.token is None:
+            _, self.token = do_create_api_token(user=self.user, name="tests")
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get(f"/api/v1{path}", params, headers=self._headers())
+
+    def post(self, path: str, data: Any = None) -> Any:
+        return self.client.post(
+            f"/api/v1{path}", data, content_type="application/json", headers=self._headers()
+        )
+
+    def patch(self, path: str, data: Any = None) -> Any:
+        return self.client.patch(
+            f"/api/v1{path}", data, content_type="application/json", headers=self._headers()
+        )
+
+    def delete(self, path: str, data: Any = None) -> Any:
+        return self.client.delete(
+            f"/api/v1{path}", data, content_type="application/json", headers=self._headers()
+        )
+
+
+@pytest.fixture
+def api_as(db: None):
+    """``api_as(user)`` returns an ApiClient for that user (or anonymous for None)."""
+    return ApiClient
+
+
+@pytest.fixture
+def client_as(db: None):
+    """``client_as(user)`` returns a Django test client signed in as that user."""
+    return client_for
+
+
+# --- A real SMTP server -------------------------------------------------------------------------
+
+
+@dataclass
+class Mailbox:
+    messages: list[Message] = field(default_factory=list)
+
+    def to(self, address: str) -> list[Message]:
+        return [m for m in self.messages if address in (m["To"] or "")]
+
+    @staticmethod
+    def body(message: Message) -> str:
+        if message.is_multipart():
+            parts = [p for p in message.walk() if p.get_content_type() == "text/plain"]
+            message = parts[0] if parts else message
+        payload = message.get_payload(decode=True)
+        return payload.decode() if isinstance(payload, bytes) else str(message.get_payload())
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[Mailbox]:
+    """An aiosmtpd server on loopback; Django is pointed at it for the test."""
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox()
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+            mailbox.messages.append(message_from_bytes(envelope.content))
+            return "250 Message accepted for delivery"
+
+    port = _free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    try:
+        yield mailbox
+    finally:
+        controller.stop()
+
+
+# --- Browser (Playwright on Debian's Chromium) ------------------------------------------------
+
+# Sync Playwright drives the browser from the test thread while live_server serves Django.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest):
+    """``screenshot(page, "name")`` saves a full-page PNG under var/test-artifacts/screenshots/."""
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page: Any, name: str) -> Path:
+        path = folder / f"{request.node.name.split('[')[0]}--{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    """A 360 px wide phone-sized browser context."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True)
+    yield context
+    context.close()
+
+
+def sign_in(page: Any, base_url: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username or email").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/accounts/login" not in url)
