@@ -25,6 +25,7 @@ from watercooler.people.models import (
     AccessCode,
     ApiToken,
     Department,
+    Invitation,
     Location,
     Role,
     Skill,
@@ -482,3 +483,78 @@ def authenticate_api_token(token: str) -> User | None:
     if row.last_used_at is None or now - row.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return row.user
+
+
+# --- Invitations ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_invite_person(*, actor: User, person: User) -> Invitation:
+    """Email ``person`` a link to choose a password; earlier unused invitations stop working.
+
+    The email goes out after the transaction commits, so a rolled-back invitation sends nothing.
+    """
+    check_is_administrator(actor)
+    if not person.is_active:
+        raise ValidationError({"username": ["This person is deactivated."]})
+    if not person.email:
+        raise ValidationError({"email": ["This person has no email address; issue an access code."]})
+    now = timezone.now()
+    Invitation.objects.filter(user=person, accepted_at__isnull=True).update(expires_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        user=person,
+        token_hash=Invitation.hash(token),
+        invited_by=actor,
+        expires_at=now + dt.timedelta(days=settings.INVITATION_LIFETIME_DAYS),
+    )
+    transaction.on_commit(lambda: send_invitation_email(invitation, token))
+    return invitation
+
+
+def send_invitation_email(invitation: Invitation, token: str) -> None:
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    context = {
+        "invitation": invitation,
+        "person": invitation.user,
+        "inviter": invitation.invited_by,
+        "url": settings.SITE_URL + reverse("people:accept_invitation", args=[token]),
+        "site_name": settings.SITE_NAME,
+    }
+    send_mail(
+        subject=f"[{settings.SITE_NAME}] You are invited to join {settings.SITE_NAME}",
+        message=render_to_string("people/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.user.email],
+    )
+
+
+def access_invitation(token: str) -> Invitation:
+    """The usable invitation for ``token``; ValidationError on the ``token`` field otherwise."""
+    invitation = (
+        Invitation.objects.select_related("user").filter(token_hash=Invitation.hash(token)).first()
+    )
+    if invitation is None or not invitation.is_usable:
+        raise ValidationError(
+            {"token": ["This invitation link is not valid any more. Ask an administrator for a new one."]}
+        )
+    return invitation
+
+
+@transaction.atomic
+def do_accept_invitation(*, token: str, password: str) -> User:
+    """Set the invited person's password and use up the invitation."""
+    invitation = access_invitation(token)
+    person = invitation.user
+    try:
+        validate_password(password, user=person)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    person.set_password(password)
+    person.save(update_fields=["password"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return person
