@@ -8,7 +8,15 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run setup test lint typecheck suite test-postgres bench demo clean lock
+# pytest exits 5 when it collected no test: say so plainly and fail, so a run that checked
+# nothing never looks green.
+PYTEST := $(VENV)/bin/pytest
+define run_pytest
+	$(PYTEST) $(PYTEST_ARGS) || { rc=$$?; [ $$rc -ne 5 ] || echo "pytest collected no tests \
+(exit 5): nothing was checked; look at PYTEST_ARGS and testpaths in pyproject.toml." >&2; exit $$rc; }
+endef
+
+.PHONY: run setup test lint typecheck suite test-postgres demo clean lock
 
 # The interpreter: pyenv's when the machine has it (.python-version picks it), else python3.
 BASE_PYTHON := $(shell command -v pyenv >/dev/null 2>&1 && pyenv prefix $(PYTHON_VERSION) >/dev/null 2>&1 \
@@ -18,17 +26,30 @@ $(PY):
 	$(BASE_PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12 or newer is needed"'
 	$(BASE_PYTHON) -m venv $(VENV)
 
+# --compile-bytecode: every later start (make run, pytest, each manage.py) loads .pyc files even
+# where PYTHONDONTWRITEBYTECODE is set, instead of compiling a thousand modules each time.
 $(VENV)/.installed: requirements/lock.txt | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.8
-	$(UV) pip install --quiet --python $(PY) -r requirements/lock.txt
+	$(UV) pip install --quiet --compile-bytecode --python $(PY) -r requirements/lock.txt
 	touch $@
 
 setup: $(VENV)/.installed
 
 ## Serve the app with the embedded default (SQLite, in-memory channel layer, database task worker).
-run: setup
-	@$(PY) manage.py migrate --noinput -v 0
+# collectstatic (hashing and compressing some 700 files) runs again only when a static source
+# or the installed packages changed, so a second `make run` starts in seconds.
+VAR_DIR := $(or $(WATERCOOLER_VAR_DIR),var)
+STATIC_STAMP := $(VAR_DIR)/static/.collected
+STATIC_SOURCES := $(shell find static watercooler -path '*/static/*' -type f 2>/dev/null)
+
+$(STATIC_STAMP): $(VENV)/.installed $(STATIC_SOURCES)
 	@$(PY) manage.py collectstatic --noinput -v 0
+	@touch $@
+
+## Links in emails point at SITE_URL: default it to where this server listens.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
+run: setup $(STATIC_STAMP)
+	@$(PY) manage.py migrate --noinput -v 0 --skip-checks
 	@$(PY) manage.py demo --if-empty
 	@exec $(PY) manage.py serve --host $(HOST) --port $(PORT)
 
@@ -41,11 +62,11 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 typecheck: setup
-	$(VENV)/bin/mypy watercooler bench
+	$(VENV)/bin/mypy watercooler
 
 suite: setup
 	$(PY) manage.py makemigrations --check --dry-run -v 0
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(run_pytest)
 
 ## Lint, types and the whole suite (SQLite; CI repeats the suite on PostgreSQL + Redis).
 test: lint typecheck suite
@@ -53,13 +74,10 @@ test: lint typecheck suite
 test-postgres: setup
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
-
-bench: setup
-	$(PY) -m bench $(BENCH_ARGS)
+	$(run_pytest)
 
 lock: | $(PY)
 	$(UV) pip compile pyproject.toml --extra dev -o requirements/lock.txt --python-version 3.12 --generate-hashes
 
 clean:
-	rm -rf $(VENV) var/static var/test-artifacts
+	rm -rf $(VENV) $(VAR_DIR)/static var/test-artifacts var/ci

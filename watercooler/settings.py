@@ -7,6 +7,7 @@ channel layer, a local-memory cache and the database task backend. Setting ``DAT
 
 import secrets
 import sys
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -18,6 +19,7 @@ from watercooler.core.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("WATERCOOLER_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)  # WhiteNoise warns at start when it is missing
 
 TESTING = "pytest" in sys.modules
 PRODUCTION = env_bool("WATERCOOLER_PRODUCTION", default=False)
@@ -192,26 +194,45 @@ ACCESS_CODE_LIFETIME_HOURS = env_int("ACCESS_CODE_LIFETIME_HOURS", 72, minimum=1
 INVITATION_LIFETIME_DAYS = env_int("INVITATION_LIFETIME_DAYS", 14, minimum=1)
 
 # --- Email --------------------------------------------------------------------------------------
-EMAIL_HOST = env_str("EMAIL_HOST")
-EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
-if EMAIL_USE_TLS and EMAIL_USE_SSL:
+_email_host = env_str("EMAIL_HOST")
+_email_use_tls = env_bool("EMAIL_USE_TLS", default=False)
+_email_use_ssl = env_bool("EMAIL_USE_SSL", default=False)
+if _email_use_tls and _email_use_ssl:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true")
+_email_port = env_int("EMAIL_PORT", 465 if _email_use_ssl else 25, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <watercooler@localhost>")
 # Without an SMTP host (the embedded default) mail is written to var/mail/ so it can be read.
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.filebased.EmailBackend"
-)
-EMAIL_FILE_PATH = VAR_DIR / "mail"
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": _email_port,
+                "username": env_str("EMAIL_HOST_USER"),
+                "password": env_str("EMAIL_HOST_PASSWORD"),
+                "use_tls": _email_use_tls,
+                "use_ssl": _email_use_ssl,
+                "timeout": env_int("EMAIL_TIMEOUT", 20, minimum=1),
+            },
+        }
+        if _email_host
+        else {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        }
+    )
+}
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-TIME_ZONE = env_str("TIME_ZONE", "UTC")
+TIME_ZONE = env_str("TIME_ZONE", "UTC") or "UTC"
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(
+        f"TIME_ZONE must be a time zone name like Europe/Paris, got {TIME_ZONE!r}"
+    ) from None
 USE_I18N = True
 USE_TZ = True
 
@@ -262,10 +283,15 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").strip().upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {LOG_LEVEL!r}"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

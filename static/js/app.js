@@ -32,3 +32,56 @@ document.addEventListener("keydown", (event) => {
 refreshTimes();
 document.body.addEventListener("htmx:afterSwap", (event) => refreshTimes(event.target));
 setInterval(refreshTimes, 60000);
+
+// --- People pages (directory, profile editor) ---------------------------------------------------
+
+// Panels marked data-open-wide (the directory filters) fold away on phones but stay open on wider
+// screens, where there is room for them.
+const wide = window.matchMedia("(min-width: 760px)");
+function openWidePanels() {
+  if (!wide.matches) return;
+  for (const panel of document.querySelectorAll("details[data-open-wide]")) panel.open = true;
+}
+openWidePanels();
+wide.addEventListener("change", openWidePanels);
+
+// Show a chosen profile photo before it is uploaded (the server still checks the bytes).
+document.addEventListener("change", (event) => {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || !input.matches("[data-photo-input]")) return;
+  const preview = document.querySelector("[data-photo-preview]");
+  const file = input.files && input.files[0];
+  if (!preview || !file || !file.type.startsWith("image/")) return;
+  if (preview.src.startsWith("blob:")) URL.revokeObjectURL(preview.src);
+  preview.src = URL.createObjectURL(file);
+  preview.hidden = false;
+  for (const current of preview.parentElement.querySelectorAll(".avatar:not([data-photo-preview])")) {
+    current.hidden = true;
+  }
+});
+
+// When "Load more" is pressed, or loads while it has keyboard focus, the swap would drop focus to
+// the page top: move it to the first person just loaded instead.
+const focusAfterLoad = new WeakSet();
+document.body.addEventListener("htmx:beforeSwap", (event) => {
+  const config = event.detail.requestConfig;
+  if (!config || !config.elt.closest(".load-more")) return;
+  if (config.triggeringEvent?.type === "click" || config.elt === document.activeElement) {
+    focusAfterLoad.add(config);
+  }
+});
+document.body.addEventListener("htmx:afterSwap", (event) => {
+  const config = event.detail.requestConfig;
+  if (!config || !focusAfterLoad.has(config)) return;
+  focusAfterLoad.delete(config);
+  const firsts = document.querySelectorAll(".person-list [data-page-first]");
+  const link = firsts.length ? firsts[firsts.length - 1].querySelector("a") : null;
+  if (link) link.focus();
+});
+
+// Live directory searches leave out empty filters, so the address in the bar stays readable.
+document.body.addEventListener("htmx:configRequest", (event) => {
+  if (!event.detail.elt.matches(".dir-search")) return;
+  const params = event.detail.parameters;
+  for (const key of Object.keys(params)) if (params[key] === "") delete params[key];
+});

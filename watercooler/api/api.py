@@ -1,30 +1,126 @@
 """The JSON API at /api/v1: one NinjaAPI, each app contributing its own router (``<app>/api.py``).
 
 Every error is ``{"detail": ..., "errors": [{"field": ..., "message": ...}]}`` with a 4xx status:
-bad input is 422, missing or invalid credentials 401, forbidden 403, unknown objects 404.
+bad input is 422 (400 for a body that is not JSON, 413 for one too large, 415 for another
+content type), missing or invalid credentials 401, forbidden 403, unknown objects and paths 404,
+a wrong method 405, too many failed sign-ins 429. Nothing a client sends should produce a 500.
 """
 
+import functools
+import inspect
+import json
+import logging
+from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    ValidationError,
+)
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from django.urls import URLPattern, URLResolver, re_path
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
+from ninja.types import DictStrAny
 
-from watercooler.api.auth import api_auth
+from watercooler.api.auth import InvalidCredentialsError, TooManyAttemptsError, api_auth
 from watercooler.core.errors import field_errors
-from watercooler.core.paging import InvalidCursor
+from watercooler.core.paging import InvalidCursorError
 
-api = NinjaAPI(
+logger = logging.getLogger("django.request")
+
+INVALID = "The request is not valid."
+
+
+# PostgreSQL cannot store NUL in text, and no person means to send one: refuse it at the door.
+NUL_MESSAGE = "Text in the request may not contain NUL (\\u0000) characters."
+
+
+def _has_nul(data: Any) -> bool:
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _nul_in_url(request: HttpRequest) -> bool:
+    return "\x00" in request.path or any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in request.GET.lists()
+    )
+
+
+class BodyNotAcceptedError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class JsonParser(Parser):
+    """Bodies are JSON. Other content types get 415 and broken JSON 400, with a clear message
+    (ninja wraps parser errors in a generic 400; ``on_http_error`` unwraps ours)."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        content_type = (request.content_type or "").lower()
+        if content_type and not (
+            content_type == "application/json" or content_type.endswith("+json")
+        ):
+            raise BodyNotAcceptedError(
+                415, "Send the request body as JSON, with Content-Type: application/json."
+            )
+        try:
+            data = json.loads(request.body)
+        except (ValueError, RecursionError):
+            raise BodyNotAcceptedError(400, "The request body is not valid JSON.") from None
+        if _has_nul(data):
+            raise BodyNotAcceptedError(400, NUL_MESSAGE)
+        return data
+
+
+class WatercoolerAPI(NinjaAPI):
+    """NinjaAPI whose every response, even for an unknown path or method, is our JSON shape."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls: list[URLResolver | URLPattern] = [
+            URLPattern(url.pattern, _api_view(url.callback), url.default_args, url.name)
+            if isinstance(url, URLPattern)
+            else url
+            for url in super()._get_urls()
+        ]
+        urls.append(re_path(r"^.*$", _unknown_path, name="not-found"))
+        return urls
+
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        # Client generators name their methods after these: "list_people", not the module path.
+        # View function names must therefore be unique across the API (a test checks).
+        return str(operation.view_func.__name__)
+
+
+api = WatercoolerAPI(
     title="Watercooler API",
     version="1",
     description=(
         "Authenticate with `POST /api/v1/auth/token` and send `Authorization: Bearer <token>`."
         " Lists page with an opaque `cursor`: pass back `next_cursor` until it is null."
+        ' Every error is `{"detail": "...", "errors": [{"field": "...", "message": "..."}]}`.'
     ),
     urls_namespace="api",
     auth=api_auth,
+    parser=JsonParser(),
+    # No badge from the public validator: the docs page loads nothing from other origins.
+    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
 )
 
 
@@ -34,37 +130,110 @@ def error_response(
     return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
 
 
+def _api_view(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn ninja's plain-text 405 into the JSON error shape, keeping the Allow header, and
+    refuse NUL characters in the path or query string before any view sees them."""
+
+    def convert(request: HttpRequest, response: Any) -> Any:
+        if response.status_code != 405 or response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            return response
+        converted = error_response(
+            request, 405, f"The method {request.method} is not allowed here."
+        )
+        if response.has_header("Allow"):
+            converted["Allow"] = response["Allow"]
+        return converted
+
+    if inspect.iscoroutinefunction(view):
+
+        @functools.wraps(view)
+        async def async_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if _nul_in_url(request):
+                return error_response(request, 400, NUL_MESSAGE)
+            return convert(request, await view(request, *args, **kwargs))
+
+        wrapper: Callable[..., Any] = async_wrapper
+    else:
+
+        @functools.wraps(view)
+        def sync_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if _nul_in_url(request):
+                return error_response(request, 400, NUL_MESSAGE)
+            return convert(request, view(request, *args, **kwargs))
+
+        wrapper = sync_wrapper
+    wrapper.csrf_exempt = getattr(view, "csrf_exempt", False)  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _unknown_path(request: HttpRequest) -> HttpResponse:
+    return error_response(request, 404, "There is no API endpoint at this path.")
+
+
+_unknown_path.csrf_exempt = True  # type: ignore[attr-defined]
+
+# Where ninja says an error is; the first element is always the source (body, query, ...).
+_SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}
+
+
 def _location_name(loc: Any) -> str | None:
-    # Ninja reports locations like ("body", "payload", "username"); keep the meaningful tail.
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form", "file")]
+    # Ninja reports locations like ("body", "payload", "username"): keep the meaningful tail.
+    # Only the leading source and a body parameter's own name are dropped, so a field that is
+    # itself called "body" keeps its name.
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in _SOURCES:
+        source = parts.pop(0)
+        if source == "body" and parts and parts[0] == "payload":
+            parts.pop(0)
     parts = [p for p in parts if not p.startswith("function-")]
     return ".".join(parts) or None
+
+
+def _schema_message(err: dict[str, Any]) -> str:
+    if err.get("type") == "extra_forbidden":
+        return "This field does not exist or cannot be changed."
+    return str(err.get("msg") or "Invalid value.")
 
 
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = [
-        {"field": _location_name(err.get("loc", ())), "message": err.get("msg", "Invalid value.")}
+        {"field": _location_name(err.get("loc", ())), "message": _schema_message(err)}
         for err in exc.errors
     ]
-    return error_response(request, 422, "The request is not valid.", errors)
+    return error_response(request, 422, INVALID, errors)
 
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return error_response(request, 422, "The request is not valid.", field_errors(exc))
+    return error_response(request, 422, INVALID, field_errors(exc))
 
 
-@api.exception_handler(InvalidCursor)
-def on_invalid_cursor(request: HttpRequest, exc: InvalidCursor) -> HttpResponse:
-    return error_response(
-        request, 422, "The request is not valid.", [{"field": "cursor", "message": str(exc)}]
-    )
+@api.exception_handler(InvalidCursorError)
+def on_invalid_cursor(request: HttpRequest, exc: InvalidCursorError) -> HttpResponse:
+    return error_response(request, 422, INVALID, [{"field": "cursor", "message": str(exc)}])
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(request, 401, "Authentication required: send a valid bearer token.")
+    response = error_response(request, 401, "Authentication required: send a valid bearer token.")
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+@api.exception_handler(InvalidCredentialsError)
+def on_invalid_credentials(request: HttpRequest, exc: InvalidCredentialsError) -> HttpResponse:
+    errors = [{"field": exc.field, "message": str(exc)}] if exc.field else []
+    return error_response(request, 401, str(exc), errors)
+
+
+@api.exception_handler(TooManyAttemptsError)
+def on_too_many_attempts(request: HttpRequest, exc: TooManyAttemptsError) -> HttpResponse:
+    response = error_response(request, 429, str(exc))
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(PermissionDenied)
@@ -79,15 +248,36 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, BodyNotAcceptedError):
+        return error_response(request, exc.__cause__.status, str(exc.__cause__))
     return error_response(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return error_response(request, 413, "The request body is too large.")
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    return error_response(request, 400, "The request could not be understood.")
+
+
+@api.exception_handler(Exception)
+def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Logged like Django's own 500s, so error reporting sees it; the client gets our shape.
+    logger.error(
+        "Internal Server Error: %s", request.path, exc_info=exc, extra={"request": request}
+    )
+    return error_response(request, 500, "Something went wrong on our side. Please try again.")
 
 
 def _register_routers() -> None:
     from watercooler.people.api import auth_router, me_router, people_router
 
-    api.add_router("/auth", auth_router)
-    api.add_router("/me", me_router)
-    api.add_router("/people", people_router)
+    api.add_router("/auth", auth_router, tags=["auth"])
+    api.add_router("/me", me_router, tags=["me"])
+    api.add_router("/people", people_router, tags=["people"])
 
 
 _register_routers()

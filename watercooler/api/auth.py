@@ -1,34 +1,195 @@
-"""API authentication: a personal bearer token, or the browser's session (with CSRF)."""
+"""API authentication: a personal bearer token, or the browser's session (with CSRF).
 
+Also the checks behind ``POST /api/v1/auth/token``: the password (and the second factor when
+the person has one), and the limit on failed attempts per username and per client address.
+"""
+
+import hashlib
 from typing import Any
 
+from django.contrib.auth import authenticate
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from watercooler.core.models import SiteSettings
 from watercooler.people.actions import authenticate_api_token
+from watercooler.people.models import User
+
+MFA_REQUIRED_MESSAGE = "Two-factor authentication must be turned on first."
 
 
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = authenticate_api_token(token)
-        if user is not None:
-            request.user = user
-        return user
+class MfaRequired(PermissionDenied):
+    """The organisation requires two-factor authentication and this person has not set it up."""
 
-
-class ActiveSessionAuth(SessionAuth):
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = request.user
-        return user if user.is_authenticated and user.is_active else None
+    def __init__(self) -> None:
+        super().__init__(MFA_REQUIRED_MESSAGE)
 
 
 def mfa_missing(user: Any) -> bool:
     """True when the organisation requires two-factor authentication and ``user`` has none."""
     return (
-        SiteSettings.load().require_mfa
-        and not user.authenticator_set.filter(type="totp").exists()
+        SiteSettings.load().require_mfa and not user.authenticator_set.filter(type="totp").exists()
     )
 
 
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer wc_…`` with a personal token (see ``POST /auth/token``)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = authenticate_api_token(token)
+        if user is None:
+            return None
+        if mfa_missing(user):
+            raise MfaRequired
+        request.user = user
+        return user
+
+
+class ActiveSessionAuth(SessionAuth):
+    """The browser's signed-in session; unsafe methods need the CSRF token (``X-CSRFToken``).
+
+    Without a signed-in session this answers "not authenticated" before looking at CSRF, so an
+    anonymous or wrong-token call gets 401 rather than a confusing CSRF 403.
+    """
+
+    def __call__(self, request: HttpRequest) -> Any:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        try:
+            return super().__call__(request)
+        except HttpError as exc:
+            if exc.status_code == 403:
+                raise HttpError(
+                    403,
+                    "CSRF check failed: send the csrftoken cookie's value in an X-CSRFToken"
+                    " header, or use a bearer token.",
+                ) from None
+            raise
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = request.user
+        if not (user.is_authenticated and user.is_active):
+            return None
+        if mfa_missing(user):
+            raise MfaRequired
+        return user
+
+
 api_auth = [TokenAuth(), ActiveSessionAuth()]
+
+
+# --- Exchanging a password for a token -----------------------------------------------------------
+
+# Failed attempts allowed in one window, per username and per client address. The address limit is
+# higher because several people may share one (an office behind one NAT).
+FAILURES_PER_USERNAME = 5
+FAILURES_PER_ADDRESS = 20
+FAILURE_WINDOW_SECONDS = 300
+
+
+class InvalidCredentialsError(Exception):
+    """Wrong username, password or second-factor code (deliberately not saying which)."""
+
+    def __init__(self, message: str = "Wrong username or password.", field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class TooManyAttemptsError(Exception):
+    """Too many failed attempts for this username or address; try again after ``retry_after``."""
+
+    def __init__(self, retry_after: int = FAILURE_WINDOW_SECONDS) -> None:
+        super().__init__("Too many failed attempts. Wait a few minutes and try again.")
+        self.retry_after = retry_after
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's IP address, trusting proxies exactly as the sign-in page (allauth) does."""
+    from allauth.core.internal.httpkit import get_client_ip
+
+    try:
+        return get_client_ip(request) or "unknown"
+    except Exception:  # a misconfigured proxy count raises; fall back to the socket's address
+        return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def _failure_keys(request: HttpRequest, username: str) -> list[tuple[str, int]]:
+    digest = hashlib.sha256(username.strip().casefold().encode()).hexdigest()[:32]
+    address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
+    return [
+        (f"api:token-failures:user:{digest}", FAILURES_PER_USERNAME),
+        (f"api:token-failures:addr:{address}", FAILURES_PER_ADDRESS),
+    ]
+
+
+def _check_not_limited(keys: list[tuple[str, int]]) -> None:
+    counts = cache.get_many([key for key, _ in keys])
+    if any(counts.get(key, 0) >= limit for key, limit in keys):
+        raise TooManyAttemptsError
+
+
+def _record_failure(keys: list[tuple[str, int]]) -> None:
+    for key, _ in keys:
+        # add() starts the window; incr() is atomic on Redis and in local memory.
+        cache.add(key, 0, timeout=FAILURE_WINDOW_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.set(key, 1, timeout=FAILURE_WINDOW_SECONDS)
+
+
+def _verify_second_factor(user: User, code: str | None) -> bool | None:
+    """None when ``user`` has no second factor; else whether ``code`` is a valid TOTP or
+    recovery code (a valid one is recorded as used, as at the sign-in page)."""
+    from allauth.mfa.models import Authenticator
+
+    authenticators = list(
+        Authenticator.objects.filter(
+            user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
+        )
+    )
+    if not any(a.type == Authenticator.Type.TOTP for a in authenticators):
+        return None
+    code = (code or "").strip()
+    if not code:
+        return False
+    for authenticator in authenticators:
+        if authenticator.wrap().validate_code(code):
+            authenticator.record_usage()
+            return True
+    return False
+
+
+def check_token_credentials(
+    request: HttpRequest, *, username: str, password: str, code: str | None = None
+) -> User:
+    """The active person these credentials belong to, for issuing an API token.
+
+    ``username`` may also be an email address. Raises ``TooManyAttemptsError`` once this username or
+    client address has failed too often, ``InvalidCredentialsError`` for anything wrong (a failure is
+    counted), and ``MfaRequired`` when the organisation requires a second factor the person has
+    not set up. A person with TOTP turned on must also send a current ``code``, so a token
+    never skips the second factor the sign-in page asks for.
+    """
+    keys = _failure_keys(request, username)
+    _check_not_limited(keys)
+    user = authenticate(request, username=username.strip(), password=password)
+    if not isinstance(user, User) or not user.is_active:
+        _record_failure(keys)
+        raise InvalidCredentialsError
+    second_factor = _verify_second_factor(user, code)
+    if second_factor is False:
+        _record_failure(keys)
+        raise InvalidCredentialsError(
+            "This account uses two-factor authentication: send a current authenticator code"
+            ' (or a recovery code) in "code".',
+            field="code",
+        )
+    if second_factor is None and SiteSettings.load().require_mfa:
+        raise MfaRequired
+    cache.delete(keys[0][0])
+    return user

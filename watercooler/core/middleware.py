@@ -2,19 +2,31 @@
 
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
 
 from watercooler.core.models import SiteSettings
+
+MFA_REQUIRED_MESSAGE = (
+    "Your organisation asks everyone to turn on two-factor authentication. Set up an "
+    "authenticator app to continue."
+)
 
 
 class RequireMfaMiddleware:
     """When an administrator requires two-factor authentication, signed-in people who have not
-    turned it on are sent to the set-up page until they do. The API answers 403 instead."""
+    turned it on are sent to the set-up page until they do. The API answers 403 instead.
 
-    # Paths a person must still reach to set up two-factor authentication or leave.
-    allowed_prefixes = ("/accounts/", "/static/", "/media/")
+    Must come after AuthenticationMiddleware and MessageMiddleware. Bearer-token API requests
+    are anonymous here; the API's own authentication applies the same rule to them.
+    """
+
+    # Paths a person must still reach to set up two-factor authentication or leave: allauth's
+    # pages (sign-in, sign-out, password, two-factor set-up) and static files.
+    allowed_prefixes = ("/accounts/", "/static/", "/media/", "/healthz")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -28,11 +40,20 @@ class RequireMfaMiddleware:
             and SiteSettings.load().require_mfa
             and not user.authenticator_set.filter(type="totp").exists()
         ):
-            if request.path.startswith("/api/"):
-                return HttpResponse(
-                    b'{"detail": "Two-factor authentication must be turned on first.", "errors": []}',
-                    status=403,
-                    content_type="application/json",
-                )
-            return redirect(reverse("mfa_activate_totp"))
+            return self.refuse(request)
         return self.get_response(request)
+
+    def refuse(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return HttpResponse(
+                b'{"detail": "Two-factor authentication must be turned on first.", "errors": []}',
+                status=403,
+                content_type="application/json",
+            )
+        setup_url = reverse("mfa_activate_totp")
+        if request.headers.get("HX-Request") == "true":
+            # A redirect would be followed inside the fragment; have htmx load the whole page.
+            return HttpResponseClientRedirect(setup_url)
+        if request.method == "GET":
+            messages.warning(request, MFA_REQUIRED_MESSAGE, fail_silently=True)
+        return redirect(setup_url)

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Model, Q, QuerySet
 
 
-class InvalidCursor(ValueError):
+class InvalidCursorError(ValueError):
     """The cursor was not produced by this server (or was tampered with)."""
 
 
@@ -33,11 +33,11 @@ def decode_cursor(cursor: str, size: int) -> list[Any]:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, TypeError):
-        raise InvalidCursor("cursor is not valid") from None
+        raise InvalidCursorError("cursor is not valid") from None
     if not isinstance(values, list) or len(values) != size:
-        raise InvalidCursor("cursor is not valid")
+        raise InvalidCursorError("cursor is not valid")
     if not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
-        raise InvalidCursor("cursor is not valid")
+        raise InvalidCursorError("cursor is not valid")
     return values
 
 

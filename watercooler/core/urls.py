@@ -1,10 +1,9 @@
-"""The home page and the health check."""
+"""Project-wide endpoints: the health check. (The home page is ``people.views.home``.)"""
 
 from django.urls import path
 
 from watercooler.core import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
 ]

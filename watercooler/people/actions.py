@@ -160,7 +160,7 @@ def _string_list(raw: Any) -> list[str]:
     return raw
 
 
-def _clean_profile_value(field: str, raw: Any, *, person: User) -> Any:  # noqa: PLR0911
+def _clean_profile_value(field: str, raw: Any, *, person: User) -> Any:
     match field:
         case "display_name":
             return _text(raw, limit=150, required=True)
@@ -294,13 +294,13 @@ def do_set_photo(*, actor: User, person: User, upload: UploadedFile) -> User:
 def do_remove_photo(*, actor: User, person: User) -> User:
     check_can_edit_profile(actor=actor, person=person)
     old = (person.photo.name, person.photo_thumb.name)
-    person.photo = person.photo_thumb = ""  # type: ignore[assignment]
+    person.photo = person.photo_thumb = ""
     person.save(update_fields=["photo", "photo_thumb"])
     transaction.on_commit(lambda: _delete_files(old))
     return person
 
 
-def _delete_files(names: Iterable[str]) -> None:
+def _delete_files(names: Iterable[str | None]) -> None:
     from django.core.files.storage import default_storage
 
     for name in names:
@@ -312,7 +312,7 @@ def _delete_files(names: Iterable[str]) -> None:
 
 
 @transaction.atomic
-def do_create_person(  # noqa: PLR0913
+def do_create_person(
     *,
     actor: User,
     username: str,

@@ -8,7 +8,7 @@ import hashlib
 import secrets
 import zoneinfo
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -87,14 +87,13 @@ class User(AbstractUser):
     start_date = models.DateField(null=True, blank=True)
     links = models.JSONField(default=list, blank=True)
 
-    objects = UserManager()
-
     class Meta:
         indexes = [
             models.Index(fields=["is_active", "sort_name", "id"], name="people_directory_idx"),
             models.Index(fields=["department", "is_active", "sort_name", "id"], name="people_dept_idx"),
             models.Index(fields=["location", "is_active", "sort_name", "id"], name="people_loc_idx"),
             models.Index(Lower("email"), name="people_email_lower_idx"),
+            models.Index(fields=["is_active", "-start_date", "id"], name="people_joiners_idx"),
         ]
 
     def __str__(self) -> str:
@@ -103,11 +102,16 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         if not self.display_name:
             self.display_name = self.get_full_name() or self.username
-        self.sort_name = self.display_name.casefold()[:150]
+        self.sort_name = self.sort_key(self.display_name)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "display_name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "sort_name"}
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def sort_key(display_name: str) -> str:
+        """The directory's sort and cursor key; bulk writers must set it with this too."""
+        return display_name.casefold()[:150]
 
     @property
     def is_administrator(self) -> bool:

@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from watercooler.core.paging import Page, paginate
-from watercooler.people.models import User
+from watercooler.people.models import AccessCode, ApiToken, Invitation, Role, User
 
 DIRECTORY_PAGE_SIZE = 24
 MAX_PAGE_SIZE = 100
@@ -63,9 +64,10 @@ class DirectoryFilter:
 def directory_page(
     viewer: User, filters: DirectoryFilter, *, cursor: str | None, limit: int = DIRECTORY_PAGE_SIZE
 ) -> Page[User]:
-    """One page of the directory in name order. Raises InvalidCursor for a foreign cursor."""
+    """One page of the directory in name order. Raises InvalidCursorError for a foreign cursor."""
     check_can_browse_directory(viewer)
-    people = _people()
+    # Managers and skills come along so a page renders in a fixed number of queries.
+    people = _people().select_related("manager").prefetch_related("skills")
     if filters.q.strip():
         for word in filters.q.split()[:5]:
             people = people.filter(
@@ -115,7 +117,10 @@ def org_chart(viewer: User, person: User, *, limit: int = 200) -> OrgChart:
     peers: list[User] = []
     if person.manager_id:
         peers = list(
-            _people().filter(manager_id=person.manager_id).exclude(pk=person.pk).order_by("sort_name")[:limit]
+            _people()
+            .filter(manager_id=person.manager_id)
+            .exclude(pk=person.pk)
+            .order_by("sort_name")[:limit]
         )
     reports = list(_people().filter(manager=person).order_by("sort_name")[:limit])
     return OrgChart(person=person, chain=chain, peers=peers, reports=reports)
@@ -130,3 +135,232 @@ def people_choices() -> dict[str, list[str]]:
         "locations": list(Location.objects.values_list("name", flat=True)),
         "skills": list(Skill.objects.values_list("name", flat=True)),
     }
+
+
+# --- Pages: profile, org chart and home (people/views.py) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class ProfileDetails:
+    person: User
+    manager: User | None  # None when there is none or they were deactivated
+    reports_count: int
+    can_edit: bool
+    can_browse: bool  # the viewer may follow links into the directory and the org chart
+
+
+def profile_details(viewer: User, username: str) -> ProfileDetails:
+    """What the profile page shows, in a fixed number of queries. Http404 as ``access_person``."""
+    from watercooler.people.actions import check_can_edit_profile
+
+    person = access_person(viewer, username)
+    can_browse = can_browse_directory(viewer)
+    reports_count = _people().filter(manager=person).count() if can_browse else 0
+    try:
+        check_can_edit_profile(actor=viewer, person=person)
+    except PermissionDenied:
+        can_edit = False
+    else:
+        can_edit = True
+    manager = person.manager if person.manager and person.manager.is_active else None
+    return ProfileDetails(
+        person=person,
+        manager=manager if can_browse else None,
+        reports_count=reports_count,
+        can_edit=can_edit,
+        can_browse=can_browse,
+    )
+
+
+def access_org_chart(viewer: User, username: str) -> OrgChart:
+    """The org chart around ``username``: Http404 as ``access_person``, PermissionDenied for guests."""
+    return org_chart(viewer, access_person(viewer, username))
+
+
+TEAM_LIMIT = 12
+NEW_JOINERS_LIMIT = 6
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    person: User
+    missing: list[str]  # profile parts still empty: "photo", "bio", "skills", "pronouns"
+    manager: User | None
+    teammates: list[User]  # people with the same manager
+    more_teammates: bool
+    reports: list[User]
+    more_reports: bool
+    new_joiners: list[User]
+
+
+def home_summary(viewer: User) -> HomeSummary:
+    """The home page of a signed-in person, in a fixed number of queries whatever the team size.
+
+    Guests get only their own profile: the directory is closed to them.
+    """
+    if not (viewer.is_authenticated and viewer.is_active):
+        raise PermissionDenied("Sign in first.")
+    person = _people().select_related("manager").get(pk=viewer.pk)
+    missing = [
+        part
+        for part, present in (
+            ("photo", bool(person.photo_thumb)),
+            ("bio", bool(person.bio.strip())),
+            ("skills", person.skills.exists()),
+            ("pronouns", bool(person.pronouns.strip())),
+        )
+        if not present
+    ]
+    if not can_browse_directory(viewer):
+        return HomeSummary(person, missing, None, [], False, [], False, [])
+    manager = person.manager if person.manager and person.manager.is_active else None
+    teammates: list[User] = []
+    if manager is not None:
+        teammates = list(
+            _people()
+            .filter(manager=manager)
+            .exclude(pk=person.pk)
+            .order_by("sort_name", "id")[: TEAM_LIMIT + 1]
+        )
+    reports = list(_people().filter(manager=person).order_by("sort_name", "id")[: TEAM_LIMIT + 1])
+    new_joiners = list(
+        _people()
+        .filter(start_date__isnull=False, start_date__lte=timezone.localdate())
+        .exclude(role=Role.GUEST)
+        .order_by("-start_date", "-id")[:NEW_JOINERS_LIMIT]
+    )
+    return HomeSummary(
+        person=person,
+        missing=missing,
+        manager=manager,
+        teammates=teammates[:TEAM_LIMIT],
+        more_teammates=len(teammates) > TEAM_LIMIT,
+        reports=reports[:TEAM_LIMIT],
+        more_reports=len(reports) > TEAM_LIMIT,
+        new_joiners=new_joiners,
+    )
+
+
+# --- One's own account: the settings page (account_views.py) ------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountOverview:
+    has_password: bool
+    totp_enabled: bool
+    recovery_codes_left: int | None  # None without recovery codes
+    mfa_required: bool  # the organisation requires two-factor authentication
+    tokens: list[ApiToken]
+
+
+def account_overview(viewer: User) -> AccountOverview:
+    """What the settings page shows about the viewer's own sign-in: only ever their own rows."""
+    from allauth.mfa.models import Authenticator
+
+    from watercooler.core.models import SiteSettings
+
+    if not (viewer.is_authenticated and viewer.is_active):
+        raise PermissionDenied("Sign in first.")
+    authenticators = {a.type: a for a in Authenticator.objects.filter(user=viewer)}
+    codes = authenticators.get(Authenticator.Type.RECOVERY_CODES)
+    return AccountOverview(
+        has_password=viewer.has_usable_password(),
+        totp_enabled=Authenticator.Type.TOTP in authenticators,
+        recovery_codes_left=len(codes.wrap().get_unused_codes()) if codes else None,
+        mfa_required=SiteSettings.load().require_mfa,
+        tokens=list(ApiToken.objects.filter(user=viewer).order_by("-created_at", "-id")),
+    )
+
+
+# --- Administration of people (people/admin_views.py) -------------------------------------------
+
+ADMIN_PAGE_SIZE = 50
+ADMIN_STATUSES = ("active", "deactivated", "all")
+
+
+def check_can_administer(viewer: User) -> None:
+    if not (viewer.is_authenticated and viewer.is_administrator):
+        raise PermissionDenied("Only administrators can do this.")
+
+
+def admin_people_page(
+    viewer: User,
+    *,
+    q: str = "",
+    status: str = "active",
+    cursor: str | None = None,
+    limit: int = ADMIN_PAGE_SIZE,
+) -> Page[User]:
+    """Everyone, deactivated people included, in name order; for administrators only.
+
+    Each status is a range scan of ``people_directory_idx`` (is_active, sort_name, id). "all"
+    lists the active people, then the deactivated ones: its cursor says which scan it is in
+    ("a:…" or "d:…"), so a page is at most two indexed queries however deep it is and the
+    database alone decides the order. Raises InvalidCursorError for a foreign cursor.
+    """
+    from watercooler.core.paging import InvalidCursorError
+
+    check_can_administer(viewer)
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    people = User.objects.select_related("department")
+    for word in q.split()[:5]:
+        people = people.filter(
+            Q(sort_name__contains=word.casefold())
+            | Q(username__istartswith=word)
+            | Q(email__istartswith=word)
+            | Q(employee_id=word)
+        )
+    keys = ("sort_name", "id")
+    active, deactivated = people.filter(is_active=True), people.filter(is_active=False)
+    if status != "all":
+        chosen = deactivated if status == "deactivated" else active
+        return paginate(chosen, keys=keys, cursor=cursor, limit=limit)
+    phase, inner = "a", ""
+    if cursor:
+        phase, _, inner = cursor.partition(":")
+        if phase not in ("a", "d"):
+            raise InvalidCursorError("cursor is not valid")
+    items: list[User] = []
+    if phase == "a":
+        page = paginate(active, keys=keys, cursor=inner or None, limit=limit)
+        if page.next_cursor:
+            return Page(items=page.items, next_cursor=f"a:{page.next_cursor}")
+        items, inner = page.items, ""
+        if len(items) == limit:
+            return Page(items=items, next_cursor="d:" if deactivated.exists() else None)
+    page = paginate(deactivated, keys=keys, cursor=inner or None, limit=limit - len(items))
+    next_cursor = f"d:{page.next_cursor}" if page.next_cursor else None
+    return Page(items=items + page.items, next_cursor=next_cursor)
+
+
+def admin_access_person(viewer: User, username: str) -> User:
+    """Anyone, deactivated or not, for an administrator; Http404 when there is no such person."""
+    check_can_administer(viewer)
+    person = (
+        User.objects.select_related("department", "location", "manager")
+        .prefetch_related("skills")
+        .filter(username=username)
+        .first()
+    )
+    if person is None:
+        raise Http404("No such person.")
+    return person
+
+
+@dataclass(frozen=True)
+class AdminPersonDetails:
+    person: User
+    invitation: Invitation | None  # the latest one
+    access_code: AccessCode | None  # the latest one; only its hash is stored
+    reports_count: int
+
+
+def admin_person_details(viewer: User, username: str) -> AdminPersonDetails:
+    """What an administrator's page about one person shows, in a fixed number of queries."""
+    person = admin_access_person(viewer, username)
+    return AdminPersonDetails(
+        person=person,
+        invitation=Invitation.objects.filter(user=person).order_by("-created_at", "-id").first(),
+        access_code=AccessCode.objects.filter(user=person).order_by("-created_at", "-id").first(),
+        reports_count=User.objects.filter(manager=person, is_active=True).count(),
+    )

@@ -20,6 +20,17 @@ from watercooler.testing.world import PASSWORD, World, build_world
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: cached site settings or rate-limit counters from
+    one test must not leak into the next (the database is rolled back, the cache is not)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()
@@ -123,10 +134,12 @@ def smtp_server(settings: Any) -> Iterator[Mailbox]:
     port = _free_port()
     controller = Controller(Handler(), hostname="127.0.0.1", port=port)
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
     try:
         yield mailbox
     finally:

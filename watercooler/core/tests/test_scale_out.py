@@ -1,0 +1,210 @@
+"""Scale-out smoke test: two real server processes share one PostgreSQL database and one Redis.
+
+Runs in the PostgreSQL + Redis pass (``make test-postgres``); on SQLite it is skipped, and in CI
+(CI=true) with PostgreSQL it must run. The servers are ``manage.py serve --no-worker`` processes
+pointed at pytest-django's test database, so the test's rows must be committed
+(``transaction=True``). They run the production code paths: no pytest in their ``sys.modules``,
+so real password hashers and real rate limits.
+"""
+
+import http.client
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.db import connection
+
+from watercooler.api.auth import FAILURES_PER_USERNAME
+from watercooler.people.models import User
+
+POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+IN_CI = os.environ.get("CI") == "true"
+START_SECONDS = 60
+
+pytestmark = pytest.mark.skipif(
+    not POSTGRES, reason="needs PostgreSQL and Redis: run `make test-postgres`"
+)
+
+
+@dataclass
+class Server:
+    name: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def request(
+        self, method: str, path: str, body: Any = None, token: str | None = None
+    ) -> tuple[int, Any]:
+        headers = {"Accept": "application/json"}
+        payload = None
+        if body is not None:
+            payload = json.dumps(body)
+            headers["Content-Type"] = "application/json"
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request(method, path, body=payload, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+        finally:
+            conn.close()
+        if response.getheader("Content-Type", "").startswith("application/json"):
+            return response.status, json.loads(data)
+        return response.status, data.decode(errors="replace")
+
+    def output(self) -> str:
+        return f"--- {self.name} output ---\n{self.log.read_text(errors='replace')[-4000:]}"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _test_database_url() -> str:
+    """A URL for the database this test runs in (pytest-django's ``test_<name>``)."""
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = db["HOST"] or "localhost"
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    at = "@" if credentials else ""
+    return f"postgres://{credentials}{at}{host}{port}/{quote(db['NAME'], safe='')}"
+
+
+def _wait_until_healthy(server: Server) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(f"{server.name} exited with {server.process.returncode}\n{server.output()}")
+        try:
+            status, _ = server.request("GET", "/healthz")
+        except OSError:
+            status = 0
+        if status == 200:
+            return
+        time.sleep(0.2)
+    pytest.fail(f"{server.name} did not answer /healthz in {START_SECONDS} s\n{server.output()}")
+
+
+def _stop(server: Server) -> None:
+    if server.process.poll() is None:
+        server.process.send_signal(signal.SIGTERM)
+        try:
+            server.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
+
+
+@pytest.fixture
+def servers(transactional_db: None, tmp_path: Path) -> Iterator[tuple[Server, Server]]:
+    if not settings.REDIS_URL:
+        message = "scale-out needs REDIS_URL beside a PostgreSQL DATABASE_URL"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    env = {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        # A prefix of their own: the two servers share it, nothing else in Redis sees it.
+        "REDIS_PREFIX": f"watercooler-scale-out-{secrets.token_hex(6)}",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DATABASE_CONN_MAX_AGE": "0",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    started: list[Server] = []
+    try:
+        for name in ("A", "B"):
+            port = _free_port()
+            log = tmp_path / f"server-{name}.log"
+            with log.open("wb") as out:
+                process = subprocess.Popen(
+                    [
+                        sys.executable,
+                        str(Path(settings.BASE_DIR) / "manage.py"),
+                        "serve",
+                        "--no-worker",
+                        "--host=127.0.0.1",
+                        f"--port={port}",
+                        "--no-access-log",
+                        "--log-level=warning",
+                    ],
+                    cwd=settings.BASE_DIR,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+            started.append(Server(name, port, process, log))
+        for server in started:
+            _wait_until_healthy(server)
+        yield started[0], started[1]
+    finally:
+        for server in started:
+            _stop(server)
+
+
+def test_two_processes_share_database_and_cache(servers: tuple[Server, Server]) -> None:
+    a, b = servers
+    password = secrets.token_urlsafe(16)
+    # The servers use the production hashers (not the tests' fast one), so hash with one of them.
+    User.objects.create(
+        username="scale-out",
+        email="scale-out@example.com",
+        display_name="Scale Out",
+        password=PBKDF2PasswordHasher().encode(password, PBKDF2PasswordHasher().salt()),
+    )
+
+    # Both processes are healthy.
+    for server in servers:
+        status, body = server.request("GET", "/healthz")
+        assert status == 200, f"{body}\n{server.output()}"
+
+    # A token issued by A (a row in the shared database) is accepted by B.
+    status, body = a.request(
+        "POST", "/api/v1/auth/token", {"username": "scale-out", "password": password}
+    )
+    assert status == 200, f"{body}\n{a.output()}"
+    token = body["token"]
+    status, body = b.request("GET", "/api/v1/me", token=token)
+    assert status == 200, f"{body}\n{b.output()}"
+    assert body["username"] == "scale-out"
+
+    # Failed token requests are counted in the shared Redis cache: split the limit between the
+    # two processes (each stays under it, together they reach it) and both then refuse.
+    wrong = {"username": "nobody-here", "password": "wrong"}
+    share_a = (FAILURES_PER_USERNAME + 1) // 2
+    share_b = FAILURES_PER_USERNAME - share_a
+    assert share_a < FAILURES_PER_USERNAME, "each process alone must stay under the limit"
+
+    def fail(server: Server, times: int) -> list[int]:
+        return [server.request("POST", "/api/v1/auth/token", wrong)[0] for _ in range(times)]
+
+    # The two processes work at once: each hashes a password per failure, which takes a while.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        on_a, on_b = pool.submit(fail, a, share_a), pool.submit(fail, b, share_b)
+        statuses = on_a.result() + on_b.result()
+    assert statuses == [401] * FAILURES_PER_USERNAME, f"{statuses}\n{a.output()}\n{b.output()}"
+    for server in servers:
+        status, body = server.request("POST", "/api/v1/auth/token", wrong)
+        assert status == 429, f"{server.name} did not see the shared count: {status} {body}"

@@ -1,0 +1,93 @@
+"""Actions of the people-administration pages that are more than one call into ``actions``.
+
+Each one checks that ``actor`` is an administrator and writes in one transaction, composing the
+rules that live in ``actions`` rather than restating them.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from watercooler.core.models import SiteSettings
+from watercooler.people.actions import (
+    check_is_administrator,
+    check_profile_changes,
+    do_create_person,
+    do_invite_person,
+    do_update_profile,
+)
+from watercooler.people.models import Invitation, Role, User
+
+
+def check_role_change(*, actor: User, person: User, role: str) -> None:
+    """An administrator cannot take away their own administrator role (superusers may).
+
+    Without this an organisation could lock itself out of its own administration.
+    """
+    if person.pk == actor.pk and role != Role.ADMIN and not actor.is_superuser:
+        raise ValidationError(
+            {"role": ["You cannot remove your own administrator role; ask another administrator."]}
+        )
+
+
+@transaction.atomic
+def do_set_role(*, actor: User, person: User, role: str) -> User:
+    check_is_administrator(actor)
+    changes = check_profile_changes(actor=actor, person=person, data={"role": role})
+    check_role_change(actor=actor, person=person, role=role)
+    return do_update_profile(actor=actor, person=person, changes=changes)
+
+
+@transaction.atomic
+def do_add_person(
+    *,
+    actor: User,
+    username: str,
+    display_name: str,
+    email: str = "",
+    department: str | None = None,
+    location: str | None = None,
+    manager: str | None = None,
+    title: str = "",
+    role: str = Role.MEMBER,
+    invite: bool = False,
+) -> tuple[User, Invitation | None]:
+    """Create a person (without a password) and, if asked, email them an invitation.
+
+    Both happen or neither: a person who cannot be invited (no email address) is not created
+    when an invitation was asked for. The email leaves only after the transaction commits.
+    """
+    errors: dict[str, list[str]] = {}
+    if invite and not (email or "").strip():
+        errors["email"] = [
+            "An invitation needs an email address; or leave it out and issue an access code."
+        ]
+    try:
+        person = do_create_person(
+            actor=actor,
+            username=username,
+            display_name=display_name,
+            email=email,
+            department=department,
+            location=location,
+            manager=manager,
+            title=title,
+            role=role,
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        # Raised inside this transaction: a person created above is rolled back with it.
+        raise ValidationError(errors)
+    invitation = do_invite_person(actor=actor, person=person) if invite else None
+    return person, invitation
+
+
+@transaction.atomic
+def do_set_require_mfa(*, actor: User, value: bool) -> SiteSettings:
+    """Require (or stop requiring) two-factor authentication from everyone."""
+    check_is_administrator(actor)
+    settings, _ = SiteSettings.objects.select_for_update().get_or_create(pk=1)
+    settings.require_mfa = bool(value)
+    settings.save()
+    return settings
