@@ -60,6 +60,14 @@ document.addEventListener("change", (event) => {
   }
 });
 
+// The photo has its own form: saving the rest of the profile while a chosen photo waits would drop
+// it silently, so ask first.
+document.addEventListener("submit", (event) => {
+  const pending = document.querySelector("[data-photo-input]");
+  if (!pending || !pending.files || !pending.files.length || pending.form === event.target) return;
+  if (!window.confirm("Your new photo is not uploaded yet. Save without it?")) event.preventDefault();
+});
+
 // When "Load more" is pressed, or loads while it has keyboard focus, the swap would drop focus to
 // the page top: move it to the first person just loaded instead.
 const focusAfterLoad = new WeakSet();

@@ -34,7 +34,17 @@ from watercooler.people.models import (
 
 # Fields a person may change on their own profile; the rest come from HR and administrators.
 SELF_EDITABLE = frozenset(
-    {"display_name", "pronouns", "title", "phone", "bio", "skills", "languages", "links", "location"}
+    {
+        "display_name",
+        "pronouns",
+        "title",
+        "phone",
+        "bio",
+        "skills",
+        "languages",
+        "links",
+        "location",
+    }
 )
 ADMIN_EDITABLE = SELF_EDITABLE | {
     "department",
@@ -71,7 +81,9 @@ def get_or_create_location(name: str, *, country: str = "", tz: str = "") -> Loc
     location, created = Location.objects.get_or_create(
         name=name.strip(), defaults={"country": country, "timezone": tz or "UTC"}
     )
-    if not created and ((country and location.country != country) or (tz and location.timezone != tz)):
+    if not created and (
+        (country and location.country != country) or (tz and location.timezone != tz)
+    ):
         location.country = country or location.country
         location.timezone = tz or location.timezone
         location.full_clean()
@@ -85,7 +97,9 @@ def normalise_skill_names(names: Iterable[str]) -> list[str]:
         name = " ".join(raw.split())
         if name and name.casefold() not in seen:
             if len(name) > 60:
-                raise ValidationError({"skills": [f"Skill {name[:20]!r}… is longer than 60 characters."]})
+                raise ValidationError(
+                    {"skills": [f"Skill {name[:20]!r}… is longer than 60 characters."]}
+                )
             seen[name.casefold()] = name
     if len(seen) > MAX_SKILLS:
         raise ValidationError({"skills": [f"At most {MAX_SKILLS} skills."]})
@@ -340,7 +354,12 @@ def do_create_person(
     except ValidationError as exc:
         errors["username"] = exc.messages
     person = User(username=username)
-    data: dict[str, Any] = {"display_name": display_name, "email": email, "title": title, "role": role}
+    data: dict[str, Any] = {
+        "display_name": display_name,
+        "email": email,
+        "title": title,
+        "role": role,
+    }
     if department:
         data["department"] = department
     if location:
@@ -432,7 +451,9 @@ def redeem_access_code(*, username: str, code: str) -> User:
     The same message answers an unknown username, a wrong, used or expired code, so the form
     does not reveal which usernames exist.
     """
-    invalid = ValidationError({"code": ["This username and access code do not match a valid code."]})
+    invalid = ValidationError(
+        {"code": ["This username and access code do not match a valid code."]}
+    )
     access_code = (
         AccessCode.objects.select_for_update()
         .select_related("user")
@@ -498,7 +519,9 @@ def do_invite_person(*, actor: User, person: User) -> Invitation:
     if not person.is_active:
         raise ValidationError({"username": ["This person is deactivated."]})
     if not person.email:
-        raise ValidationError({"email": ["This person has no email address; issue an access code."]})
+        raise ValidationError(
+            {"email": ["This person has no email address; issue an access code."]}
+        )
     now = timezone.now()
     Invitation.objects.filter(user=person, accepted_at__isnull=True).update(expires_at=now)
     token = secrets.token_urlsafe(32)
@@ -539,7 +562,11 @@ def access_invitation(token: str) -> Invitation:
     )
     if invitation is None or not invitation.is_usable:
         raise ValidationError(
-            {"token": ["This invitation link is not valid any more. Ask an administrator for a new one."]}
+            {
+                "token": [
+                    "This invitation link is not valid any more. Ask an administrator for a new one."
+                ]
+            }
         )
     return invitation
 

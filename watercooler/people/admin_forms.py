@@ -55,7 +55,7 @@ class CreatePersonForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
-        help_text="UTF-8, comma or semicolon separated, header row first. See the import guide.",
+        help_text="UTF-8, comma or semicolon separated, header row first. The file format is described below the form.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
     deactivate_missing = forms.BooleanField(

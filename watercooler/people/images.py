@@ -28,10 +28,16 @@ def make_photo_files(upload: UploadedFile, *, stem: str) -> tuple[ContentFile, C
         with Image.open(upload) as probe:
             if probe.format not in ALLOWED_FORMATS:
                 raise ValidationError(
-                    {"photo": [f"{probe.format} images are not accepted; use JPEG, PNG, WebP or GIF."]}
+                    {
+                        "photo": [
+                            f"{probe.format} images are not accepted; use JPEG, PNG, WebP or GIF."
+                        ]
+                    }
                 )
             if probe.width * probe.height > MAX_PIXELS:
-                raise ValidationError({"photo": ["The photo has too many pixels (over 40 megapixels)."]})
+                raise ValidationError(
+                    {"photo": ["The photo has too many pixels (over 40 megapixels)."]}
+                )
             probe.verify()
         upload.seek(0)
         with Image.open(upload) as image:
@@ -43,8 +49,10 @@ def make_photo_files(upload: UploadedFile, *, stem: str) -> tuple[ContentFile, C
         raise ValidationError({"photo": ["The file is not an image we can read."]}) from None
     return (
         ContentFile(_jpeg(square), name=f"{stem}.jpg"),
-        ContentFile(_jpeg(square.resize((THUMB_SIZE, THUMB_SIZE), Image.Resampling.LANCZOS)),
-                    name=f"{stem}.jpg"),
+        ContentFile(
+            _jpeg(square.resize((THUMB_SIZE, THUMB_SIZE), Image.Resampling.LANCZOS)),
+            name=f"{stem}.jpg",
+        ),
     )
 
 

@@ -90,8 +90,12 @@ class User(AbstractUser):
     class Meta:
         indexes = [
             models.Index(fields=["is_active", "sort_name", "id"], name="people_directory_idx"),
-            models.Index(fields=["department", "is_active", "sort_name", "id"], name="people_dept_idx"),
-            models.Index(fields=["location", "is_active", "sort_name", "id"], name="people_loc_idx"),
+            models.Index(
+                fields=["department", "is_active", "sort_name", "id"], name="people_dept_idx"
+            ),
+            models.Index(
+                fields=["location", "is_active", "sort_name", "id"], name="people_loc_idx"
+            ),
             models.Index(Lower("email"), name="people_email_lower_idx"),
             models.Index(fields=["is_active", "-start_date", "id"], name="people_joiners_idx"),
         ]

@@ -17,7 +17,11 @@ urlpatterns = [
     path("settings/tokens/", account_views.create_token, name="create_token"),
     path("settings/tokens/<int:token_id>/revoke/", account_views.revoke_token, name="revoke_token"),
     path("accounts/access-code/", account_views.access_code_login, name="access_code_login"),
-    path("accounts/invitation/<str:token>/", account_views.accept_invitation, name="accept_invitation"),
+    path(
+        "accounts/invitation/<str:token>/",
+        account_views.accept_invitation,
+        name="accept_invitation",
+    ),
     # Administration (admin_views.py)
     path("manage/people/", admin_views.admin_people, name="admin_people"),
     path("manage/people/new/", admin_views.admin_create_person, name="admin_create_person"),

@@ -188,8 +188,12 @@ def screenshot(request: pytest.FixtureRequest):
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Any]:
     """A 360 px wide phone-sized browser context."""
-    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     yield context
     context.close()
 

@@ -47,7 +47,9 @@ def build_world() -> World:
     engineering = Department.objects.create(name="Engineering")
     sales = Department.objects.create(name="Sales")
     it = Department.objects.create(name="IT")
-    london = Location.objects.create(name="London", country="United Kingdom", timezone="Europe/London")
+    london = Location.objects.create(
+        name="London", country="United Kingdom", timezone="Europe/London"
+    )
     berlin = Location.objects.create(name="Berlin", country="Germany", timezone="Europe/Berlin")
     admin = make_person(
         "ada_admin", display_name="Ada Admin", role=Role.ADMIN, department=it, location=london

@@ -85,12 +85,16 @@ def sign_in_help() -> str:
 
 
 def email_help() -> str:
-    if settings.EMAIL_HOST:
-        return f"Email is sent through SMTP at {settings.EMAIL_HOST}:{settings.EMAIL_PORT}."
-    return (
-        f"Email is not sent: each message is written to a file in "
-        f"{_display_path(Path(settings.EMAIL_FILE_PATH))} (set EMAIL_HOST to send it)."
-    )
+    mailer: dict[str, Any] = settings.MAILERS["default"]
+    options: dict[str, Any] = mailer.get("OPTIONS", {})
+    if mailer["BACKEND"].endswith("filebased.EmailBackend"):
+        return (
+            "Email is not sent: each message is written to a file in "
+            f"{_display_path(Path(options['file_path']))} (set EMAIL_HOST to send it)."
+        )
+    if mailer["BACKEND"].endswith("smtp.EmailBackend"):
+        return f"Email is sent through SMTP at {options.get('host')}:{options.get('port')}."
+    return f"Email goes through {mailer['BACKEND']}."
 
 
 class Command(BaseCommand):
