@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "watercooler.core",
     "watercooler.people",
+    "watercooler.feed",
+    "watercooler.notifications",
     "watercooler.realtime",
     "watercooler.api",
 ]

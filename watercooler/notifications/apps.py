@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "watercooler.notifications"
+    label = "notifications"
+
+    def ready(self) -> None:
+        # Notifications react to the feed's domain signals (feed may not import this app).
+        from watercooler.notifications import receivers  # noqa: F401

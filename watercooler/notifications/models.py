@@ -1,0 +1,50 @@
+"""In-app notifications. Reactions to the same thing fold into one row ("Ana and 4 others")."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class NotificationKind(models.TextChoices):
+    MENTION = "mention", "Mention"
+    REPLY = "reply", "Reply to your post"
+    THREAD_REPLY = "thread_reply", "Reply in a thread you are in"
+    REACTION = "reaction", "Reaction"
+    FOLLOW = "follow", "New follower"
+    ANNOUNCEMENT = "announcement", "Announcement"
+    ANNOUNCEMENT_REMINDER = "announcement_reminder", "Announcement reminder"
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=24, choices=NotificationKind.choices)
+    # The most recent actor; ``actor_count`` counts everyone folded into this row.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    actor_count = models.PositiveIntegerField(default=1)
+    post = models.ForeignKey(
+        "feed.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    reply = models.ForeignKey(
+        "feed.Reply", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # What rows fold on, e.g. "reaction:post:42"; unread rows with the same key are updated.
+    group_key = models.CharField(max_length=80, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["recipient", "-updated_at", "-id"], name="notification_list_idx"),
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(
+                fields=["recipient", "group_key", "read_at"], name="notification_group_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"
