@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "watercooler.core.context_processors.site",
+                "watercooler.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -259,6 +260,9 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", default=True)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 8 * 1024 * 1024, minimum=1024)
+# Post attachments (watercooler/feed/attachments.py): bytes per file and files per post.
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+ATTACHMENT_MAX_PER_POST = env_int("ATTACHMENT_MAX_PER_POST", 10, minimum=1)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 
 # --- Security -----------------------------------------------------------------------------------

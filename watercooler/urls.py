@@ -7,14 +7,18 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from watercooler.api.api import api
-from watercooler.people import views as people_views
+from watercooler.feed import views as feed_views
 
 urlpatterns = [
-    # Home is the people app's page; it keeps the global name "home" that the layout and
-    # LOGIN_REDIRECT_URL use (core may not import people, so it is wired here).
-    path("", people_views.home, name="home"),
+    # Home is the feed (with the people dashboard beside it); it keeps the global name "home"
+    # that the layout and LOGIN_REDIRECT_URL use (core may not import the feed, so it is wired here).
+    path("", feed_views.home, name="home"),
     path("", include("watercooler.core.urls")),
+    # Before people's URLs: /people/mentions/ must not read as a person called "mentions".
+    path("", include("watercooler.feed.urls")),
     path("", include("watercooler.people.urls")),
+    path("", include("watercooler.notifications.urls")),
+    path("", include("watercooler.feed.announcement_urls")),
     # Email addresses come from administrators and the HR import, so allauth's page for changing
     # them is replaced by the settings page.
     path("accounts/email/", RedirectView.as_view(pattern_name="people:settings")),

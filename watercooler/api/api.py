@@ -30,36 +30,20 @@ from ninja.types import DictStrAny
 from watercooler.api.auth import InvalidCredentialsError, TooManyAttemptsError, api_auth
 from watercooler.core.errors import field_errors
 from watercooler.core.paging import InvalidCursorError
+from watercooler.core.text import contains_nul
 
 logger = logging.getLogger("django.request")
 
 INVALID = "The request is not valid."
 
 
-# PostgreSQL cannot store NUL in text, and no person means to send one: refuse it at the door.
+# PostgreSQL cannot store NUL in text, and no person means to send one: refuse it at the door
+# (core.text explains why).
 NUL_MESSAGE = "Text in the request may not contain NUL (\\u0000) characters."
 
 
-def _has_nul(data: Any) -> bool:
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if "\x00" in item:
-                return True
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
-
-
 def _nul_in_url(request: HttpRequest) -> bool:
-    return "\x00" in request.path or any(
-        "\x00" in key or any("\x00" in value for value in values)
-        for key, values in request.GET.lists()
-    )
+    return contains_nul([request.path, *request.GET.lists()])
 
 
 class BodyNotAcceptedError(Exception):
@@ -84,7 +68,7 @@ class JsonParser(Parser):
             data = json.loads(request.body)
         except (ValueError, RecursionError):
             raise BodyNotAcceptedError(400, "The request body is not valid JSON.") from None
-        if _has_nul(data):
+        if contains_nul(data):
             raise BodyNotAcceptedError(400, NUL_MESSAGE)
         return data
 
@@ -278,6 +262,16 @@ def _register_routers() -> None:
     api.add_router("/auth", auth_router, tags=["auth"])
     api.add_router("/me", me_router, tags=["me"])
     api.add_router("/people", people_router, tags=["people"])
+    api.add_router("/people", "watercooler.feed.api.follows_router", tags=["follows"])
+    api.add_router("/posts", "watercooler.feed.api.posts_router", tags=["posts"])
+    api.add_router("/replies", "watercooler.feed.api.replies_router", tags=["posts"])
+    api.add_router("/feed", "watercooler.feed.api.feed_router", tags=["feed"])
+    api.add_router("/topics", "watercooler.feed.api.topics_router", tags=["topics"])
+    api.add_router("/attachments", "watercooler.feed.api.attachments_router", tags=["posts"])
+    api.add_router("/notifications", "watercooler.notifications.api.router", tags=["notifications"])
+    api.add_router(
+        "/announcements", "watercooler.feed.announcement_api.router", tags=["announcements"]
+    )
 
 
 _register_routers()

@@ -4,35 +4,26 @@ Also the checks behind ``POST /api/v1/auth/token``: the password (and the second
 the person has one), and the limit on failed attempts per username and per client address.
 """
 
-import hashlib
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from watercooler.core.middleware import API_MFA_REQUIRED_MESSAGE, mfa_missing
 from watercooler.core.models import SiteSettings
+from watercooler.core.ratelimit import FailureLimit
 from watercooler.people.actions import authenticate_api_token
 from watercooler.people.models import User
-
-MFA_REQUIRED_MESSAGE = "Two-factor authentication must be turned on first."
 
 
 class MfaRequired(PermissionDenied):
     """The organisation requires two-factor authentication and this person has not set it up."""
 
     def __init__(self) -> None:
-        super().__init__(MFA_REQUIRED_MESSAGE)
-
-
-def mfa_missing(user: Any) -> bool:
-    """True when the organisation requires two-factor authentication and ``user`` has none."""
-    return (
-        SiteSettings.load().require_mfa and not user.authenticator_set.filter(type="totp").exists()
-    )
+        super().__init__(API_MFA_REQUIRED_MESSAGE)
 
 
 class TokenAuth(HttpBearer):
@@ -89,6 +80,12 @@ api_auth = [TokenAuth(), ActiveSessionAuth()]
 FAILURES_PER_USERNAME = 5
 FAILURES_PER_ADDRESS = 20
 FAILURE_WINDOW_SECONDS = 300
+TOKEN_FAILURES = FailureLimit(
+    scope="api:token-failures",
+    per_username=FAILURES_PER_USERNAME,
+    per_address=FAILURES_PER_ADDRESS,
+    window_seconds=FAILURE_WINDOW_SECONDS,
+)
 
 
 class InvalidCredentialsError(Exception):
@@ -105,41 +102,6 @@ class TooManyAttemptsError(Exception):
     def __init__(self, retry_after: int = FAILURE_WINDOW_SECONDS) -> None:
         super().__init__("Too many failed attempts. Wait a few minutes and try again.")
         self.retry_after = retry_after
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's IP address, trusting proxies exactly as the sign-in page (allauth) does."""
-    from allauth.core.internal.httpkit import get_client_ip
-
-    try:
-        return get_client_ip(request) or "unknown"
-    except Exception:  # a misconfigured proxy count raises; fall back to the socket's address
-        return str(request.META.get("REMOTE_ADDR") or "unknown")
-
-
-def _failure_keys(request: HttpRequest, username: str) -> list[tuple[str, int]]:
-    digest = hashlib.sha256(username.strip().casefold().encode()).hexdigest()[:32]
-    address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
-    return [
-        (f"api:token-failures:user:{digest}", FAILURES_PER_USERNAME),
-        (f"api:token-failures:addr:{address}", FAILURES_PER_ADDRESS),
-    ]
-
-
-def _check_not_limited(keys: list[tuple[str, int]]) -> None:
-    counts = cache.get_many([key for key, _ in keys])
-    if any(counts.get(key, 0) >= limit for key, limit in keys):
-        raise TooManyAttemptsError
-
-
-def _record_failure(keys: list[tuple[str, int]]) -> None:
-    for key, _ in keys:
-        # add() starts the window; incr() is atomic on Redis and in local memory.
-        cache.add(key, 0, timeout=FAILURE_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(key, 1, timeout=FAILURE_WINDOW_SECONDS)
 
 
 def _verify_second_factor(user: User, code: str | None) -> bool | None:
@@ -175,15 +137,15 @@ def check_token_credentials(
     not set up. A person with TOTP turned on must also send a current ``code``, so a token
     never skips the second factor the sign-in page asks for.
     """
-    keys = _failure_keys(request, username)
-    _check_not_limited(keys)
+    if TOKEN_FAILURES.is_reached(request, username):
+        raise TooManyAttemptsError
     user = authenticate(request, username=username.strip(), password=password)
     if not isinstance(user, User) or not user.is_active:
-        _record_failure(keys)
+        TOKEN_FAILURES.record_failure(request, username)
         raise InvalidCredentialsError
     second_factor = _verify_second_factor(user, code)
     if second_factor is False:
-        _record_failure(keys)
+        TOKEN_FAILURES.record_failure(request, username)
         raise InvalidCredentialsError(
             "This account uses two-factor authentication: send a current authenticator code"
             ' (or a recovery code) in "code".',
@@ -191,5 +153,5 @@ def check_token_credentials(
         )
     if second_factor is None and SiteSettings.load().require_mfa:
         raise MfaRequired
-    cache.delete(keys[0][0])
+    TOKEN_FAILURES.record_success(request, username)
     return user

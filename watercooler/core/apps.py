@@ -1,3 +1,5 @@
+"""The core app: what every other app shares (settings row, paging, text rules, middleware)."""
+
 from django.apps import AppConfig
 
 

@@ -1,6 +1,8 @@
 """Middleware that enforces organisation-wide account rules."""
 
+import json
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +16,15 @@ MFA_REQUIRED_MESSAGE = (
     "Your organisation asks everyone to turn on two-factor authentication. Set up an "
     "authenticator app to continue."
 )
+API_MFA_REQUIRED_MESSAGE = "Two-factor authentication must be turned on first."
+
+
+def mfa_missing(user: Any) -> bool:
+    """True when the organisation requires two-factor authentication and ``user`` has no
+    authenticator app yet. Pages (this middleware) and the API's authentication both ask this."""
+    return bool(
+        SiteSettings.load().require_mfa and not user.authenticator_set.filter(type="totp").exists()
+    )
 
 
 class RequireMfaMiddleware:
@@ -37,8 +48,7 @@ class RequireMfaMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path.startswith(self.allowed_prefixes)
-            and SiteSettings.load().require_mfa
-            and not user.authenticator_set.filter(type="totp").exists()
+            and mfa_missing(user)
         ):
             return self.refuse(request)
         return self.get_response(request)
@@ -46,7 +56,7 @@ class RequireMfaMiddleware:
     def refuse(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/api/"):
             return HttpResponse(
-                b'{"detail": "Two-factor authentication must be turned on first.", "errors": []}',
+                json.dumps({"detail": API_MFA_REQUIRED_MESSAGE, "errors": []}),
                 status=403,
                 content_type="application/json",
             )

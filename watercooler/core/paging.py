@@ -10,11 +10,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 
 
 class InvalidCursorError(ValueError):
     """The cursor was not produced by this server (or was tampered with)."""
+
+
+# Cursor values are sort keys: text without NUL, or integers a 64-bit column can hold.
+_MAX_INT = 2**63 - 1
+
+
+def _valid_value(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -_MAX_INT <= value <= _MAX_INT
+    return isinstance(value, str) and "\x00" not in value
 
 
 @dataclass(frozen=True)
@@ -36,7 +49,7 @@ def decode_cursor(cursor: str, size: int) -> list[Any]:
         raise InvalidCursorError("cursor is not valid") from None
     if not isinstance(values, list) or len(values) != size:
         raise InvalidCursorError("cursor is not valid")
-    if not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
+    if not all(_valid_value(v) for v in values):
         raise InvalidCursorError("cursor is not valid")
     return values
 
@@ -44,24 +57,32 @@ def decode_cursor(cursor: str, size: int) -> list[Any]:
 def paginate[T: Model](
     queryset: QuerySet[T], *, keys: Sequence[str], cursor: str | None, limit: int
 ) -> Page[T]:
-    """Return one page of ``queryset`` ordered ascending by ``keys`` (the last key unique).
+    """Return one page of ``queryset`` ordered by ``keys`` (the last key unique).
 
-    ``keys`` must be backed by an index whose leading columns match the queryset's filters.
+    Keys sort ascending; a key written ``"-name"`` sorts descending (newest first), as in
+    ``order_by``. ``keys`` must be backed by an index whose leading columns match the queryset's
+    filters (and, for descending keys, whose directions match or are all reversed).
     """
+    names = [key.removeprefix("-") for key in keys]
+    # "After the cursor" is "greater than" for an ascending key and "less than" for a descending one.
+    lookups = ["lt" if key.startswith("-") else "gt" for key in keys]
     if cursor:
         after = decode_cursor(cursor, len(keys))
         # (k1, k2, ...) > (v1, v2, ...), spelled out so both SQLite and PostgreSQL use the index.
         condition = Q()
-        for i, key in enumerate(keys):
-            step = Q(**{f"{key}__gt": after[i]})
-            for prev_key, prev_value in zip(keys[:i], after[:i], strict=True):
-                step &= Q(**{prev_key: prev_value})
+        for i, name in enumerate(names):
+            step = Q(**{f"{name}__{lookups[i]}": after[i]})
+            for prev_name, prev_value in zip(names[:i], after[:i], strict=True):
+                step &= Q(**{prev_name: prev_value})
             condition |= step
-        queryset = queryset.filter(condition)
+        try:
+            queryset = queryset.filter(condition)
+        except (ValueError, TypeError, ValidationError):  # e.g. text for an id, or not a date
+            raise InvalidCursorError("cursor is not valid") from None
     rows = list(queryset.order_by(*keys)[: limit + 1])
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = encode_cursor([getattr(last, key) for key in keys])
+        next_cursor = encode_cursor([getattr(last, name) for name in names])
     return Page(items=rows, next_cursor=next_cursor)

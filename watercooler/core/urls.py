@@ -1,4 +1,4 @@
-"""Project-wide endpoints: the health check. (The home page is ``people.views.home``.)"""
+"""Project-wide endpoints: the health check. (The home page is wired in ``watercooler/urls.py``.)"""
 
 from django.urls import path
 

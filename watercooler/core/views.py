@@ -1,6 +1,7 @@
 """Project-wide endpoints that belong to no app: the health check.
 
-The home page is the people app's (``people.views.home``): core may not import the apps above it.
+The home page belongs to an app above core (core may not import those): ``watercooler/urls.py``
+wires it.
 """
 
 from django.db import connection

@@ -170,6 +170,11 @@ class Reaction(models.Model):
                 name="reaction_one_target",
             ),
         ]
+        # "Who reacted", newest first, for a post and for a reply.
+        indexes = [
+            models.Index(fields=["post", "-created_at", "-id"], name="reaction_post_recent_idx"),
+            models.Index(fields=["reply", "-created_at", "-id"], name="reaction_reply_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} by {self.user_id}"
@@ -266,7 +271,10 @@ class PersonFollow(models.Model):
                 condition=~Q(follower=models.F("followee")), name="no_self_follow"
             ),
         ]
-        indexes = [models.Index(fields=["followee", "-created_at", "-id"], name="followers_idx")]
+        indexes = [
+            models.Index(fields=["followee", "-created_at", "-id"], name="followers_idx"),
+            models.Index(fields=["follower", "-created_at", "-id"], name="following_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.follower_id} follows {self.followee_id}"

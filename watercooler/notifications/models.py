@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -44,6 +45,15 @@ class Notification(models.Model):
             models.Index(
                 fields=["recipient", "group_key", "read_at"], name="notification_group_idx"
             ),
+        ]
+        constraints = [
+            # At most one unread row per fold key, so two reactions arriving at once fold into
+            # one row instead of racing to create two (receivers.py retries on the conflict).
+            models.UniqueConstraint(
+                fields=["recipient", "group_key"],
+                condition=Q(read_at__isnull=True) & ~Q(group_key=""),
+                name="notification_one_unread_group",
+            )
         ]
 
     def __str__(self) -> str:

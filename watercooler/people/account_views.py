@@ -6,15 +6,11 @@ As everywhere, a view parses input, calls one action or query and renders; the r
 of people who turned it on) and its session bookkeeping apply here too.
 """
 
-import hashlib
-
-from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +19,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from watercooler.core.ratelimit import FailureLimit
 from watercooler.people import actions, queries
 from watercooler.people.forms import (
     AccessCodeSignInForm,
@@ -36,9 +33,12 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 # Failed access-code attempts allowed per window. The per-username limit stops guessing one
 # person's code; the per-address limit is higher because a shop or a depot shares one address.
-ACCESS_CODE_FAILURES_PER_USERNAME = 10
-ACCESS_CODE_FAILURES_PER_ADDRESS = 30
-ACCESS_CODE_WINDOW_SECONDS = 15 * 60
+ACCESS_CODE_FAILURES = FailureLimit(
+    scope="people:access-code-failures",
+    per_username=10,
+    per_address=30,
+    window_seconds=15 * 60,
+)
 TOO_MANY_ATTEMPTS = (
     "Too many wrong codes. Wait 15 minutes and try again, or ask your manager or an "
     "administrator for a new code."
@@ -62,57 +62,23 @@ def _sign_in(request: HttpRequest, person: User, *, redirect_url: str) -> HttpRe
 # --- Sign-in with an access code ---------------------------------------------------------------
 
 
-def _client_address(request: HttpRequest) -> str:
-    # allauth's adapter honours ALLAUTH_TRUSTED_PROXY_COUNT, like its own sign-in rate limits.
-    try:
-        return get_account_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return "unknown"
-
-
-def _failure_counters(request: HttpRequest, username: str) -> list[tuple[str, int]]:
-    """Cache keys of the failure counters that apply, each with its limit."""
-    name = hashlib.sha256(username.strip().casefold().encode()).hexdigest()
-    address = hashlib.sha256(_client_address(request).encode()).hexdigest()
-    return [
-        (f"people:access-code-failures:user:{name}", ACCESS_CODE_FAILURES_PER_USERNAME),
-        (f"people:access-code-failures:addr:{address}", ACCESS_CODE_FAILURES_PER_ADDRESS),
-    ]
-
-
-def _is_rate_limited(counters: list[tuple[str, int]]) -> bool:
-    counts = cache.get_many([key for key, _ in counters])
-    return any(counts.get(key, 0) >= limit for key, limit in counters)
-
-
-def _count_failure(counters: list[tuple[str, int]]) -> None:
-    # A fixed window that starts at the first failure; add() is atomic, so is incr() on Redis.
-    for key, _ in counters:
-        cache.add(key, 0, timeout=ACCESS_CODE_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(key, 1, timeout=ACCESS_CODE_WINDOW_SECONDS)
-
-
 @require_http_methods(["GET", "POST"])
 def access_code_login(request: HttpRequest) -> HttpResponse:
     form = AccessCodeSignInForm(request.POST if request.method == "POST" else None)
-    status = 200
+    status = 200  # a wrong code re-shows the form, as allauth's sign-in page does
     if form.is_bound and form.is_valid():
         username, code = form.cleaned_data["username"], form.cleaned_data["code"]
-        counters = _failure_counters(request, username)
-        if _is_rate_limited(counters):
+        if ACCESS_CODE_FAILURES.is_reached(request, username):
             form.add_error(None, TOO_MANY_ATTEMPTS)
             status = 429
         else:
             try:
                 person = actions.redeem_access_code(username=username, code=code)
             except ValidationError as exc:
-                _count_failure(counters)
+                ACCESS_CODE_FAILURES.record_failure(request, username)
                 _copy_errors(form, exc)
             else:
-                cache.delete(counters[0][0])
+                ACCESS_CODE_FAILURES.record_success(request, username)
                 messages.info(
                     request,
                     f"Welcome, {person.display_name}! Choose your password now: your access code "

@@ -7,7 +7,6 @@ transaction. Views, the API, the importer and the demo all come through here.
 
 import datetime as dt
 import secrets
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +19,8 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from watercooler.people.images import make_photo_files
+from watercooler.core.text import NUL_MESSAGE, contains_nul
+from watercooler.people.images import make_photo_files, photo_stem
 from watercooler.people.models import (
     AccessCode,
     ApiToken,
@@ -67,6 +67,29 @@ def check_can_edit_profile(*, actor: User, person: User) -> None:
 def check_is_administrator(actor: User) -> None:
     if not actor.is_administrator:
         raise PermissionDenied("Only administrators can do this.")
+
+
+def check_can_manage_account(*, actor: User, person: User) -> None:
+    """Administrators manage how people sign in (access codes, invitations, email address,
+    deactivation), except for superusers: only a superuser may do that to a superuser.
+
+    Otherwise an administrator could give a superuser's account a new email address or an
+    access code, sign in as them and so gain the Django admin.
+    """
+    check_is_administrator(actor)
+    if person.is_superuser and not actor.is_superuser:
+        raise PermissionDenied("Only a superuser can change how a superuser signs in.")
+
+
+def check_role_change(*, actor: User, person: User, role: str) -> None:
+    """An administrator cannot take away their own administrator role (superusers may).
+
+    Without this an organisation could lock itself out of its own administration.
+    """
+    if person.pk == actor.pk and role != Role.ADMIN and not actor.is_superuser:
+        raise ValidationError(
+            {"role": ["You cannot remove your own administrator role; ask another administrator."]}
+        )
 
 
 # --- Reference data --------------------------------------------------------------------------
@@ -148,6 +171,16 @@ def check_profile_changes(*, actor: User, person: User, data: dict[str, Any]) ->
             values[field] = _clean_profile_value(field, raw, person=person)
         except ValidationError as exc:
             errors.setdefault(field, []).extend(exc.messages)
+    try:
+        if "role" in values:
+            check_role_change(actor=actor, person=person, role=values["role"])
+        if "email" in values and values["email"] != person.email:
+            check_can_manage_account(actor=actor, person=person)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    except PermissionDenied as exc:
+        errors.setdefault("email", []).append(str(exc))
     if errors:
         raise ValidationError(errors)
     return ProfileChanges(values=values)
@@ -158,6 +191,8 @@ def _text(raw: Any, *, limit: int, required: bool = False) -> str:
         raw = ""
     if not isinstance(raw, str):
         raise ValidationError("Must be text.")
+    if "\x00" in raw:
+        raise ValidationError(NUL_MESSAGE)
     value = raw.strip()
     if required and not value:
         raise ValidationError("This field is required.")
@@ -171,6 +206,8 @@ def _string_list(raw: Any) -> list[str]:
         raw = raw.split(",")
     if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
         raise ValidationError("Must be a list of text values.")
+    if contains_nul(raw):
+        raise ValidationError(NUL_MESSAGE)
     return raw
 
 
@@ -205,12 +242,9 @@ def _clean_profile_value(field: str, raw: Any, *, person: User) -> Any:
         case "skills":
             return normalise_skill_names(_string_list(raw))
         case "languages":
-            languages = [" ".join(item.split()) for item in _string_list(raw) if item.strip()]
-            if len(languages) > MAX_LANGUAGES or any(len(lang) > 40 for lang in languages):
-                raise ValidationError(f"At most {MAX_LANGUAGES} languages of up to 40 characters.")
-            return languages
+            return clean_languages(raw)
         case "links":
-            return _clean_links(raw)
+            return clean_links(raw)
         case "start_date":
             if raw in (None, ""):
                 return None
@@ -234,15 +268,25 @@ def _clean_profile_value(field: str, raw: Any, *, person: User) -> Any:
         case "manager":
             if raw in (None, ""):
                 return None
-            manager = User.objects.filter(username=str(raw), is_active=True).first()
+            username = _text(raw, limit=150)
+            manager = User.objects.filter(username=username, is_active=True).first()
             if manager is None:
-                raise ValidationError(f"No active person has the username {raw!r}.")
+                raise ValidationError(f"No active person has the username {username!r}.")
             check_manager_is_acyclic(person=person, manager=manager)
             return manager
     raise ValidationError("Unknown field.")
 
 
-def _clean_links(raw: Any) -> list[dict[str, str]]:
+def clean_languages(raw: Any) -> list[str]:
+    """Language names: a list (or comma-separated text) of at most MAX_LANGUAGES short names."""
+    languages = [" ".join(item.split()) for item in _string_list(raw) if item.strip()]
+    if len(languages) > MAX_LANGUAGES or any(len(lang) > 40 for lang in languages):
+        raise ValidationError(f"At most {MAX_LANGUAGES} languages of up to 40 characters.")
+    return languages
+
+
+def clean_links(raw: Any) -> list[dict[str, str]]:
+    """Profile links as ``[{"label", "url"}]``: http(s) URLs only, so no ``javascript:``."""
     if not isinstance(raw, list) or len(raw) > MAX_LINKS:
         raise ValidationError(f"Must be a list of at most {MAX_LINKS} links.")
     validator = URLValidator(schemes=["http", "https"])
@@ -250,7 +294,7 @@ def _clean_links(raw: Any) -> list[dict[str, str]]:
     for item in raw:
         if not isinstance(item, dict) or not isinstance(item.get("url"), str):
             raise ValidationError('Each link needs a "url" and may have a "label".')
-        url = item["url"].strip()
+        url = _text(item["url"], limit=2000, required=True)
         validator(url)
         label = _text(item.get("label") or url, limit=80)
         links.append({"label": label, "url": url})
@@ -295,7 +339,7 @@ def do_update_profile(*, actor: User, person: User, changes: ProfileChanges) -> 
 @transaction.atomic
 def do_set_photo(*, actor: User, person: User, upload: UploadedFile) -> User:
     check_can_edit_profile(actor=actor, person=person)
-    photo, thumb = make_photo_files(upload, stem=f"{person.username}-{uuid.uuid4().hex[:8]}")
+    photo, thumb = make_photo_files(upload, stem=photo_stem(person.username))
     old = (person.photo.name, person.photo_thumb.name)
     person.photo.save(photo.name or "photo.jpg", photo, save=False)
     person.photo_thumb.save(thumb.name or "thumb.jpg", thumb, save=False)
@@ -390,24 +434,53 @@ def do_create_person(
 @transaction.atomic
 def do_set_active(*, actor: User, person: User, active: bool) -> User:
     """Deactivated people cannot sign in and leave the directory; their content stays theirs."""
-    check_is_administrator(actor)
+    check_can_manage_account(actor=actor, person=person)
     if person.pk == actor.pk and not active:
         raise ValidationError({"is_active": ["You cannot deactivate yourself."]})
     person.is_active = active
     person.save(update_fields=["is_active"])
     if not active:
-        ApiToken.objects.filter(user=person).delete()
-        _end_sessions(person)
+        _revoke_sign_ins({person.pk})
     return person
 
 
-def _end_sessions(person: User) -> None:
-    """Sign a deactivated person out everywhere (database-backed sessions)."""
+@transaction.atomic
+def do_deactivate_people(*, actor: User, people: Iterable[User]) -> int:
+    """``do_set_active(active=False)`` for many people at once (a full HR import), with the
+    same rules and clean-up in a fixed number of queries. Returns how many were active."""
+    people = list(people)
+    for person in people:
+        check_can_manage_account(actor=actor, person=person)
+        if person.pk == actor.pk:
+            raise ValidationError({"is_active": ["You cannot deactivate yourself."]})
+    ids = {person.pk for person in people if person.is_active}
+    User.objects.filter(pk__in=ids).update(is_active=False)
+    for person in people:
+        person.is_active = False
+    _revoke_sign_ins(ids)
+    return len(ids)
+
+
+def _revoke_sign_ins(person_ids: set[int]) -> None:
+    """Revoke the API tokens of these people and end their sessions everywhere.
+
+    Django already refuses the session of a deactivated person on their next request; deleting
+    the rows makes that true for any session store reading them. Sessions are signed, not
+    indexed by person, so this is one pass over the live ones however many people leave.
+    """
     from django.contrib.sessions.models import Session
 
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(person.pk):
-            session.delete()
+    if not person_ids:
+        return
+    ApiToken.objects.filter(user_id__in=person_ids).delete()
+    wanted = {str(pk) for pk in person_ids}
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") in wanted
+    ]
+    for start in range(0, len(ended), 500):
+        Session.objects.filter(pk__in=ended[start : start + 500]).delete()
 
 
 # --- Access codes (front-line staff without company email) ------------------------------------
@@ -427,7 +500,7 @@ def do_issue_access_code(*, actor: User, person: User) -> tuple[AccessCode, str]
     The person's password is cleared so the code is the one way in until they choose a new one.
     Returns the stored row and the code itself, which is never stored and shown only once.
     """
-    check_is_administrator(actor)
+    check_can_manage_account(actor=actor, person=person)
     if not person.is_active:
         raise ValidationError({"username": ["This person is deactivated."]})
     now = timezone.now()
@@ -515,7 +588,7 @@ def do_invite_person(*, actor: User, person: User) -> Invitation:
 
     The email goes out after the transaction commits, so a rolled-back invitation sends nothing.
     """
-    check_is_administrator(actor)
+    check_can_manage_account(actor=actor, person=person)
     if not person.is_active:
         raise ValidationError({"username": ["This person is deactivated."]})
     if not person.email:

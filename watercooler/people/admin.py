@@ -2,8 +2,9 @@
 
 Day-to-day administration happens on the Manage people pages (``admin_views``), which go through
 ``actions``. Here too, the rules that matter are kept: deactivation goes through
-``actions.do_set_active`` (sessions ended, tokens revoked), a manager is checked for loops, and
-secrets (access codes, API tokens, invitation links) are shown only as their hashes, read-only.
+``actions.do_set_active`` (sessions ended, tokens revoked), a manager is checked for loops, links
+and languages go through the actions' cleaners, and secrets (access codes, API tokens,
+invitation links) are shown only as their hashes, read-only.
 """
 
 from typing import Any
@@ -15,7 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from watercooler.people.actions import check_manager_is_acyclic, do_set_active
+from watercooler.people.actions import (
+    check_manager_is_acyclic,
+    clean_languages,
+    clean_links,
+    do_set_active,
+)
 from watercooler.people.models import (
     AccessCode,
     ApiToken,
@@ -37,6 +43,13 @@ class PersonChangeForm(UserChangeForm):
         if manager is not None:
             check_manager_is_acyclic(person=self.instance, manager=manager)
         return manager
+
+    # The raw JSON boxes would otherwise accept anything: a javascript: URL, a NUL character.
+    def clean_links(self) -> list[dict[str, str]]:
+        return clean_links(self.cleaned_data.get("links") or [])
+
+    def clean_languages(self) -> list[str]:
+        return clean_languages(self.cleaned_data.get("languages") or [])
 
 
 @admin.register(User)

@@ -18,22 +18,12 @@ from watercooler.people.actions import (
 from watercooler.people.models import Invitation, Role, User
 
 
-def check_role_change(*, actor: User, person: User, role: str) -> None:
-    """An administrator cannot take away their own administrator role (superusers may).
-
-    Without this an organisation could lock itself out of its own administration.
-    """
-    if person.pk == actor.pk and role != Role.ADMIN and not actor.is_superuser:
-        raise ValidationError(
-            {"role": ["You cannot remove your own administrator role; ask another administrator."]}
-        )
-
-
 @transaction.atomic
 def do_set_role(*, actor: User, person: User, role: str) -> User:
+    """Give ``person`` another role; ``check_profile_changes`` keeps an administrator from
+    removing their own administrator role."""
     check_is_administrator(actor)
     changes = check_profile_changes(actor=actor, person=person, data={"role": role})
-    check_role_change(actor=actor, person=person, role=role)
     return do_update_profile(actor=actor, person=person, changes=changes)
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from watercooler.core.models import SiteSettings
 from watercooler.core.paging import InvalidCursorError
+from watercooler.core.text import contains_nul
 from watercooler.people import actions, admin_actions, importer, queries
 from watercooler.people.admin_forms import (
     CreatePersonForm,
@@ -53,13 +54,16 @@ def _administrator(request: HttpRequest) -> User:
 @login_required
 @require_GET
 def admin_people(request: HttpRequest) -> HttpResponse:
+    viewer = _administrator(request)
     q = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     status = request.GET.get("status", "active")
     if status not in queries.ADMIN_STATUSES:
         status = "active"
     try:
+        if contains_nul(list(request.GET.lists())):  # typed by no one; PostgreSQL refuses it
+            raise InvalidCursorError("the link is not valid")
         page = queries.admin_people_page(
-            _viewer(request), q=q, status=status, cursor=request.GET.get("cursor") or None
+            viewer, q=q, status=status, cursor=request.GET.get("cursor") or None
         )
     except InvalidCursorError:
         return render(

@@ -1,3 +1,5 @@
+"""The people app: users and their profiles, the directory, the org chart, imports, accounts."""
+
 from django.apps import AppConfig
 
 

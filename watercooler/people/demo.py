@@ -13,7 +13,6 @@ a reporting line without loops, valid time zones, ``sort_name`` derived from ``d
 
 import datetime as dt
 import random
-import unicodedata
 from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from django.core.files.storage import Storage
 from django.db import models
 
 from watercooler.core.demo import DemoContext, DemoError, register
+from watercooler.core.text import ascii_fold
 from watercooler.people.actions import get_or_create_department, get_or_create_location
 from watercooler.people.avatars import AvatarStyle, avatar_jpegs, random_style
 from watercooler.people.demo_data import (
@@ -60,6 +60,7 @@ from watercooler.people.demo_data import (
     FixedAccount,
     LocationSpec,
 )
+from watercooler.people.images import photo_stem
 from watercooler.people.models import Role, Skill, User
 
 MIN_PEOPLE = 30
@@ -258,24 +259,6 @@ def _place_fixed_accounts(nodes: list[_Node], root: _Node) -> list[_Node]:
 class _Namer:
     """Names drawn per location, with handles (usernames, e-mail) unique across the company."""
 
-    # Letters that do not decompose into an ASCII letter plus accents.
-    TRANSLIT = str.maketrans(
-        {
-            "ł": "l",
-            "Ł": "L",
-            "ø": "o",
-            "Ø": "O",
-            "đ": "d",
-            "Đ": "D",
-            "ı": "i",  # noqa: RUF001 (the Turkish dotless i, on purpose)
-            "æ": "ae",
-            "Æ": "AE",
-            "œ": "oe",
-            "Œ": "OE",
-            "ß": "ss",
-        }
-    )
-
     def __init__(self, rng: random.Random, reserved: set[str]) -> None:
         self.rng = rng
         self.taken = set(reserved)
@@ -302,8 +285,7 @@ class _Namer:
         return first, family, gender
 
     def slug(self, text: str) -> str:
-        folded = unicodedata.normalize("NFKD", text.translate(self.TRANSLIT)).lower()
-        return "".join(c for c in folded if c.isascii() and c.isalnum())
+        return "".join(c for c in ascii_fold(text).lower() if c.isalnum())
 
     def handle(self, first: str, family: str) -> str:
         base = f"{self.slug(first)}.{self.slug(family)}"
@@ -549,10 +531,10 @@ def _photos(
         if style not in drawn:
             drawn[style] = avatar_jpegs(style)
         photo, thumb = drawn[style]
-        username = profiles[id(node)].username
+        stem = photo_stem(profiles[id(node)].username)
         names[id(node)] = (
-            ctx.save_file(f"photos/{username}.jpg", photo, storage=photo_storage),
-            ctx.save_file(f"photos/thumbs/{username}.jpg", thumb, storage=thumb_storage),
+            ctx.save_file(f"photos/{stem}.jpg", photo, storage=photo_storage),
+            ctx.save_file(f"photos/thumbs/{stem}.jpg", thumb, storage=thumb_storage),
         )
     return names
 

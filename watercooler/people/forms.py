@@ -1,8 +1,9 @@
-"""Forms of the people app's pages.
+"""Forms of one's own account pages: sign-in by access code, accepting an invitation, API tokens.
 
 Forms only parse and shape input; the rules (who may do what, what a valid password or token
 name is) live in ``actions.py``, whose ``ValidationError`` a view copies back onto the form.
-Account forms (sign-in by access code, accepting an invitation, API tokens) come first.
+The profile editor's fields are in ``page_forms.py``, the administration forms in
+``admin_forms.py``.
 """
 
 from django import forms

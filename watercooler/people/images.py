@@ -1,6 +1,8 @@
 """Profile photo processing: validate an upload by its content and make the stored sizes."""
 
 import io
+import secrets
+import struct
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +14,15 @@ ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 PHOTO_SIZE = 512
 THUMB_SIZE = 128
 MAX_PIXELS = 40_000_000
+
+
+def photo_stem(username: str) -> str:
+    """A file name (without extension) for a new photo of ``username``.
+
+    Media files are fetched by URL, so the name carries 128 random bits: knowing a username is
+    not enough to fetch that person's photo, or to learn that the username exists.
+    """
+    return f"{username}-{secrets.token_hex(16)}"
 
 
 def make_photo_files(upload: UploadedFile, *, stem: str) -> tuple[ContentFile, ContentFile]:
@@ -45,7 +56,18 @@ def make_photo_files(upload: UploadedFile, *, stem: str) -> tuple[ContentFile, C
             square = ImageOps.fit(
                 ImageOps.exif_transpose(image).convert("RGB"), (PHOTO_SIZE, PHOTO_SIZE)
             )
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,  # damaged EXIF data or an image mode that cannot become RGB
+        TypeError,
+        IndexError,
+        KeyError,
+        struct.error,
+        EOFError,
+        Image.DecompressionBombError,
+    ):
         raise ValidationError({"photo": ["The file is not an image we can read."]}) from None
     return (
         ContentFile(_jpeg(square), name=f"{stem}.jpg"),

@@ -8,9 +8,11 @@ the preview is respected) and writes the plan, or nothing at all if any row has 
 
 Validation reuses the rules of ``actions``: ``check_profile_changes`` for the profile fields,
 the model fields' own validators for email, username, employee id, location and time zone,
-``get_or_create_department``/``get_or_create_location`` for reference data and ``do_set_active``
-for deactivation. What is new here is only what a whole file needs: duplicates between rows,
-managers that may be defined later in the file, and reporting loops across the final state.
+``get_or_create_department``/``get_or_create_location`` for reference data,
+``check_role_change``/``check_can_manage_account`` for one's own role and superusers' email
+addresses, and ``do_deactivate_people`` for deactivation. What is new here is only what a
+whole file needs: duplicates between rows, managers that may be defined later in the file, and
+reporting loops across the final state.
 
 To stay fast on large files (10,000 rows in a few seconds) the database is read once up front
 (all people, departments, locations and skills, a handful of queries) and written with bulk
@@ -22,7 +24,6 @@ import datetime as dt
 import io
 import re
 import secrets
-import unicodedata
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -32,20 +33,22 @@ from typing import IO, Any
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSWORD_SUFFIX_LENGTH
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from watercooler.core.text import ascii_fold
 from watercooler.people.actions import (
+    check_can_manage_account,
     check_is_administrator,
     check_profile_changes,
-    do_set_active,
+    check_role_change,
+    do_deactivate_people,
     get_or_create_department,
     get_or_create_location,
 )
-from watercooler.people.admin_actions import check_role_change
 from watercooler.people.models import Department, Location, Role, Skill, User
 
 COLUMNS = (
@@ -1091,6 +1094,14 @@ class _Planner:
                         self.error(target.row, "role", message)
                     continue
             changes = self._diff(target)
+            if any(change.field == "email" for change in changes):
+                # The same rule as the profile editor: a superuser's email is theirs to manage.
+                person = User(pk=target.existing.id, is_superuser=target.existing.is_superuser)
+                try:
+                    check_can_manage_account(actor=self.actor, person=person)
+                except PermissionDenied as exc:
+                    self.error(target.row, "email", str(exc))
+                    continue
             if not changes:
                 self.plan.unchanged += 1
                 continue
@@ -1192,33 +1203,9 @@ def _same(name: str, old: Any, new: Any) -> bool:
     return bool(old == new)
 
 
-# Latin letters that Unicode does not decompose into a base letter and an accent.
-_LATIN = str.maketrans(
-    {
-        "ł": "l",
-        "Ł": "L",
-        "ø": "o",
-        "Ø": "O",
-        "đ": "d",
-        "Đ": "D",
-        "ß": "ss",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "þ": "th",
-        "Þ": "Th",
-        "ð": "d",
-        "Ð": "D",
-        "\u0131": "i",  # dotless i
-    }
-)
-
-
 def _username_base(email: str, display_name: str) -> str:
     """A username from the email's local part, else the name: ASCII letters, digits, . _ -."""
-    source = (email.split("@", 1)[0] if email else display_name).translate(_LATIN)
-    ascii_text = unicodedata.normalize("NFKD", source).encode("ascii", "ignore").decode()
+    ascii_text = ascii_fold(email.split("@", 1)[0] if email else display_name)
     base = re.sub(r"[^a-z0-9._-]+", "_", ascii_text.casefold()).strip("._-")
     return base[:140] or "person"
 
@@ -1250,11 +1237,10 @@ def _execute(plan: ImportPlan, work: _Work, *, actor: User) -> dict[str, int]:
     created = _create_people(work, ids)
     updated = _update_people(work, ids)
     _write_skills(work, ids)
-    # Deactivation goes through the one action that signs people out and revokes their tokens.
+    # Deactivation goes through the action that signs people out and revokes their tokens.
     leaving = User.objects.in_bulk([d.person_id for d in plan.deactivations])
-    for person in leaving.values():
-        do_set_active(actor=actor, person=person, active=False)
-    return {"created": created, "updated": updated, "deactivated": len(leaving)}
+    deactivated = do_deactivate_people(actor=actor, people=leaving.values())
+    return {"created": created, "updated": updated, "deactivated": deactivated}
 
 
 def _write_reference_data(plan: ImportPlan, work: _Work) -> _Ids:

@@ -136,6 +136,21 @@ class User(AbstractUser):
         return (letters or self.username[:1]).upper()
 
     @property
+    def web_links(self) -> list[dict[str, str]]:
+        """The profile's links that are safe to show as links: http(s) URLs only.
+
+        ``actions`` refuses anything else on the way in; this guards what pages and the API
+        show against rows written some other way (the Django admin's raw JSON, old data).
+        """
+        return [
+            {"label": str(link.get("label") or link["url"]), "url": link["url"]}
+            for link in self.links or []
+            if isinstance(link, dict)
+            and isinstance(link.get("url"), str)
+            and link["url"].lower().startswith(("https://", "http://"))
+        ]
+
+    @property
     def avatar_hue(self) -> int:
         """One of 12 stable colours (CSS classes hue-0…hue-11) for an initials avatar."""
         return int(hashlib.sha256(self.username.encode()).hexdigest()[:4], 16) % 12

@@ -7,14 +7,25 @@ people are gone from every directory read, though their content stays attributed
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from watercooler.core.paging import Page, paginate
-from watercooler.people.models import AccessCode, ApiToken, Invitation, Role, User
+from watercooler.core.text import contains_nul
+from watercooler.people.models import (
+    AccessCode,
+    ApiToken,
+    Department,
+    Invitation,
+    Location,
+    Role,
+    Skill,
+    User,
+)
 
 DIRECTORY_PAGE_SIZE = 24
 MAX_PAGE_SIZE = 100
@@ -39,7 +50,8 @@ def access_person(viewer: User, username: str) -> User:
     A guest asking for anyone but themselves gets the same 404 as for a missing person, so the
     directory cannot be probed.
     """
-    if not (viewer.is_authenticated and viewer.is_active):
+    # A NUL can be in no username (and PostgreSQL refuses it in a query).
+    if not (viewer.is_authenticated and viewer.is_active) or "\x00" in username:
         raise Http404("No such person.")
     person = (
         _people()
@@ -64,8 +76,14 @@ class DirectoryFilter:
 def directory_page(
     viewer: User, filters: DirectoryFilter, *, cursor: str | None, limit: int = DIRECTORY_PAGE_SIZE
 ) -> Page[User]:
-    """One page of the directory in name order. Raises InvalidCursorError for a foreign cursor."""
+    """One page of the directory in name order. Raises InvalidCursorError for a foreign cursor.
+
+    Filters with a NUL character match no one (no stored text has one, and PostgreSQL refuses
+    it in a query); pages that take the filters from a person answer 400 before calling this.
+    """
     check_can_browse_directory(viewer)
+    if contains_nul([filters.q, filters.department, filters.location, filters.skill]):
+        return Page(items=[], next_cursor=None)
     # Managers and skills come along so a page renders in a fixed number of queries.
     people = _people().select_related("manager").prefetch_related("skills")
     if filters.q.strip():
@@ -80,7 +98,15 @@ def directory_page(
     if filters.location:
         people = people.filter(location__name__iexact=filters.location)
     if filters.skill:
-        people = people.filter(skills__name__iexact=filters.skill)
+        # EXISTS rather than a join: a person listing two skills that differ only in case
+        # ("SQL", "sql") must still appear once, or the cursor would skip or repeat them.
+        people = people.filter(
+            Exists(
+                User.skills.through.objects.filter(
+                    user_id=OuterRef("pk"), skill__name__iexact=filters.skill
+                )
+            )
+        )
     return paginate(
         people, keys=("sort_name", "id"), cursor=cursor, limit=max(1, min(limit, MAX_PAGE_SIZE))
     )
@@ -127,14 +153,40 @@ def org_chart(viewer: User, person: User, *, limit: int = 200) -> OrgChart:
 
 
 def people_choices() -> dict[str, list[str]]:
-    """Department, location and skill names for the directory's filter menus."""
-    from watercooler.people.models import Department, Location, Skill
+    """Department and location names, for filter menus and the profile editor's choices.
 
+    Both are short lists an organisation curates (through HR imports and administrators).
+    """
     return {
         "departments": list(Department.objects.values_list("name", flat=True)),
         "locations": list(Location.objects.values_list("name", flat=True)),
-        "skills": list(Skill.objects.values_list("name", flat=True)),
     }
+
+
+SKILL_SUGGESTIONS = 50
+_POPULAR_SKILLS_KEY = "people:popular-skills"
+_POPULAR_SKILLS_SECONDS = 300
+
+
+def popular_skills(limit: int | None = None) -> list[str]:
+    """The ``limit`` (default SKILL_SUGGESTIONS) skills most active people list, most common
+    first: suggestions for the directory's skill filter, which itself accepts any skill typed.
+
+    Skills are free text, so there are as many as people care to type: listing them all would
+    not scale. One aggregate over the people's skills, cached for a few minutes.
+    """
+    limit = limit or SKILL_SUGGESTIONS
+    key = f"{_POPULAR_SKILLS_KEY}:{limit}"
+    names: list[str] | None = cache.get(key)
+    if names is None:
+        names = list(
+            Skill.objects.filter(people__is_active=True)
+            .annotate(holders=Count("people"))
+            .order_by("-holders", "name")
+            .values_list("name", flat=True)[:limit]
+        )
+        cache.set(key, names, _POPULAR_SKILLS_SECONDS)
+    return names
 
 
 # --- Pages: profile, org chart and home (people/views.py) ---------------------------------------
@@ -301,6 +353,8 @@ def admin_people_page(
     from watercooler.core.paging import InvalidCursorError
 
     check_can_administer(viewer)
+    if contains_nul(q):  # matches no one, as in directory_page
+        return Page(items=[], next_cursor=None)
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     people = User.objects.select_related("department")
     for word in q.split()[:5]:
@@ -336,6 +390,8 @@ def admin_people_page(
 def admin_access_person(viewer: User, username: str) -> User:
     """Anyone, deactivated or not, for an administrator; Http404 when there is no such person."""
     check_can_administer(viewer)
+    if "\x00" in username:
+        raise Http404("No such person.")
     person = (
         User.objects.select_related("department", "location", "manager")
         .prefetch_related("skills")
@@ -353,14 +409,24 @@ class AdminPersonDetails:
     invitation: Invitation | None  # the latest one
     access_code: AccessCode | None  # the latest one; only its hash is stored
     reports_count: int
+    can_manage_account: bool  # invite, issue codes, (de)activate: not a superuser, unless one
 
 
 def admin_person_details(viewer: User, username: str) -> AdminPersonDetails:
     """What an administrator's page about one person shows, in a fixed number of queries."""
+    from watercooler.people.actions import check_can_manage_account
+
     person = admin_access_person(viewer, username)
+    try:
+        check_can_manage_account(actor=viewer, person=person)
+    except PermissionDenied:
+        can_manage_account = False
+    else:
+        can_manage_account = True
     return AdminPersonDetails(
         person=person,
         invitation=Invitation.objects.filter(user=person).order_by("-created_at", "-id").first(),
         access_code=AccessCode.objects.filter(user=person).order_by("-created_at", "-id").first(),
         reports_count=User.objects.filter(manager=person, is_active=True).count(),
+        can_manage_account=can_manage_account,
     )

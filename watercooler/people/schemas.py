@@ -87,11 +87,7 @@ class PersonOut(Schema):
 
     @staticmethod
     def resolve_links(obj: User) -> list[LinkOut]:
-        return [
-            LinkOut(label=str(link.get("label") or link["url"]), url=str(link["url"]))
-            for link in obj.links or []
-            if isinstance(link, dict) and link.get("url")
-        ]
+        return [LinkOut(**link) for link in obj.web_links]
 
     @staticmethod
     def resolve_photo_url(obj: User) -> str | None:

@@ -1,4 +1,4 @@
-"""Pages of the people app: home, the directory, profiles, the profile editor and the org chart.
+"""Pages of the people app: the directory, profiles, the profile editor and the org chart.
 
 Each view parses its input, calls one query or action and renders. Rules and permissions live in
 ``actions`` and ``queries``, shared with the API.
@@ -18,6 +18,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from watercooler.core.paging import InvalidCursorError
+from watercooler.core.text import contains_nul
 from watercooler.people import actions, queries
 from watercooler.people.models import User
 from watercooler.people.page_forms import (
@@ -48,36 +49,6 @@ def _problem(request: HttpRequest, *, title: str, message: str, status: int) -> 
     )
 
 
-# --- Home --------------------------------------------------------------------------------------
-
-
-def _greeting(now: dt.datetime) -> str:
-    if 5 <= now.hour < 12:
-        return "Good morning"
-    if 12 <= now.hour < 18:
-        return "Good afternoon"
-    return "Good evening"
-
-
-@login_required
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    summary = queries.home_summary(_viewer(request))
-    local = _local_now(summary.person)
-    return render(
-        request,
-        "people/home.html",
-        {
-            "summary": summary,
-            "person": summary.person,
-            "greeting": _greeting(local or timezone.localtime()),
-            "done": 4 - len(summary.missing),
-            "total": 4,
-            "today": timezone.localdate(),
-        },
-    )
-
-
 # --- Directory ---------------------------------------------------------------------------------
 
 
@@ -85,6 +56,15 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
     get = request.GET
+    viewer = _viewer(request)
+    queries.check_can_browse_directory(viewer)  # before looking at the input: guests get 403
+    if contains_nul(list(get.lists())):
+        return _problem(
+            request,
+            title="This search cannot be run",
+            message="The link carries characters no name or job title can contain.",
+            status=400,
+        )
     filters = queries.DirectoryFilter(
         q=get.get("q", "").strip()[:MAX_QUERY_LENGTH],
         department=get.get("department", "").strip()[:MAX_FILTER_LENGTH],
@@ -93,7 +73,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
     cursor = get.get("cursor") or None
     try:
-        page = queries.directory_page(_viewer(request), filters, cursor=cursor)
+        page = queries.directory_page(viewer, filters, cursor=cursor)
     except InvalidCursorError:
         return _problem(
             request,
@@ -115,7 +95,10 @@ def directory(request: HttpRequest) -> HttpResponse:
         template = "people/directory.html#page" if cursor else "people/directory.html#results"
         response = render(request, template, context)
     else:
-        context["choices"] = queries.people_choices()
+        context["choices"] = {
+            **queries.people_choices(),
+            "skills": queries.popular_skills(),
+        }
         response = render(request, "people/directory.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -156,11 +139,6 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     details = queries.profile_details(viewer, username)
     person = details.person
     local_now = _local_now(person)
-    links = [
-        link
-        for link in person.links or []
-        if isinstance(link, dict) and str(link.get("url", "")).startswith(("https://", "http://"))
-    ]
     return render(
         request,
         "people/profile.html",
@@ -169,7 +147,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
             "person": person,
             "local_now": local_now,
             "time_apart": _hours_apart(local_now, viewer, person),
-            "links": links,
+            "links": person.web_links,
             "is_self": viewer.pk == person.pk,
         },
     )

@@ -22,12 +22,22 @@ def send_now(groups: Iterable[str], event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    message = {"type": "deliver", "event": event}
-    for group in dict.fromkeys(groups):
+    targets = list(dict.fromkeys(groups))
+    if targets:
+        # One trip into the event loop for all groups: an announcement to 10,000 people is
+        # 10,000 group sends, and a loop hop per send would dominate.
         try:
-            async_to_sync(layer.group_send)(group, message)
+            async_to_sync(_send_all)(layer, targets, {"type": "deliver", "event": event})
         except Exception:
-            logger.exception("Could not send %s to %s", event.get("type"), group)
+            logger.exception("Could not send %s", event.get("type"))
+
+
+async def _send_all(layer: Any, groups: list[str], message: dict[str, Any]) -> None:
+    for group in groups:
+        try:
+            await layer.group_send(group, message)
+        except Exception:
+            logger.exception("Could not send %s to %s", message["event"].get("type"), group)
 
 
 def send_on_commit(groups: Iterable[str], event: dict[str, Any]) -> None:

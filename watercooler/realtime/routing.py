@@ -1,5 +1,14 @@
-"""Websocket routes. Consumers arrive with the real-time conversations capability."""
+"""Websocket routes: one socket per browser tab at ``/ws/`` (docs/events.md).
 
-from django.urls import URLPattern
+``asgi.py`` wraps these in the origin check and the session-cookie ``AuthMiddlewareStack``;
+``TokenAuthMiddleware`` then lets non-browser clients authenticate with ``?token=``.
+"""
 
-websocket_urlpatterns: list[URLPattern] = []
+from django.urls import URLPattern, path
+
+from watercooler.realtime.auth import TokenAuthMiddleware
+from watercooler.realtime.consumers import LiveConsumer
+
+websocket_urlpatterns: list[URLPattern] = [
+    path("ws/", TokenAuthMiddleware(LiveConsumer.as_asgi()), name="live"),
+]

@@ -20,6 +20,25 @@ from watercooler.testing.world import PASSWORD, World, build_world
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
 
 
+@pytest.fixture
+def media_served_from_tmp(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Uploads go to a temporary folder, and /media/ serves from it (browser journeys).
+
+    The /media/ route binds MEDIA_ROOT when the URL map is imported, so overriding the setting
+    alone would write a file to one folder and serve from another.
+    """
+    from watercooler import urls
+
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    for pattern in urls.urlpatterns:
+        default_args = getattr(pattern, "default_args", {})
+        if "document_root" in default_args:
+            monkeypatch.setitem(default_args, "document_root", str(root))
+    return root
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Each test starts with an empty cache: cached site settings or rate-limit counters from
@@ -113,7 +132,8 @@ class Mailbox:
         return payload.decode() if isinstance(payload, bytes) else str(message.get_payload())
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -131,7 +151,7 @@ def smtp_server(settings: Any) -> Iterator[Mailbox]:
             mailbox.messages.append(message_from_bytes(envelope.content))
             return "250 Message accepted for delivery"
 
-    port = _free_port()
+    port = free_port()
     controller = Controller(Handler(), hostname="127.0.0.1", port=port)
     controller.start()
     settings.MAILERS = {

@@ -1,6 +1,7 @@
 """Accounts: signing in (password, access code, invitation), password reset, two-factor
 authentication and its enforcement, the settings page and personal API tokens."""
 
+import dataclasses
 import datetime as dt
 import re
 import time
@@ -129,6 +130,23 @@ def test_deactivated_person_cannot_sign_in_with_password(world: World, client: C
     page = client.get("/accounts/inactive/")
     assert b"This account is deactivated" in page.content
     assert client.get("/").status_code == 302  # still anonymous
+
+
+@pytest.mark.parametrize("how", ["action", "bare update"])
+def test_a_deactivated_persons_open_session_stops_working(
+    world: World, client: Client, how: str
+) -> None:
+    assert sign_in(client, "theo_teammate").status_code == 302
+    assert client.get("/").status_code == 200
+    if how == "action":
+        actions.do_set_active(actor=world.admin, person=world.teammate, active=False)
+    else:  # even a write that skips the action's clean-up: Django refuses inactive sessions
+        User.objects.filter(pk=world.teammate.pk).update(is_active=False)
+    for path in ("/", "/people/", "/settings/", "/people/theo_teammate/"):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith("/accounts/login/")
+    assert client.get("/api/v1/me").status_code == 401
 
 
 def test_sign_out_needs_a_post(world: World, client_as) -> None:
@@ -310,7 +328,7 @@ def test_access_code_attempts_are_rate_limited_per_username(
     world: World, worker: User, client: Client
 ) -> None:
     code = issue_code(world, worker)
-    for _ in range(account_views.ACCESS_CODE_FAILURES_PER_USERNAME):
+    for _ in range(account_views.ACCESS_CODE_FAILURES.per_username):
         assert redeem(client, "wanda_worker", "AAAA-BBBB-CCCC").status_code == 200
     # Even the right code is refused now, so guessing gains nothing.
     response = redeem(client, "WANDA_WORKER", code)
@@ -329,7 +347,11 @@ def test_access_code_attempts_are_rate_limited_per_username(
 def test_access_code_attempts_are_rate_limited_per_address(
     world: World, worker: User, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(account_views, "ACCESS_CODE_FAILURES_PER_ADDRESS", 3)
+    monkeypatch.setattr(
+        account_views,
+        "ACCESS_CODE_FAILURES",
+        dataclasses.replace(account_views.ACCESS_CODE_FAILURES, per_address=3),
+    )
     code = issue_code(world, worker)
     for name in ("ann", "bob", "cyd"):
         assert redeem(client, name, "AAAA-BBBB-CCCC").status_code == 200

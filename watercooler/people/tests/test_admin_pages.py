@@ -356,8 +356,52 @@ def test_changing_a_role(world: World, client_as: Any) -> None:
 def test_an_unknown_person_or_action(world: World, client_as: Any) -> None:
     client = client_as(world.admin)
     assert client.get(reverse("people:admin_person", args=["nobody"])).status_code == 404
+    assert client.get("/manage/people/olivia%00owner/").status_code == 404
     url = reverse("people:admin_person", args=[world.owner.username])
     assert client.post(url, {"action": "explode"}).status_code == 400
+    assert client.post(url, {"action": "role", "role": "admin\x00"}).status_code == 400
+
+
+@pytest.mark.parametrize("params", [{"q": "olivia\x00"}, {"status": "all", "cursor": "a:\x00"}])
+def test_a_nul_character_in_the_list_link_is_a_400(
+    world: World, client_as: Any, params: dict[str, str]
+) -> None:
+    response = client_as(world.admin).get(reverse("people:admin_people"), params)
+    assert response.status_code == 400
+    assert "That page link is not valid any more." in response.content.decode()
+    # Non-administrators learn nothing about the input: the page is closed to them.
+    response = client_as(world.owner).get(reverse("people:admin_people"), params)
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("action", ["access_code", "invite", "deactivate"])
+def test_an_administrator_cannot_take_over_a_superuser(
+    world: World, client_as: Any, superuser: User, action: str
+) -> None:
+    # An access code, an invitation or deactivation would let an administrator sign in as the
+    # superuser (or lock them out), and so gain the Django admin.
+    client = client_as(world.admin)
+    url = reverse("people:admin_person", args=[superuser.username])
+    page = client.get(url).content.decode()
+    assert "only another superuser can send them an invitation" in page
+    assert 'value="access_code"' not in page
+    assert 'value="deactivate"' not in page
+    assert client.post(url, {"action": action}).status_code == 403
+    superuser.refresh_from_db()
+    assert superuser.is_active
+    assert superuser.has_usable_password()
+    assert not superuser.access_codes.exists()
+    assert not superuser.invitations.exists()
+
+
+def test_a_superuser_manages_another_superuser(
+    world: World, client_as: Any, superuser: User
+) -> None:
+    other = make_person("root2", is_superuser=True)
+    url = reverse("people:admin_person", args=[other.username])
+    response = client_as(superuser).post(url, {"action": "access_code"})
+    assert response.status_code == 200
+    assert other.access_codes.count() == 1
 
 
 # --- Import ----------------------------------------------------------------------------------------
@@ -514,6 +558,18 @@ def superuser() -> User:
     return make_person("root", is_superuser=True, is_staff=True)
 
 
+@pytest.mark.parametrize("who", ["outsider", "guest", "admin"])
+def test_the_django_admin_is_closed_to_everyone_but_staff(
+    world: World, client_as: Any, who: str
+) -> None:
+    # The administrator role is for the Manage people pages; the Django admin needs is_staff.
+    client = client_as(getattr(world, who))
+    for url in ("/admin/", "/admin/people/user/", f"/admin/people/user/{world.owner.pk}/change/"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/admin/login/")
+
+
 def test_the_django_admin_lists_every_model(world: World, client_as: Any, superuser: User) -> None:
     client = client_as(superuser)
     for model in (
@@ -544,6 +600,37 @@ def test_the_django_admin_shows_only_the_hash_of_an_access_code(
     assert client.get("/admin/people/accesscode/add/").status_code == 403
     response = client.post(f"/admin/people/accesscode/{row.pk}/change/", {"used_at": ""})
     assert response.status_code == 403
+
+
+def test_the_django_admin_refuses_a_javascript_link(
+    world: World, client_as: Any, superuser: User
+) -> None:
+    client = client_as(superuser)
+    url = f"/admin/people/user/{world.outsider.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in ("password", "last_login", "date_joined")
+    }
+    data.update(
+        {
+            "skills": [s.pk for s in world.outsider.skills.all()],
+            "groups": [],
+            "user_permissions": [],
+            "languages": "[]",
+            "links": '[{"label": "Me", "url": "javascript:alert(document.cookie)"}]',
+            "department": world.sales.pk,
+            "location": world.berlin.pk,
+            "manager": "",
+            "start_date": "",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "links" in response.context["adminform"].form.errors
+    world.outsider.refresh_from_db()
+    assert world.outsider.links == []
 
 
 def test_deactivating_in_the_django_admin_goes_through_the_action(

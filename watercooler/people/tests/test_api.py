@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from watercooler.api import auth as api_auth
 from watercooler.core.models import SiteSettings
+from watercooler.core.paging import encode_cursor
 from watercooler.people.actions import authenticate_api_token, do_set_active
 from watercooler.people.models import ApiToken, Department, Role, User
 from watercooler.testing.world import PASSWORD, World, make_person
@@ -319,6 +320,28 @@ def test_bad_patch_is_422_and_changes_nothing(
     assert snapshot(world.owner) == before
 
 
+def test_admin_cannot_remove_their_own_admin_role(world: World, api_as) -> None:
+    # The rule of the Manage people page holds here too: it lives in the action.
+    response = api_as(world.admin).patch("/me", {"role": "member", "title": "Ex-admin"})
+    assert_error(response, 422, "role")
+    admin = User.objects.get(pk=world.admin.pk)
+    assert (admin.role, admin.title) == (Role.ADMIN, "")
+
+
+def test_only_web_links_are_returned(world: World, api_as) -> None:
+    # Rows written around the actions (the Django admin's raw JSON, old data) must not hand a
+    # javascript: URL to API clients that render links.
+    User.objects.filter(pk=world.owner.pk).update(
+        links=[
+            {"label": "Bad", "url": "javascript:alert(1)"},
+            {"url": "HTTPS://example.com/me"},
+            "not a link",
+        ]
+    )
+    links = api_as(world.teammate).get("/people/olivia_owner").json()["links"]
+    assert links == [{"label": "HTTPS://example.com/me", "url": "HTTPS://example.com/me"}]
+
+
 def test_admin_may_patch_admin_fields_on_themselves(world: World, api_as) -> None:
     response = api_as(world.admin).patch(
         "/me", {"department": "Operations", "start_date": "2020-02-03", "employee_id": "A-1"}
@@ -413,7 +436,18 @@ def test_default_and_maximum_page_size(world: World, api_as) -> None:
 
 
 @pytest.mark.parametrize(
-    "cursor", ["garbage!", "WzFd", "eyJhIjoxfQ", "W3RydWUsZmFsc2Vd", "x" * 5000, "=="]
+    "cursor",
+    [
+        "garbage!",
+        "WzFd",
+        "eyJhIjoxfQ",
+        "W3RydWUsZmFsc2Vd",
+        "x" * 5000,
+        "==",
+        encode_cursor(["olivia owner", "not an id"]),
+        encode_cursor(["olivia\x00", 1]),
+        encode_cursor(["olivia owner", 2**70]),
+    ],
 )
 def test_invalid_cursor_is_422(world: World, api_as, cursor: str) -> None:
     assert_error(api_as(world.owner).get("/people", cursor=cursor), 422, "cursor")

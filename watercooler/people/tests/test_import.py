@@ -285,7 +285,7 @@ def test_deactivate_missing_spares_the_importer_superusers_and_people_without_id
     assert result.deactivated == 1
     world.outsider.refresh_from_db()
     assert not world.outsider.is_active
-    assert not ApiToken.objects.filter(user=world.outsider).exists()  # via do_set_active
+    assert not ApiToken.objects.filter(user=world.outsider).exists()  # via do_deactivate_people
     assert not SessionStore().exists(session.session_key or "")
     for person in (world.admin, world.guest, boss, world.owner):
         person.refresh_from_db()
@@ -564,6 +564,21 @@ def test_the_importing_admin_cannot_remove_their_own_admin_role(world: World) ->
     assert errors_of(world.admin, data) == [
         (2, "role", "You cannot remove your own administrator role; ask another administrator.")
     ]
+
+
+def test_only_a_superuser_imports_a_new_email_for_a_superuser(world: World) -> None:
+    # The profile editor's rule: otherwise an administrator could send the superuser's
+    # password reset to an address of their own.
+    root = make_person("root", is_superuser=True, employee_id="E9")
+    data = make_csv(["employee_id", "display_name", "email"], [["E9", "Root", "ada@evil.example"]])
+    assert errors_of(world.admin, data) == [
+        (2, "email", "Only a superuser can change how a superuser signs in.")
+    ]
+    same = make_csv(["employee_id", "display_name", "email"], [["E9", "Root", root.email]])
+    assert errors_of(world.admin, same) == []
+    apply(make_person("root2", is_superuser=True), data)
+    root.refresh_from_db()
+    assert root.email == "ada@evil.example"
 
 
 @pytest.mark.parametrize(

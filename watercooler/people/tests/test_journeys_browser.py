@@ -39,22 +39,9 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 
 @pytest.fixture(autouse=True)
-def media_in_tmp(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Uploads (photos, import files) go to a temporary folder, and /media/ serves from it.
-
-    The /media/ route binds MEDIA_ROOT when the URL map is imported, so overriding the setting
-    alone would write the photo to one folder and serve from another.
-    """
-    from watercooler import urls
-
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    for pattern in urls.urlpatterns:
-        default_args = getattr(pattern, "default_args", {})
-        if "document_root" in default_args:
-            monkeypatch.setitem(default_args, "document_root", str(root))
-    return root
+def media_in_tmp(media_served_from_tmp: Path) -> Path:
+    """Uploads (photos, import files) go to a temporary folder, and /media/ serves from it."""
+    return media_served_from_tmp
 
 
 # --- Watching the browser: console errors, page errors, CSP violations --------------------------
@@ -103,6 +90,9 @@ class Watch:
         self.allowed_statuses.add(status)
 
     def assert_clean(self) -> None:
+        # live_server speaks no websockets: every page's live.js failing to connect (and
+        # retrying) is expected here; the realtime tests drive the socket under uvicorn.
+        self.console_errors = [e for e in self.console_errors if "WebSocket connection" not in e]
         assert self.csp_violations == [], "Content-Security-Policy violations"
         assert self.page_errors == [], "uncaught JavaScript errors"
         assert self.console_errors == [], "errors in the browser console"
@@ -125,6 +115,12 @@ def sign_out_with_menu(page: Page, base_url: str) -> None:
     page.get_by_label("Your menu").click()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{base_url}/accounts/login/")
+
+
+def expect_home_of(page: Page, name: str) -> None:
+    """The feed home, signed in as ``name``: the account menu shows whose it is."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Home")
+    expect(page.get_by_label("Your menu").get_by_role("img", name=name)).to_be_visible()
 
 
 def a_file(name: str, mime_type: str, data: bytes) -> FilePayload:
@@ -156,7 +152,7 @@ def test_sign_in_with_username_then_with_email(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{base}/")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Olivia Owner")
+    expect_home_of(page, "Olivia Owner")
     expect(
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Home")
     ).to_have_attribute("aria-current", "page")
@@ -165,7 +161,7 @@ def test_sign_in_with_username_then_with_email(
     sign_out_with_menu(page, base)
     sign_in(page, base, "olivia_owner@example.com")
     assert page.url == f"{base}/"
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Olivia Owner")
+    expect_home_of(page, "Olivia Owner")
     watch.assert_clean()
 
 
@@ -215,7 +211,7 @@ def test_access_code_then_own_password_on_a_phone(
     mobile.get_by_role("button", name="Set password").click()
 
     mobile.wait_for_url(f"{base}/")
-    expect(mobile.get_by_role("heading", level=1)).to_contain_text("Wanda Worker")
+    expect_home_of(mobile, "Wanda Worker")
     assert_fits_phone(mobile)
     screenshot(mobile, "phone-4-home")
 
@@ -224,7 +220,7 @@ def test_access_code_then_own_password_on_a_phone(
     screenshot(mobile, "phone-5-signed-out")
     sign_in(mobile, base, "wanda_worker", NEW_PASSWORD)
     assert mobile.url == f"{base}/"
-    expect(mobile.get_by_role("heading", level=1)).to_contain_text("Wanda Worker")
+    expect_home_of(mobile, "Wanda Worker")
     assert_fits_phone(mobile)
     assert User.objects.get(username="wanda_worker").check_password(NEW_PASSWORD)
     watch.assert_clean()
@@ -360,7 +356,7 @@ def test_browse_filter_and_navigate_the_org_chart(
     # Filter by department, location and skill together.
     page.get_by_label("Department").select_option("Design")
     page.get_by_label("Location").select_option("Lisbon")
-    page.get_by_label("Skill").select_option("Figma")
+    page.get_by_label("Skill").fill("Figma")
     expected = sorted(
         [
             c.name

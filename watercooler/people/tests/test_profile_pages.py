@@ -3,8 +3,10 @@
 import datetime as dt
 import io
 import re
+import struct
 from html import unescape
 from pathlib import Path
+from zlib import crc32
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -149,7 +151,10 @@ def test_profile_and_org_chart_query_counts_do_not_grow(
     world.owner.skills.add(*world.teammate.skills.all())
     client = client_as(world.teammate)
     client.get(profile_url(world.owner))
-    with django_assert_max_num_queries(7):
+    # 7 for the profile itself, +1 for the notifications badge (unread COUNT) and +3 for the
+    # follow button and counts (followers COUNT, following COUNT, does the viewer follow):
+    # fixed costs, the same for 10 or 50 reports.
+    with django_assert_max_num_queries(7 + 1 + 3):
         response = client.get(profile_url(world.owner))
     assert f"{count + 1} people" in response.content.decode()
     with django_assert_max_num_queries(9):
@@ -312,6 +317,89 @@ def test_long_bio_error_sits_next_to_the_bio(world: World, client_as) -> None:
     assert "At most 2000 characters" in bio_block
 
 
+def admin_form_data(person: User, **changes) -> dict[str, str]:
+    """What the editor posts when an administrator saves ``person`` unchanged, plus ``changes``."""
+    data = form_data(
+        person,
+        department=person.department.name if person.department else "",
+        manager=person.manager.username if person.manager else "",
+        employee_id=person.employee_id or "",
+        start_date="",
+        email=person.email,
+        role=person.role,
+    )
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("display_name", "Olivia\x00Owner"),
+        ("pronouns", "she\x00her"),
+        ("title", "Lead\x00"),
+        ("phone", "+44\x00"),
+        ("bio", "Hello\x00"),
+        ("skills", "Python, Go\x00"),
+        ("languages", "English\x00"),
+        ("location", "London\x00"),
+        ("department", "Engineering\x00"),
+        ("manager", "ada_admin\x00"),
+        ("employee_id", "E\x001"),
+        ("email", "olivia\x00@example.com"),
+        ("start_date", "2024-01-01\x00"),
+        ("role", "member\x00"),
+        ("link-0-label", "Blog\x00"),
+        ("link-0-url", "https://example.com/\x00"),
+    ],
+)
+def test_a_nul_character_in_any_field_is_a_400_that_saves_nothing(
+    world: World, client_as, field: str, value: str
+) -> None:
+    # PostgreSQL refuses NUL in text and JSON: it must be bad input, never a 500.
+    data = admin_form_data(world.owner, title="Changed", **{"link-0-url": "https://example.com/"})
+    data[field] = value
+    response = client_as(world.admin).post(edit_url(world.owner), data)
+    assert response.status_code == 400
+    assert "Nothing was saved" in response.content.decode()
+    owner = User.objects.get(pk=world.owner.pk)
+    assert owner.title == "Engineering Manager"
+    assert owner.links == []
+
+
+def test_an_administrator_cannot_remove_their_own_admin_role_in_the_editor(
+    world: World, client_as
+) -> None:
+    response = client_as(world.admin).post(
+        edit_url(world.admin), admin_form_data(world.admin, role="member", title="Head of IT")
+    )
+    assert response.status_code == 400
+    assert "You cannot remove your own administrator role" in unescape(response.content.decode())
+    admin = User.objects.get(pk=world.admin.pk)
+    assert (admin.role, admin.title) == (Role.ADMIN, "")
+
+
+def test_only_a_superuser_changes_a_superusers_email(world: World, client_as) -> None:
+    # Otherwise an administrator could send the superuser's password reset to themselves.
+    root = make_person("root", is_superuser=True, is_staff=True)
+    response = client_as(world.admin).post(
+        edit_url(root), admin_form_data(root, email="ada@evil.example")
+    )
+    assert response.status_code == 400
+    assert "Only a superuser can change how a superuser signs in." in response.content.decode()
+    assert User.objects.get(pk=root.pk).email == "root@example.com"
+    # Their other fields stay the administrators' to keep up to date.
+    response = client_as(world.admin).post(edit_url(root), admin_form_data(root, title="Founder"))
+    assert response.status_code == 302
+    assert User.objects.get(pk=root.pk).title == "Founder"
+    other_root = make_person("root2", is_superuser=True)
+    response = client_as(other_root).post(
+        edit_url(root), admin_form_data(root, email="root@new.example")
+    )
+    assert response.status_code == 302
+    assert User.objects.get(pk=root.pk).email == "root@new.example"
+
+
 # --- Photos ------------------------------------------------------------------------------------
 
 
@@ -343,6 +431,28 @@ def test_a_text_file_named_png_is_refused(world: World, client_as) -> None:
     assert "The file is not an image we can read." in html
     assert 'id="id_photo-error"' in html
     assert not User.objects.get(pk=world.owner.pk).photo
+
+
+def test_a_damaged_png_is_refused_not_a_server_error(world: World, client_as) -> None:
+    # A PNG whose header chunk is cut short: Pillow raises ValueError, not OSError.
+    header = b"IHDR\x00\x00\x00\x10"
+    data = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 4) + header + struct.pack(">I", crc32(header))
+    upload = SimpleUploadedFile("me.png", data, content_type="image/png")
+    response = client_as(world.owner).post(
+        edit_url(world.owner), {"action": "upload_photo", "photo": upload}
+    )
+    assert response.status_code == 400
+    assert "The file is not an image we can read." in response.content.decode()
+
+
+def test_photo_file_names_cannot_be_guessed_from_the_username(world: World, client_as) -> None:
+    # Media files are fetched by URL: a name like photos/olivia_owner.jpg would let anyone
+    # fetch the photo, or learn that the username exists.
+    upload = SimpleUploadedFile("me.png", png_bytes(), content_type="image/png")
+    client_as(world.owner).post(edit_url(world.owner), {"action": "upload_photo", "photo": upload})
+    owner = User.objects.get(pk=world.owner.pk)
+    for name in (owner.photo.name, owner.photo_thumb.name):
+        assert re.fullmatch(r"photos/(thumbs/)?olivia_owner-[0-9a-f]{32}\.jpg", str(name)), name
 
 
 def test_an_oversized_photo_is_refused(world: World, client_as, settings) -> None:

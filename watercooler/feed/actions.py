@@ -1,0 +1,720 @@
+"""Everything that changes posts, replies, reactions, polls, topics and follows.
+
+Each public ``do_*`` function takes keyword arguments only, checks that the actor may do it
+(``PermissionDenied``; ``Http404`` for what they may not even see), validates its input
+(``ValidationError`` keyed by field name, through the ``check_*`` helpers), writes in one
+transaction and then, only once it commits, sends the realtime event (``feed.events``) and the
+domain signal (``feed.signals``) other apps listen to. A duplicate (second like, second vote,
+second follow) raises ``Conflict``, which the API answers with 409.
+
+Callers load what the actor acts on through ``queries.access_*`` first, so the visibility rule
+is applied once, in ``queries.visible_posts_q``.
+"""
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F
+from django.dispatch import Signal
+from django.http import Http404
+from django.utils import timezone
+
+from watercooler.core.markdown import find_mentions, find_topics, render_markdown
+from watercooler.feed import events, signals
+from watercooler.feed.attachments import check_upload
+from watercooler.feed.models import (
+    Attachment,
+    Audience,
+    Mention,
+    PersonFollow,
+    PollOption,
+    PollVote,
+    Post,
+    PostKind,
+    Reaction,
+    ReactionKind,
+    Reply,
+    Revision,
+    Topic,
+    TopicFollow,
+)
+from watercooler.feed.queries import access_post, post_queryset
+from watercooler.people.models import Role, User
+from watercooler.realtime.events import send_on_commit
+from watercooler.realtime.groups import user_group
+
+POST_BODY_MAX = 20_000
+REPLY_BODY_MAX = 10_000
+POLL_MIN_OPTIONS = 2
+POLL_MAX_OPTIONS = 10
+POLL_OPTION_MAX = 140
+MAX_MENTIONS = 50
+MAX_TOPICS = 30
+
+
+class Conflict(Exception):
+    """The change clashes with the current state (already reacted, voted, following...)."""
+
+
+def _json(data: Any) -> Any:
+    """``data`` as plain JSON types (datetimes as ISO strings), for channel layers."""
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def _signal_on_commit(signal: Signal, sender: type, **kwargs: Any) -> None:
+    transaction.on_commit(lambda: signal.send(sender=sender, **kwargs), robust=True)
+
+
+def mention_url(username: str) -> str:
+    return f"/people/{username}/"
+
+
+def topic_url(name: str) -> str:
+    return f"/topics/{name}/"
+
+
+# --- Checks ----------------------------------------------------------------------------------
+
+
+def check_active(actor: User) -> None:
+    if not (actor.is_authenticated and actor.is_active):
+        raise PermissionDenied("Sign in first.")
+
+
+def check_can_post(actor: User) -> None:
+    """Members post; guests only read what is shared with them (for now)."""
+    check_active(actor)
+    if actor.role == Role.GUEST and not actor.is_superuser:
+        raise PermissionDenied("Guests cannot post.")
+
+
+def check_body(raw: Any, *, limit: int, field: str = "body") -> str:
+    if not isinstance(raw, str):
+        raise ValidationError({field: ["Must be text."]})
+    body = raw.strip()
+    if not body:
+        raise ValidationError({field: ["Write something first."]})
+    if len(body) > limit:
+        raise ValidationError({field: [f"At most {limit} characters (got {len(body)})."]})
+    if "\x00" in body:
+        raise ValidationError({field: ["Text may not contain NUL characters."]})
+    return body
+
+
+def check_poll_options(kind: str, options: list[str] | None) -> list[str]:
+    if kind != PostKind.POLL:
+        if options:
+            raise ValidationError({"poll_options": ["Only polls have options."]})
+        return []
+    cleaned = [" ".join(str(o).split()) for o in options or []]
+    if len(cleaned) < POLL_MIN_OPTIONS or len(cleaned) > POLL_MAX_OPTIONS:
+        raise ValidationError(
+            {"poll_options": [f"A poll needs {POLL_MIN_OPTIONS} to {POLL_MAX_OPTIONS} options."]}
+        )
+    if any(not o or len(o) > POLL_OPTION_MAX for o in cleaned):
+        raise ValidationError(
+            {"poll_options": [f"Each option needs 1 to {POLL_OPTION_MAX} characters."]}
+        )
+    if len({o.casefold() for o in cleaned}) != len(cleaned):
+        raise ValidationError({"poll_options": ["Options must differ from each other."]})
+    return cleaned
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    html: str
+    mentioned: list[User]  # active, existing people linked, in order
+    topics: dict[str, str]  # name -> label, in order
+
+
+def render_body(body: str) -> RenderedBody:
+    """Markdown to safe HTML, with @mentions of active people (one query) and #topics linked."""
+    candidates = find_mentions(body)[:MAX_MENTIONS]
+    people = {
+        u.username: u
+        for u in User.objects.filter(username__in=candidates, is_active=True).exclude(
+            role=Role.GUEST
+        )
+    }
+    html, mentions, topic_names = render_markdown(
+        body,
+        mention_url=lambda name: mention_url(name) if name in people else None,
+        topic_url=topic_url,
+    )
+    labels = find_topics(body)
+    topics = {name: labels.get(name, name) for name in topic_names[:MAX_TOPICS]}
+    return RenderedBody(html=html, mentioned=[people[m] for m in mentions], topics=topics)
+
+
+def _topics_for(labels: dict[str, str], *, now: dt.datetime) -> list[Topic]:
+    """Existing topics for these names, new ones created (safe against a concurrent creator)."""
+    if not labels:
+        return []
+    Topic.objects.bulk_create(
+        [Topic(name=name, label=label, created_at=now) for name, label in labels.items()],
+        ignore_conflicts=True,
+    )
+    return list(Topic.objects.filter(name__in=list(labels)))
+
+
+def _count_topic_use(topic_ids: Iterable[int], delta: int, *, now: dt.datetime) -> None:
+    ids = list(topic_ids)
+    if not ids:
+        return
+    if delta > 0:
+        Topic.objects.filter(pk__in=ids).update(
+            post_count=F("post_count") + delta, last_used_at=now
+        )
+    else:
+        Topic.objects.filter(pk__in=ids, post_count__gte=-delta).update(
+            post_count=F("post_count") + delta
+        )
+
+
+def _who_can_see(post: Post, people: list[User], *, actor_id: int) -> list[User]:
+    """The people among ``people`` but the actor who may see ``post`` (one query at most): the
+    only ones a mention may notify."""
+    others = [p for p in people if p.pk != actor_id]
+    if post.audience == Audience.EVERYONE or not others:
+        return others
+    followers = {post.author_id} | set(
+        PersonFollow.objects.filter(
+            followee_id=post.author_id, follower_id__in=[p.pk for p in others]
+        ).values_list("follower_id", flat=True)
+    )
+    return [p for p in others if p.pk in followers]
+
+
+def _post_payload(post_id: int) -> dict[str, Any]:
+    from watercooler.feed.schemas import post_data
+
+    return _json(post_data(post_queryset().get(pk=post_id), None))
+
+
+# --- Posts -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostInput:
+    """Checked input of a new post."""
+
+    body: str
+    kind: str
+    audience: str
+    poll_options: list[str]
+    poll_closes_at: dt.datetime | None
+    quoted_post: Post | None
+
+
+def check_post_input(
+    *,
+    author: User,
+    body: Any,
+    kind: Any = PostKind.POST,
+    audience: Any = Audience.EVERYONE,
+    poll_options: list[str] | None = None,
+    poll_closes_at: dt.datetime | None = None,
+    quoted_post_id: int | None = None,
+) -> PostInput:
+    """Validate a new post's input; every field's errors at once."""
+    check_can_post(author)
+    errors: dict[str, list[str]] = {}
+    quoted: Post | None = None
+
+    def collect(fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+            return None
+
+    checked_body = collect(lambda: check_body(body, limit=POST_BODY_MAX)) or ""
+    if kind not in PostKind.values:
+        errors["kind"] = [f"Must be one of: {', '.join(PostKind.values)}."]
+    if audience not in Audience.values:
+        errors["audience"] = [f"Must be one of: {', '.join(Audience.values)}."]
+    options = collect(lambda: check_poll_options(str(kind), poll_options)) or []
+    if poll_closes_at is not None:
+        if kind != PostKind.POLL:
+            errors["poll_closes_at"] = ["Only polls close."]
+        elif poll_closes_at.tzinfo is None or poll_closes_at <= timezone.now():
+            errors["poll_closes_at"] = ["Must be a time in the future, with a time zone."]
+    if quoted_post_id is not None:
+        try:
+            quoted = access_post(author, quoted_post_id, related=False)
+        except Http404:
+            errors["quoted_post_id"] = ["No such post (or you cannot see it)."]
+    if errors:
+        raise ValidationError(errors)
+    return PostInput(
+        body=checked_body,
+        kind=str(kind),
+        audience=str(audience),
+        poll_options=options,
+        poll_closes_at=poll_closes_at,
+        quoted_post=quoted,
+    )
+
+
+@transaction.atomic
+def do_create_post(*, author: User, data: PostInput) -> Post:
+    """Create a post from checked input (``check_post_input``).
+
+    On commit: ``post.created`` to the author's (and topics') groups, and
+    ``signals.post_created(post=, mentioned=[people who may see it])``.
+    """
+    check_can_post(author)
+    now = timezone.now()
+    rendered = render_body(data.body)
+    post = Post.objects.create(
+        author=author,
+        kind=data.kind,
+        audience=data.audience,
+        body=data.body,
+        body_html=rendered.html,
+        quoted_post=data.quoted_post,
+        created_at=now,
+        last_activity_at=now,
+        poll_closes_at=data.poll_closes_at,
+    )
+    if data.poll_options:
+        PollOption.objects.bulk_create(
+            [
+                PollOption(post=post, label=label, position=i)
+                for i, label in enumerate(data.poll_options)
+            ]
+        )
+    topics = _topics_for(rendered.topics, now=now)
+    post.topics.set(topics)
+    _count_topic_use([t.pk for t in topics], 1, now=now)
+    mentioned = _who_can_see(post, rendered.mentioned, actor_id=author.pk)
+    Mention.objects.bulk_create([Mention(post=post, user=u, created_at=now) for u in mentioned])
+    events.send(
+        events.post_created_groups(
+            author_id=author.pk,
+            topics=[t.name for t in topics],
+            followers_only=post.audience == Audience.FOLLOWERS,
+        ),
+        events.PostCreated(post=_post_payload(post.pk)),
+    )
+    _signal_on_commit(signals.post_created, Post, post=post, mentioned=mentioned)
+    return post
+
+
+def create_post(author: User, **fields: Any) -> Post:
+    """Check and create in one go (for the demo, tests and simple callers):
+    ``create_post(user, body=..., kind=..., audience=..., poll_options=..., quoted_post_id=...)``."""
+    return do_create_post(author=author, data=check_post_input(author=author, **fields))
+
+
+def check_can_edit(*, actor: User, author_id: int) -> None:
+    check_active(actor)
+    if actor.pk != author_id:
+        raise PermissionDenied("Only the author can edit this.")
+
+
+def check_can_delete(*, actor: User, author_id: int) -> None:
+    check_active(actor)
+    if actor.pk != author_id and not actor.is_administrator:
+        raise PermissionDenied("Only the author or an administrator can delete this.")
+
+
+@transaction.atomic
+def do_edit_post(*, actor: User, post: Post, body: Any) -> Post:
+    """Change a post's text (author only), keeping the old text as a Revision and marking it
+    edited. Topics follow the new text. On commit: ``post.updated`` and
+    ``signals.post_updated(post=, mentioned=[people newly mentioned])``."""
+    check_can_edit(actor=actor, author_id=post.author_id)
+    text = check_body(body, limit=POST_BODY_MAX)
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.deleted_at is not None:
+        raise Http404("No such post.")
+    now = timezone.now()
+    if text == post.body:
+        return post
+    Revision.objects.create(post=post, body=post.body, created_at=now)
+    rendered = render_body(text)
+    post.body, post.body_html, post.edited_at = text, rendered.html, now
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    old_topics = set(post.topics.values_list("pk", flat=True))
+    topics = _topics_for(rendered.topics, now=now)
+    new_topics = {t.pk for t in topics}
+    post.topics.set(topics)
+    _count_topic_use(new_topics - old_topics, 1, now=now)
+    _count_topic_use(old_topics - new_topics, -1, now=now)
+    already = set(Mention.objects.filter(post=post).values_list("user_id", flat=True))
+    mentioned = [
+        u for u in _who_can_see(post, rendered.mentioned, actor_id=actor.pk) if u.pk not in already
+    ]
+    Mention.objects.bulk_create([Mention(post=post, user=u, created_at=now) for u in mentioned])
+    events.send(
+        events.post_groups(post.pk),
+        events.PostUpdated(
+            post_id=post.pk,
+            body=post.body,
+            body_html=post.body_html,
+            topics=sorted(t.name for t in topics),
+            edited_at=now.isoformat(),
+        ),
+    )
+    _signal_on_commit(signals.post_updated, Post, post=post, mentioned=mentioned)
+    return post
+
+
+def _delete_files(names: list[str | None]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
+@transaction.atomic
+def do_delete_post(*, actor: User, post: Post) -> None:
+    """Soft-delete a post (author or administrator): its text, revisions, topics, mentions, poll
+    and attachments go; the row stays so replies remain readable under a tombstone and quotes
+    show one. On commit: ``post.deleted`` and ``signals.post_deleted(post=)``."""
+    check_can_delete(actor=actor, author_id=post.author_id)
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.deleted_at is not None:
+        raise Http404("No such post.")
+    now = timezone.now()
+    topic_ids = list(post.topics.values_list("pk", flat=True))
+    _count_topic_use(topic_ids, -1, now=now)
+    post.topics.clear()
+    files: list[str | None] = []
+    for attachment in Attachment.objects.filter(post=post):
+        files += [attachment.file.name, attachment.thumbnail.name]
+    Attachment.objects.filter(post=post).delete()
+    Revision.objects.filter(post=post).delete()
+    Mention.objects.filter(post=post).delete()
+    PollOption.objects.filter(post=post).delete()
+    post.body, post.body_html, post.deleted_at = "", "", now
+    post.save(update_fields=["body", "body_html", "deleted_at"])
+    transaction.on_commit(lambda: _delete_files(files))
+    events.send(events.post_groups(post.pk), events.PostDeleted(post_id=post.pk))
+    _signal_on_commit(signals.post_deleted, Post, post=post)
+
+
+@transaction.atomic
+def do_add_attachment(
+    *, actor: User, post: Post, upload: UploadedFile, alt_text: str = ""
+) -> Attachment:
+    """Attach a checked file to one's own post (at most ATTACHMENT_MAX_PER_POST). Images get a
+    thumbnail and their size. On commit: ``post.updated`` is not sent; clients re-read."""
+    check_can_edit(actor=actor, author_id=post.author_id)
+    if len(alt_text or "") > 500:
+        raise ValidationError({"alt_text": ["At most 500 characters."]})
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.deleted_at is not None:
+        raise Http404("No such post.")
+    count = Attachment.objects.filter(post=post).count()
+    if count >= settings.ATTACHMENT_MAX_PER_POST:
+        raise ValidationError(
+            {"file": [f"A post has at most {settings.ATTACHMENT_MAX_PER_POST} attachments."]}
+        )
+    checked = check_upload(upload)
+    attachment = Attachment(
+        post=post,
+        name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        width=checked.width,
+        height=checked.height,
+        alt_text=(alt_text or "").strip(),
+        position=count,
+    )
+    attachment.file.save(checked.file.name or "file", checked.file, save=False)
+    if checked.thumbnail is not None:
+        attachment.thumbnail.save(
+            checked.thumbnail.name or "thumb.jpg", checked.thumbnail, save=False
+        )
+    # Files are written before the row; Django has no rollback hook, so a rolled-back upload
+    # leaves an orphan file under an unguessable name (a cleanup task can sweep them).
+    attachment.save()
+    return attachment
+
+
+# --- Replies ---------------------------------------------------------------------------------
+
+
+def _reply_payload(reply: Reply) -> dict[str, Any]:
+    from watercooler.feed.schemas import reply_data
+
+    return _json(reply_data(reply, my_reactions=None))
+
+
+@transaction.atomic
+def do_create_reply(*, author: User, post: Post, body: Any, parent_id: int | None = None) -> Reply:
+    """Reply under ``post`` (which the caller loaded with ``access_post``), or under one of its
+    replies: a reply to a child reply attaches to that child's parent (two levels at most).
+
+    On commit: ``reply.created`` and ``signals.reply_created(reply=, mentioned=)``.
+    """
+    check_active(author)
+    text = check_body(body, limit=REPLY_BODY_MAX)
+    parent = None
+    if parent_id is not None:
+        parent = Reply.objects.filter(pk=parent_id, post_id=post.pk).first()
+        if parent is None or parent.deleted_at is not None:
+            raise ValidationError({"parent_id": ["No such reply under this post."]})
+        if parent.parent_id is not None:
+            parent = Reply.objects.get(pk=parent.parent_id)
+    locked = Post.objects.select_for_update().get(pk=post.pk)
+    if locked.deleted_at is not None:
+        raise Http404("No such post.")
+    now = timezone.now()
+    rendered = render_body(text)
+    reply = Reply.objects.create(
+        post=locked,
+        parent=parent,
+        author=author,
+        body=text,
+        body_html=rendered.html,
+        created_at=now,
+    )
+    Post.objects.filter(pk=post.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now)
+    locked.reply_count += 1
+    mentioned = _who_can_see(locked, rendered.mentioned, actor_id=author.pk)
+    Mention.objects.bulk_create([Mention(reply=reply, user=u, created_at=now) for u in mentioned])
+    events.send(
+        events.post_groups(post.pk),
+        events.ReplyCreated(
+            post_id=post.pk, reply=_reply_payload(reply), reply_count=locked.reply_count
+        ),
+    )
+    _signal_on_commit(signals.reply_created, Reply, reply=reply, mentioned=mentioned)
+    return reply
+
+
+@transaction.atomic
+def do_delete_reply(*, actor: User, reply: Reply) -> None:
+    """Soft-delete a reply (author or administrator); children stay under a tombstone."""
+    check_can_delete(actor=actor, author_id=reply.author_id)
+    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    if reply.deleted_at is not None:
+        raise Http404("No such reply.")
+    reply.body, reply.body_html, reply.deleted_at = "", "", timezone.now()
+    reply.save(update_fields=["body", "body_html", "deleted_at"])
+    Revision.objects.filter(reply=reply).delete()
+    Mention.objects.filter(reply=reply).delete()
+    Post.objects.filter(pk=reply.post_id, reply_count__gt=0).update(
+        reply_count=F("reply_count") - 1
+    )
+    count = Post.objects.filter(pk=reply.post_id).values_list("reply_count", flat=True).get()
+    events.send(
+        events.post_groups(reply.post_id),
+        events.ReplyDeleted(post_id=reply.post_id, reply_id=reply.pk, reply_count=count),
+    )
+    _signal_on_commit(signals.reply_deleted, Reply, reply=reply)
+
+
+# --- Reactions -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReactionState:
+    post_id: int
+    reply_id: int | None
+    reaction_count: int
+    reaction_summary: dict[str, int]
+    my_reactions: list[str]
+
+
+def check_reaction_kind(kind: Any) -> str:
+    if kind not in ReactionKind.values:
+        raise ValidationError({"kind": [f"Must be one of: {', '.join(ReactionKind.values)}."]})
+    return str(kind)
+
+
+def _recount(*, user: User, post: Post, reply: Reply | None) -> ReactionState:
+    """Recompute the target's counters from the reactions themselves (the row is locked)."""
+    reactions = (
+        Reaction.objects.filter(reply_id=reply.pk)
+        if reply is not None
+        else Reaction.objects.filter(post_id=post.pk, reply__isnull=True)
+    )
+    summary = {
+        row["kind"]: row["n"]
+        for row in reactions.values("kind").annotate(n=Count("id")).order_by("kind")
+    }
+    total = sum(summary.values())
+    target: Post | Reply = reply if reply is not None else post
+    target.reaction_summary, target.reaction_count = summary, total
+    target.save(update_fields=["reaction_summary", "reaction_count"])
+    mine = sorted(reactions.filter(user_id=user.pk).values_list("kind", flat=True))
+    return ReactionState(
+        post_id=post.pk,
+        reply_id=reply.pk if reply is not None else None,
+        reaction_count=total,
+        reaction_summary=summary,
+        my_reactions=mine,
+    )
+
+
+def _lock_target(post: Post, reply: Reply | None) -> tuple[Post, Reply | None]:
+    if reply is not None:
+        locked_reply = Reply.objects.select_for_update().get(pk=reply.pk)
+        if locked_reply.deleted_at is not None:
+            raise Http404("No such reply.")
+        return post, locked_reply
+    locked = Post.objects.select_for_update().get(pk=post.pk)
+    if locked.deleted_at is not None:
+        raise Http404("No such post.")
+    return locked, None
+
+
+def _send_reaction_changed(state: ReactionState) -> None:
+    events.send(
+        events.post_groups(state.post_id),
+        events.ReactionChanged(
+            post_id=state.post_id,
+            reply_id=state.reply_id,
+            reaction_count=state.reaction_count,
+            reaction_summary=state.reaction_summary,
+        ),
+    )
+
+
+@transaction.atomic
+def do_react(*, user: User, post: Post, reply: Reply | None = None, kind: Any) -> ReactionState:
+    """React to ``post`` (or to ``reply``, one of its replies) with ``kind``; the caller loaded
+    them through ``access_post`` / ``access_reply``. The same kind twice raises Conflict.
+    On commit: ``reaction.changed`` and ``signals.reaction_added(reaction=)``."""
+    check_active(user)
+    kind = check_reaction_kind(kind)
+    post, reply = _lock_target(post, reply)
+    try:
+        with transaction.atomic():
+            reaction = Reaction.objects.create(
+                post=post if reply is None else None, reply=reply, user=user, kind=kind
+            )
+    except IntegrityError:
+        raise Conflict("You already reacted with this.") from None
+    state = _recount(user=user, post=post, reply=reply)
+    if reply is None:
+        Post.objects.filter(pk=post.pk).update(last_activity_at=timezone.now())
+    _send_reaction_changed(state)
+    _signal_on_commit(signals.reaction_added, Reaction, reaction=reaction)
+    return state
+
+
+@transaction.atomic
+def do_unreact(*, user: User, post: Post, reply: Reply | None = None, kind: Any) -> ReactionState:
+    """Take back a reaction; Http404 when there is none of that kind.
+    On commit: ``reaction.changed`` and ``signals.reaction_removed(reaction=)``."""
+    check_active(user)
+    kind = check_reaction_kind(kind)
+    post, reply = _lock_target(post, reply)
+    target = (
+        Reaction.objects.filter(reply=reply)
+        if reply is not None
+        else Reaction.objects.filter(post=post, reply__isnull=True)
+    )
+    reaction = target.filter(user=user, kind=kind).first()
+    if reaction is None:
+        raise Http404("You have not reacted with this.")
+    reaction.delete()
+    state = _recount(user=user, post=post, reply=reply)
+    _send_reaction_changed(state)
+    _signal_on_commit(signals.reaction_removed, Reaction, reaction=reaction)
+    return state
+
+
+# --- Polls -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_vote(*, user: User, post: Post, option_id: Any) -> PollVote:
+    """Vote once in an open poll. Unknown option: ValidationError on ``option_id``; a second
+    vote or a closed poll: Conflict. On commit: ``poll.voted`` (the total only)."""
+    check_active(user)
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.deleted_at is not None:
+        raise Http404("No such post.")
+    if post.kind != PostKind.POLL:
+        raise ValidationError({"option_id": ["This post is not a poll."]})
+    option = PollOption.objects.filter(pk=option_id, post=post).first()
+    if option is None:
+        raise ValidationError({"option_id": ["No such option in this poll."]})
+    if post.poll_closes_at is not None and post.poll_closes_at <= timezone.now():
+        raise Conflict("This poll is closed.")
+    try:
+        with transaction.atomic():
+            vote = PollVote.objects.create(post=post, option=option, user=user)
+    except IntegrityError:
+        raise Conflict("You already voted in this poll.") from None
+    PollOption.objects.filter(pk=option.pk).update(vote_count=F("vote_count") + 1)
+    total = PollVote.objects.filter(post=post).count()
+    events.send(events.post_groups(post.pk), events.PollVoted(post_id=post.pk, total_votes=total))
+    return vote
+
+
+# --- Follows ---------------------------------------------------------------------------------
+
+
+def _follows_changed(follower: User) -> None:
+    """Tell the follower's open websockets to re-join their author and topic groups, so an
+    unfollow stops followers-only posts at once (docs/events.md, ``follows.changed``)."""
+    send_on_commit([user_group(follower.pk)], {"type": "follows.changed"})
+
+
+@transaction.atomic
+def do_follow_person(*, follower: User, followee: User) -> PersonFollow:
+    """Follow someone the follower may see (loaded with ``people.queries.access_person``).
+    Following oneself: ValidationError; twice: Conflict. On commit:
+    ``signals.person_followed(follower=, followee=)``."""
+    check_active(follower)
+    if follower.pk == followee.pk:
+        raise ValidationError({"username": ["You cannot follow yourself."]})
+    try:
+        with transaction.atomic():
+            follow = PersonFollow.objects.create(follower=follower, followee=followee)
+    except IntegrityError:
+        raise Conflict(f"You already follow {followee.display_name}.") from None
+    _signal_on_commit(signals.person_followed, PersonFollow, follower=follower, followee=followee)
+    _follows_changed(follower)
+    return follow
+
+
+@transaction.atomic
+def do_unfollow_person(*, follower: User, followee: User) -> None:
+    check_active(follower)
+    deleted, _ = PersonFollow.objects.filter(follower=follower, followee=followee).delete()
+    if not deleted:
+        raise Http404(f"You do not follow {followee.display_name}.")
+    _follows_changed(follower)
+
+
+@transaction.atomic
+def do_follow_topic(*, follower: User, topic: Topic) -> TopicFollow:
+    check_active(follower)
+    try:
+        with transaction.atomic():
+            follow = TopicFollow.objects.create(follower=follower, topic=topic)
+    except IntegrityError:
+        raise Conflict(f"You already follow #{topic.label}.") from None
+    Topic.objects.filter(pk=topic.pk).update(follower_count=F("follower_count") + 1)
+    _follows_changed(follower)
+    return follow
+
+
+@transaction.atomic
+def do_unfollow_topic(*, follower: User, topic: Topic) -> None:
+    check_active(follower)
+    deleted, _ = TopicFollow.objects.filter(follower=follower, topic=topic).delete()
+    if not deleted:
+        raise Http404(f"You do not follow #{topic.label}.")
+    Topic.objects.filter(pk=topic.pk, follower_count__gt=0).update(
+        follower_count=F("follower_count") - 1
+    )
+    _follows_changed(follower)

@@ -1,0 +1,449 @@
+"""The feed endpoints of /api/v1: posts, replies, reactions, polls, the home feed, topics, follows.
+
+Each endpoint parses its input, calls one action (writes) or query (reads) and returns a schema
+from ``schemas.py``. Who may see or change what lives in ``queries`` and ``actions``; a post one
+may not see answers 404 exactly like a missing one. ``actions.Conflict`` (reacting twice, voting
+twice, following twice, a closed poll) answers 409 with the usual error shape.
+
+Attachments are uploaded one file per request, as multipart/form-data, to
+``POST /posts/{id}/attachments`` (fields ``file`` and ``alt_text``) after the post is created;
+they are downloaded through ``GET /attachments/{id}``, always as an attachment.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, cast
+
+from django.http import FileResponse, HttpRequest
+from ninja import File, Form, Query, Router, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from watercooler.api.schemas import ErrorOut
+from watercooler.feed import actions, queries
+from watercooler.feed.models import Attachment, Post
+from watercooler.feed.schemas import (
+    AttachmentOut,
+    FeedQuery,
+    FollowPage,
+    FollowStateOut,
+    PageQuery,
+    PostIn,
+    PostOut,
+    PostPage,
+    PostPatch,
+    ReactionIn,
+    ReactionPage,
+    ReactionStateOut,
+    ReplyIn,
+    ReplyOut,
+    RevisionList,
+    SuggestionsOut,
+    ThreadOut,
+    TopicOut,
+    VoteIn,
+    attachment_data,
+    person_data,
+    post_data,
+    reply_data,
+)
+from watercooler.people.models import User
+from watercooler.people.queries import access_person
+
+posts_router = Router()
+replies_router = Router()
+feed_router = Router()
+topics_router = Router()
+follows_router = Router()
+attachments_router = Router()
+
+READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+WRITE: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _viewer(request: HttpRequest) -> User:
+    return cast(User, request.auth)  # type: ignore[attr-defined]
+
+
+@contextmanager
+def _conflicts() -> Iterator[None]:
+    try:
+        yield
+    except actions.Conflict as exc:
+        raise HttpError(409, str(exc)) from None
+
+
+def _post_out(viewer: User, post: Post) -> dict[str, Any]:
+    """One post as ``viewer`` sees it (re-read with its prefetches)."""
+    fresh = queries.access_post(viewer, post.pk)
+    return post_data(fresh, queries.viewer_context(viewer, [fresh]))
+
+
+def _page_out(page: queries.FeedPage) -> dict[str, Any]:
+    return {
+        "items": [post_data(p, page.context) for p in page.items],
+        "next_cursor": page.next_cursor,
+    }
+
+
+# --- Posts -----------------------------------------------------------------------------------
+
+
+@posts_router.post("", response={201: PostOut, **WRITE}, summary="Write a post")
+def create_post(request: HttpRequest, payload: PostIn) -> Status[dict[str, Any]]:
+    """A post, question or poll (``poll_options``: 2 to 10). ``audience`` "followers" shows it
+    only to your followers. ``quoted_post_id`` quotes a post you can see."""
+    viewer = _viewer(request)
+    data = actions.check_post_input(
+        author=viewer,
+        body=payload.body,
+        kind=payload.kind,
+        audience=payload.audience,
+        poll_options=payload.poll_options,
+        poll_closes_at=payload.poll_closes_at,
+        quoted_post_id=payload.quoted_post_id,
+    )
+    post = actions.do_create_post(author=viewer, data=data)
+    return Status(201, _post_out(viewer, post))
+
+
+@posts_router.get("/{post_id}", response={200: PostOut, **READ}, summary="One post")
+def get_post(request: HttpRequest, post_id: int) -> dict[str, Any]:
+    """404 for a post that does not exist, was deleted, or that you may not see."""
+    viewer = _viewer(request)
+    post = queries.access_post(viewer, post_id)
+    return post_data(post, queries.viewer_context(viewer, [post]))
+
+
+@posts_router.patch("/{post_id}", response={200: PostOut, **WRITE}, summary="Edit a post")
+def update_post(request: HttpRequest, post_id: int, payload: PostPatch) -> dict[str, Any]:
+    """The author only (others get 403). The old text is kept as a revision."""
+    viewer = _viewer(request)
+    post = actions.do_edit_post(
+        actor=viewer, post=queries.access_post(viewer, post_id, related=False), body=payload.body
+    )
+    return _post_out(viewer, post)
+
+
+@posts_router.delete("/{post_id}", response={204: None, **WRITE}, summary="Delete a post")
+def delete_post(request: HttpRequest, post_id: int) -> Status[None]:
+    """The author or an administrator. Replies stay readable under a tombstone."""
+    viewer = _viewer(request)
+    actions.do_delete_post(actor=viewer, post=queries.access_post(viewer, post_id, related=False))
+    return Status(204, None)
+
+
+@posts_router.get(
+    "/{post_id}/revisions", response={200: RevisionList, **READ}, summary="Earlier texts"
+)
+def list_post_revisions(request: HttpRequest, post_id: int) -> dict[str, Any]:
+    post, revisions = queries.post_revisions(_viewer(request), post_id)
+    return {
+        "post_id": post.pk,
+        "edited_at": post.edited_at,
+        "items": [{"id": r.pk, "body": r.body, "created_at": r.created_at} for r in revisions],
+    }
+
+
+@posts_router.post(
+    "/{post_id}/attachments",
+    response={201: AttachmentOut, **WRITE, 413: ErrorOut},
+    summary="Attach a file to your post",
+)
+def add_post_attachment(
+    request: HttpRequest,
+    post_id: int,
+    file: File[UploadedFile],
+    alt_text: Form[str] = "",
+) -> Status[dict[str, Any]]:
+    """multipart/form-data with ``file`` and optional ``alt_text``. Images (JPEG, PNG, WebP,
+    GIF) get a thumbnail; other files: pdf, docx, xlsx, pptx, txt, csv, zip. At most 10 per
+    post, each at most ATTACHMENT_MAX_BYTES."""
+    viewer = _viewer(request)
+    attachment = actions.do_add_attachment(
+        actor=viewer,
+        post=queries.access_post(viewer, post_id, related=False),
+        upload=file,
+        alt_text=alt_text,
+    )
+    return Status(201, attachment_data(attachment))
+
+
+# --- Replies ---------------------------------------------------------------------------------
+
+
+@posts_router.get("/{post_id}/replies", response={200: ThreadOut, **READ}, summary="Replies")
+def list_replies(request: HttpRequest, post_id: int, params: Query[PageQuery]) -> dict[str, Any]:
+    """Top-level replies oldest first, each with its replies in ``children``. Replies under a
+    deleted post stay readable: ``post`` is then null and ``post_deleted`` true."""
+    viewer = _viewer(request)
+    thread = queries.replies_page(viewer, post_id, cursor=params.cursor, limit=params.limit)
+    post = thread.post
+    return {
+        "post": None
+        if post.deleted_at
+        else post_data(post, queries.viewer_context(viewer, [post])),
+        "post_deleted": post.deleted_at is not None,
+        "items": [reply_data(r, my_reactions=thread.my_reactions) for r in thread.replies],
+        "next_cursor": thread.next_cursor,
+    }
+
+
+@posts_router.post("/{post_id}/replies", response={201: ReplyOut, **WRITE}, summary="Reply")
+def create_reply(request: HttpRequest, post_id: int, payload: ReplyIn) -> Status[dict[str, Any]]:
+    """``parent_id`` replies to a reply; a reply to a child reply attaches to its parent."""
+    viewer = _viewer(request)
+    reply = actions.do_create_reply(
+        author=viewer,
+        post=queries.access_post(viewer, post_id, related=False),
+        body=payload.body,
+        parent_id=payload.parent_id,
+    )
+    return Status(201, reply_data(reply, my_reactions={}))
+
+
+@replies_router.delete("/{reply_id}", response={204: None, **WRITE}, summary="Delete a reply")
+def delete_reply(request: HttpRequest, reply_id: int) -> Status[None]:
+    viewer = _viewer(request)
+    actions.do_delete_reply(actor=viewer, reply=queries.access_reply(viewer, reply_id))
+    return Status(204, None)
+
+
+# --- Reactions -------------------------------------------------------------------------------
+
+
+@posts_router.post(
+    "/{post_id}/reactions", response={201: ReactionStateOut, **WRITE}, summary="React to a post"
+)
+def react_to_post(
+    request: HttpRequest, post_id: int, payload: ReactionIn
+) -> Status[actions.ReactionState]:
+    """Reacting twice with the same kind answers 409."""
+    viewer = _viewer(request)
+    post = queries.access_post(viewer, post_id, related=False)
+    with _conflicts():
+        return Status(201, actions.do_react(user=viewer, post=post, kind=payload.kind))
+
+
+@posts_router.delete(
+    "/{post_id}/reactions", response={200: ReactionStateOut, **WRITE}, summary="Take it back"
+)
+def unreact_to_post(request: HttpRequest, post_id: int, payload: ReactionIn) -> Any:
+    viewer = _viewer(request)
+    post = queries.access_post(viewer, post_id, related=False)
+    return actions.do_unreact(user=viewer, post=post, kind=payload.kind)
+
+
+@posts_router.get(
+    "/{post_id}/reactions", response={200: ReactionPage, **READ}, summary="Who reacted"
+)
+def list_post_reactions(
+    request: HttpRequest, post_id: int, params: Query[PageQuery]
+) -> dict[str, Any]:
+    page = queries.reactions_page(
+        _viewer(request), post_id=post_id, cursor=params.cursor, limit=params.limit
+    )
+    return _reactions_out(page)
+
+
+def _reactions_out(page: Any) -> dict[str, Any]:
+    return {
+        "items": [
+            {"user": person_data(r.user), "kind": r.kind, "created_at": r.created_at}
+            for r in page.items
+        ],
+        "next_cursor": page.next_cursor,
+    }
+
+
+@replies_router.post(
+    "/{reply_id}/reactions", response={201: ReactionStateOut, **WRITE}, summary="React to a reply"
+)
+def react_to_reply(
+    request: HttpRequest, reply_id: int, payload: ReactionIn
+) -> Status[actions.ReactionState]:
+    viewer = _viewer(request)
+    reply = queries.access_reply(viewer, reply_id)
+    with _conflicts():
+        return Status(
+            201, actions.do_react(user=viewer, post=reply.post, reply=reply, kind=payload.kind)
+        )
+
+
+@replies_router.delete(
+    "/{reply_id}/reactions", response={200: ReactionStateOut, **WRITE}, summary="Take it back"
+)
+def unreact_to_reply(request: HttpRequest, reply_id: int, payload: ReactionIn) -> Any:
+    viewer = _viewer(request)
+    reply = queries.access_reply(viewer, reply_id)
+    return actions.do_unreact(user=viewer, post=reply.post, reply=reply, kind=payload.kind)
+
+
+@replies_router.get(
+    "/{reply_id}/reactions", response={200: ReactionPage, **READ}, summary="Who reacted"
+)
+def list_reply_reactions(
+    request: HttpRequest, reply_id: int, params: Query[PageQuery]
+) -> dict[str, Any]:
+    page = queries.reactions_page(
+        _viewer(request), reply_id=reply_id, cursor=params.cursor, limit=params.limit
+    )
+    return _reactions_out(page)
+
+
+# --- Polls -----------------------------------------------------------------------------------
+
+
+@posts_router.post("/{post_id}/vote", response={200: PostOut, **WRITE}, summary="Vote in a poll")
+def vote_in_poll(request: HttpRequest, post_id: int, payload: VoteIn) -> dict[str, Any]:
+    """One vote per person: a second vote, or a vote in a closed poll, answers 409. The post
+    comes back with the results."""
+    viewer = _viewer(request)
+    post = queries.access_post(viewer, post_id, related=False)
+    with _conflicts():
+        actions.do_vote(user=viewer, post=post, option_id=payload.option_id)
+    return _post_out(viewer, post)
+
+
+# --- Feed ------------------------------------------------------------------------------------
+
+
+@feed_router.get("", response={200: PostPage, **READ}, summary="Your home feed")
+def get_feed(request: HttpRequest, params: Query[FeedQuery]) -> dict[str, Any]:
+    """Posts by people and topics you follow, your own and announcements to you.
+    ``order=latest`` (newest first) or ``top`` (ranked; see docs/feed.md)."""
+    page = queries.feed_page(
+        _viewer(request), order=params.order, cursor=params.cursor, limit=params.limit
+    )
+    return _page_out(page)
+
+
+@feed_router.get("/suggestions", response={200: SuggestionsOut, **READ}, summary="Who to follow")
+def get_feed_suggestions(request: HttpRequest) -> dict[str, Any]:
+    viewer = _viewer(request)
+    suggestions = queries.feed_suggestions(viewer)
+    return {
+        "people": [person_data(p) for p in suggestions.people],
+        "topics": [_topic_out(t, following=False) for t in suggestions.topics],
+    }
+
+
+# --- Topics ----------------------------------------------------------------------------------
+
+
+def _topic_out(topic: Any, *, following: bool) -> dict[str, Any]:
+    return {
+        "name": topic.name,
+        "label": topic.label,
+        "url": actions.topic_url(topic.name),
+        "post_count": topic.post_count,
+        "follower_count": topic.follower_count,
+        "is_following": following,
+        "created_at": topic.created_at,
+        "last_used_at": topic.last_used_at,
+    }
+
+
+@topics_router.get("/{name}", response={200: TopicOut, **READ}, summary="A topic")
+def get_topic(request: HttpRequest, name: str) -> dict[str, Any]:
+    details = queries.topic_details(_viewer(request), name)
+    return _topic_out(details.topic, following=details.is_following)
+
+
+@topics_router.get("/{name}/posts", response={200: PostPage, **READ}, summary="A topic's posts")
+def list_topic_posts(request: HttpRequest, name: str, params: Query[PageQuery]) -> dict[str, Any]:
+    page = queries.topic_posts_page(
+        _viewer(request), name, cursor=params.cursor, limit=min(params.limit, 50)
+    )
+    return _page_out(page)
+
+
+@topics_router.post("/{name}/follow", response={201: TopicOut, **WRITE}, summary="Follow a topic")
+def follow_topic(request: HttpRequest, name: str) -> Status[dict[str, Any]]:
+    viewer = _viewer(request)
+    topic = queries.access_topic(viewer, name)
+    with _conflicts():
+        actions.do_follow_topic(follower=viewer, topic=topic)
+    topic.refresh_from_db()
+    return Status(201, _topic_out(topic, following=True))
+
+
+@topics_router.delete("/{name}/follow", response={204: None, **WRITE}, summary="Unfollow a topic")
+def unfollow_topic(request: HttpRequest, name: str) -> Status[None]:
+    viewer = _viewer(request)
+    actions.do_unfollow_topic(follower=viewer, topic=queries.access_topic(viewer, name))
+    return Status(204, None)
+
+
+# --- Following people -------------------------------------------------------------------------
+
+
+@follows_router.post(
+    "/{username}/follow", response={201: FollowStateOut, **WRITE}, summary="Follow someone"
+)
+def follow_person(request: HttpRequest, username: str) -> Status[dict[str, Any]]:
+    """Following twice answers 409; yourself, 422."""
+    viewer = _viewer(request)
+    person = access_person(viewer, username)
+    with _conflicts():
+        actions.do_follow_person(follower=viewer, followee=person)
+    return Status(201, {"following": True, "follower_count": person.followers.count()})
+
+
+@follows_router.delete(
+    "/{username}/follow", response={204: None, **WRITE}, summary="Unfollow someone"
+)
+def unfollow_person(request: HttpRequest, username: str) -> Status[None]:
+    viewer = _viewer(request)
+    actions.do_unfollow_person(follower=viewer, followee=access_person(viewer, username))
+    return Status(204, None)
+
+
+@follows_router.get(
+    "/{username}/followers", response={200: FollowPage, **READ}, summary="Their followers"
+)
+def list_followers(request: HttpRequest, username: str, params: Query[PageQuery]) -> dict[str, Any]:
+    viewer = _viewer(request)
+    page = queries.followers_page(
+        viewer, access_person(viewer, username), cursor=params.cursor, limit=params.limit
+    )
+    return {
+        "items": [{"person": person_data(f.follower), "since": f.created_at} for f in page.items],
+        "next_cursor": page.next_cursor,
+    }
+
+
+@follows_router.get(
+    "/{username}/following", response={200: FollowPage, **READ}, summary="Whom they follow"
+)
+def list_following(request: HttpRequest, username: str, params: Query[PageQuery]) -> dict[str, Any]:
+    viewer = _viewer(request)
+    page = queries.following_page(
+        viewer, access_person(viewer, username), cursor=params.cursor, limit=params.limit
+    )
+    return {
+        "items": [{"person": person_data(f.followee), "since": f.created_at} for f in page.items],
+        "next_cursor": page.next_cursor,
+    }
+
+
+# --- Attachments -----------------------------------------------------------------------------
+
+
+@attachments_router.get(
+    "/{attachment_id}", response={200: None, **READ}, summary="Download an attachment"
+)
+def download_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """The file, always with ``Content-Disposition: attachment`` (never shown inline)."""
+    viewer = _viewer(request)
+    attachment = Attachment.objects.filter(pk=attachment_id).only("post_id").first()
+    post = queries.access_post(viewer, attachment.post_id if attachment else 0, related=False)
+    attachment = Attachment.objects.get(pk=attachment_id, post=post)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

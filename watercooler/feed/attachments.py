@@ -1,0 +1,140 @@
+"""Checking post attachments by their content and making image thumbnails.
+
+Only what is on the allow-list is stored, and only when the bytes agree with the name: images
+are decoded by Pillow (JPEG, PNG, WebP, GIF), documents are checked by their magic bytes, text by
+being UTF-8 without NULs. HTML and SVG are never accepted, and downloads are always sent with
+``Content-Disposition: attachment`` (see ``api.download_attachment``).
+"""
+
+import io
+import uuid
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from watercooler.people.images import ALLOWED_FORMATS, MAX_PIXELS
+
+THUMB_WIDTH = 640
+IMAGE_TYPES = {
+    "JPEG": ("image/jpeg", "jpg"),
+    "PNG": ("image/png", "png"),
+    "WEBP": ("image/webp", "webp"),
+    "GIF": ("image/gif", "gif"),
+}
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+# extension -> (content type, accepted leading bytes or None for text)
+FILE_TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ZIP_MAGIC,
+    ),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ZIP_MAGIC),
+    "pptx": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ZIP_MAGIC,
+    ),
+    "zip": ("application/zip", ZIP_MAGIC),
+    "txt": ("text/plain", None),
+    "csv": ("text/csv", None),
+}
+IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "webp", "gif"}
+FIELD = "file"
+
+
+@dataclass
+class CheckedFile:
+    """An upload that passed the checks, ready to be saved on an Attachment."""
+
+    name: str
+    content_type: str
+    size: int
+    file: ContentFile
+    thumbnail: ContentFile | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+def _error(message: str) -> ValidationError:
+    return ValidationError({FIELD: [message]})
+
+
+def _clean_name(raw: str) -> str:
+    name = PurePath(raw or "file").name.replace("\x00", "").strip() or "file"
+    return name[-200:]
+
+
+def check_upload(upload: UploadedFile) -> CheckedFile:
+    """Validate ``upload`` (size, type by content) or raise ValidationError on ``file``."""
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if upload.size is None or upload.size > limit:
+        raise _error(f"Each file must be at most {limit // (1024 * 1024)} MB.")
+    if upload.size == 0:
+        raise _error("The file is empty.")
+    name = _clean_name(upload.name or "")
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    upload.seek(0)
+    data = upload.read()
+    stored = f"{uuid.uuid4().hex}"
+    if ext in IMAGE_EXTENSIONS:
+        return _check_image(data, name=name, stored=stored)
+    if ext not in FILE_TYPES:
+        allowed = ", ".join(sorted({*FILE_TYPES, "jpg", "png", "webp", "gif"}))
+        raise _error(f"This kind of file is not accepted. Allowed: {allowed}.")
+    content_type, magic = FILE_TYPES[ext]
+    if magic is None:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _error("A text file must be UTF-8 text.") from None
+        if b"\x00" in data:
+            raise _error("A text file must be UTF-8 text.")
+    elif not data.startswith(magic):
+        raise _error(f"The file's content is not a .{ext} file.")
+    return CheckedFile(
+        name=name,
+        content_type=content_type,
+        size=len(data),
+        file=ContentFile(data, name=f"{stored}.{ext}"),
+    )
+
+
+def _check_image(data: bytes, *, name: str, stored: str) -> CheckedFile:
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format not in ALLOWED_FORMATS or probe.format not in IMAGE_TYPES:
+                raise _error("Images must be JPEG, PNG, WebP or GIF.")
+            if probe.width * probe.height > MAX_PIXELS:
+                raise _error("The image has too many pixels (over 40 megapixels).")
+            image_format = probe.format
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.seek(0)
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            width, height = upright.size
+            thumb = upright.convert("RGB")
+            if thumb.width > THUMB_WIDTH:
+                thumb = thumb.resize(
+                    (THUMB_WIDTH, max(1, round(thumb.height * THUMB_WIDTH / thumb.width))),
+                    Image.Resampling.LANCZOS,
+                )
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        raise _error("The file is not an image we can read.") from None
+    buffer = io.BytesIO()
+    thumb.save(buffer, "JPEG", quality=82, optimize=True)
+    content_type, ext = IMAGE_TYPES[image_format]
+    return CheckedFile(
+        name=name,
+        content_type=content_type,
+        size=len(data),
+        file=ContentFile(data, name=f"{stored}.{ext}"),
+        thumbnail=ContentFile(buffer.getvalue(), name=f"{stored}-thumb.jpg"),
+        width=width,
+        height=height,
+    )

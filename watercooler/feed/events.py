@@ -1,0 +1,116 @@
+"""Every realtime event the feed sends, one dataclass per ``type``, and the groups it goes to.
+
+Events are built and queued only by ``watercooler.feed.actions``, and delivered only after the
+transaction commits (``watercooler.realtime.events.send_on_commit``). A client applying an event
+to what it shows must end up with what a fresh read returns; when in doubt it re-reads.
+
+Groups (``watercooler.realtime.groups``):
+
+* ``post.created`` → ``author.<author id>``, ``topic.<name>`` for each topic and ``user.<author
+  id>``; for a followers-only post only ``author.<author id>`` (its members are exactly the
+  author's followers, which the consumer checks when a socket joins).
+* ``post.updated``, ``post.deleted``, ``reply.created``, ``reply.deleted``, ``reaction.changed``,
+  ``poll.voted`` → ``post.<post id>``.
+"""
+
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar
+
+from watercooler.realtime import events as realtime
+from watercooler.realtime.groups import author_group, post_group, topic_group, user_group
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    type: ClassVar[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"type": self.type, **asdict(self)}
+
+
+@dataclass(frozen=True)
+class PostCreated(FeedEvent):
+    """A new post. ``post`` is the post as ``GET /api/v1/posts/{id}`` returns it, without the
+    fields that depend on who reads it (``my_reactions``, ``poll.my_vote``; poll ``votes`` are
+    null because nobody has voted yet)."""
+
+    type: ClassVar[str] = "post.created"
+    post: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PostUpdated(FeedEvent):
+    """A post's text was edited: its new ``body``, ``body_html``, ``topics`` (names) and
+    ``edited_at`` (ISO 8601)."""
+
+    type: ClassVar[str] = "post.updated"
+    post_id: int
+    body: str
+    body_html: str
+    topics: list[str]
+    edited_at: str
+
+
+@dataclass(frozen=True)
+class PostDeleted(FeedEvent):
+    """A post was deleted: remove it from lists; a thread page shows a tombstone instead."""
+
+    type: ClassVar[str] = "post.deleted"
+    post_id: int
+
+
+@dataclass(frozen=True)
+class ReplyCreated(FeedEvent):
+    """A reply under ``post_id``: ``reply`` as the replies endpoint returns it (without
+    ``my_reactions``), and the post's new ``reply_count``."""
+
+    type: ClassVar[str] = "reply.created"
+    post_id: int
+    reply: dict[str, Any]
+    reply_count: int
+
+
+@dataclass(frozen=True)
+class ReplyDeleted(FeedEvent):
+    """A reply was deleted (shown as a tombstone if it has children)."""
+
+    type: ClassVar[str] = "reply.deleted"
+    post_id: int
+    reply_id: int
+    reply_count: int
+
+
+@dataclass(frozen=True)
+class ReactionChanged(FeedEvent):
+    """Someone reacted or took a reaction back, on the post (``reply_id`` null) or on one of its
+    replies: the target's new ``reaction_count`` and ``reaction_summary`` ({kind: count})."""
+
+    type: ClassVar[str] = "reaction.changed"
+    post_id: int
+    reply_id: int | None
+    reaction_count: int
+    reaction_summary: dict[str, int]
+
+
+@dataclass(frozen=True)
+class PollVoted(FeedEvent):
+    """Someone voted in a poll. Only the total: per-option results are for people who voted."""
+
+    type: ClassVar[str] = "poll.voted"
+    post_id: int
+    total_votes: int
+
+
+def send(groups: list[str], event: FeedEvent) -> None:
+    """Queue ``event`` for ``groups`` to go out when the current transaction commits."""
+    realtime.send_on_commit(groups, event.as_dict())
+
+
+def post_created_groups(*, author_id: int, topics: list[str], followers_only: bool) -> list[str]:
+    if followers_only:
+        return [author_group(author_id)]
+    return [author_group(author_id), *(topic_group(t) for t in topics), user_group(author_id)]
+
+
+def post_groups(post_id: int) -> list[str]:
+    return [post_group(post_id)]

@@ -1,0 +1,733 @@
+"""Reads of posts, replies, reactions, topics and follows for pages and the API.
+
+Who may see a post is decided in ONE place, ``visible_posts_q``; everything else (``can_see_post``,
+``access_post``, feeds, topic pages, threads, quotes) goes through it. Communities will add one
+more branch there.
+
+Lists page with keyset cursors ordered newest first on ``post_recent_idx`` (created_at, id), so a
+page is one indexed query plus a fixed number of prefetches whatever its size (tests assert it).
+"""
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import F, Model, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from watercooler.core.paging import InvalidCursorError, Page, decode_cursor, encode_cursor
+from watercooler.feed.models import (
+    AnnouncementReceipt,
+    Audience,
+    PersonFollow,
+    PollVote,
+    Post,
+    Reaction,
+    Reply,
+    Revision,
+    Topic,
+    TopicFollow,
+)
+from watercooler.people.models import Role, User
+
+FEED_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+REPLIES_PAGE_SIZE = 50
+TOP_WINDOW_DAYS = 14
+TOP_CANDIDATES = 500
+FEED_ORDERS = ("latest", "top")
+
+
+def _active(viewer: Any) -> bool:
+    return bool(viewer is not None and viewer.is_authenticated and viewer.is_active)
+
+
+def followee_ids(viewer: User) -> QuerySet[PersonFollow, Any]:
+    """Subquery: the ids of the people ``viewer`` follows."""
+    return PersonFollow.objects.filter(follower_id=viewer.pk).values("followee_id")
+
+
+def announcement_post_ids(viewer: User) -> QuerySet[AnnouncementReceipt, Any]:
+    """Subquery: the posts of announcements addressed to ``viewer``."""
+    return AnnouncementReceipt.objects.filter(user_id=viewer.pk).values("announcement__post_id")
+
+
+def visible_posts_q(viewer: User) -> Q:
+    """THE visibility rule, as a filter on Post (deletion is not part of it).
+
+    Members see posts to everyone, their own, followers-only posts of people they follow and
+    announcements addressed to them. Guests see only their own posts and announcements addressed
+    to them. Nobody signed out or deactivated sees anything. Deactivated authors' posts stay
+    visible. Subqueries (not joins) keep an OR of them from duplicating rows.
+    """
+    if not _active(viewer):
+        return Q(pk__in=[])
+    mine = Q(author_id=viewer.pk) | Q(pk__in=announcement_post_ids(viewer))
+    if viewer.is_guest:
+        return mine
+    return (
+        mine
+        | Q(audience=Audience.EVERYONE)
+        | Q(audience=Audience.FOLLOWERS, author_id__in=followee_ids(viewer))
+    )
+
+
+def visible_posts(viewer: User) -> QuerySet[Post]:
+    """Posts ``viewer`` may see and that are not deleted."""
+    return Post.objects.filter(visible_posts_q(viewer), deleted_at__isnull=True)
+
+
+def can_see_post(viewer: User, post: Post) -> bool:
+    """Whether ``viewer`` may see ``post`` (deleted or not). One query at most."""
+    if not _active(viewer):
+        return False
+    if post.author_id == viewer.pk:
+        return True
+    if post.audience == Audience.EVERYONE and not viewer.is_guest:
+        return True
+    return Post.objects.filter(visible_posts_q(viewer), pk=post.pk).exists()
+
+
+def people_who_can_see(post: Post, user_ids: Iterable[int]) -> set[int]:
+    """The subset of ``user_ids`` for whom ``can_see_post`` holds, in at most three queries
+    however many people are asked about; nobody, for a deleted post.
+
+    The rule of ``visible_posts_q`` read from the post's side, branch by branch: active people
+    only; the author; members (``is_guest`` is false) for posts to everyone, and for posts to
+    followers when they follow the author; and anyone holding an announcement receipt for it.
+    Keep the two in step: ``test_people_who_can_see_agrees_with_can_see_post`` compares them.
+    """
+    wanted = set(user_ids)
+    if not wanted or post.deleted_at is not None:
+        return set()
+    people = User.objects.filter(pk__in=wanted, is_active=True).only("id", "role", "is_superuser")
+    active = {person.pk: person for person in people}
+    visible = {post.author_id} & active.keys()
+    members = {pk for pk, person in active.items() if not person.is_guest} - visible
+    if post.audience == Audience.EVERYONE:
+        visible |= members
+    elif post.audience == Audience.FOLLOWERS and members:
+        visible |= set(
+            PersonFollow.objects.filter(
+                followee_id=post.author_id, follower_id__in=members
+            ).values_list("follower_id", flat=True)
+        )
+    if rest := active.keys() - visible:
+        visible |= set(
+            AnnouncementReceipt.objects.filter(
+                announcement__post_id=post.pk, user_id__in=rest
+            ).values_list("user_id", flat=True)
+        )
+    return visible
+
+
+def post_queryset() -> QuerySet[Post]:
+    """Posts with everything the API and pages show selected or prefetched (fixed query count)."""
+    return Post.objects.select_related(
+        "author", "quoted_post", "quoted_post__author"
+    ).prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.only("id", "name", "label").order_by("name")),
+        "attachments",
+        "poll_options",
+    )
+
+
+def access_post(
+    viewer: User, post_id: int, *, include_deleted: bool = False, related: bool = True
+) -> Post:
+    """The post ``post_id`` if ``viewer`` may see it, else Http404 (the same for missing, not
+    visible and, unless ``include_deleted``, deleted posts, so nothing can be probed)."""
+    if not _active(viewer):
+        raise Http404("No such post.")
+    posts = post_queryset() if related else Post.objects.all()
+    posts = posts.filter(visible_posts_q(viewer), pk=post_id)
+    if not include_deleted:
+        posts = posts.filter(deleted_at__isnull=True)
+    post = posts.first()
+    if post is None:
+        raise Http404("No such post.")
+    return post
+
+
+def access_reply(viewer: User, reply_id: int) -> Reply:
+    """A reply that is not deleted, under a post ``viewer`` may see (deleted posts included:
+    their replies stay readable), else Http404."""
+    if not _active(viewer):
+        raise Http404("No such reply.")
+    reply = (
+        Reply.objects.select_related("post", "author")
+        .filter(
+            pk=reply_id,
+            deleted_at__isnull=True,
+            post__in=Post.objects.filter(visible_posts_q(viewer)),
+        )
+        .first()
+    )
+    if reply is None:
+        raise Http404("No such reply.")
+    return reply
+
+
+def access_topic(viewer: User, name: str) -> Topic:
+    if not _active(viewer):
+        raise Http404("No such topic.")
+    topic = Topic.objects.filter(name=name.lower()).first()
+    if topic is None:
+        raise Http404("No such topic.")
+    return topic
+
+
+# --- What depends on who is looking ----------------------------------------------------------
+
+
+@dataclass
+class ViewerContext:
+    """Per-viewer facts about a set of posts, loaded in a fixed number of queries."""
+
+    viewer: User | None
+    my_reactions: dict[int, list[str]] = field(default_factory=dict)
+    my_votes: dict[int, int] = field(default_factory=dict)
+    visible_quotes: set[int] = field(default_factory=set)
+    now: dt.datetime = field(default_factory=timezone.now)
+
+
+def viewer_context(viewer: User | None, posts: Sequence[Post]) -> ViewerContext:
+    """My reactions, my votes and which quoted posts I may see, for ``posts`` (3 queries at most;
+    none for an empty page)."""
+    ctx = ViewerContext(viewer=viewer)
+    ids = [p.pk for p in posts]
+    if not ids:
+        return ctx
+    quoted = {p.quoted_post_id for p in posts if p.quoted_post_id}
+    if viewer is None:
+        ctx.visible_quotes = {
+            p.quoted_post_id
+            for p in posts
+            if p.quoted_post_id and p.quoted_post and p.quoted_post.audience == Audience.EVERYONE
+        }
+        return ctx
+    for post_id, kind in Reaction.objects.filter(
+        user_id=viewer.pk, post_id__in=ids, reply__isnull=True
+    ).values_list("post_id", "kind"):
+        ctx.my_reactions.setdefault(post_id, []).append(kind)
+    polls = [p.pk for p in posts if p.kind == "poll"]
+    if polls:
+        ctx.my_votes = dict(
+            PollVote.objects.filter(user_id=viewer.pk, post_id__in=polls).values_list(
+                "post_id", "option_id"
+            )
+        )
+    if quoted:
+        ctx.visible_quotes = set(
+            Post.objects.filter(visible_posts_q(viewer), pk__in=quoted).values_list("pk", flat=True)
+        )
+    return ctx
+
+
+# --- Paging newest first -----------------------------------------------------------------------
+
+
+def _decode_time_cursor(cursor: str) -> tuple[dt.datetime, int]:
+    created, pk = decode_cursor(cursor, 2)
+    if not isinstance(created, str) or not isinstance(pk, int):
+        raise InvalidCursorError("cursor is not valid")
+    try:
+        when = dt.datetime.fromisoformat(created)
+    except ValueError:
+        raise InvalidCursorError("cursor is not valid") from None
+    if when.tzinfo is None:
+        raise InvalidCursorError("cursor is not valid")
+    return when, pk
+
+
+def _time_cursor(row: Any, time_field: str = "created_at") -> str:
+    return encode_cursor([getattr(row, time_field).isoformat(), row.pk])
+
+
+def page_newest_first[T: Model](
+    queryset: QuerySet[T], *, cursor: str | None, limit: int, time_field: str = "created_at"
+) -> Page[T]:
+    """One page of ``queryset`` ordered by (time_field, id) descending, after ``cursor``."""
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    if cursor:
+        when, pk = _decode_time_cursor(cursor)
+        # A range on the index's leading column, then the tie on the id excluded: SQLite seeks
+        # into the index with this; an OR of the two cases made it scan from the start.
+        queryset = queryset.filter(**{f"{time_field}__lte": when}).exclude(
+            **{time_field: when, "pk__gte": pk}
+        )
+    rows = list(queryset.order_by(f"-{time_field}", "-pk")[: limit + 1])
+    next_cursor = _time_cursor(rows[limit - 1], time_field) if len(rows) > limit else None
+    return Page(items=rows[:limit], next_cursor=next_cursor)
+
+
+def page_oldest_first[T: Model](
+    queryset: QuerySet[T], *, cursor: str | None, limit: int
+) -> Page[T]:
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    if cursor:
+        when, pk = _decode_time_cursor(cursor)
+        queryset = queryset.filter(created_at__gte=when).exclude(created_at=when, pk__lte=pk)
+    rows = list(queryset.order_by("created_at", "pk")[: limit + 1])
+    next_cursor = _time_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return Page(items=rows[:limit], next_cursor=next_cursor)
+
+
+# --- Home feed ----------------------------------------------------------------------------------
+
+
+def home_feed_q(viewer: User) -> Q:
+    """What the home feed is made of: people and topics I follow, my own posts and the
+    announcements addressed to me (as id subqueries: no join can duplicate a row)."""
+    through = Post.topics.through
+    my_topics = TopicFollow.objects.filter(follower_id=viewer.pk).values("topic_id")
+    return (
+        Q(author_id__in=followee_ids(viewer))
+        | Q(author_id=viewer.pk)
+        | Q(pk__in=through.objects.filter(topic_id__in=my_topics).values("post_id"))
+        | Q(pk__in=announcement_post_ids(viewer))
+    )
+
+
+def home_feed_posts(viewer: User) -> QuerySet[Post]:
+    """The home feed's posts, unordered (visibility and deletion applied)."""
+    return visible_posts(viewer).filter(home_feed_q(viewer))
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    items: list[Post]
+    next_cursor: str | None
+    context: ViewerContext
+
+
+def _check_reader(viewer: User) -> None:
+    if not _active(viewer):
+        raise Http404("Sign in first.")
+
+
+def feed_page(
+    viewer: User, *, order: str = "latest", cursor: str | None = None, limit: int = FEED_PAGE_SIZE
+) -> FeedPage:
+    """One page of the home feed. ``latest``: newest first, one indexed query (plus the fixed
+    prefetches). ``top``: ranked, see ``top_score`` and docs/feed.md. Raises InvalidCursorError
+    for a foreign cursor (including one from the other order)."""
+    _check_reader(viewer)
+    if order == "top":
+        return _top_page(viewer, cursor=cursor, limit=limit)
+    if cursor and cursor.startswith("t"):
+        raise InvalidCursorError("cursor is not valid")
+    page = page_newest_first(_latest_qs(viewer), cursor=cursor, limit=limit)
+    return FeedPage(page.items, page.next_cursor, viewer_context(viewer, page.items))
+
+
+# A reader following at most this many people and topics has a sparse feed: gathering their
+# authors' posts through post_author_recent_idx and sorting is cheaper than walking
+# post_recent_idx until a page is full (bench/feed_scale.py, docs/feed.md).
+SPARSE_FOLLOWS = 30
+
+
+def _is_sparse(viewer: User) -> bool:
+    follows = PersonFollow.objects.filter(follower_id=viewer.pk)[: SPARSE_FOLLOWS + 1].count()
+    return follows <= SPARSE_FOLLOWS
+
+
+def _latest_qs(viewer: User, *, sparse: bool | None = None) -> QuerySet[Post]:
+    """The latest feed's query. For a dense feed the membership tests go on ``author_id + 0``
+    and ``id + 0``, which no index matches, so SQLite walks post_recent_idx newest first and
+    stops at the page's end instead of gathering every followed author's posts and sorting
+    them (PostgreSQL chooses by cost and is not hurt by the hint)."""
+    if sparse is None:
+        sparse = _is_sparse(viewer)
+    posts = post_queryset().filter(deleted_at__isnull=True)
+    if sparse:
+        return posts.filter(visible_posts_q(viewer), home_feed_q(viewer))
+    through = Post.topics.through
+    my_topics = TopicFollow.objects.filter(follower_id=viewer.pk).values("topic_id")
+    posts = posts.alias(author_key=F("author_id") + 0, post_key=F("id") + 0)
+    return posts.filter(visible_posts_q(viewer)).filter(
+        Q(author_key__in=followee_ids(viewer))
+        | Q(author_key=viewer.pk)
+        | Q(post_key__in=through.objects.filter(topic_id__in=my_topics).values("post_id"))
+        | Q(post_key__in=announcement_post_ids(viewer))
+    )
+
+
+# Top: weights of the ranking (docs/feed.md explains them).
+W_REACTION = 1.0
+W_REPLY = 2.0
+HALF_LIFE_HOURS = 18.0
+REL_FOLLOW = 1.0
+REL_TEAM = 0.8  # same manager, or manager / direct report
+REL_DEPARTMENT = 0.4
+REL_INTERACTED = 0.6
+REL_SELF = 0.2
+INTERACTION_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Relationship:
+    follows: frozenset[int]
+    interacted: frozenset[int]
+    department_id: int | None
+    manager_id: int | None
+    viewer_id: int
+
+
+def relationship(viewer: User) -> Relationship:
+    """Who the viewer is close to (2 queries): whom they follow and whose posts they recently
+    reacted or replied to."""
+    since = timezone.now() - dt.timedelta(days=INTERACTION_DAYS)
+    reacted = Reaction.objects.filter(
+        user_id=viewer.pk, created_at__gte=since, post__isnull=False
+    ).values_list("post__author_id", flat=True)
+    replied = Reply.objects.filter(author_id=viewer.pk, created_at__gte=since).values_list(
+        "post__author_id", flat=True
+    )
+    interacted = set(reacted.union(replied))
+    return Relationship(
+        follows=frozenset(
+            PersonFollow.objects.filter(follower_id=viewer.pk).values_list("followee_id", flat=True)
+        ),
+        interacted=frozenset(interacted - {viewer.pk}),
+        department_id=viewer.department_id,
+        manager_id=viewer.manager_id,
+        viewer_id=viewer.pk,
+    )
+
+
+def top_score(
+    *,
+    age_hours: float,
+    reactions: int,
+    replies: int,
+    author_id: int,
+    author_department_id: int | None,
+    author_manager_id: int | None,
+    rel: Relationship,
+) -> float:
+    """score = (1 + ln(1 + reactions + 2·replies)) · (1 + closeness) · 2^(-age / 18 h)."""
+    engagement = math.log1p(W_REACTION * reactions + W_REPLY * replies)
+    closeness = 0.0
+    if author_id == rel.viewer_id:
+        closeness = REL_SELF
+    else:
+        if author_id in rel.follows:
+            closeness += REL_FOLLOW
+        if (
+            (rel.manager_id is not None and author_manager_id == rel.manager_id)
+            or author_id == rel.manager_id
+            or author_manager_id == rel.viewer_id
+        ):
+            closeness += REL_TEAM
+        elif rel.department_id is not None and author_department_id == rel.department_id:
+            closeness += REL_DEPARTMENT
+        if author_id in rel.interacted:
+            closeness += REL_INTERACTED
+    decay = 2 ** (-max(age_hours, 0.0) / HALF_LIFE_HOURS)
+    return (1 + engagement) * (1 + closeness) * decay
+
+
+def _top_page(viewer: User, *, cursor: str | None, limit: int) -> FeedPage:
+    """Top order: the feed's posts of the last TOP_WINDOW_DAYS (at most TOP_CANDIDATES of them)
+    ranked by ``top_score`` at a snapshot time fixed by the first page, then everything older in
+    latest order. The cursor carries the snapshot and the position, so each post appears once.
+
+    Cursor: "t" + base64([snapshot iso, offset]) while ranking, "l" + a latest cursor after.
+    """
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    now = timezone.now()
+    offset = 0
+    if cursor:
+        if cursor.startswith("l"):
+            page = page_newest_first(_latest_qs(viewer), cursor=cursor[1:], limit=limit)
+            nxt = f"l{page.next_cursor}" if page.next_cursor else None
+            return FeedPage(page.items, nxt, viewer_context(viewer, page.items))
+        if not cursor.startswith("t"):
+            raise InvalidCursorError("cursor is not valid")
+        snap, offset = decode_cursor(cursor[1:], 2)
+        if not isinstance(snap, str) or not isinstance(offset, int) or offset < 0:
+            raise InvalidCursorError("cursor is not valid")
+        try:
+            now = dt.datetime.fromisoformat(snap)
+        except ValueError:
+            raise InvalidCursorError("cursor is not valid") from None
+        if now.tzinfo is None:
+            raise InvalidCursorError("cursor is not valid")
+    since = now - dt.timedelta(days=TOP_WINDOW_DAYS)
+    candidates = list(
+        Post.objects.filter(
+            visible_posts_q(viewer),
+            home_feed_q(viewer),
+            deleted_at__isnull=True,
+            created_at__gt=since,
+            created_at__lte=now,
+        )
+        .order_by("-created_at", "-id")
+        .values_list(
+            "id",
+            "created_at",
+            "reaction_count",
+            "reply_count",
+            "author_id",
+            "author__department_id",
+            "author__manager_id",
+        )[:TOP_CANDIDATES]
+    )
+    rel = relationship(viewer)
+    ranked = sorted(
+        candidates,
+        key=lambda c: (
+            -top_score(
+                age_hours=(now - c[1]).total_seconds() / 3600,
+                reactions=c[2],
+                replies=c[3],
+                author_id=c[4],
+                author_department_id=c[5],
+                author_manager_id=c[6],
+                rel=rel,
+            ),
+            -c[0],
+        ),
+    )
+    chosen = ranked[offset : offset + limit]
+    by_id = {p.pk: p for p in post_queryset().filter(pk__in=[c[0] for c in chosen])}
+    items = [by_id[c[0]] for c in chosen if c[0] in by_id]
+    next_cursor: str | None
+    if offset + limit < len(ranked):
+        next_cursor = "t" + encode_cursor([now.isoformat(), offset + limit])
+    else:
+        # The ranked window is done: continue in latest order below its oldest post.
+        if candidates:
+            oldest = candidates[-1]
+            boundary = (oldest[1], oldest[0])
+        else:
+            boundary = (now, 2**62)
+        rest = _latest_qs(viewer).filter(created_at__lte=boundary[0])
+        rest = rest.exclude(created_at=boundary[0], pk__gte=boundary[1])
+        next_cursor = None
+        if rest.exists():
+            next_cursor = "l" + encode_cursor([boundary[0].isoformat(), boundary[1]])
+    return FeedPage(items, next_cursor, viewer_context(viewer, items))
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    people: list[User]
+    topics: list[Topic]
+
+
+def feed_suggestions(viewer: User, *, limit: int = 8) -> Suggestions:
+    """For a newcomer (or anyone): active people in their team (same manager, their manager,
+    their reports) then department whom they do not follow yet, and the most recently used
+    topics they do not follow. Guests get none. Two queries."""
+    _check_reader(viewer)
+    if viewer.is_guest:
+        return Suggestions([], [])
+    close = Q(manager_id=viewer.pk)
+    if viewer.manager_id:
+        close |= Q(manager_id=viewer.manager_id) | Q(pk=viewer.manager_id)
+    if viewer.department_id:
+        close |= Q(department_id=viewer.department_id)
+    people = list(
+        User.objects.filter(close, is_active=True)
+        .exclude(pk=viewer.pk)
+        .exclude(role=Role.GUEST)
+        .exclude(pk__in=followee_ids(viewer))
+        .order_by("sort_name", "id")[: limit * 3]
+    )
+
+    def team_first(person: User) -> int:
+        same_team = person.manager_id in (viewer.pk, viewer.manager_id) and person.manager_id
+        return 0 if same_team or person.pk == viewer.manager_id else 1
+
+    people.sort(key=team_first)
+    topics = list(
+        Topic.objects.exclude(
+            pk__in=TopicFollow.objects.filter(follower_id=viewer.pk).values("topic_id")
+        )
+        .filter(post_count__gt=0)
+        .order_by("-last_used_at", "-id")[:limit]
+    )
+    return Suggestions(people=people[:limit], topics=topics)
+
+
+# --- Topics ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicDetails:
+    topic: Topic
+    is_following: bool
+
+
+def topic_details(viewer: User, name: str) -> TopicDetails:
+    topic = access_topic(viewer, name)
+    following = TopicFollow.objects.filter(follower_id=viewer.pk, topic=topic).exists()
+    return TopicDetails(topic=topic, is_following=following)
+
+
+def topic_posts_page(
+    viewer: User, name: str, *, cursor: str | None = None, limit: int = FEED_PAGE_SIZE
+) -> FeedPage:
+    """Visible, not deleted posts tagged ``name``, newest first."""
+    topic = access_topic(viewer, name)
+    through = Post.topics.through
+    posts = post_queryset().filter(
+        visible_posts_q(viewer),
+        deleted_at__isnull=True,
+        pk__in=through.objects.filter(topic_id=topic.pk).values("post_id"),
+    )
+    page = page_newest_first(posts, cursor=cursor, limit=limit)
+    return FeedPage(page.items, page.next_cursor, viewer_context(viewer, page.items))
+
+
+def author_posts_page(
+    viewer: User, author: User, *, cursor: str | None = None, limit: int = FEED_PAGE_SIZE
+) -> FeedPage:
+    """Visible posts by ``author``, newest first (post_author_recent_idx)."""
+    _check_reader(viewer)
+    posts = post_queryset().filter(
+        visible_posts_q(viewer), author_id=author.pk, deleted_at__isnull=True
+    )
+    page = page_newest_first(posts, cursor=cursor, limit=limit)
+    return FeedPage(page.items, page.next_cursor, viewer_context(viewer, page.items))
+
+
+# --- Threads, reactions, revisions -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    post: Post
+    replies: list[Reply]  # top-level, oldest first, with ``thread_children`` set
+    next_cursor: str | None
+    my_reactions: dict[int, list[str]]  # reply id -> kinds
+
+
+def replies_page(
+    viewer: User, post_id: int, *, cursor: str | None = None, limit: int = REPLIES_PAGE_SIZE
+) -> ThreadPage:
+    """Top-level replies oldest first, each with all its children; deleted replies are kept as
+    tombstones only when they have children. The post may be deleted (shown as a tombstone)."""
+    post = access_post(viewer, post_id, include_deleted=True)
+    top = Reply.objects.select_related("author").filter(post_id=post.pk, parent__isnull=True)
+    live_parents = Reply.objects.filter(
+        post_id=post.pk, parent__isnull=False, deleted_at__isnull=True
+    ).values("parent_id")
+    top = top.filter(Q(deleted_at__isnull=True) | Q(pk__in=live_parents))
+    page = page_oldest_first(top, cursor=cursor, limit=limit)
+    parents = [r.pk for r in page.items]
+    children: dict[int, list[Reply]] = {}
+    if parents:
+        for child in (
+            Reply.objects.select_related("author")
+            .filter(parent_id__in=parents, deleted_at__isnull=True)
+            .order_by("created_at", "id")
+        ):
+            children.setdefault(child.parent_id or 0, []).append(child)
+    for reply in page.items:
+        reply.thread_children = children.get(reply.pk, [])  # type: ignore[attr-defined]
+    all_ids = parents + [c.pk for kids in children.values() for c in kids]
+    mine: dict[int, list[str]] = {}
+    if all_ids:
+        for reply_id, kind in Reaction.objects.filter(
+            user_id=viewer.pk, reply_id__in=all_ids
+        ).values_list("reply_id", "kind"):
+            mine.setdefault(reply_id, []).append(kind)
+    return ThreadPage(post, page.items, page.next_cursor, mine)
+
+
+def reactions_page(
+    viewer: User,
+    *,
+    post_id: int | None = None,
+    reply_id: int | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[Reaction]:
+    """Who reacted to a post (or to one of its replies), newest first."""
+    if reply_id is not None:
+        reply = access_reply(viewer, reply_id)
+        reactions = Reaction.objects.filter(reply_id=reply.pk)
+    else:
+        post = access_post(viewer, post_id or 0, related=False)
+        reactions = Reaction.objects.filter(post_id=post.pk, reply__isnull=True)
+    return page_newest_first(reactions.select_related("user"), cursor=cursor, limit=limit)
+
+
+def post_revisions(viewer: User, post_id: int) -> tuple[Post, list[Revision]]:
+    """Earlier texts of a post, newest first, for anyone who may see it."""
+    post = access_post(viewer, post_id, related=False)
+    return post, list(Revision.objects.filter(post_id=post.pk).order_by("-created_at", "-id"))
+
+
+# --- Follows --------------------------------------------------------------------------------
+
+
+def followers_page(
+    viewer: User, person: User, *, cursor: str | None = None, limit: int = 50
+) -> Page[PersonFollow]:
+    """Active people following ``person``, most recent first (``followers_idx``)."""
+    follows = PersonFollow.objects.select_related("follower").filter(
+        followee_id=person.pk, follower__is_active=True
+    )
+    return page_newest_first(follows, cursor=cursor, limit=limit)
+
+
+def following_page(
+    viewer: User, person: User, *, cursor: str | None = None, limit: int = 50
+) -> Page[PersonFollow]:
+    """Active people ``person`` follows, most recent first (``following_idx``)."""
+    follows = PersonFollow.objects.select_related("followee").filter(
+        follower_id=person.pk, followee__is_active=True
+    )
+    return page_newest_first(follows, cursor=cursor, limit=limit)
+
+
+def is_following(viewer: User, person_ids: Iterable[int]) -> set[int]:
+    return set(
+        PersonFollow.objects.filter(
+            follower_id=viewer.pk, followee_id__in=list(person_ids)
+        ).values_list("followee_id", flat=True)
+    )
+
+
+# --- pages helpers (feed/views.py: topic list and suggestions, follow counts) -----------------
+
+
+def active_topics_page(viewer: User, *, cursor: str | None = None, limit: int = 30) -> Page[Topic]:
+    """Topics with posts, most recently used first (``topic_recent_idx``)."""
+    _check_reader(viewer)
+    topics = Topic.objects.filter(post_count__gt=0)
+    return page_newest_first(topics, cursor=cursor, limit=limit, time_field="last_used_at")
+
+
+def suggest_topics(viewer: User, prefix: str, *, limit: int = 8) -> list[Topic]:
+    """Topics whose name starts with ``prefix`` (the composer's #autocomplete), busiest first."""
+    _check_reader(viewer)
+    name = prefix.strip().lstrip("#").lower()[:64]
+    if not name:
+        return []
+    return list(Topic.objects.filter(name__startswith=name).order_by("-post_count", "name")[:limit])
+
+
+@dataclass(frozen=True)
+class FollowCounts:
+    followers: int
+    following: int
+
+
+def follow_counts(person: User) -> FollowCounts:
+    """How many active people follow ``person`` and whom they follow (2 queries)."""
+    return FollowCounts(
+        followers=PersonFollow.objects.filter(
+            followee_id=person.pk, follower__is_active=True
+        ).count(),
+        following=PersonFollow.objects.filter(
+            follower_id=person.pk, followee__is_active=True
+        ).count(),
+    )

@@ -1,0 +1,48 @@
+"""Template tags other apps' pages use to show feed things without importing the feed:
+``{% follow_button person %}`` and ``{% follow_counts person %}`` on profiles, and
+``{% attachment_url attachment %}`` for downloads."""
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+
+from watercooler.feed import queries
+from watercooler.feed.models import Attachment
+from watercooler.people.models import User
+
+register = template.Library()
+
+
+@register.inclusion_tag("feed/_follow_button.html", takes_context=True)
+def follow_button(context: template.Context, person: Any) -> dict[str, Any]:
+    """Follow / Following for ``person`` (one query); nothing for oneself or a guest viewer."""
+    viewer = context.get("user")
+    show = bool(
+        isinstance(viewer, User)
+        and viewer.is_authenticated
+        and not viewer.is_guest
+        and viewer.pk != person.pk
+        and not person.is_guest
+    )
+    return {
+        "person": person,
+        "show": show,
+        "is_following": isinstance(viewer, User)
+        and show
+        and bool(queries.is_following(viewer, [person.pk])),
+        "request": context.get("request"),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("feed/_follow_counts.html")
+def follow_counts(person: Any) -> dict[str, Any]:
+    """Links to ``person``'s followers and following lists with their counts (two queries)."""
+    return {"person": person, "counts": queries.follow_counts(person)}
+
+
+@register.simple_tag
+def attachment_url(attachment: Attachment) -> str:
+    """Where a file is downloaded: the API sends it as an attachment after an access check."""
+    return reverse("api:download_attachment", args=[attachment.pk])

@@ -1,0 +1,776 @@
+"""Pages of conversations: the home feed, the composer, post pages with their threads, reactions,
+polls, edits and deletes, topics, follows, and the composer's suggestions while typing.
+
+Each view parses its input, calls one action or query of ``feed`` (or ``people.queries`` for
+people) and renders. htmx requests get the fragment they swap; the same URLs work without
+JavaScript through ordinary forms and redirects.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from watercooler.core.paging import InvalidCursorError
+from watercooler.feed import actions, queries
+from watercooler.feed.attachments import check_upload
+from watercooler.feed.forms import Composer, read_post_form
+from watercooler.feed.models import Post, ReactionKind, Reply
+from watercooler.feed.schemas import poll_data
+from watercooler.people import queries as people_queries
+from watercooler.people.models import User
+
+SUGGEST_LIMIT = 8
+SPARSE_FEED = 5  # fewer posts than this on the first page: suggest people and topics too
+
+
+def _viewer(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # login_required has run
+    return user
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
+
+
+def _vary(response: HttpResponse) -> HttpResponse:
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _problem(request: HttpRequest, *, title: str, message: str, status: int) -> HttpResponse:
+    return render(
+        request, "people/problem.html", {"title": title, "message": message}, status=status
+    )
+
+
+def _bad_cursor(request: HttpRequest) -> HttpResponse:
+    return _problem(
+        request,
+        title="This page of the list no longer exists",
+        message="The link asked for a page we cannot find. Start again from the first page.",
+        status=400,
+    )
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _messages_of(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return exc.message_dict
+    return {"__all__": list(exc.messages)}
+
+
+# --- What a card shows to the viewer ------------------------------------------------------------
+
+REACTIONS = [(value, *str(label).split(" ", 1)) for value, label in ReactionKind.choices]
+
+
+@dataclass
+class CardUI:
+    """Per-viewer bits of a post or reply card, computed without queries."""
+
+    can_edit: bool = False
+    can_delete: bool = False
+    reactions_shown: list[dict[str, Any]] = field(default_factory=list)
+    reactions_more: list[dict[str, Any]] = field(default_factory=list)
+    poll: dict[str, Any] | None = None
+    quote_visible: bool = False
+    images: list[Any] = field(default_factory=list)
+    files: list[Any] = field(default_factory=list)
+
+
+def _reaction_buttons(
+    summary: dict[str, int] | None, mine: Iterable[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Like and every kind someone used stay in the bar; the rest wait behind "+"."""
+    summary = summary or {}
+    mine = set(mine)
+    shown: list[dict[str, Any]] = []
+    more: list[dict[str, Any]] = []
+    for kind, emoji, name in REACTIONS:
+        item = {
+            "kind": kind,
+            "emoji": emoji,
+            "name": name,
+            "count": int(summary.get(kind, 0)),
+            "mine": kind in mine,
+        }
+        (shown if kind == "like" or item["count"] or item["mine"] else more).append(item)
+    return shown, more
+
+
+def _may(check: Any, **kwargs: Any) -> bool:
+    try:
+        check(**kwargs)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _poll_ui(post: Post, ctx: queries.ViewerContext) -> dict[str, Any] | None:
+    poll = poll_data(post, ctx)
+    if poll is None:
+        return None
+    total = poll["total_votes"] or 0
+    for option in poll["options"]:
+        votes = option["votes"] or 0
+        option["percent"] = round(votes * 100 / total) if total else 0
+    return poll
+
+
+def decorate(viewer: User, posts: Sequence[Post], ctx: queries.ViewerContext) -> list[Post]:
+    """Set ``post.ui`` (a CardUI) on each post; no queries beyond what ``ctx`` loaded."""
+    for post in posts:
+        attachments = list(post.attachments.all()) if post.deleted_at is None else []
+        post.ui = CardUI(  # type: ignore[attr-defined]
+            can_edit=_may(actions.check_can_edit, actor=viewer, author_id=post.author_id),
+            can_delete=_may(actions.check_can_delete, actor=viewer, author_id=post.author_id),
+            poll=_poll_ui(post, ctx) if post.deleted_at is None else None,
+            quote_visible=bool(
+                post.quoted_post_id
+                and post.quoted_post is not None
+                and post.quoted_post.deleted_at is None
+                and post.quoted_post_id in ctx.visible_quotes
+            ),
+            images=[a for a in attachments if a.is_image],
+            files=[a for a in attachments if not a.is_image],
+        )
+        post.ui.reactions_shown, post.ui.reactions_more = _reaction_buttons(  # type: ignore[attr-defined]
+            post.reaction_summary, ctx.my_reactions.get(post.pk, [])
+        )
+    return list(posts)
+
+
+def decorate_replies(viewer: User, replies: Iterable[Reply], mine: dict[int, list[str]]) -> None:
+    for reply in replies:
+        shown, more = _reaction_buttons(reply.reaction_summary, mine.get(reply.pk, []))
+        reply.ui = CardUI(  # type: ignore[attr-defined]
+            can_delete=reply.deleted_at is None
+            and _may(actions.check_can_delete, actor=viewer, author_id=reply.author_id),
+            reactions_shown=shown,
+            reactions_more=more,
+        )
+        decorate_replies(viewer, getattr(reply, "thread_children", []), mine)
+
+
+def _one_card(viewer: User, post: Post) -> Post:
+    decorate(viewer, [post], queries.viewer_context(viewer, [post]))
+    return post
+
+
+# --- Home feed ---------------------------------------------------------------------------------
+
+
+@cache
+def _has_template(name: str) -> bool:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def _pinned(viewer: User) -> list[Any]:
+    from watercooler.feed.announcements import pinned_announcements
+
+    return pinned_announcements(viewer)
+
+
+def _composer_for(viewer: User, *, body: str = "", quote_id: int | None = None) -> Composer | None:
+    """An empty composer, or None for someone who may not post (guests)."""
+    if not _may(actions.check_can_post, actor=viewer):
+        return None
+    composer = Composer(body=body)
+    if quote_id is not None:
+        try:
+            quote = queries.access_post(viewer, quote_id)
+        except Http404:
+            pass
+        else:
+            composer.quote, composer.quote_id = quote, quote.pk
+    return composer
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    order = request.GET.get("order", "latest")
+    if order not in queries.FEED_ORDERS:
+        order = "latest"
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = queries.feed_page(viewer, order=order, cursor=cursor)
+    except InvalidCursorError:
+        return _bad_cursor(request)
+    decorate(viewer, page.items, page.context)
+    context: dict[str, Any] = {"page": page, "order": order, "cursor": cursor}
+    if cursor and _is_htmx(request):
+        return _vary(render(request, "feed/home.html#page", context))
+    sparse = not cursor and len(page.items) < SPARSE_FEED
+    summary = people_queries.home_summary(viewer)
+    context.update(
+        composer=_composer_for(viewer, quote_id=_int(request.GET.get("quote"))),
+        summary=summary,
+        profile_done=4 - len(summary.missing),
+        suggestions=queries.feed_suggestions(viewer) if sparse else None,
+        pinned=_pinned(viewer),
+        has_pinned_template=_has_template("feed/_pinned_announcements.html"),
+    )
+    return _vary(render(request, "feed/home.html", context))
+
+
+def _int(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+# --- Composer ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def create_post(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    actions.check_can_post(viewer)
+    form = read_post_form(request.POST, request.FILES)
+    composer = form.composer
+    data = None
+    try:
+        data = actions.check_post_input(
+            author=viewer,
+            body=composer.body,
+            kind=composer.kind,
+            audience=composer.audience,
+            poll_options=form.poll_options,
+            poll_closes_at=form.poll_closes_at,
+            quoted_post_id=composer.quote_id,
+        )
+    except ValidationError as exc:
+        composer.add_errors(_messages_of(exc))
+    if form.bad_duration:
+        composer.add_errors({"closes_in": ["Choose how long the poll stays open."]})
+    file_errors = _check_uploads(form.uploads)
+    if file_errors:
+        composer.add_errors({"attachments": file_errors})
+    if data is None or composer.errors:
+        return _composer_errors(request, viewer, composer)
+    try:
+        with transaction.atomic():
+            post = actions.do_create_post(author=viewer, data=data)
+            for upload, alt in form.uploads:
+                upload.seek(0)
+                actions.do_add_attachment(actor=viewer, post=post, upload=upload, alt_text=alt)
+    except ValidationError as exc:
+        composer.add_errors({"attachments": [m for ms in _messages_of(exc).values() for m in ms]})
+        return _composer_errors(request, viewer, composer)
+    if _is_htmx(request):
+        card = queries.access_post(viewer, post.pk)
+        return render(request, "feed/_created.html", {"post": _one_card(viewer, card)})
+    messages.success(request, "Your post is published.")
+    if composer.quote_id:
+        return redirect("feed:post", post.pk)
+    return redirect(_next_url(request, reverse("home")))
+
+
+def _prefill(request: HttpRequest) -> str:
+    """A topic page's composer starts with its tag again after posting."""
+    return request.POST.get("prefill", "")[:70]
+
+
+def _check_uploads(uploads: list[tuple[Any, str]]) -> list[str]:
+    """Every file's problem at once (the action checks them again while saving)."""
+    problems = []
+    for upload, alt in uploads:
+        try:
+            check_upload(upload)
+        except ValidationError as exc:
+            for message in exc.messages:
+                problems.append(f"{upload.name}: {message}")
+        if len(alt) > 500:
+            problems.append(f"{upload.name}: the description may have at most 500 characters.")
+        upload.seek(0)
+    return problems
+
+
+def _composer_errors(request: HttpRequest, viewer: User, composer: Composer) -> HttpResponse:
+    if composer.quote_id and composer.quote is None and "quote" not in composer.errors:
+        try:
+            composer.quote = queries.access_post(viewer, composer.quote_id)
+        except Http404:
+            composer.quote_id = None
+    context = {"composer": composer, "prefill": _prefill(request)}
+    if _is_htmx(request):
+        response = render(request, "feed/_composer.html", context, status=400)
+        # htmx leaves 4xx answers unswapped by default; feed.js swaps a composer's own errors.
+        response["HX-Retarget"] = "#composer"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    return render(request, "feed/compose.html", context, status=400)
+
+
+# --- Post page, thread, replies ----------------------------------------------------------------
+
+
+def _thread_context(
+    request: HttpRequest, viewer: User, post_id: int, cursor: str | None
+) -> dict[str, Any]:
+    thread = queries.replies_page(viewer, post_id, cursor=cursor)
+    post = thread.post
+    decorate(viewer, [post], queries.viewer_context(viewer, [post]))
+    decorate_replies(viewer, thread.replies, thread.my_reactions)
+    return {
+        "post": post,
+        "thread": thread,
+        "reply_to": _int(request.GET.get("reply_to")),
+        "cursor": cursor,
+    }
+
+
+@login_required
+@require_GET
+def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    cursor = request.GET.get("cursor") or None
+    try:
+        context = _thread_context(request, viewer, post_id, cursor)
+    except InvalidCursorError:
+        return _bad_cursor(request)
+    if cursor and _is_htmx(request):
+        return _vary(render(request, "feed/post.html#replies-page", context))
+    return _vary(render(request, "feed/post.html", context))
+
+
+@login_required
+@require_GET
+def post_card(request: HttpRequest, post_id: int) -> HttpResponse:
+    """One card, for pages that show a post someone else just wrote (live.js)."""
+    viewer = _viewer(request)
+    post = queries.access_post(viewer, post_id)
+    return render(request, "feed/_post.html", {"post": _one_card(viewer, post)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def replies(request: HttpRequest, post_id: int) -> HttpResponse:
+    """GET: the thread (for live updates). POST: a reply, or a reply to a reply (parent)."""
+    viewer = _viewer(request)
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        post = queries.access_post(viewer, post_id, related=False)
+        body = request.POST.get("body", "")
+        parent_id = _int(request.POST.get("parent"))
+        try:
+            reply = actions.do_create_reply(
+                author=viewer, post=post, body=body, parent_id=parent_id
+            )
+        except ValidationError as exc:
+            errors = _messages_of(exc)
+            values = {"body": body, "parent": parent_id}
+            status = 400
+        else:
+            if not _is_htmx(request):
+                return redirect(reverse("feed:post", args=[post.pk]) + f"#reply-{reply.pk}")
+            values = {"new_reply": reply.pk}
+    context = _thread_context(request, viewer, post_id, None)
+    context.update(errors=errors, values=values)
+    if errors:
+        context["reply_to"] = values.get("parent")
+    if _is_htmx(request):
+        return _vary(render(request, "feed/post.html#thread", context, status=status))
+    return render(request, "feed/post.html", context, status=status)
+
+
+@login_required
+@require_POST
+def delete_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    reply = queries.access_reply(viewer, reply_id)
+    actions.do_delete_reply(actor=viewer, reply=reply)
+    if _is_htmx(request):
+        context = _thread_context(request, viewer, reply.post_id, None)
+        return render(request, "feed/post.html#thread", context)
+    messages.success(request, "Your reply is deleted.")
+    return redirect(reverse("feed:post", args=[reply.post_id]) + "#replies")
+
+
+# --- Reactions and polls -------------------------------------------------------------------------
+
+
+def _reaction_kind(request: HttpRequest) -> str | None:
+    try:
+        return actions.check_reaction_kind(request.POST.get("kind"))
+    except ValidationError:
+        return None
+
+
+def _bad_reaction(request: HttpRequest) -> HttpResponse:
+    return _problem(
+        request,
+        title="Unknown reaction",
+        message="Choose one of the reactions under the post.",
+        status=400,
+    )
+
+
+def _toggle(viewer: User, post: Post, reply: Reply | None, kind: str) -> actions.ReactionState:
+    mine = queries.viewer_context(viewer, [post]).my_reactions.get(post.pk, [])
+    if reply is not None:
+        from watercooler.feed.models import Reaction
+
+        mine = list(
+            Reaction.objects.filter(reply_id=reply.pk, user_id=viewer.pk).values_list(
+                "kind", flat=True
+            )
+        )
+    try:
+        if kind in mine:
+            return actions.do_unreact(user=viewer, post=post, reply=reply, kind=kind)
+        return actions.do_react(user=viewer, post=post, reply=reply, kind=kind)
+    except (actions.Conflict, Http404):
+        # Pressed twice quickly: the first press did it; show the state as it is now.
+        target: Post | Reply = reply if reply is not None else post
+        target.refresh_from_db()
+        return actions.ReactionState(
+            post_id=post.pk,
+            reply_id=reply.pk if reply is not None else None,
+            reaction_count=target.reaction_count,
+            reaction_summary=dict(target.reaction_summary or {}),
+            my_reactions=[k for k in mine if k != kind] if kind in mine else [*mine, kind],
+        )
+
+
+def _reaction_response(
+    request: HttpRequest, target: Post | Reply, kind: str, state: actions.ReactionState, back: str
+) -> HttpResponse:
+    if not _is_htmx(request):
+        return redirect(_next_url(request, back))
+    target.reaction_count = state.reaction_count
+    target.reaction_summary = state.reaction_summary
+    shown, more = _reaction_buttons(state.reaction_summary, state.my_reactions)
+    target.ui = CardUI(reactions_shown=shown, reactions_more=more)  # type: ignore[union-attr]
+    return render(request, "feed/_reactions.html", {"target": target, "kind": kind})
+
+
+@login_required
+@require_POST
+def react_post(request: HttpRequest, post_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    post = queries.access_post(viewer, post_id, related=False)
+    kind = _reaction_kind(request)
+    if kind is None:
+        return _bad_reaction(request)
+    state = _toggle(viewer, post, None, kind)
+    return _reaction_response(request, post, "post", state, reverse("feed:post", args=[post.pk]))
+
+
+@login_required
+@require_POST
+def react_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    reply = queries.access_reply(viewer, reply_id)
+    kind = _reaction_kind(request)
+    if kind is None:
+        return _bad_reaction(request)
+    state = _toggle(viewer, reply.post, reply, kind)
+    back = reverse("feed:post", args=[reply.post_id]) + f"#reply-{reply.pk}"
+    return _reaction_response(request, reply, "reply", state, back)
+
+
+def _who_reacted(
+    request: HttpRequest, *, post_id: int | None = None, reply_id: int | None = None
+) -> HttpResponse:
+    viewer = _viewer(request)
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = queries.reactions_page(viewer, post_id=post_id, reply_id=reply_id, cursor=cursor)
+    except InvalidCursorError:
+        return _bad_cursor(request)
+    names = {kind: (emoji, name) for kind, emoji, name in REACTIONS}
+    for reaction in page.items:
+        reaction.emoji, reaction.label = names.get(reaction.kind, ("", reaction.kind))  # type: ignore[attr-defined]
+    if reply_id is not None:
+        back = reverse("feed:post", args=[queries.access_reply(viewer, reply_id).post_id])
+    else:
+        back = reverse("feed:post", args=[post_id])
+    context = {"page": page, "back": back}
+    if _is_htmx(request):
+        return _vary(render(request, "feed/reactions.html#list", context))
+    return _vary(render(request, "feed/reactions.html", context))
+
+
+@login_required
+@require_GET
+def post_reactions(request: HttpRequest, post_id: int) -> HttpResponse:
+    return _who_reacted(request, post_id=post_id)
+
+
+@login_required
+@require_GET
+def reply_reactions(request: HttpRequest, reply_id: int) -> HttpResponse:
+    return _who_reacted(request, reply_id=reply_id)
+
+
+@login_required
+@require_POST
+def vote(request: HttpRequest, post_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    post = queries.access_post(viewer, post_id, related=False)
+    error = ""
+    status = 200
+    try:
+        actions.do_vote(user=viewer, post=post, option_id=_int(request.POST.get("option")))
+    except ValidationError as exc:
+        error = " ".join(m for ms in _messages_of(exc).values() for m in ms)
+        status = 400
+    except actions.Conflict:
+        pass  # already voted or closed: the results show what is true now
+    if not _is_htmx(request) and not error:
+        return redirect(_next_url(request, reverse("feed:post", args=[post.pk])))
+    card = _one_card(viewer, queries.access_post(viewer, post_id))
+    if not _is_htmx(request):
+        return _problem(request, title="That vote did not count", message=error, status=400)
+    return render(
+        request,
+        "feed/_poll.html",
+        {"post": card, "poll": card.ui.poll, "error": error},  # type: ignore[attr-defined]
+        status=status,
+    )
+
+
+# --- Edit, history, delete ---------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    post = queries.access_post(viewer, post_id)
+    actions.check_can_edit(actor=viewer, author_id=post.author_id)
+    body = post.body
+    errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        body = request.POST.get("body", "")
+        try:
+            actions.do_edit_post(actor=viewer, post=post, body=body)
+        except ValidationError as exc:
+            errors = _messages_of(exc)
+            status = 400
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect("feed:post", post.pk)
+    return render(
+        request,
+        "feed/edit.html",
+        {"post": post, "body": body, "errors": errors},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    post, revisions = queries.post_revisions(viewer, post_id)
+    return render(request, "feed/history.html", {"post": post, "revisions": revisions})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_post(request: HttpRequest, post_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    post = queries.access_post(viewer, post_id)
+    actions.check_can_delete(actor=viewer, author_id=post.author_id)
+    if request.method == "POST":
+        actions.do_delete_post(actor=viewer, post=post)
+        messages.success(request, "The post is deleted.")
+        return redirect("home")
+    return render(request, "feed/delete.html", {"post": _one_card(viewer, post)})
+
+
+# --- Topics -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def topics(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = queries.active_topics_page(viewer, cursor=cursor)
+    except InvalidCursorError:
+        return _bad_cursor(request)
+    context = {"page": page, "cursor": cursor}
+    if cursor and _is_htmx(request):
+        return _vary(render(request, "feed/topics.html#page", context))
+    return _vary(render(request, "feed/topics.html", context))
+
+
+@login_required
+@require_GET
+def topic(request: HttpRequest, name: str) -> HttpResponse:
+    viewer = _viewer(request)
+    cursor = request.GET.get("cursor") or None
+    details = queries.topic_details(viewer, name)
+    try:
+        page = queries.topic_posts_page(viewer, details.topic.name, cursor=cursor)
+    except InvalidCursorError:
+        return _bad_cursor(request)
+    decorate(viewer, page.items, page.context)
+    context: dict[str, Any] = {"details": details, "topic": details.topic, "page": page}
+    if cursor and _is_htmx(request):
+        return _vary(render(request, "feed/topic.html#page", context))
+    prefill = f"#{details.topic.label} "
+    context.update(composer=_composer_for(viewer, body=prefill), prefill=prefill)
+    return _vary(render(request, "feed/topic.html", context))
+
+
+@login_required
+@require_POST
+def follow_topic(request: HttpRequest, name: str) -> HttpResponse:
+    viewer = _viewer(request)
+    found = queries.access_topic(viewer, name)
+    try:
+        if request.POST.get("action") == "unfollow":
+            actions.do_unfollow_topic(follower=viewer, topic=found)
+        else:
+            actions.do_follow_topic(follower=viewer, topic=found)
+    except (actions.Conflict, Http404):
+        pass  # already in the state asked for
+    if _is_htmx(request):
+        details = queries.topic_details(viewer, found.name)
+        return render(request, "feed/_topic_follow.html", {"details": details})
+    return redirect(_next_url(request, reverse("feed:topic", args=[found.name])))
+
+
+@login_required
+@require_GET
+def topic_suggest(request: HttpRequest) -> JsonResponse:
+    viewer = _viewer(request)
+    found = queries.suggest_topics(viewer, request.GET.get("q", "")[:64], limit=SUGGEST_LIMIT)
+    return JsonResponse(
+        [{"name": t.name, "label": t.label, "post_count": t.post_count} for t in found],
+        safe=False,
+    )
+
+
+# --- People: mentions, follows ------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def mention_suggest(request: HttpRequest) -> JsonResponse:
+    """Up to 8 people for "@abc" while typing; guests may not browse people (403)."""
+    viewer = _viewer(request)
+    q = request.GET.get("q", "").strip().lstrip("@")[:50]
+    if not q:
+        people_queries.check_can_browse_directory(viewer)
+        return JsonResponse([], safe=False)
+    page = people_queries.directory_page(
+        viewer, people_queries.DirectoryFilter(q=q), cursor=None, limit=SUGGEST_LIMIT
+    )
+    return JsonResponse(
+        [
+            {
+                "username": person.username,
+                "display_name": person.display_name,
+                "title": person.title,
+                "avatar": person.photo_thumb.url if person.photo_thumb else None,
+            }
+            for person in page.items
+            if not person.is_guest
+        ],
+        safe=False,
+    )
+
+
+@login_required
+@require_POST
+def follow_person(request: HttpRequest, username: str) -> HttpResponse:
+    viewer = _viewer(request)
+    person = people_queries.access_person(viewer, username)
+    try:
+        if request.POST.get("action") == "unfollow":
+            actions.do_unfollow_person(follower=viewer, followee=person)
+        else:
+            actions.do_follow_person(follower=viewer, followee=person)
+    except (actions.Conflict, Http404):
+        pass  # already in the state asked for
+    except ValidationError as exc:
+        if _is_htmx(request):
+            return HttpResponse(" ".join(exc.messages), status=400)
+        return _problem(request, title="Not followed", message=" ".join(exc.messages), status=400)
+    if _is_htmx(request):
+        following = bool(queries.is_following(viewer, [person.pk]))
+        return render(
+            request,
+            "feed/_follow_button.html",
+            {"person": person, "is_following": following, "show": True},
+        )
+    return redirect(_next_url(request, reverse("people:profile", args=[person.username])))
+
+
+def _follow_list(request: HttpRequest, username: str, *, which: str) -> HttpResponse:
+    viewer = _viewer(request)
+    person = people_queries.access_person(viewer, username)
+    cursor = request.GET.get("cursor") or None
+    lister = queries.followers_page if which == "followers" else queries.following_page
+    try:
+        page = lister(viewer, person, cursor=cursor)
+    except InvalidCursorError:
+        return _bad_cursor(request)
+    people = [f.follower if which == "followers" else f.followee for f in page.items]
+    mine = queries.is_following(viewer, [p.pk for p in people]) if people else set()
+    for other in people:
+        other.is_followed = other.pk in mine  # type: ignore[attr-defined]
+    context = {
+        "person": person,
+        "people": people,
+        "page": page,
+        "which": which,
+        "counts": queries.follow_counts(person),
+        "is_self": person.pk == viewer.pk,
+    }
+    if cursor and _is_htmx(request):
+        return _vary(render(request, "feed/follows.html#page", context))
+    return _vary(render(request, "feed/follows.html", context))
+
+
+@login_required
+@require_GET
+def followers(request: HttpRequest, username: str) -> HttpResponse:
+    return _follow_list(request, username, which="followers")
+
+
+@login_required
+@require_GET
+def following(request: HttpRequest, username: str) -> HttpResponse:
+    return _follow_list(request, username, which="following")

@@ -1,0 +1,311 @@
+"""Writes of notifications: creating them (called by ``receivers.py`` on the feed's signals),
+folding reactions into one row, removing them with deleted content, and marking them read.
+
+Every creation is followed, once the transaction commits, by a ``notification.created`` event to
+the recipient (see ``events.py``). Nobody is ever notified about their own doing, and deactivated
+people get nothing.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from watercooler.feed.models import Post, Reaction, Reply
+from watercooler.feed.queries import people_who_can_see
+from watercooler.notifications import events, queries
+from watercooler.notifications.models import Notification, NotificationKind
+from watercooler.notifications.schemas import notification_dict
+from watercooler.people.models import User
+
+# Ids per IN (...) list: well under every database's limit on bound parameters.
+CHUNK = 900
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _active(ids: Iterable[int]) -> list[int]:
+    wanted = sorted(set(ids))
+    active: list[int] = []
+    for chunk in _chunks(wanted):
+        active.extend(
+            User.objects.filter(pk__in=chunk, is_active=True).values_list("pk", flat=True)
+        )
+    return sorted(active)
+
+
+def _unread_counts(recipient_ids: Sequence[int]) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for chunk in _chunks(sorted(set(recipient_ids))):
+        counts.update(
+            Notification.objects.filter(recipient_id__in=chunk, read_at__isnull=True)
+            .values_list("recipient_id")
+            .annotate(n=Count("id"))
+            .values_list("recipient_id", "n")
+        )
+    return counts
+
+
+def _announce(rows: Sequence[Notification]) -> None:
+    """Queue ``notification.created`` for each row (one COUNT query for all recipients)."""
+    counts = _unread_counts([row.recipient_id for row in rows])
+    for row in rows:
+        events.send_created(
+            row.recipient_id, notification_dict(row), counts.get(row.recipient_id, 0)
+        )
+
+
+def do_notify(
+    *,
+    kind: str,
+    recipient_ids: Iterable[int],
+    actor: User | None,
+    post: Post | None = None,
+    reply: Reply | None = None,
+) -> list[Notification]:
+    """Create one ``kind`` notification for each recipient with one INSERT (per 900 people).
+
+    The caller has checked that every recipient may see ``post``. The actor and deactivated
+    people are left out here. Returns the new rows.
+    """
+    ids = set(recipient_ids)
+    if actor is not None:
+        ids.discard(actor.pk)
+    recipients = _active(ids)
+    if not recipients:
+        return []
+    now = timezone.now()
+    rows = [
+        Notification(
+            recipient_id=recipient_id,
+            kind=kind,
+            actor=actor,
+            post=post,
+            reply=reply,
+            created_at=now,
+            updated_at=now,
+        )
+        for recipient_id in recipients
+    ]
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows, batch_size=CHUNK)
+        _announce(rows)
+    return rows
+
+
+def _reactor_count(target: Post | Reply, author_id: int, since: dt.datetime) -> int:
+    """Distinct people (not the author) who reacted to ``target`` since ``since``: reacting
+    twice, or with two kinds, still counts once in "Ana and 4 others"."""
+    reactions = Reaction.objects.filter(created_at__gte=since).exclude(user_id=author_id)
+    reactions = (
+        reactions.filter(reply_id=target.pk)
+        if isinstance(target, Reply)
+        else reactions.filter(post_id=target.pk, reply__isnull=True)
+    )
+    return reactions.values("user_id").distinct().count()
+
+
+def do_notify_reaction(*, reaction: Reaction) -> Notification | None:
+    """Tell the author of what was reacted to, folding into their unread row for the same post
+    or reply ("Ana Silva and 4 others reacted to your post"): the newest reactor becomes the
+    actor and the row moves back to the top. Once that row is read, the next reaction starts a
+    new one. Returns the row created or updated, or None when nobody is to be told."""
+    reply = reaction.reply
+    post = reply.post if reply is not None else reaction.post
+    if post is None:
+        return None
+    target: Post | Reply = reply if reply is not None else post
+    recipient = target.author
+    if (
+        reaction.user_id == recipient.pk
+        or not recipient.is_active
+        or post.deleted_at is not None
+        or (reply is not None and reply.deleted_at is not None)
+    ):
+        return None
+    key = f"reaction:{'reply' if reply is not None else 'post'}:{target.pk}"
+    # Two reactions at once both find no unread row; the partial unique constraint lets only one
+    # insert, and the other retries and folds into it.
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _fold_reaction(reaction, recipient, post, reply, target, key)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    return None  # pragma: no cover - the loop returns or raises
+
+
+def _fold_reaction(
+    reaction: Reaction,
+    recipient: User,
+    post: Post,
+    reply: Reply | None,
+    target: Post | Reply,
+    key: str,
+) -> Notification:
+    now = timezone.now()
+    row = (
+        Notification.objects.select_for_update()
+        .filter(recipient_id=recipient.pk, group_key=key, read_at__isnull=True)
+        .first()
+    )
+    if row is None:
+        # The row starts at the reaction, so the reactor counts among "since this row began".
+        started = min(reaction.created_at, now)
+        row = Notification.objects.create(
+            recipient=recipient,
+            kind=NotificationKind.REACTION,
+            actor=reaction.user,
+            actor_count=1,
+            post=post,
+            reply=reply,
+            group_key=key,
+            created_at=started,
+            updated_at=now,
+        )
+    else:
+        row.actor = reaction.user
+        row.actor_count = max(1, _reactor_count(target, recipient.pk, row.created_at))
+        row.updated_at = now
+        row.save(update_fields=["actor", "actor_count", "updated_at"])
+        row.post, row.reply = post, reply
+    _announce([row])
+    return row
+
+
+def do_notify_follow(*, follower: User, followee: User) -> Notification | None:
+    """Tell ``followee`` about a new follower. Following, unfollowing and following again before
+    it is read refreshes the one unread row instead of adding another."""
+    if follower.pk == followee.pk or not followee.is_active:
+        return None
+    key = f"follow:{follower.pk}"
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                now = timezone.now()
+                row = (
+                    Notification.objects.select_for_update()
+                    .filter(recipient_id=followee.pk, group_key=key, read_at__isnull=True)
+                    .first()
+                )
+                if row is None:
+                    row = Notification.objects.create(
+                        recipient=followee,
+                        kind=NotificationKind.FOLLOW,
+                        actor=follower,
+                        group_key=key,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                else:
+                    row.updated_at = now
+                    row.save(update_fields=["updated_at"])
+                    row.actor = follower
+                _announce([row])
+                return row
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    return None  # pragma: no cover
+
+
+def do_notify_post_mentions(*, post: Post, mentioned: Iterable[User]) -> list[Notification]:
+    """MENTION to each person mentioned in ``post`` who may see it."""
+    ids = {person.pk for person in mentioned}
+    visible = people_who_can_see(post, ids - {post.author_id})
+    return do_notify(
+        kind=NotificationKind.MENTION, recipient_ids=visible, actor=post.author, post=post
+    )
+
+
+def do_notify_reply(*, reply: Reply, mentioned: Iterable[User]) -> list[Notification]:
+    """One notification per person about a new reply, the most specific kind winning: REPLY to
+    the post's author, MENTION to people mentioned, THREAD_REPLY to the author of the reply it
+    answers and to everyone else who replied in the thread. Never to the replier, and only to
+    people who may see the post."""
+    post = reply.post
+    replier = reply.author_id
+    participants = set(
+        Reply.objects.filter(post_id=post.pk, deleted_at__isnull=True)
+        .exclude(author_id=replier)
+        .values_list("author_id", flat=True)
+        .distinct()
+    )
+    if reply.parent_id is not None and reply.parent is not None:
+        participants.add(reply.parent.author_id)
+    mentioned_ids = {person.pk for person in mentioned}
+    everyone = ({post.author_id} | mentioned_ids | participants) - {replier}
+    visible = people_who_can_see(post, everyone)
+    to_author = visible & {post.author_id}
+    to_mentioned = (visible & mentioned_ids) - to_author
+    to_thread = visible - to_author - to_mentioned
+    author = reply.author
+    return [
+        *do_notify(
+            kind=NotificationKind.REPLY,
+            recipient_ids=to_author,
+            actor=author,
+            post=post,
+            reply=reply,
+        ),
+        *do_notify(
+            kind=NotificationKind.MENTION,
+            recipient_ids=to_mentioned,
+            actor=author,
+            post=post,
+            reply=reply,
+        ),
+        *do_notify(
+            kind=NotificationKind.THREAD_REPLY,
+            recipient_ids=to_thread,
+            actor=author,
+            post=post,
+            reply=reply,
+        ),
+    ]
+
+
+def do_notify_announcement(
+    *, kind: str, announcement_post: Post, recipient_ids: Iterable[int]
+) -> list[Notification]:
+    """ANNOUNCEMENT or ANNOUNCEMENT_REMINDER to the announcement's resolved audience, in bulk
+    (the feed resolved who it is for; the author is left out)."""
+    return do_notify(
+        kind=kind,
+        recipient_ids=recipient_ids,
+        actor=announcement_post.author,
+        post=announcement_post,
+    )
+
+
+def do_forget_post(*, post_id: int) -> int:
+    """Remove every notification about a deleted post (and its replies): deleted content
+    vanishes from notifications. Returns how many went."""
+    deleted, _ = Notification.objects.filter(post_id=post_id).delete()
+    return deleted
+
+
+def do_forget_reply(*, reply_id: int) -> int:
+    """Remove every notification about a deleted reply."""
+    deleted, _ = Notification.objects.filter(reply_id=reply_id).delete()
+    return deleted
+
+
+def do_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark ``user``'s notifications read: those in ``ids`` (other people's ids are ignored,
+    never touched), or all of them when ``ids`` is None. Returns the new unread count."""
+    unread = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True)
+    now = timezone.now()
+    if ids is None:
+        unread.update(read_at=now)
+    else:
+        wanted = sorted(set(ids))
+        for chunk in _chunks(wanted):
+            unread.filter(pk__in=chunk).update(read_at=now)
+    return queries.unread_count(user)

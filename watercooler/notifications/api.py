@@ -1,0 +1,49 @@
+"""The notifications endpoints of /api/v1: one's own notifications, and marking them read.
+
+Each endpoint parses its input and calls one query or action; every notification read or
+changed is the caller's own.
+"""
+
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from watercooler.api.schemas import ErrorOut
+from watercooler.notifications import actions, queries
+from watercooler.notifications.schemas import (
+    MarkReadIn,
+    NotificationPage,
+    NotificationsQuery,
+    UnreadOut,
+)
+from watercooler.people.models import User
+
+router = Router()
+
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
+
+
+def _viewer(request: HttpRequest) -> User:
+    return cast(User, request.auth)  # type: ignore[attr-defined]
+
+
+@router.get("", response={200: NotificationPage, **ERRORS}, summary="Your notifications")
+def list_notifications(request: HttpRequest, params: Query[NotificationsQuery]) -> Any:
+    """Newest (or most recently folded) first, a page at a time."""
+    page = queries.notifications_page(_viewer(request), params.cursor, limit=params.limit)
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.post("/read", response={200: UnreadOut, **ERRORS}, summary="Mark notifications read")
+def mark_notifications_read(request: HttpRequest, payload: MarkReadIn | None = None) -> Any:
+    """``{"ids": [...]}`` marks those (ids that are not yours are ignored); no body, ``{}`` or
+    ``{"all": true}`` marks all. Returns the new unread count."""
+    payload = payload or MarkReadIn()
+    if payload.ids is not None and payload.all:
+        raise ValidationError({"all": "Send either ids or all, not both."})
+    if payload.ids is None and payload.all is False:
+        raise ValidationError({"ids": "Send the ids to mark read, or all: true."})
+    count = actions.do_mark_read(user=_viewer(request), ids=payload.ids)
+    return {"unread_count": count}

@@ -1,0 +1,125 @@
+"""Reads of notifications for pages and the API, and how each one is put into words.
+
+Every read is the viewer's own: a notification belongs to its recipient and nobody else may list,
+open or mark it. A list page is one indexed query (``notification_list_idx``) with the actor, the
+post and the reply joined in, so a page costs the same for 5 or 500 rows.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils.text import Truncator
+
+from watercooler.core.paging import Page, paginate
+from watercooler.notifications.models import Notification, NotificationKind
+from watercooler.people.models import User
+
+NOTIFICATIONS_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+EXCERPT_CHARS = 140
+
+
+def _notifications(user: User) -> QuerySet[Notification]:
+    return (
+        Notification.objects.filter(recipient_id=user.pk)
+        .select_related("actor", "post", "reply", "post__announcement")
+        # Rendered HTML is never shown here; leaving it out keeps a page of rows small.
+        .defer("post__body_html", "reply__body_html", "post__reaction_summary")
+    )
+
+
+def notifications_page(
+    user: User, cursor: str | None, *, limit: int = NOTIFICATIONS_PAGE_SIZE
+) -> Page[Notification]:
+    """One page of ``user``'s notifications, most recently updated first (a folded reaction
+    moves back to the top). Raises InvalidCursorError for a cursor this server did not make."""
+    return paginate(
+        _notifications(user),
+        keys=("-updated_at", "-id"),
+        cursor=cursor,
+        limit=max(1, min(limit, MAX_PAGE_SIZE)),
+    )
+
+
+def unread_count(user: User) -> int:
+    """How many of ``user``'s notifications are unread: one COUNT over notification_unread_idx."""
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def access_notification(user: User, notification_id: int) -> Notification:
+    """``user``'s own notification; anyone else's is 404, as if it did not exist."""
+    try:
+        return _notifications(user).get(pk=notification_id)
+    except Notification.DoesNotExist:
+        raise Http404("No such notification.") from None
+
+
+# --- Words and links ----------------------------------------------------------------------------
+
+
+def post_url(post_id: int) -> str:
+    # The feed's post page (feed:post). Spelled out so this app does not depend on the feed's
+    # URL map being installed; the path is part of the product's public URLs.
+    return f"/posts/{post_id}/"
+
+
+def notification_url(notification: Notification) -> str:
+    """Where opening the notification takes its reader."""
+    if notification.kind == NotificationKind.FOLLOW and notification.actor is not None:
+        return reverse("people:profile", args=[notification.actor.username])
+    if notification.post_id is not None:
+        url = post_url(notification.post_id)
+        if notification.reply_id is not None:
+            url += f"#reply-{notification.reply_id}"
+        return url
+    return reverse("notifications:list")
+
+
+def _who(notification: Notification) -> str:
+    name = notification.actor.display_name if notification.actor is not None else "Someone"
+    others = notification.actor_count - 1
+    if others <= 0:
+        return name
+    return f"{name} and {others} other{'s' if others != 1 else ''}"
+
+
+def _announcement_title(notification: Notification) -> str:
+    post = notification.post
+    announcement = getattr(post, "announcement", None) if post is not None else None
+    return announcement.title if announcement is not None else "an announcement"
+
+
+def notification_text(notification: Notification) -> str:
+    """One sentence, e.g. "Ana Silva and 4 others reacted to your post"."""
+    who = _who(notification)
+    on_reply = notification.reply_id is not None
+    match notification.kind:
+        case NotificationKind.MENTION:
+            return f"{who} mentioned you in a {'reply' if on_reply else 'post'}"
+        case NotificationKind.REPLY:
+            return f"{who} replied to your post"
+        case NotificationKind.THREAD_REPLY:
+            return f"{who} replied in a conversation you joined"
+        case NotificationKind.REACTION:
+            return f"{who} reacted to your {'reply' if on_reply else 'post'}"
+        case NotificationKind.FOLLOW:
+            return f"{who} started following you"
+        case NotificationKind.ANNOUNCEMENT:
+            return f"{who} announced: {_announcement_title(notification)}"
+        case NotificationKind.ANNOUNCEMENT_REMINDER:
+            return f"Reminder: please read and acknowledge “{_announcement_title(notification)}”"
+    return f"{who} did something"  # a kind added later without words yet
+
+
+def notification_excerpt(notification: Notification) -> str:
+    """The start of the text the notification is about (empty when it is not about a text)."""
+    if notification.kind in (
+        NotificationKind.FOLLOW,
+        NotificationKind.ANNOUNCEMENT,
+        NotificationKind.ANNOUNCEMENT_REMINDER,
+    ):
+        return ""
+    source = notification.reply or notification.post
+    if source is None:
+        return ""
+    return Truncator(" ".join(source.body.split())).chars(EXCERPT_CHARS)

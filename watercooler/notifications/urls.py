@@ -1,0 +1,13 @@
+"""Pages of the notifications app: the list, marking all read, opening one."""
+
+from django.urls import path
+
+from watercooler.notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("notifications/", views.notification_list, name="list"),
+    path("notifications/read/", views.mark_all_read, name="mark_all_read"),
+    path("notifications/<int:notification_id>/open/", views.open_notification, name="open"),
+]

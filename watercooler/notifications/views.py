@@ -1,0 +1,91 @@
+"""Pages of the notifications app: the list (with "Load more"), "Mark all as read", and opening
+one notification, which marks it read on the way to what it is about.
+
+Each view parses its input, calls one query or action and renders.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
+
+from watercooler.core.paging import InvalidCursorError
+from watercooler.notifications import actions, queries
+from watercooler.notifications.context_processors import remember_unread_count
+from watercooler.notifications.models import Notification
+from watercooler.people.models import User
+
+
+def _viewer(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # login_required has run
+    return user
+
+
+def _is_fragment_request(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
+
+
+def _cards(items: list[Notification]) -> list[dict[str, object]]:
+    return [
+        {
+            "n": n,
+            "text": queries.notification_text(n),
+            "excerpt": queries.notification_excerpt(n),
+        }
+        for n in items
+    ]
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = queries.notifications_page(_viewer(request), cursor)
+    except InvalidCursorError:
+        return render(
+            request,
+            "people/problem.html",
+            {
+                "title": "This page of notifications no longer exists",
+                "message": "The link asked for a page we cannot find. Start again from the top.",
+            },
+            status=400,
+        )
+    context = {"page": page, "cards": _cards(page.items), "cursor": cursor}
+    if cursor and _is_fragment_request(request):
+        response = render(request, "notifications/list.html#page", context)
+    else:
+        response = render(request, "notifications/list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    """Without JavaScript: back to the list. With htmx: the emptied-of-highlights list and the
+    nav badge (out of band) in one answer."""
+    viewer = _viewer(request)
+    count = actions.do_mark_read(user=viewer)
+    if not _is_fragment_request(request):
+        return redirect("notifications:list")
+    remember_unread_count(request, count)
+    page = queries.notifications_page(viewer, None)
+    context = {"page": page, "cards": _cards(page.items), "cursor": None, "oob_badge": True}
+    return render(request, "notifications/list.html#list", context)
+
+
+@login_required
+@require_GET
+def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Mark one's own notification read and go to what it is about. A GET is enough: it changes
+    nothing but the reader's own read state. Anyone else's notification is 404."""
+    viewer = _viewer(request)
+    notification = queries.access_notification(viewer, notification_id)
+    if notification.read_at is None:
+        actions.do_mark_read(user=viewer, ids=[notification.pk])
+    return HttpResponseRedirect(queries.notification_url(notification))

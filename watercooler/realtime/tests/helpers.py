@@ -1,0 +1,98 @@
+"""Websocket test helpers: communicators on the real ASGI app, session cookies, API tokens.
+
+``channels.testing`` cannot be imported here: its package imports Daphne's live-server helpers and
+Daphne is not a dependency (uvicorn serves us). ``WebsocketCommunicator`` below is the same small
+driver built on asgiref's ``ApplicationCommunicator``.
+"""
+
+import json
+from typing import Any
+from unittest import mock
+from urllib.parse import unquote, urlparse
+
+from asgiref.testing import ApplicationCommunicator
+from django.conf import settings as django_settings
+from django.test import Client
+
+from watercooler.asgi import application
+from watercooler.people.actions import do_create_api_token
+from watercooler.people.models import User
+
+ORIGIN = (b"origin", b"http://127.0.0.1")
+
+
+def _no_op() -> None:
+    pass
+
+
+class WebsocketCommunicator(ApplicationCommunicator):
+    """Drives one websocket through an ASGI application, as Channels' class of that name does."""
+
+    def __init__(self, application: Any, path: str, headers: list[tuple[bytes, bytes]]) -> None:
+        parsed = urlparse(path)
+        scope = {
+            "type": "websocket",
+            "path": unquote(parsed.path),
+            "query_string": parsed.query.encode(),
+            "headers": headers,
+            "subprotocols": [],
+        }
+        super().__init__(application, scope)
+
+    # The test owns the database connection: the consumer must not close it between messages.
+    async def send_input(self, message: Any) -> None:
+        with mock.patch("channels.db.close_old_connections", _no_op):
+            await super().send_input(message)
+
+    async def receive_output(self, timeout: float = 1) -> Any:
+        with mock.patch("channels.db.close_old_connections", _no_op):
+            return await super().receive_output(timeout)
+
+    async def connect(self, timeout: float = 2) -> tuple[bool, Any]:
+        """(True, subprotocol) when accepted, (False, close code) when refused."""
+        await self.send_input({"type": "websocket.connect"})
+        response = await self.receive_output(timeout)
+        if response["type"] == "websocket.close":
+            return False, response.get("code", 1000)
+        assert response["type"] == "websocket.accept", response
+        return True, response.get("subprotocol")
+
+    async def send_to(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is not None:
+            await self.send_input({"type": "websocket.receive", "text": text_data})
+        else:
+            await self.send_input({"type": "websocket.receive", "bytes": bytes_data})
+
+    async def send_json_to(self, data: Any) -> None:
+        await self.send_to(text_data=json.dumps(data))
+
+    async def receive_json_from(self, timeout: float = 2) -> Any:
+        response = await self.receive_output(timeout)
+        assert response["type"] == "websocket.send", response
+        assert isinstance(response.get("text"), str), response
+        return json.loads(response["text"])
+
+    async def disconnect(self, code: int = 1000, timeout: float = 2) -> None:
+        await self.send_input({"type": "websocket.disconnect", "code": code})
+        await self.wait(timeout)
+
+
+def session_cookie(user: User) -> bytes:
+    client = Client()
+    client.force_login(user)
+    key = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    return f"{django_settings.SESSION_COOKIE_NAME}={key}".encode()
+
+
+def token_for(user: User) -> str:
+    return do_create_api_token(user=user, name="websocket tests")[1]
+
+
+def communicator(
+    *, cookie: bytes | None = None, token: str | None = None, origin: bool = True
+) -> WebsocketCommunicator:
+    headers = [ORIGIN] if origin else []
+    if cookie:
+        headers.append((b"cookie", cookie))
+    path = "/ws/" if token is None else f"/ws/?token={token}"
+    return WebsocketCommunicator(application, path, headers=headers)
