@@ -4,9 +4,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
-from django.views.static import serve
 
 from watercooler.api.api import api
+from watercooler.core.media import serve_media
 from watercooler.feed import views as feed_views
 
 urlpatterns = [
@@ -31,5 +31,5 @@ if settings.SERVE_MEDIA:
     # Embedded default: uploads are served by the app. Scale-out puts them behind the proxy or a
     # storage service instead (docs/deploy.md).
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", serve_media),
     ]

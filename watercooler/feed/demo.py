@@ -133,6 +133,8 @@ class _Builder:
         self.now = ctx.now
         self.start = ctx.now - dt.timedelta(days=HISTORY_DAYS)
         self.html: dict[str, str] = {}
+        # Big organisations get fewer reactions per post, so --people 10000 stays quick to load.
+        self.reaction_scale = min(1.0, (LINEAR_UP_TO / max(ctx.people_count, 1)) ** 0.2)
         self._people()
         self._events()
 
@@ -179,8 +181,8 @@ class _Builder:
                 if manager_pk and not leader
                 else []
             )
-            manager = [self.by_pk[manager_pk]] if manager_pk in self.by_pk else []
-            person.team = [*manager, *siblings, *reports.get(person.pk, [])]
+            boss = [self.by_pk[manager_pk]] if manager_pk in self.by_pk else []
+            person.team = [*boss, *siblings, *reports.get(person.pk, [])]
 
         self.departments: dict[str, list[_Person]] = {}
         for person in self.people:
@@ -328,7 +330,8 @@ class _Builder:
             "store": rng.choice(author.stores or ("Covent Garden", "Mitte", "SoHo", "Chiado")),
             "n": n,
             "m": rng.randint(1, max(1, n - 1)),
-            "pct": rng.randint(3, 35) if rng.random() < 0.7 else rng.randint(80, 98),
+            "pct": rng.randint(3, 35),
+            "score": rng.randint(78, 97),
             "amount": rng.choice(text.AMOUNTS),
             "day": rng.choice(text.DAYS),
             "system": rng.choice(text.SYSTEMS),
@@ -474,7 +477,10 @@ def _threads(b: _Builder) -> list[_Thread]:
         body = b.fill(template, author, mention, author.user.first_name)
         if mention is not None:
             if "@" not in body:
-                body += rng.choice((" cc @{}", " (thanks @{})", " @{} FYI"))
+                endings = (
+                    (" cc @{}",) if kind == PostKind.QUESTION else (" cc @{}", " (thanks @{})")
+                )
+                body += rng.choice(endings)
                 body = body.format(mention.user.username)
             mentions.append(mention)
         if topics:
@@ -518,6 +524,7 @@ def _conversation(b: _Builder, thread: _Thread) -> None:
     celebrate = any(t in CELEBRATE_TOPICS for t in thread.topics)
     when = post.created_at
     top_level: list[Reply] = []
+    pool: tuple[str, ...]
     for _ in range(count):
         when = b.later(when, 50)
         if when >= b.now:
@@ -569,12 +576,18 @@ def _conversation(b: _Builder, thread: _Thread) -> None:
     last = max([post.created_at, *(r.created_at for r in thread.replies)])
 
     # Reactions on the post, then on some replies; one per person and target.
-    mean = 8.5 * boost * (1.6 if celebrate else 1.0) * (0.6 if post.kind == PostKind.POLL else 1.0)
+    mean = (
+        8.5
+        * b.reaction_scale
+        * boost
+        * (1.6 if celebrate else 1.0)
+        * (0.6 if post.kind == PostKind.POLL else 1.0)
+    )
     summary: Counter[str] = Counter()
     reacted: set[int] = {author.pk}
     reactions: list[Reaction] = []
     # A post is seen mostly by the author's own department: bigger departments react more.
-    ceiling = 3 + 2 * len(b.departments[author.department]) + (20 if boost > 1 else 0)
+    ceiling = len(b.departments[author.department]) + (8 if boost > 1 else 1)
     for _ in range(min(int(rng.expovariate(1 / mean)), ceiling)):
         when = b.later(post.created_at, 180)
         who = b.new_partner(author, when, reacted)
@@ -806,11 +819,9 @@ ACKNOWLEDGED_IF_SEEN = 0.75
 
 def _write_announcements(b: _Builder) -> dict[str, int]:
     """A company-wide must-read (partly acknowledged) and one for the London stores."""
-    rng, ctx = b.rng, b.ctx
+    ctx = b.ctx
     comms = ctx.accounts.get("comms") or ctx.accounts["ceo"]
-    audience = [
-        u for u in ctx.people if u.is_active and (u.role != Role.GUEST or u.is_superuser)
-    ]
+    audience = [u for u in ctx.people if u.is_active and (u.role != Role.GUEST or u.is_superuser)]
     if all(u.pk != comms.pk for u in audience):
         audience.append(comms)
     published = dt.datetime.combine(

@@ -1,7 +1,7 @@
 """Words for the feed demo: topics, post and reply templates per department, fills, polls.
 
 Templates are ``str.format`` strings. The fills (``{product}``, ``{customer}``, ``{city}``,
-``{store}``, ``{n}``, ``{pct}``, ``{amount}``, ``{day}``, ``{system}``, ``{supplier}``,
+``{store}``, ``{n}``, ``{pct}``, ``{score}``, ``{amount}``, ``{day}``, ``{system}``, ``{supplier}``,
 ``{mention}``, ``{first}`` …) are drawn per post by ``feed/demo.py``; ``{mention}`` becomes an
 ``@username`` and makes the post mention someone. Topics are added as ``#tags`` by the builder.
 Texts avoid Markdown syntax that would change their meaning (``*``, ``_``, leading ``#``).
@@ -103,7 +103,7 @@ DEPARTMENT_POSTS: dict[str, tuple[str, ...]] = {
     ),
     "Customer Support": (
         "Queue update: {n} open tickets, median first response {m} minutes.",
-        "CSAT this week is {pct}%, our best since spring. Thank you team!",
+        "CSAT this week is {score}%, our best since spring. Thank you team!",
         "Seeing more contacts about the {product} sizing, logging it for Product.",
         "New macro for delivery delays is live, written by {mention}.",
         "Weekend cover for {day} is sorted, thanks everyone who swapped shifts.",
@@ -147,7 +147,7 @@ DEPARTMENT_POSTS: dict[str, tuple[str, ...]] = {
     ),
     "IT": (
         "Laptop refresh for {city} starts {day}: {n} machines to swap.",
-        "Phishing test results: {pct}% reported it, well done everyone.",
+        "Phishing test results: {score}% reported it, well done everyone.",
         "Wi-Fi at {store} was upgraded last night.",
         "Reminder: turn on two-factor sign-in before {day}.",
         "Service desk closed {n} tickets this week, thanks {mention} for covering.",
@@ -171,7 +171,7 @@ TOPIC_POSTS: dict[str, tuple[str, ...]] = {
         "Investigating elevated errors on the {system}, updates here.",
     ),
     "codereview": (
-        "Reminder: small pull requests get reviewed faster. Under {n}00 lines please.",
+        "Reminder: small pull requests get reviewed faster. Under 400 lines please.",
         "Review queue is long this week, {mention} and I will sweep it on {day}.",
     ),
     "quarterclose": (
@@ -195,7 +195,7 @@ TOPIC_POSTS: dict[str, tuple[str, ...]] = {
     ),
     "wins": (
         "Small win: {customer} just placed their biggest order ever.",
-        "We hit {pct}% on-time delivery this month. Team effort!",
+        "We hit {score}% on-time delivery this month. Team effort!",
         "The {product} got a 5-star review in an outdoor magazine.",
         "Closed the {system} project on time and under budget, thanks {mention}.",
         "{store} beat its monthly target by {pct}%.",

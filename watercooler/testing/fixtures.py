@@ -21,21 +21,12 @@ ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
 
 
 @pytest.fixture
-def media_served_from_tmp(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Uploads go to a temporary folder, and /media/ serves from it (browser journeys).
-
-    The /media/ route binds MEDIA_ROOT when the URL map is imported, so overriding the setting
-    alone would write a file to one folder and serve from another.
-    """
-    from watercooler import urls
-
+def media_served_from_tmp(settings: Any, tmp_path: Path) -> Path:
+    """Uploads go to a temporary folder, and /media/ serves from it (browser journeys:
+    ``core.media.serve_media`` reads MEDIA_ROOT on each request)."""
     root = tmp_path / "media"
     root.mkdir()
     settings.MEDIA_ROOT = root
-    for pattern in urls.urlpatterns:
-        default_args = getattr(pattern, "default_args", {})
-        if "document_root" in default_args:
-            monkeypatch.setitem(default_args, "document_root", str(root))
     return root
 
 
@@ -172,6 +163,17 @@ def smtp_server(settings: Any) -> Iterator[Mailbox]:
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last (after pytest-django's own ordering, otherwise kept).
+
+    Sync Playwright keeps an asyncio loop running on the main thread from the first browser
+    test until the session ends; an ``async def`` test (the websocket tests) collected after it
+    would fail with "Runner.run() cannot be called from a running event loop".
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 @pytest.fixture(scope="session")
