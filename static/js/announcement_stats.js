@@ -6,6 +6,12 @@
 const root = document.querySelector("[data-announcement-stats]");
 const number = new Intl.NumberFormat();
 
+// Bar widths come as data-width (a percentage): the Content-Security-Policy (style-src 'self')
+// blocks style="" attributes in the HTML, but not widths set from a script.
+if (root) {
+  for (const bar of root.querySelectorAll("[data-width]")) bar.style.width = `${Number(bar.dataset.width) || 0}%`;
+}
+
 function apply(event) {
   if (!root || !event || event.type !== "announcement.stats") return;
   if (String(event.announcement_id) !== root.dataset.announcementStats) return;

@@ -2,6 +2,8 @@
 
 import os
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -226,3 +228,58 @@ def sign_in(page: Any, base_url: str, username: str, password: str = PASSWORD) -
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/accounts/login" not in url)
+
+
+# --- A real ASGI server (websockets) ------------------------------------------------------------
+
+
+@pytest.fixture
+def asgi_server(transactional_db: None) -> Iterator[str]:
+    """The real ASGI application under uvicorn in a thread of the test process.
+
+    pytest-django's ``live_server`` speaks WSGI only, so it has no websockets. This server shares
+    the test database (committed rows: use ``django_db(transaction=True)``) and the in-memory
+    channel layer, and needs no second process. Yields its base URL.
+    """
+    import uvicorn
+
+    from watercooler.asgi import application
+
+    port = free_port()
+    config = uvicorn.Config(
+        application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="asgi-test-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the ASGI test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def add_session_cookie(context: Any, base_url: str, user: User) -> None:
+    """Sign ``user`` in for every page of ``context`` with a cookie from ``Client.force_login``."""
+    client = client_for(user)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": base_url,
+            }
+        ]
+    )
+
+
+def signed_in_page(browser: Any, base_url: str, user: User) -> Any:
+    """A page in a new browser context, signed in as ``user``."""
+    context = browser.new_context()
+    add_session_cookie(context, base_url, user)
+    return context.new_page()

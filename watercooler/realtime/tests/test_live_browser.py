@@ -4,64 +4,19 @@ pytest-django's ``live_server`` speaks WSGI only, so it has no websockets. These
 real ASGI application (``watercooler.asgi.application``) under uvicorn in a thread of the test
 process instead: it shares the test database (pytest-django's, committed rows: ``transaction=True``)
 and the in-memory channel layer, and needs no second process. Signing in is done by handing each
-browser context a session cookie made with ``Client.force_login``.
+browser context a session cookie made with ``Client.force_login``. The ``asgi_server`` fixture
+and ``signed_in_page`` live in ``watercooler/testing/fixtures.py``.
 """
 
-import threading
-import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
-from django.conf import settings
-from django.test import Client
 
 from watercooler.feed.models import PersonFollow
-from watercooler.people.models import User
-from watercooler.testing.fixtures import free_port
+from watercooler.testing.fixtures import signed_in_page
 from watercooler.testing.world import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def asgi_server(transactional_db: None) -> Iterator[str]:
-    from watercooler.asgi import application
-
-    port = free_port()
-    config = uvicorn.Config(
-        application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="asgi-test-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the ASGI test server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
-def signed_in_page(browser: Any, base_url: str, user: User) -> Any:
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context()
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": base_url,
-            }
-        ]
-    )
-    return context.new_page()
 
 
 def open_feed(page: Any, base_url: str) -> None:
