@@ -11,7 +11,6 @@ so real password hashers and real rate limits.
 """
 
 import http.client
-import importlib.util
 import json
 import os
 import secrets
@@ -214,27 +213,8 @@ def test_two_processes_share_database_and_cache(servers: tuple[Server, Server]) 
 
 # --- Real time across processes ---------------------------------------------------------------
 
-# The feed's JSON API (POST /api/v1/posts) is the path CI should take. Until watercooler/feed/api.py
-# exists, the post is made with the feed's action in this test process instead, which sends the
-# event through the same Redis prefix as the servers: it still crosses processes (this one and B).
-FEED_API = importlib.util.find_spec("watercooler.feed.api") is not None
+# A post made through process A's JSON API must reach a websocket held by process B, via Redis.
 DELIVERY_SECONDS = 1.0
-
-
-def _post_through_action(author: User, prefix: str, body: str) -> int:
-    from channels.layers import channel_layers
-
-    from watercooler.feed.actions import create_post
-
-    saved: dict[str, Any] = settings.CHANNEL_LAYERS
-    layer = {**saved["default"], "CONFIG": {**saved["default"]["CONFIG"], "prefix": prefix}}
-    settings.CHANNEL_LAYERS = {"default": layer}
-    channel_layers.backends = {}
-    try:
-        return create_post(author, body=body).pk
-    finally:
-        settings.CHANNEL_LAYERS = saved
-        channel_layers.backends = {}
 
 
 def test_post_through_one_process_reaches_a_websocket_on_the_other(
@@ -260,14 +240,11 @@ def test_post_through_one_process_reaches_a_websocket_on_the_other(
         assert json.loads(ws.recv(timeout=5)) == {"type": "pong"}, b.output()
 
         started = time.monotonic()
-        if FEED_API:
-            status, body = a.request(
-                "POST", "/api/v1/posts", {"body": "Hello from A"}, token=author_token
-            )
-            assert status in (200, 201), f"{status} {body}\n{a.output()}"
-            post_id = body["id"]
-        else:
-            post_id = _post_through_action(author, a.redis_prefix, "Hello from the test process")
+        status, body = a.request(
+            "POST", "/api/v1/posts", {"body": "Hello from A"}, token=author_token
+        )
+        assert status == 201, f"{status} {body}\n{a.output()}"
+        post_id = body["id"]
         received: dict[str, Any] = {}
         while not received:
             left = DELIVERY_SECONDS - (time.monotonic() - started)
