@@ -19,6 +19,9 @@ urlpatterns = [
     path("", include("watercooler.people.urls")),
     path("", include("watercooler.notifications.urls")),
     path("", include("watercooler.feed.announcement_urls")),
+    path("", include("watercooler.communities.urls")),
+    path("", include("watercooler.feed.community_urls")),
+    path("", include("watercooler.events.urls")),
     # Email addresses come from administrators and the HR import, so allauth's page for changing
     # them is replaced by the settings page.
     path("accounts/email/", RedirectView.as_view(pattern_name="people:settings")),

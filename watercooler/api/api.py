@@ -272,6 +272,13 @@ def _register_routers() -> None:
     api.add_router(
         "/announcements", "watercooler.feed.announcement_api.router", tags=["announcements"]
     )
+    api.add_router("/communities", "watercooler.communities.api.router", tags=["communities"])
+    # A community's feed is the feed app's (communities may not import the feed).
+    api.add_router(
+        "/communities", "watercooler.feed.api.community_feed_router", tags=["communities"]
+    )
+    api.add_router("/posts", "watercooler.feed.answer_api.router", tags=["questions"])
+    api.add_router("/events", "watercooler.events.api.router", tags=["events"])
 
 
 _register_routers()

@@ -46,7 +46,7 @@ from watercooler.feed.models import (
     Topic,
     TopicFollow,
 )
-from watercooler.feed.queries import access_post, post_queryset
+from watercooler.feed.queries import access_post, people_who_can_see, post_queryset
 from watercooler.people.models import Role, User
 from watercooler.realtime.events import send_on_commit
 from watercooler.realtime.groups import user_group
@@ -183,14 +183,10 @@ def _who_can_see(post: Post, people: list[User], *, actor_id: int) -> list[User]
     """The people among ``people`` but the actor who may see ``post`` (one query at most): the
     only ones a mention may notify."""
     others = [p for p in people if p.pk != actor_id]
-    if post.audience == Audience.EVERYONE or not others:
-        return others
-    followers = {post.author_id} | set(
-        PersonFollow.objects.filter(
-            followee_id=post.author_id, follower_id__in=[p.pk for p in others]
-        ).values_list("follower_id", flat=True)
-    )
-    return [p for p in others if p.pk in followers]
+    if (post.audience == Audience.EVERYONE and post.community_id is None) or not others:
+        return [p for p in others if not p.is_guest]
+    allowed = people_who_can_see(post, [p.pk for p in others])
+    return [p for p in others if p.pk in allowed]
 
 
 def _post_payload(post_id: int) -> dict[str, Any]:

@@ -56,6 +56,7 @@ feed_router = Router()
 topics_router = Router()
 follows_router = Router()
 attachments_router = Router()
+community_feed_router = Router()
 
 READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}

@@ -72,11 +72,31 @@ class Post(models.Model):
     accepted_reply = models.ForeignKey(
         "Reply", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A post in a community is seen by whoever may see the community's posts (queries.py);
+    # its ``audience`` is then always "everyone".
+    community = models.ForeignKey(
+        "communities.Community",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="posts",
+    )
+    # Pinned to the top of its community's page by an owner or moderator.
+    pinned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="post_recent_idx"),
             models.Index(fields=["author", "-created_at", "-id"], name="post_author_recent_idx"),
+            models.Index(
+                fields=["community", "-created_at", "-id"], name="post_community_recent_idx"
+            ),
+            models.Index(
+                fields=["kind", "accepted_reply", "-created_at", "-id"], name="post_questions_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -306,6 +326,15 @@ class Announcement(models.Model):
 
     post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="announcement")
     title = models.CharField(max_length=200)
+    # A community announcement (by its owners) goes to the community's members; then the
+    # department / location / role lists stay empty.
+    community = models.ForeignKey(
+        "communities.Community",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="announcements",
+    )
     # Empty lists mean "everyone"; otherwise a person matches if they match every non-empty list.
     departments = models.ManyToManyField("people.Department", blank=True, related_name="+")
     locations = models.ManyToManyField("people.Location", blank=True, related_name="+")

@@ -1,8 +1,8 @@
 """Reads of posts, replies, reactions, topics and follows for pages and the API.
 
 Who may see a post is decided in ONE place, ``visible_posts_q``; everything else (``can_see_post``,
-``access_post``, feeds, topic pages, threads, quotes) goes through it. Communities will add one
-more branch there.
+``access_post``, feeds, topic pages, threads, quotes) goes through it. Posts in a community follow
+the community's content rule (``communities.queries.content_communities_q``).
 
 Lists page with keyset cursors ordered newest first on ``post_recent_idx`` (created_at, id), so a
 page is one indexed query plus a fixed number of prefetches whatever its size (tests assert it).
@@ -18,6 +18,12 @@ from django.db.models import F, Model, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from watercooler.communities.models import Community, Membership, MembershipStatus, Privacy
+from watercooler.communities.queries import (
+    check_can_see_content,
+    member_community_ids,
+    open_community_ids,
+)
 from watercooler.core.paging import InvalidCursorError, Page, decode_cursor, encode_cursor
 from watercooler.feed.models import (
     AnnouncementReceipt,
@@ -25,6 +31,7 @@ from watercooler.feed.models import (
     PersonFollow,
     PollVote,
     Post,
+    PostKind,
     Reaction,
     Reply,
     Revision,
@@ -58,19 +65,26 @@ def announcement_post_ids(viewer: User) -> QuerySet[AnnouncementReceipt, Any]:
 def visible_posts_q(viewer: User) -> Q:
     """THE visibility rule, as a filter on Post (deletion is not part of it).
 
-    Members see posts to everyone, their own, followers-only posts of people they follow and
-    announcements addressed to them. Guests see only their own posts and announcements addressed
-    to them. Nobody signed out or deactivated sees anything. Deactivated authors' posts stay
-    visible. Subqueries (not joins) keep an OR of them from duplicating rows.
+    Members see posts to everyone outside communities and in open communities, their own,
+    followers-only posts of people they follow, posts in the communities they belong to and
+    announcements addressed to them. Guests see only their own posts, their communities' posts
+    and announcements addressed to them. Nobody signed out or deactivated sees anything.
+    Deactivated authors' posts stay visible. Subqueries (not joins) keep an OR of them from
+    duplicating rows.
     """
     if not _active(viewer):
         return Q(pk__in=[])
-    mine = Q(author_id=viewer.pk) | Q(pk__in=announcement_post_ids(viewer))
+    mine = (
+        Q(author_id=viewer.pk)
+        | Q(pk__in=announcement_post_ids(viewer))
+        | Q(community_id__in=member_community_ids(viewer))
+    )
     if viewer.is_guest:
         return mine
     return (
         mine
-        | Q(audience=Audience.EVERYONE)
+        | Q(audience=Audience.EVERYONE, community__isnull=True)
+        | Q(audience=Audience.EVERYONE, community_id__in=open_community_ids())
         | Q(audience=Audience.FOLLOWERS, author_id__in=followee_ids(viewer))
     )
 
@@ -86,7 +100,7 @@ def can_see_post(viewer: User, post: Post) -> bool:
         return False
     if post.author_id == viewer.pk:
         return True
-    if post.audience == Audience.EVERYONE and not viewer.is_guest:
+    if post.audience == Audience.EVERYONE and post.community_id is None and not viewer.is_guest:
         return True
     return Post.objects.filter(visible_posts_q(viewer), pk=post.pk).exists()
 
@@ -96,9 +110,11 @@ def people_who_can_see(post: Post, user_ids: Iterable[int]) -> set[int]:
     however many people are asked about; nobody, for a deleted post.
 
     The rule of ``visible_posts_q`` read from the post's side, branch by branch: active people
-    only; the author; members (``is_guest`` is false) for posts to everyone, and for posts to
-    followers when they follow the author; and anyone holding an announcement receipt for it.
-    Keep the two in step: ``test_people_who_can_see_agrees_with_can_see_post`` compares them.
+    only; the author; the community's active members for a post in a community; members
+    (``is_guest`` is false) for posts to everyone outside communities or in an open one, and for
+    posts to followers when they follow the author; and anyone holding an announcement receipt
+    for it. Keep the two in step: ``test_people_who_can_see_agrees_with_can_see_post`` compares
+    them.
     """
     wanted = set(user_ids)
     if not wanted or post.deleted_at is not None:
@@ -107,7 +123,19 @@ def people_who_can_see(post: Post, user_ids: Iterable[int]) -> set[int]:
     active = {person.pk: person for person in people}
     visible = {post.author_id} & active.keys()
     members = {pk for pk, person in active.items() if not person.is_guest} - visible
-    if post.audience == Audience.EVERYONE:
+    open_to_members = post.audience == Audience.EVERYONE
+    if post.community_id is not None:
+        privacy = Community.objects.filter(pk=post.community_id).values_list("privacy", flat=True)
+        open_to_members = open_to_members and privacy.first() == Privacy.OPEN
+        if rest := active.keys() - visible:
+            visible |= set(
+                Membership.objects.filter(
+                    community_id=post.community_id,
+                    status=MembershipStatus.ACTIVE,
+                    user_id__in=rest,
+                ).values_list("user_id", flat=True)
+            )
+    if open_to_members:
         visible |= members
     elif post.audience == Audience.FOLLOWERS and members:
         visible |= set(
@@ -280,8 +308,8 @@ def page_oldest_first[T: Model](
 
 
 def home_feed_q(viewer: User) -> Q:
-    """What the home feed is made of: people and topics I follow, my own posts and the
-    announcements addressed to me (as id subqueries: no join can duplicate a row)."""
+    """What the home feed is made of: people, topics and communities I follow, my own posts and
+    the announcements addressed to me (as id subqueries: no join can duplicate a row)."""
     through = Post.topics.through
     my_topics = TopicFollow.objects.filter(follower_id=viewer.pk).values("topic_id")
     return (
@@ -289,6 +317,7 @@ def home_feed_q(viewer: User) -> Q:
         | Q(author_id=viewer.pk)
         | Q(pk__in=through.objects.filter(topic_id__in=my_topics).values("post_id"))
         | Q(pk__in=announcement_post_ids(viewer))
+        | Q(community_id__in=member_community_ids(viewer, following=True))
     )
 
 
@@ -348,11 +377,13 @@ def _latest_qs(viewer: User, *, sparse: bool | None = None) -> QuerySet[Post]:
     through = Post.topics.through
     my_topics = TopicFollow.objects.filter(follower_id=viewer.pk).values("topic_id")
     posts = posts.alias(author_key=F("author_id") + 0, post_key=F("id") + 0)
+    posts = posts.alias(community_key=F("community_id") + 0)
     return posts.filter(visible_posts_q(viewer)).filter(
         Q(author_key__in=followee_ids(viewer))
         | Q(author_key=viewer.pk)
         | Q(post_key__in=through.objects.filter(topic_id__in=my_topics).values("post_id"))
         | Q(post_key__in=announcement_post_ids(viewer))
+        | Q(community_key__in=member_community_ids(viewer, following=True))
     )
 
 
@@ -570,10 +601,35 @@ def topic_details(viewer: User, name: str) -> TopicDetails:
     return TopicDetails(topic=topic, is_following=following)
 
 
+# What a community or topic page can narrow its posts to (``?show=``).
+POST_FILTERS = ("all", "questions", "unanswered", "answered")
+
+
+def filter_posts(posts: QuerySet[Post], show: str | None) -> QuerySet[Post]:
+    """Narrow ``posts`` to questions, unanswered questions (no accepted answer) or answered
+    ones; anything else (or None) leaves them as they are. Raises ValueError for an unknown
+    filter so callers answer 422."""
+    if show in (None, "", "all"):
+        return posts
+    if show not in POST_FILTERS:
+        raise ValueError(f"show must be one of: {', '.join(POST_FILTERS)}.")
+    questions = posts.filter(kind=PostKind.QUESTION)
+    if show == "unanswered":
+        return questions.filter(accepted_reply__isnull=True)
+    if show == "answered":
+        return questions.filter(accepted_reply__isnull=False)
+    return questions
+
+
 def topic_posts_page(
-    viewer: User, name: str, *, cursor: str | None = None, limit: int = FEED_PAGE_SIZE
+    viewer: User,
+    name: str,
+    *,
+    cursor: str | None = None,
+    limit: int = FEED_PAGE_SIZE,
+    show: str | None = None,
 ) -> FeedPage:
-    """Visible, not deleted posts tagged ``name``, newest first."""
+    """Visible, not deleted posts tagged ``name``, newest first (``show``: ``filter_posts``)."""
     topic = access_topic(viewer, name)
     through = Post.topics.through
     posts = post_queryset().filter(
@@ -581,8 +637,36 @@ def topic_posts_page(
         deleted_at__isnull=True,
         pk__in=through.objects.filter(topic_id=topic.pk).values("post_id"),
     )
-    page = page_newest_first(posts, cursor=cursor, limit=limit)
+    page = page_newest_first(filter_posts(posts, show), cursor=cursor, limit=limit)
     return FeedPage(page.items, page.next_cursor, viewer_context(viewer, page.items))
+
+
+def community_posts_page(
+    viewer: User,
+    community: Community,
+    *,
+    cursor: str | None = None,
+    limit: int = FEED_PAGE_SIZE,
+    show: str | None = None,
+) -> FeedPage:
+    """The community's posts, newest first, for someone who may see its content (Http404
+    otherwise); one query on ``post_community_recent_idx`` plus the fixed prefetches."""
+    _check_reader(viewer)
+    check_can_see_content(viewer, community)
+    posts = post_queryset().filter(community_id=community.pk, deleted_at__isnull=True)
+    page = page_newest_first(filter_posts(posts, show), cursor=cursor, limit=limit)
+    return FeedPage(page.items, page.next_cursor, viewer_context(viewer, page.items))
+
+
+def community_pinned_posts(viewer: User, community: Community, *, limit: int = 5) -> list[Post]:
+    """The community's pinned posts, most recently pinned first (content access checked)."""
+    _check_reader(viewer)
+    check_can_see_content(viewer, community)
+    return list(
+        post_queryset()
+        .filter(community_id=community.pk, deleted_at__isnull=True, pinned_at__isnull=False)
+        .order_by("-pinned_at", "-id")[:limit]
+    )
 
 
 def author_posts_page(

@@ -7,4 +7,8 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Notifications react to the feed's domain signals (feed may not import this app).
-        from watercooler.notifications import receivers  # noqa: F401
+        from watercooler.notifications import (  # noqa: F401
+            community_receivers,
+            event_receivers,
+            receivers,
+        )

@@ -14,6 +14,13 @@ class NotificationKind(models.TextChoices):
     FOLLOW = "follow", "New follower"
     ANNOUNCEMENT = "announcement", "Announcement"
     ANNOUNCEMENT_REMINDER = "announcement_reminder", "Announcement reminder"
+    ANSWER_ACCEPTED = "answer_accepted", "Your answer was accepted"
+    COMMUNITY_REQUEST = "community_request", "Request to join a community"
+    COMMUNITY_ADDED = "community_added", "Added to a community"
+    COMMUNITY_APPROVED = "community_approved", "Request to join approved"
+    EVENT_PROMOTED = "event_promoted", "Off the waitlist"
+    EVENT_REMINDER = "event_reminder", "Event starting soon"
+    EVENT_INVITE = "event_invite", "New event in a community"
 
 
 class Notification(models.Model):
@@ -31,6 +38,12 @@ class Notification(models.Model):
     )
     reply = models.ForeignKey(
         "feed.Reply", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    community = models.ForeignKey(
+        "communities.Community", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    event = models.ForeignKey(
+        "events.Event", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     # What rows fold on, e.g. "reaction:post:42"; unread rows with the same key are updated.
     group_key = models.CharField(max_length=80, blank=True)

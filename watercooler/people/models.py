@@ -33,6 +33,8 @@ class Department(models.Model):
 class Location(models.Model):
     name = models.CharField(max_length=120, unique=True)
     country = models.CharField(max_length=80, blank=True)
+    # A broad region such as "EMEA" or "Americas" (directory rules of communities match on it).
+    region = models.CharField(max_length=40, blank=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[_validate_timezone])
 
     class Meta:

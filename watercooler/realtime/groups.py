@@ -19,3 +19,8 @@ def topic_group(topic_name: str) -> str:
 def post_group(post_id: int) -> str:
     """Live updates (replies, reactions, edits) of one post, for sockets showing it."""
     return f"post.{post_id}"
+
+
+def community_group(community_id: int) -> str:
+    """New posts in a community, for the sockets of its active members."""
+    return f"community.{community_id}"

@@ -1,0 +1,13 @@
+"""The communities app: communities, membership, roles and directory rules."""
+
+from django.apps import AppConfig
+
+
+class CommunitiesConfig(AppConfig):
+    name = "watercooler.communities"
+    label = "communities"
+    verbose_name = "Communities"
+
+    def ready(self) -> None:
+        # Directory rules re-apply when people's profiles change (people may not import us).
+        from watercooler.communities import receivers  # noqa: F401

@@ -1,0 +1,5 @@
+"""The events endpoints of /api/v1."""
+
+from ninja import Router
+
+router = Router()

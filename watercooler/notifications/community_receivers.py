@@ -1,0 +1,1 @@
+"""Notifications about communities: receivers of the communities app's domain signals."""

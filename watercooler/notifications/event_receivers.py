@@ -1,0 +1,1 @@
+"""Notifications about events: receivers of the events app's domain signals."""
