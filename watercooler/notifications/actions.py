@@ -8,6 +8,7 @@ people get nothing.
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -67,10 +68,13 @@ def do_notify(
     actor: User | None,
     post: Post | None = None,
     reply: Reply | None = None,
+    community: Any = None,
+    event: Any = None,
+    group_key: str = "",
 ) -> list[Notification]:
     """Create one ``kind`` notification for each recipient with one INSERT (per 900 people).
 
-    The caller has checked that every recipient may see ``post``. The actor and deactivated
+    The caller has checked that every recipient may see ``post`` (``community``, ``event``). The actor and deactivated
     people are left out here. Returns the new rows.
     """
     ids = set(recipient_ids)
@@ -87,6 +91,9 @@ def do_notify(
             actor=actor,
             post=post,
             reply=reply,
+            community=community,
+            event=event,
+            group_key=group_key,
             created_at=now,
             updated_at=now,
         )

@@ -22,7 +22,7 @@ EXCERPT_CHARS = 140
 def _notifications(user: User) -> QuerySet[Notification]:
     return (
         Notification.objects.filter(recipient_id=user.pk)
-        .select_related("actor", "post", "reply", "post__announcement")
+        .select_related("actor", "post", "reply", "post__announcement", "community", "event")
         # Rendered HTML is never shown here; leaving it out keeps a page of rows small.
         .defer("post__body_html", "reply__body_html", "post__reaction_summary")
     )
@@ -67,6 +67,12 @@ def notification_url(notification: Notification) -> str:
     """Where opening the notification takes its reader."""
     if notification.kind == NotificationKind.FOLLOW and notification.actor is not None:
         return reverse("people:profile", args=[notification.actor.username])
+    if notification.event_id is not None:
+        return f"/events/{notification.event_id}/"
+    if notification.kind == NotificationKind.COMMUNITY_REQUEST and notification.community:
+        return f"/c/{notification.community.handle}/requests/"
+    if notification.post_id is None and notification.community is not None:
+        return f"/c/{notification.community.handle}/"
     if notification.post_id is not None:
         url = post_url(notification.post_id)
         if notification.reply_id is not None:
@@ -89,6 +95,16 @@ def _announcement_title(notification: Notification) -> str:
     return announcement.title if announcement is not None else "an announcement"
 
 
+def _community_name(notification: Notification) -> str:
+    community = notification.community
+    return community.name if community is not None else "a community"
+
+
+def _event_title(notification: Notification) -> str:
+    event = notification.event
+    return f"“{event.title}”" if event is not None else "an event"
+
+
 def notification_text(notification: Notification) -> str:
     """One sentence, e.g. "Ana Silva and 4 others reacted to your post"."""
     who = _who(notification)
@@ -108,6 +124,20 @@ def notification_text(notification: Notification) -> str:
             return f"{who} announced: {_announcement_title(notification)}"
         case NotificationKind.ANNOUNCEMENT_REMINDER:
             return f"Reminder: please read and acknowledge “{_announcement_title(notification)}”"
+        case NotificationKind.ANSWER_ACCEPTED:
+            return f"{who} accepted your reply as the answer"
+        case NotificationKind.COMMUNITY_REQUEST:
+            return f"{who} asked to join {_community_name(notification)}"
+        case NotificationKind.COMMUNITY_ADDED:
+            return f"{who} added you to {_community_name(notification)}"
+        case NotificationKind.COMMUNITY_APPROVED:
+            return f"{who} approved your request to join {_community_name(notification)}"
+        case NotificationKind.EVENT_PROMOTED:
+            return f"A place opened up: you are now going to {_event_title(notification)}"
+        case NotificationKind.EVENT_REMINDER:
+            return f"Starting soon: {_event_title(notification)}"
+        case NotificationKind.EVENT_INVITE:
+            return f"{who} planned an event: {_event_title(notification)}"
     return f"{who} did something"  # a kind added later without words yet
 
 
@@ -117,6 +147,12 @@ def notification_excerpt(notification: Notification) -> str:
         NotificationKind.FOLLOW,
         NotificationKind.ANNOUNCEMENT,
         NotificationKind.ANNOUNCEMENT_REMINDER,
+        NotificationKind.COMMUNITY_REQUEST,
+        NotificationKind.COMMUNITY_ADDED,
+        NotificationKind.COMMUNITY_APPROVED,
+        NotificationKind.EVENT_PROMOTED,
+        NotificationKind.EVENT_REMINDER,
+        NotificationKind.EVENT_INVITE,
     ):
         return ""
     source = notification.reply or notification.post
