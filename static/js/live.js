@@ -123,9 +123,18 @@ function showNewPosts() {
   }
 }
 
-function countNewPost(postId, author) {
+// A page listing one community's posts says so ([data-feed="community"][data-community="handle"]):
+// its prompt counts only that community's new posts, not everything the socket hears.
+function pageCommunity() {
+  const list = document.querySelector('[data-feed="community"][data-community]');
+  return list ? list.dataset.community : null;
+}
+
+function countNewPost(postId, author, community) {
   const id = Number(postId);
   if (!id || (me && author === me) || postIdsOnPage().has(id)) return;
+  const only = pageCommunity();
+  if (only !== null && community !== only) return;
   pendingNewPosts.add(id);
   showNewPosts();
 }
@@ -186,10 +195,14 @@ function tombstone(postId) {
 function apply(event) {
   switch (event.type) {
     case "post.created":
-      countNewPost(event.post && event.post.id, event.post && event.post.author && event.post.author.username);
+      countNewPost(
+        event.post && event.post.id,
+        event.post && event.post.author && event.post.author.username,
+        event.post && event.post.community ? event.post.community.handle : null,
+      );
       break;
     case "announcement.published":
-      countNewPost(event.announcement && event.announcement.post_id, null);
+      countNewPost(event.announcement && event.announcement.post_id, null, null);
       break;
     case "post.updated":
       // body_html is sanitised on the server when the post is saved.
@@ -198,6 +211,12 @@ function apply(event) {
       break;
     case "post.deleted":
       tombstone(event.post_id);
+      break;
+    case "post.pinned":
+      for (const el of byPost("data-post-pinned", event.post_id)) el.hidden = !event.pinned;
+      break;
+    case "answer.accepted":
+      refreshReplies(event.post_id);
       break;
     case "reply.created":
     case "reply.deleted":
@@ -225,7 +244,10 @@ function apply(event) {
       setBadge(typeof event.unread_count === "number" ? event.unread_count : badgeCount() + 1);
       break;
     case "catch_up":
-      for (const id of event.new_post_ids || []) pendingNewPosts.add(Number(id));
+      // These are the home feed's posts; a community page cannot tell which are its own.
+      if (pageCommunity() === null) {
+        for (const id of event.new_post_ids || []) pendingNewPosts.add(Number(id));
+      }
       showNewPosts();
       setBadge(event.unread_notifications);
       for (const state of event.posts || []) {

@@ -28,6 +28,7 @@ from ninja.parser import Parser
 from ninja.types import DictStrAny
 
 from watercooler.api.auth import InvalidCredentialsError, TooManyAttemptsError, api_auth
+from watercooler.communities.actions import Conflict as CommunityConflict
 from watercooler.core.errors import field_errors
 from watercooler.core.paging import InvalidCursorError
 from watercooler.core.text import contains_nul
@@ -218,6 +219,12 @@ def on_too_many_attempts(request: HttpRequest, exc: TooManyAttemptsError) -> Htt
     response = error_response(request, 429, str(exc))
     response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+@api.exception_handler(CommunityConflict)
+def on_community_conflict(request: HttpRequest, exc: CommunityConflict) -> HttpResponse:
+    # Joining twice, adding a member again: the request clashes with the current state.
+    return error_response(request, 409, str(exc) or "This clashes with the current state.")
 
 
 @api.exception_handler(PermissionDenied)

@@ -11,22 +11,25 @@ Anything asked for that the viewer may not see answers Http404, exactly like a m
 secret community cannot be probed by handle.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 from django.http import Http404
 
 from watercooler.communities.models import (
     Community,
+    DirectoryRule,
     MemberRole,
     Membership,
+    MembershipChange,
     MembershipStatus,
     Privacy,
 )
 from watercooler.core.paging import Page, paginate
-from watercooler.people.models import User
+from watercooler.people.models import Department, Location, User
 
 COMMUNITY_PAGE_SIZE = 24
 MEMBERS_PAGE_SIZE = 50
@@ -218,3 +221,189 @@ def community_header(viewer: User, handle: str) -> CommunityHeader:
         is_owner=is_owner(viewer, membership),
         pending_count=pending,
     )
+
+
+# --- Pages: suggestions, directory cards, about and settings (communities-pages) ----------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A community ``viewer`` is not in, and why it is suggested ("12 people in Sales are
+    members")."""
+
+    community: Community
+    reason: str
+
+
+def _people_are(count: int, where: str) -> str:
+    if count == 1:
+        return f"1 person {where} is a member"
+    return f"{count} people {where} are members"
+
+
+def suggested_communities(viewer: User, limit: int = 6) -> list[Suggestion]:
+    """Visible communities ``viewer`` is not in (nor asked to join), ranked by how many active
+    people of their department, then of their location, then of their team (same manager, their
+    manager, their reports) are members in them. One query, plus one for the department and
+    location names when the viewer's were not loaded. Guests get none: they see only their own."""
+    if not _active(viewer) or viewer.is_guest:
+        return []
+    active_member = Q(
+        memberships__status=MembershipStatus.ACTIVE, memberships__user__is_active=True
+    ) & ~Q(memberships__user_id=viewer.pk)
+
+    def count_where(condition: Q | None) -> Any:
+        if condition is None:
+            return Value(0)
+        return Count("memberships", filter=active_member & condition)
+
+    department = viewer.department_id
+    location = viewer.location_id
+    team = Q(memberships__user__manager_id=viewer.pk)
+    if viewer.manager_id is not None:
+        team |= Q(memberships__user__manager_id=viewer.manager_id)
+        team |= Q(memberships__user_id=viewer.manager_id)
+    mine = Membership.objects.filter(user_id=viewer.pk).values("community_id")
+    rows = (
+        visible_communities(viewer)
+        .exclude(pk__in=mine)
+        .annotate(
+            in_department=count_where(
+                None if department is None else Q(memberships__user__department_id=department)
+            ),
+            in_location=count_where(
+                None if location is None else Q(memberships__user__location_id=location)
+            ),
+            in_team=count_where(team),
+        )
+        .filter(Q(in_department__gt=0) | Q(in_location__gt=0) | Q(in_team__gt=0))
+        .order_by("-in_department", "-in_location", "-in_team", "-member_count", "id")[:limit]
+    )
+    suggestions = []
+    for community in rows:
+        if community.in_department:
+            reason = _people_are(community.in_department, f"in {viewer.department}")
+        elif community.in_location:
+            reason = _people_are(community.in_location, f"in {viewer.location}")
+        else:
+            reason = _people_are(community.in_team, "in your team")
+        suggestions.append(Suggestion(community=community, reason=reason))
+    return suggestions
+
+
+def card_headers(viewer: User, communities: list[Community]) -> list[CommunityHeader]:
+    """What the directory's cards need of each community for ``viewer`` (their Join / Requested
+    / Leave button): one query for all the viewer's memberships among them. Cards show no
+    moderation, so ``can_moderate`` is False and ``pending_count`` 0 there."""
+    if not communities:
+        return []
+    rows = Membership.objects.filter(
+        user_id=viewer.pk, community_id__in=[c.pk for c in communities]
+    )
+    by_community = {m.community_id: m for m in rows}
+    headers = []
+    for community in communities:
+        membership = by_community.get(community.pk)
+        headers.append(
+            CommunityHeader(
+                community=community,
+                membership=membership,
+                can_see_content=can_see_content(viewer, community, membership),
+                can_moderate=False,
+                is_owner=is_owner(viewer, membership),
+                pending_count=0,
+            )
+        )
+    return headers
+
+
+def community_staff(community: Community) -> list[Membership]:
+    """The owners, then the moderators, of a community ``viewer`` may know exists (the About tab
+    lists them, also to non-members of a closed community: they are whom to ask)."""
+    return list(
+        Membership.objects.select_related("user")
+        .filter(
+            community_id=community.pk,
+            status=MembershipStatus.ACTIVE,
+            role__in=[MemberRole.OWNER, MemberRole.MODERATOR],
+            user__is_active=True,
+        )
+        .order_by(
+            Case(When(role=MemberRole.OWNER, then=Value(0)), default=Value(1)),
+            "user__sort_name",
+            "id",
+        )
+    )
+
+
+def community_rule(community: Community) -> DirectoryRule | None:
+    """The community's directory rule with its departments and locations (2 queries), if any."""
+    return (
+        DirectoryRule.objects.filter(community_id=community.pk)
+        .prefetch_related("departments", "locations")
+        .first()
+    )
+
+
+def rule_summary(rule: DirectoryRule | None) -> str:
+    """In words, who a directory rule makes a member: "Everyone in Sales in EMEA is a member
+    automatically". "" without a rule or when it has no condition (it matches nobody)."""
+    if rule is None:
+        return ""
+    parts = []
+    departments = [d.name for d in rule.departments.all()]
+    if departments:
+        parts.append("in " + _either(departments))
+    places = [loc.name for loc in rule.locations.all()]
+    places += [str(r) for r in rule.regions or []] + [str(c) for c in rule.countries or []]
+    if places:
+        parts.append("in " + _either(places))
+    if not parts:
+        return ""
+    return f"Everyone {' '.join(parts)} is a member automatically"
+
+
+def _either(names: list[str]) -> str:
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def rule_choices() -> dict[str, list[str]]:
+    """What a directory rule can name: departments and locations, and the regions and countries
+    the locations are in (short lists an organisation curates)."""
+    locations = list(Location.objects.order_by("name").values_list("name", "region", "country"))
+    return {
+        "departments": list(Department.objects.order_by("name").values_list("name", flat=True)),
+        "locations": [name for name, _region, _country in locations],
+        "regions": sorted({region for _name, region, _c in locations if region}),
+        "countries": sorted({country for _name, _r, country in locations if country}),
+    }
+
+
+def membership_changes_since(community: Community, since: dt.datetime) -> tuple[int, int]:
+    """How many people joined and left ``community`` since ``since`` (from its change log):
+    what applying a directory rule did, for the settings page's "12 added, 3 removed"."""
+    totals = MembershipChange.objects.filter(community_id=community.pk, at__gte=since).aggregate(
+        added=Count("id", filter=Q(delta__gt=0)), removed=Count("id", filter=Q(delta__lt=0))
+    )
+    return int(totals["added"] or 0), int(totals["removed"] or 0)
+
+
+def requests_page(
+    viewer: User,
+    community: Community,
+    *,
+    cursor: str | None = None,
+    limit: int = MEMBERS_PAGE_SIZE,
+) -> Page[Membership]:
+    """Requests to join (newest first) for whoever moderates ``community``, Http404 for others.
+    Unlike ``members_page(status="pending")`` this lets site administrators, who moderate every
+    community they can see, answer requests to a closed community they are not a member of."""
+    if not can_moderate(viewer, membership_of(viewer, community)):
+        raise Http404("Only owners and moderators see requests to join.")
+    rows = Membership.objects.select_related("user", "user__department", "user__location")
+    rows = rows.filter(
+        community_id=community.pk, user__is_active=True, status=MembershipStatus.PENDING
+    )
+    return paginate(rows, keys=["-requested_at", "-id"], cursor=cursor, limit=limit)

@@ -27,6 +27,14 @@ from django.dispatch import Signal
 from django.http import Http404
 from django.utils import timezone
 
+from watercooler.communities.models import (
+    Community,
+    MemberRole,
+    Membership,
+    MembershipStatus,
+    Privacy,
+)
+from watercooler.communities.queries import access_community, can_moderate, membership_of
 from watercooler.core.markdown import find_mentions, find_topics, render_markdown
 from watercooler.feed import events, signals
 from watercooler.feed.attachments import check_upload
@@ -49,7 +57,7 @@ from watercooler.feed.models import (
 from watercooler.feed.queries import access_post, people_who_can_see, post_queryset
 from watercooler.people.models import Role, User
 from watercooler.realtime.events import send_on_commit
-from watercooler.realtime.groups import user_group
+from watercooler.realtime.groups import community_group, user_group
 
 POST_BODY_MAX = 20_000
 REPLY_BODY_MAX = 10_000
@@ -89,11 +97,35 @@ def check_active(actor: User) -> None:
         raise PermissionDenied("Sign in first.")
 
 
-def check_can_post(actor: User) -> None:
-    """Members post; guests only read what is shared with them (for now)."""
+def check_can_post(actor: User, *, in_community: bool = False) -> None:
+    """Members post; guests post only inside communities they belong to (``check_post_input``
+    checks that membership), elsewhere they only read what is shared with them."""
     check_active(actor)
-    if actor.role == Role.GUEST and not actor.is_superuser:
-        raise PermissionDenied("Guests cannot post.")
+    if actor.role == Role.GUEST and not actor.is_superuser and not in_community:
+        raise PermissionDenied("Guests can post only in communities they are members of.")
+
+
+def moderated_community_ids(actor: User, community_ids: Iterable[int | None]) -> set[int]:
+    """Which of ``community_ids`` ``actor`` moderates (owner or moderator, or any of them for an
+    administrator): one query, none when the list holds no community. For pages that decide
+    per card whether to offer Pin and Delete."""
+    wanted = {pk for pk in community_ids if pk is not None}
+    if not wanted or not (actor.is_authenticated and actor.is_active):
+        return set()
+    if actor.is_administrator:
+        return wanted
+    return set(
+        Membership.objects.filter(
+            user_id=actor.pk,
+            community_id__in=wanted,
+            status=MembershipStatus.ACTIVE,
+            role__in=[MemberRole.OWNER, MemberRole.MODERATOR],
+        ).values_list("community_id", flat=True)
+    )
+
+
+def _moderates(actor: User, community_id: int) -> bool:
+    return community_id in moderated_community_ids(actor, [community_id])
 
 
 def check_body(raw: Any, *, limit: int, field: str = "body") -> str:
@@ -208,6 +240,26 @@ class PostInput:
     poll_options: list[str]
     poll_closes_at: dt.datetime | None
     quoted_post: Post | None
+    community: Community | None = None
+
+
+NO_COMMUNITY = "No such community (or you are not a member)."
+
+
+def check_post_community(author: User, handle: Any) -> Community:
+    """The community ``handle`` if ``author`` is an active member of it (open communities too:
+    one posts where one belongs), else ValidationError on ``community``. Unknown, invisible
+    and not-a-member read alike, so a handle cannot be probed."""
+    if not isinstance(handle, str) or not handle.strip():
+        raise ValidationError({"community": [NO_COMMUNITY]})
+    try:
+        community = access_community(author, handle.strip())
+    except Http404:
+        raise ValidationError({"community": [NO_COMMUNITY]}) from None
+    membership = membership_of(author, community)
+    if membership is None or not membership.is_active:
+        raise ValidationError({"community": [NO_COMMUNITY]})
+    return community
 
 
 def check_post_input(
@@ -219,11 +271,16 @@ def check_post_input(
     poll_options: list[str] | None = None,
     poll_closes_at: dt.datetime | None = None,
     quoted_post_id: int | None = None,
+    community_handle: str | None = None,
 ) -> PostInput:
-    """Validate a new post's input; every field's errors at once."""
-    check_can_post(author)
+    """Validate a new post's input; every field's errors at once. With ``community_handle`` the
+    post goes into that community (the author must be an active member; guests may then post
+    too) and its audience must be "everyone": the community's privacy decides who sees it."""
+    in_community = community_handle is not None and community_handle != ""
+    check_can_post(author, in_community=in_community)
     errors: dict[str, list[str]] = {}
     quoted: Post | None = None
+    community: Community | None = None
 
     def collect(fn: Callable[[], Any]) -> Any:
         try:
@@ -238,6 +295,12 @@ def check_post_input(
         errors["kind"] = [f"Must be one of: {', '.join(PostKind.values)}."]
     if audience not in Audience.values:
         errors["audience"] = [f"Must be one of: {', '.join(Audience.values)}."]
+    if in_community:
+        community = collect(lambda: check_post_community(author, community_handle))
+        if audience == Audience.FOLLOWERS:
+            errors["audience"] = [
+                "Posts in a community go to everyone who may see the community's posts."
+            ]
     options = collect(lambda: check_poll_options(str(kind), poll_options)) or []
     if poll_closes_at is not None:
         if kind != PostKind.POLL:
@@ -258,6 +321,7 @@ def check_post_input(
         poll_options=options,
         poll_closes_at=poll_closes_at,
         quoted_post=quoted,
+        community=community,
     )
 
 
@@ -265,10 +329,12 @@ def check_post_input(
 def do_create_post(*, author: User, data: PostInput) -> Post:
     """Create a post from checked input (``check_post_input``).
 
-    On commit: ``post.created`` to the author's (and topics') groups, and
+    On commit: ``post.created`` to the author's (and topics') groups, or for a post in a
+    community to the community's group (``events.post_created_groups``), and
     ``signals.post_created(post=, mentioned=[people who may see it])``.
     """
-    check_can_post(author)
+    community = data.community
+    check_can_post(author, in_community=community is not None)
     now = timezone.now()
     rendered = render_body(data.body)
     post = Post.objects.create(
@@ -281,7 +347,12 @@ def do_create_post(*, author: User, data: PostInput) -> Post:
         created_at=now,
         last_activity_at=now,
         poll_closes_at=data.poll_closes_at,
+        community=community,
     )
+    if community is not None:
+        Community.objects.filter(pk=community.pk).update(
+            post_count=F("post_count") + 1, last_activity_at=now
+        )
     if data.poll_options:
         PollOption.objects.bulk_create(
             [
@@ -299,6 +370,8 @@ def do_create_post(*, author: User, data: PostInput) -> Post:
             author_id=author.pk,
             topics=[t.name for t in topics],
             followers_only=post.audience == Audience.FOLLOWERS,
+            community_id=community.pk if community is not None else None,
+            community_open=community is not None and community.privacy == Privacy.OPEN,
         ),
         events.PostCreated(post=_post_payload(post.pk)),
     )
@@ -318,10 +391,55 @@ def check_can_edit(*, actor: User, author_id: int) -> None:
         raise PermissionDenied("Only the author can edit this.")
 
 
-def check_can_delete(*, actor: User, author_id: int) -> None:
+def check_can_delete(
+    *, actor: User, author_id: int, community_id: int | None = None, moderates: bool | None = None
+) -> None:
+    """The author, an administrator, or for something in a community (``community_id``) its
+    owners and moderators. ``moderates`` is the answer of ``moderated_community_ids`` when the
+    caller already asked it for a whole page; otherwise it is asked here (one query)."""
     check_active(actor)
-    if actor.pk != author_id and not actor.is_administrator:
-        raise PermissionDenied("Only the author or an administrator can delete this.")
+    if actor.pk == author_id or actor.is_administrator:
+        return
+    if community_id is not None:
+        if moderates is None:
+            moderates = _moderates(actor, community_id)
+        if moderates:
+            return
+    raise PermissionDenied(
+        "Only the author, an administrator or the community's moderators can delete this."
+    )
+
+
+def check_can_pin(*, actor: User, post: Post) -> None:
+    """Owners and moderators of the post's community (and administrators) pin; a post outside
+    communities cannot be pinned (ValidationError on ``post``)."""
+    check_active(actor)
+    if post.community_id is None:
+        raise ValidationError({"post": ["Only posts in a community can be pinned."]})
+    community = Community.objects.get(pk=post.community_id)
+    if not can_moderate(actor, membership_of(actor, community)):
+        raise PermissionDenied("Only the community's owners and moderators can pin posts.")
+
+
+@transaction.atomic
+def do_pin_post(*, actor: User, post: Post, pinned: bool) -> Post:
+    """Pin ``post`` to the top of its community's page, or unpin it (the caller loaded it with
+    ``access_post``). Pinning a pinned post keeps its first pin time; unpinning an unpinned one
+    changes nothing. On commit: ``post.pinned`` to the community's group and the post's."""
+    check_can_pin(actor=actor, post=post)
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.deleted_at is not None:
+        raise Http404("No such post.")
+    if pinned == (post.pinned_at is not None):
+        return post
+    post.pinned_at = timezone.now() if pinned else None
+    post.save(update_fields=["pinned_at"])
+    assert post.community_id is not None  # check_can_pin
+    events.send(
+        [community_group(post.community_id), *events.post_groups(post.pk)],
+        events.PostPinned(post_id=post.pk, pinned=pinned),
+    )
+    return post
 
 
 @transaction.atomic
@@ -376,10 +494,10 @@ def _delete_files(names: list[str | None]) -> None:
 
 @transaction.atomic
 def do_delete_post(*, actor: User, post: Post) -> None:
-    """Soft-delete a post (author or administrator): its text, revisions, topics, mentions, poll
+    """Soft-delete a post (author, administrator, or a moderator of its community): its text, revisions, topics, mentions, poll
     and attachments go; the row stays so replies remain readable under a tombstone and quotes
     show one. On commit: ``post.deleted`` and ``signals.post_deleted(post=)``."""
-    check_can_delete(actor=actor, author_id=post.author_id)
+    check_can_delete(actor=actor, author_id=post.author_id, community_id=post.community_id)
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.deleted_at is not None:
         raise Http404("No such post.")
@@ -494,8 +612,10 @@ def do_create_reply(*, author: User, post: Post, body: Any, parent_id: int | Non
 
 @transaction.atomic
 def do_delete_reply(*, actor: User, reply: Reply) -> None:
-    """Soft-delete a reply (author or administrator); children stay under a tombstone."""
-    check_can_delete(actor=actor, author_id=reply.author_id)
+    """Soft-delete a reply (author, administrator, or a moderator of the post's community);
+    children stay under a tombstone."""
+    # access_reply selected the post: no query for its community.
+    check_can_delete(actor=actor, author_id=reply.author_id, community_id=reply.post.community_id)
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
     if reply.deleted_at is not None:
         raise Http404("No such reply.")

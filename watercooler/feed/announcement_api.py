@@ -35,6 +35,12 @@ class AnnouncementIn(Schema):
     publish_at: dt.datetime | None = None
     expires_at: dt.datetime | None = None
     remind_after_hours: float | None = Field(default=None, ge=0, le=24 * 365)
+    community: str | None = Field(
+        default=None,
+        max_length=80,
+        description="A community's handle: announce to its active members (its owners only; "
+        "departments, locations and roles must then be empty).",
+    )
 
     model_config = {"extra": "forbid"}
 
@@ -65,6 +71,7 @@ class AnnouncementOut(Schema):
     seen_count: int
     acknowledged_count: int
     my_receipt: ReceiptOut | None
+    community: str | None = Field(description="The community's handle, for a community's.")
 
 
 class AnnouncementList(Schema):
@@ -142,6 +149,7 @@ def serialize(announcement: Announcement) -> dict[str, Any]:
         "audience_size": announcement.audience_size,
         "seen_count": announcement.seen_count,
         "acknowledged_count": announcement.acknowledged_count,
+        "community": announcement.community.handle if announcement.community else None,
         "my_receipt": (
             {
                 "seen_at": receipt.seen_at,
@@ -160,11 +168,16 @@ def serialize(announcement: Announcement) -> dict[str, Any]:
 def create_announcement(request: HttpRequest, payload: AnnouncementIn) -> Status[dict[str, Any]]:
     """Communications people and administrators only. Empty ``departments``, ``locations`` and
     ``roles`` mean everyone (guests only when ``roles`` lists "guest"); otherwise a person must
-    match every non-empty list. Without ``publish_at`` it is published at once."""
+    match every non-empty list. Without ``publish_at`` it is published at once. With
+    ``community`` (a handle) it goes to that community's active members: its owners only."""
     viewer = _viewer(request)
     hours = payload.remind_after_hours
+    community = None
+    if payload.community is not None:
+        community = announcements.announcement_community(viewer, payload.community)
     try:
         announcement = announcements.do_create_announcement(
+            community=community,
             actor=viewer,
             title=payload.title,
             body=payload.body,

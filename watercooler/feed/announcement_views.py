@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -75,8 +75,19 @@ def _parse_hours(value: str) -> dt.timedelta | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def new_announcement(request: HttpRequest) -> HttpResponse:
+    """The composer; with ``?community=<handle>`` (or the form's hidden ``community``) an
+    announcement to that community's members, for its owners."""
     viewer = _viewer(request)
-    if not announcements.can_announce(viewer):
+    handle = (request.POST.get("community") or request.GET.get("community") or "").strip()
+    community = None
+    if handle:
+        try:
+            community = announcements.announcement_community(viewer, handle)
+        except ValidationError:
+            raise Http404("No such community.") from None
+        if not announcements.can_announce(viewer, community):
+            raise PermissionDenied("Only the community's owners can announce to its members.")
+    elif not announcements.can_announce(viewer):
         raise PermissionDenied("Only communications people and administrators can announce.")
     zone = author_zone(viewer)
     values: dict[str, Any] = {
@@ -126,6 +137,7 @@ def new_announcement(request: HttpRequest) -> HttpResponse:
                 "locations": values["locations"],
                 "roles": values["roles"],
                 "must_read": values["must_read"],
+                "community": community,
                 **parsed,
             }
             if parse_errors:
@@ -155,6 +167,7 @@ def new_announcement(request: HttpRequest) -> HttpResponse:
             "role_labels": dict(Role.choices),
             "remind_choices": REMIND_CHOICES,
             "zone": zone.key,
+            "community": community,
         },
         status=status,
     )

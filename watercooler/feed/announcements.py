@@ -6,6 +6,10 @@ reminders) is a read or a single-row write on those receipts. Counters on ``Anno
 (``seen_count``, ``acknowledged_count``) move with ``F()`` in the same transaction as the
 receipt they count, guarded by a conditional UPDATE so a double click cannot count twice.
 
+A community announcement (``community=``) is written by one of the community's owners and goes
+to its active members; it is the same must-read, pinned, counted announcement, and its post
+belongs to the community (so only people who may see the community's posts can open it).
+
 Kept apart from ``feed/actions.py`` (posts, replies, reactions) so the two grow independently;
 the layering rules are the same: ``do_*`` write, check permission and send events on commit,
 queries load through ``access_announcement``.
@@ -34,6 +38,8 @@ from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from watercooler.communities.models import Community, MemberRole, Membership, MembershipStatus
+from watercooler.communities.queries import access_community
 from watercooler.core.paging import Page, paginate
 from watercooler.feed import signals
 from watercooler.feed.models import (
@@ -69,15 +75,49 @@ class AnnouncementConflict(Exception):
 # --- Permissions ---------------------------------------------------------------------------------
 
 
-def can_announce(user: User) -> bool:
-    """Communications people and administrators (``is_communications`` covers both)."""
-    return bool(user.is_authenticated and user.is_communications)
+def _owns(user: User, community_id: int) -> bool:
+    return Membership.objects.filter(
+        community_id=community_id,
+        user_id=user.pk,
+        status=MembershipStatus.ACTIVE,
+        role=MemberRole.OWNER,
+    ).exists()
+
+
+def can_announce(user: User, community: Community | None = None) -> bool:
+    """Company-wide: communications people and administrators (``is_communications`` covers
+    both). To a community: its active owners only (the issue's rule; moderators do not)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if community is not None:
+        return _owns(user, community.pk)
+    return bool(user.is_communications)
 
 
 def can_view_stats(viewer: User, announcement: Announcement) -> bool:
-    return viewer.is_authenticated and (
-        announcement.post.author_id == viewer.pk or viewer.is_communications
-    )
+    """The author; for a company announcement communications people too, for a community's
+    its owners (communications people may not even know a secret community exists)."""
+    if not viewer.is_authenticated:
+        return False
+    if announcement.post.author_id == viewer.pk:
+        return True
+    if announcement.community_id is not None:
+        return _owns(viewer, announcement.community_id)
+    return bool(viewer.is_communications)
+
+
+NO_COMMUNITY = "No such community (or you are not one of its owners)."
+
+
+def announcement_community(actor: User, handle: Any) -> Community:
+    """The community ``handle`` names, for a community announcement; ValidationError on
+    ``community`` when it is unknown or invisible to ``actor`` (alike: nothing to probe)."""
+    if not isinstance(handle, str) or not handle.strip():
+        raise ValidationError({"community": [NO_COMMUNITY]})
+    try:
+        return access_community(actor, handle.strip())
+    except Http404:
+        raise ValidationError({"community": [NO_COMMUNITY]}) from None
 
 
 # --- Validation ----------------------------------------------------------------------------------
@@ -96,6 +136,7 @@ class AnnouncementInput:
     publish_at: dt.datetime
     expires_at: dt.datetime | None
     remind_after: dt.timedelta | None
+    community: Community | None = None
 
 
 def _names(values: list[str] | None) -> list[str]:
@@ -115,13 +156,29 @@ def check_create_announcement(
     expires_at: dt.datetime | None = None,
     remind_after: dt.timedelta | None = None,
     now: dt.datetime | None = None,
+    community: Community | None = None,
 ) -> AnnouncementInput:
     """Permission and every value rule; raises PermissionDenied or a ValidationError naming
-    each wrong field (all of them at once, so a form can mark them together)."""
-    if not can_announce(actor):
+    each wrong field (all of them at once, so a form can mark them together). With
+    ``community`` (loaded through ``announcement_community``) the audience is its active
+    members, so departments, locations and roles must be left empty."""
+    if community is not None:
+        if not can_announce(actor, community):
+            raise PermissionDenied("Only the community's owners can announce to its members.")
+    elif not can_announce(actor):
         raise PermissionDenied("Only communications people and administrators can announce.")
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
+    if community is not None:
+        for target, chosen in (
+            ("departments", departments),
+            ("locations", locations),
+            ("roles", roles),
+        ):
+            if _names(chosen):
+                errors.setdefault(target, []).append(
+                    "A community announcement goes to the community's members: leave this empty."
+                )
     title = (title or "").strip()
     body = (body or "").strip()
     if not title:
@@ -194,6 +251,7 @@ def check_create_announcement(
         publish_at=publish_at or now,
         expires_at=expires_at,
         remind_after=remind_after,
+        community=community,
     )
 
 
@@ -237,9 +295,10 @@ def do_create_announcement(
     expires_at: dt.datetime | None = None,
     remind_after: dt.timedelta | None = None,
     now: dt.datetime | None = None,
+    community: Community | None = None,
 ) -> Announcement:
     """Create the post and the announcement; publish now when ``publish_at`` is due, else
-    schedule it. The post is created directly, not through the feed's post action: a scheduled
+    schedule it. With ``community``: to its active members, the post in the community. The post is created directly, not through the feed's post action: a scheduled
     announcement must not reach anyone's feed (nor trigger ``post_created`` mentions) before its
     publish time, and the feed shows announcement posts only to people with a receipt."""
     now = now or timezone.now()
@@ -255,6 +314,7 @@ def do_create_announcement(
         expires_at=expires_at,
         remind_after=remind_after,
         now=now,
+        community=community,
     )
     with transaction.atomic():
         post = Post.objects.create(
@@ -265,9 +325,15 @@ def do_create_announcement(
             body_html=_render_body(data.body),
             created_at=now,
             last_activity_at=now,
+            community=data.community,
         )
+        if data.community is not None:
+            Community.objects.filter(pk=data.community.pk).update(
+                post_count=F("post_count") + 1, last_activity_at=now
+            )
         announcement = Announcement.objects.create(
             post=post,
+            community=data.community,
             title=data.title,
             roles=data.roles,
             must_read=data.must_read,
@@ -311,7 +377,15 @@ def _schedule(announcement: Announcement) -> None:
 def audience_queryset(announcement: Announcement) -> QuerySet[User]:
     """Active people matching every non-empty filter, plus the author. With no role filter
     guests are left out: an announcement to "everyone" is for the organisation, and external
-    guests get one only when the author lists the guest role."""
+    guests get one only when the author lists the guest role. A community announcement goes to
+    the community's active members (guests among them too), as they are at publish time."""
+    if announcement.community_id is not None:
+        members = Membership.objects.filter(
+            community_id=announcement.community_id, status=MembershipStatus.ACTIVE
+        ).values("user_id")
+        return User.objects.filter(
+            Q(pk__in=members, is_active=True) | Q(pk=announcement.post.author_id)
+        )
     people = User.objects.filter(is_active=True)
     department_ids = [d.pk for d in announcement.departments.all()]
     location_ids = [loc.pk for loc in announcement.locations.all()]
@@ -580,7 +654,7 @@ def send_due_reminders(*, now: dt.datetime | None = None) -> int:
 
 
 def _announcements() -> QuerySet[Announcement]:
-    return Announcement.objects.select_related("post", "post__author")
+    return Announcement.objects.select_related("post", "post__author", "community")
 
 
 def access_announcement(viewer: User, announcement_id: int) -> Announcement:
@@ -618,7 +692,12 @@ def pinned_announcements(
             announcement__published_at__isnull=False,
         )
         .filter(Q(announcement__expires_at__isnull=True) | Q(announcement__expires_at__gt=now))
-        .select_related("announcement", "announcement__post", "announcement__post__author")
+        .select_related(
+            "announcement",
+            "announcement__post",
+            "announcement__post__author",
+            "announcement__community",
+        )
         .annotate(
             waiting=Case(
                 When(announcement__must_read=True, acknowledged_at__isnull=True, then=Value(0)),

@@ -14,12 +14,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
-from django.http import FileResponse, HttpRequest
-from ninja import File, Form, Query, Router, Status
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from watercooler.api.schemas import ErrorOut
+from watercooler.communities.models import Privacy
+from watercooler.communities.queries import access_community, can_see_content, membership_of
+from watercooler.core.paging import InvalidCursorError
 from watercooler.feed import actions, queries
 from watercooler.feed.models import Attachment, Post
 from watercooler.feed.schemas import (
@@ -93,7 +97,8 @@ def _page_out(page: queries.FeedPage) -> dict[str, Any]:
 @posts_router.post("", response={201: PostOut, **WRITE}, summary="Write a post")
 def create_post(request: HttpRequest, payload: PostIn) -> Status[dict[str, Any]]:
     """A post, question or poll (``poll_options``: 2 to 10). ``audience`` "followers" shows it
-    only to your followers. ``quoted_post_id`` quotes a post you can see."""
+    only to your followers. ``quoted_post_id`` quotes a post you can see. ``community`` (a
+    handle) posts into a community you are an active member of; guests may post only there."""
     viewer = _viewer(request)
     data = actions.check_post_input(
         author=viewer,
@@ -103,6 +108,7 @@ def create_post(request: HttpRequest, payload: PostIn) -> Status[dict[str, Any]]
         poll_options=payload.poll_options,
         poll_closes_at=payload.poll_closes_at,
         quoted_post_id=payload.quoted_post_id,
+        community_handle=payload.community,
     )
     post = actions.do_create_post(author=viewer, data=data)
     return Status(201, _post_out(viewer, post))
@@ -128,10 +134,30 @@ def update_post(request: HttpRequest, post_id: int, payload: PostPatch) -> dict[
 
 @posts_router.delete("/{post_id}", response={204: None, **WRITE}, summary="Delete a post")
 def delete_post(request: HttpRequest, post_id: int) -> Status[None]:
-    """The author or an administrator. Replies stay readable under a tombstone."""
+    """The author, an administrator, or for a post in a community its owners and moderators.
+    Replies stay readable under a tombstone."""
     viewer = _viewer(request)
     actions.do_delete_post(actor=viewer, post=queries.access_post(viewer, post_id, related=False))
     return Status(204, None)
+
+
+@posts_router.post("/{post_id}/pin", response={200: PostOut, **WRITE}, summary="Pin a post")
+def pin_post(request: HttpRequest, post_id: int) -> dict[str, Any]:
+    """Pin a post to the top of its community's page: the community's owners and moderators
+    (403 for others); 422 for a post outside communities. Pinning twice changes nothing."""
+    viewer = _viewer(request)
+    post = queries.access_post(viewer, post_id, related=False)
+    actions.do_pin_post(actor=viewer, post=post, pinned=True)
+    return _post_out(viewer, post)
+
+
+@posts_router.delete("/{post_id}/pin", response={200: PostOut, **WRITE}, summary="Unpin a post")
+def unpin_post(request: HttpRequest, post_id: int) -> dict[str, Any]:
+    """The same people as pinning; unpinning a post that is not pinned changes nothing."""
+    viewer = _viewer(request)
+    post = queries.access_post(viewer, post_id, related=False)
+    actions.do_pin_post(actor=viewer, post=post, pinned=False)
+    return _post_out(viewer, post)
 
 
 @posts_router.get(
@@ -327,6 +353,70 @@ def get_feed_suggestions(request: HttpRequest) -> dict[str, Any]:
         "people": [person_data(p) for p in suggestions.people],
         "topics": [_topic_out(t, following=False) for t in suggestions.topics],
     }
+
+
+# --- Communities' posts -------------------------------------------------------------------------
+
+
+class CommunityFeedQuery(Schema):
+    cursor: str | None = Field(None, max_length=1000)
+    limit: int = Field(20, ge=1, le=100)
+    show: str | None = Field(
+        None,
+        max_length=20,
+        description=f"One of: {', '.join(queries.POST_FILTERS)} (questions by answer state).",
+    )
+
+
+class PinnedPosts(Schema):
+    items: list[PostOut]
+
+
+def _community_for_posts(viewer: User, handle: str) -> Any:
+    """The community if ``viewer`` may read its posts. A secret or unknown community is 404
+    (nothing can be probed); a closed one is listed in the directory, so a non-member learns
+    nothing new from 403, and it tells them why the posts are missing."""
+    community = access_community(viewer, handle)
+    if not can_see_content(viewer, community, membership_of(viewer, community)):
+        if community.privacy == Privacy.CLOSED:
+            raise PermissionDenied("Only members can see this community's posts.")
+        raise Http404("No such community.")
+    return community
+
+
+@community_feed_router.get(
+    "/{handle}/feed", response={200: PostPage, 403: ErrorOut, **READ}, summary="A community's posts"
+)
+def community_feed_posts(
+    request: HttpRequest, handle: str, params: Query[CommunityFeedQuery]
+) -> dict[str, Any]:
+    """Newest first. ``show``: all, questions, unanswered or answered. 403 for a closed
+    community you are not a member of; 404 for one you may not know about."""
+    viewer = _viewer(request)
+    community = _community_for_posts(viewer, handle)
+    try:
+        page = queries.community_posts_page(
+            viewer, community, cursor=params.cursor, limit=params.limit, show=params.show
+        )
+    except ValueError as exc:
+        if isinstance(exc, InvalidCursorError):
+            raise
+        raise ValidationError({"show": [str(exc)]}) from None
+    return _page_out(page)
+
+
+@community_feed_router.get(
+    "/{handle}/pinned",
+    response={200: PinnedPosts, 403: ErrorOut, **READ},
+    summary="A community's pinned posts",
+)
+def community_feed_pinned(request: HttpRequest, handle: str) -> dict[str, Any]:
+    """Most recently pinned first (at most 5); the same access as the community's feed."""
+    viewer = _viewer(request)
+    community = _community_for_posts(viewer, handle)
+    posts = queries.community_pinned_posts(viewer, community)
+    context = queries.viewer_context(viewer, posts)
+    return {"items": [post_data(p, context) for p in posts]}
 
 
 # --- Topics ----------------------------------------------------------------------------------

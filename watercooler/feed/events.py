@@ -8,16 +8,25 @@ Groups (``watercooler.realtime.groups``):
 
 * ``post.created`` → ``author.<author id>``, ``topic.<name>`` for each topic and ``user.<author
   id>``; for a followers-only post only ``author.<author id>`` (its members are exactly the
-  author's followers, which the consumer checks when a socket joins).
+  author's followers, which the consumer checks when a socket joins). A post in a community
+  goes to ``community.<id>`` and ``user.<author id>``, and, only for an open community, to the
+  author's and topics' groups too (the consumer drops it for sockets that may not see it).
 * ``post.updated``, ``post.deleted``, ``reply.created``, ``reply.deleted``, ``reaction.changed``,
   ``poll.voted`` → ``post.<post id>``.
+* ``post.pinned`` → ``community.<id>`` and ``post.<post id>``.
 """
 
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
 
 from watercooler.realtime import events as realtime
-from watercooler.realtime.groups import author_group, post_group, topic_group, user_group
+from watercooler.realtime.groups import (
+    author_group,
+    community_group,
+    post_group,
+    topic_group,
+    user_group,
+)
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,16 @@ class ReactionChanged(FeedEvent):
 
 
 @dataclass(frozen=True)
+class PostPinned(FeedEvent):
+    """A community's owner or moderator pinned (``pinned`` true) or unpinned a post. It may
+    reach a socket twice (community and post group); applying it twice changes nothing."""
+
+    type: ClassVar[str] = "post.pinned"
+    post_id: int
+    pinned: bool
+
+
+@dataclass(frozen=True)
 class PollVoted(FeedEvent):
     """Someone voted in a poll. Only the total: per-option results are for people who voted."""
 
@@ -106,7 +125,22 @@ def send(groups: list[str], event: FeedEvent) -> None:
     realtime.send_on_commit(groups, event.as_dict())
 
 
-def post_created_groups(*, author_id: int, topics: list[str], followers_only: bool) -> list[str]:
+def post_created_groups(
+    *,
+    author_id: int,
+    topics: list[str],
+    followers_only: bool,
+    community_id: int | None = None,
+    community_open: bool = False,
+) -> list[str]:
+    """Where ``post.created`` goes. A closed or secret community's post never enters an author
+    or topic group: those hold sockets of people outside the community, and the group is the
+    first line of visibility (the consumer's check is the second)."""
+    if community_id is not None:
+        groups = [community_group(community_id), user_group(author_id)]
+        if community_open:
+            groups += [author_group(author_id), *(topic_group(t) for t in topics)]
+        return groups
     if followers_only:
         return [author_group(author_id)]
     return [author_group(author_id), *(topic_group(t) for t in topics), user_group(author_id)]

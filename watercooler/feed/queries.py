@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Model, Prefetch, Q, QuerySet
+from django.db.models import F, Model, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from watercooler.communities.queries import (
 )
 from watercooler.core.paging import InvalidCursorError, Page, decode_cursor, encode_cursor
 from watercooler.feed.models import (
+    Announcement,
     AnnouncementReceipt,
     Audience,
     PersonFollow,
@@ -74,19 +75,22 @@ def visible_posts_q(viewer: User) -> Q:
     """
     if not _active(viewer):
         return Q(pk__in=[])
-    mine = (
-        Q(author_id=viewer.pk)
-        | Q(pk__in=announcement_post_ids(viewer))
-        | Q(community_id__in=member_community_ids(viewer))
+    shared = Q(pk__in=announcement_post_ids(viewer)) | Q(
+        community_id__in=member_community_ids(viewer)
     )
-    if viewer.is_guest:
-        return mine
-    return (
-        mine
-        | Q(audience=Audience.EVERYONE, community__isnull=True)
-        | Q(audience=Audience.EVERYONE, community_id__in=open_community_ids())
-        | Q(audience=Audience.FOLLOWERS, author_id__in=followee_ids(viewer))
-    )
+    if not viewer.is_guest:
+        shared |= (
+            Q(audience=Audience.EVERYONE, community__isnull=True)
+            | Q(audience=Audience.EVERYONE, community_id__in=open_community_ids())
+            | Q(audience=Audience.FOLLOWERS, author_id__in=followee_ids(viewer))
+        )
+    # A scheduled announcement's post exists before its publish time; only its author sees it.
+    return Q(author_id=viewer.pk) | (shared & ~Q(pk__in=unpublished_announcement_post_ids()))
+
+
+def unpublished_announcement_post_ids() -> QuerySet[Announcement, Any]:
+    """Subquery: the posts of announcements not published yet (scheduled for later)."""
+    return Announcement.objects.filter(published_at__isnull=True).values("post_id")
 
 
 def visible_posts(viewer: User) -> QuerySet[Post]:
@@ -100,13 +104,18 @@ def can_see_post(viewer: User, post: Post) -> bool:
         return False
     if post.author_id == viewer.pk:
         return True
-    if post.audience == Audience.EVERYONE and post.community_id is None and not viewer.is_guest:
+    if (
+        post.audience == Audience.EVERYONE
+        and post.community_id is None
+        and not viewer.is_guest
+        and not hasattr(post, "announcement")
+    ):
         return True
     return Post.objects.filter(visible_posts_q(viewer), pk=post.pk).exists()
 
 
 def people_who_can_see(post: Post, user_ids: Iterable[int]) -> set[int]:
-    """The subset of ``user_ids`` for whom ``can_see_post`` holds, in at most three queries
+    """The subset of ``user_ids`` for whom ``can_see_post`` holds, in at most five queries
     however many people are asked about; nobody, for a deleted post.
 
     The rule of ``visible_posts_q`` read from the post's side, branch by branch: active people
@@ -122,6 +131,8 @@ def people_who_can_see(post: Post, user_ids: Iterable[int]) -> set[int]:
     people = User.objects.filter(pk__in=wanted, is_active=True).only("id", "role", "is_superuser")
     active = {person.pk: person for person in people}
     visible = {post.author_id} & active.keys()
+    if unpublished_announcement_post_ids().filter(post_id=post.pk).exists():
+        return visible
     members = {pk for pk, person in active.items() if not person.is_guest} - visible
     open_to_members = post.audience == Audience.EVERYONE
     if post.community_id is not None:
@@ -155,7 +166,7 @@ def people_who_can_see(post: Post, user_ids: Iterable[int]) -> set[int]:
 def post_queryset() -> QuerySet[Post]:
     """Posts with everything the API and pages show selected or prefetched (fixed query count)."""
     return Post.objects.select_related(
-        "author", "quoted_post", "quoted_post__author"
+        "author", "quoted_post", "quoted_post__author", "community"
     ).prefetch_related(
         Prefetch("topics", queryset=Topic.objects.only("id", "name", "label").order_by("name")),
         "attachments",
@@ -355,13 +366,19 @@ def feed_page(
 
 # A reader following at most this many people and topics has a sparse feed: gathering their
 # authors' posts through post_author_recent_idx and sorting is cheaper than walking
-# post_recent_idx until a page is full (bench/feed_scale.py, docs/feed.md).
+# post_recent_idx until a page is full (bench/feed_scale.py, docs/feed.md) -- unless the
+# communities they follow hold many posts, which that plan would gather and sort too
+# (bench/community_scale.py: 360 ms instead of 12 ms for a member of busy communities).
 SPARSE_FOLLOWS = 30
+SPARSE_COMMUNITY_POSTS = 2000
 
 
 def _is_sparse(viewer: User) -> bool:
     follows = PersonFollow.objects.filter(follower_id=viewer.pk)[: SPARSE_FOLLOWS + 1].count()
-    return follows <= SPARSE_FOLLOWS
+    if follows > SPARSE_FOLLOWS:
+        return False
+    followed = Community.objects.filter(pk__in=member_community_ids(viewer, following=True))
+    return (followed.aggregate(n=Sum("post_count"))["n"] or 0) <= SPARSE_COMMUNITY_POSTS
 
 
 def _latest_qs(viewer: User, *, sparse: bool | None = None) -> QuerySet[Post]:

@@ -71,6 +71,21 @@ def poll_data(post: Post, ctx: ViewerContext | None) -> dict[str, Any] | None:
     }
 
 
+def community_ref(post: Post) -> dict[str, Any] | None:
+    """The community a post was made in (``post_queryset`` selects it), or None. ``id`` and
+    ``privacy`` let the websocket decide without a query whether a socket may see it."""
+    community = post.community if post.community_id is not None else None
+    if community is None:
+        return None
+    return {
+        "id": community.pk,
+        "handle": community.handle,
+        "name": community.name,
+        "privacy": community.privacy,
+        "url": f"/c/{community.handle}/",
+    }
+
+
 def quoted_data(post: Post, ctx: ViewerContext | None) -> dict[str, Any] | None:
     quoted = post.quoted_post
     if quoted is None:
@@ -121,6 +136,9 @@ def post_data(post: Post, ctx: ViewerContext | None) -> dict[str, Any]:
         "attachments": [] if deleted else [attachment_data(a) for a in post.attachments.all()],
         "poll": None if deleted else poll_data(post, ctx),
         "quoted_post": None if deleted else quoted_data(post, ctx),
+        "accepted_reply_id": None if deleted else post.accepted_reply_id,
+        "community": community_ref(post),
+        "pinned": post.pinned_at is not None and not deleted,
     }
     if ctx is not None:
         data["my_reactions"] = ctx.my_reactions.get(post.pk, [])
@@ -214,6 +232,14 @@ class QuotedPostOut(Schema):
     url: str | None
 
 
+class CommunityRefOut(Schema):
+    id: int
+    handle: str
+    name: str
+    privacy: str = Field(description="open, closed or secret.")
+    url: str
+
+
 class PostOut(Schema):
     id: int
     url: str
@@ -233,6 +259,13 @@ class PostOut(Schema):
     attachments: list[AttachmentOut]
     poll: PollOut | None
     quoted_post: QuotedPostOut | None
+    accepted_reply_id: int | None = Field(
+        description="The reply accepted as the answer of a question; null if none."
+    )
+    community: CommunityRefOut | None = Field(
+        description="The community the post was made in; null for posts outside communities."
+    )
+    pinned: bool = Field(description="Pinned to the top of its community's page.")
 
 
 class PostPage(Schema):
@@ -341,6 +374,12 @@ class PostIn(StrictInput):
     poll_closes_at: dt.datetime | None = Field(None, description="When a poll closes (future).")
     audience: str = Field("everyone", description="'everyone' or 'followers'.")
     quoted_post_id: int | None = Field(None, description="A post to quote (you must see it).")
+    community: str | None = Field(
+        None,
+        max_length=80,
+        description="The handle of a community you are a member of, to post there "
+        "(audience must then be 'everyone').",
+    )
 
 
 class PostPatch(StrictInput):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("posts/<int:post_id>/edit/", views.edit_post, name="edit_post"),
     path("posts/<int:post_id>/history/", views.post_history, name="post_history"),
     path("posts/<int:post_id>/delete/", views.delete_post, name="delete_post"),
+    path("posts/<int:post_id>/pin/", views.pin_post, name="pin_post"),
     path("posts/<int:post_id>/react/", views.react_post, name="react_post"),
     path("posts/<int:post_id>/reactions/", views.post_reactions, name="post_reactions"),
     path("posts/<int:post_id>/vote/", views.vote, name="vote"),

@@ -94,6 +94,7 @@ class CardUI:
 
     can_edit: bool = False
     can_delete: bool = False
+    can_pin: bool = False  # a moderator of the post's community (Pin / Unpin)
     reactions_shown: list[dict[str, Any]] = field(default_factory=list)
     reactions_more: list[dict[str, Any]] = field(default_factory=list)
     poll: dict[str, Any] | None = None
@@ -142,12 +143,22 @@ def _poll_ui(post: Post, ctx: queries.ViewerContext) -> dict[str, Any] | None:
 
 
 def decorate(viewer: User, posts: Sequence[Post], ctx: queries.ViewerContext) -> list[Post]:
-    """Set ``post.ui`` (a CardUI) on each post; no queries beyond what ``ctx`` loaded."""
+    """Set ``post.ui`` (a CardUI) on each post; no queries beyond what ``ctx`` loaded, plus one
+    when the page holds posts in communities (which of them the viewer moderates)."""
+    moderated = actions.moderated_community_ids(viewer, {p.community_id for p in posts})
     for post in posts:
         attachments = list(post.attachments.all()) if post.deleted_at is None else []
+        moderates = post.community_id in moderated
         post.ui = CardUI(  # type: ignore[attr-defined]
             can_edit=_may(actions.check_can_edit, actor=viewer, author_id=post.author_id),
-            can_delete=_may(actions.check_can_delete, actor=viewer, author_id=post.author_id),
+            can_delete=_may(
+                actions.check_can_delete,
+                actor=viewer,
+                author_id=post.author_id,
+                community_id=post.community_id,
+                moderates=moderates,
+            ),
+            can_pin=moderates,
             poll=_poll_ui(post, ctx) if post.deleted_at is None else None,
             quote_visible=bool(
                 post.quoted_post_id
@@ -164,16 +175,37 @@ def decorate(viewer: User, posts: Sequence[Post], ctx: queries.ViewerContext) ->
     return list(posts)
 
 
-def decorate_replies(viewer: User, replies: Iterable[Reply], mine: dict[int, list[str]]) -> None:
+def decorate_replies(
+    viewer: User,
+    replies: Iterable[Reply],
+    mine: dict[int, list[str]],
+    *,
+    community_id: int | None = None,
+    moderates: bool = False,
+) -> None:
+    """``community_id``: the thread's post's community; ``moderates``: whether ``viewer``
+    moderates it (moderators delete replies there too)."""
     for reply in replies:
         shown, more = _reaction_buttons(reply.reaction_summary, mine.get(reply.pk, []))
         reply.ui = CardUI(  # type: ignore[attr-defined]
             can_delete=reply.deleted_at is None
-            and _may(actions.check_can_delete, actor=viewer, author_id=reply.author_id),
+            and _may(
+                actions.check_can_delete,
+                actor=viewer,
+                author_id=reply.author_id,
+                community_id=community_id,
+                moderates=moderates,
+            ),
             reactions_shown=shown,
             reactions_more=more,
         )
-        decorate_replies(viewer, getattr(reply, "thread_children", []), mine)
+        decorate_replies(
+            viewer,
+            getattr(reply, "thread_children", []),
+            mine,
+            community_id=community_id,
+            moderates=moderates,
+        )
 
 
 def _one_card(viewer: User, post: Post) -> Post:
@@ -199,9 +231,12 @@ def _pinned(viewer: User) -> list[Any]:
     return pinned_announcements(viewer)
 
 
-def _composer_for(viewer: User, *, body: str = "", quote_id: int | None = None) -> Composer | None:
-    """An empty composer, or None for someone who may not post (guests)."""
-    if not _may(actions.check_can_post, actor=viewer):
+def _composer_for(
+    viewer: User, *, body: str = "", quote_id: int | None = None, in_community: bool = False
+) -> Composer | None:
+    """An empty composer, or None for someone who may not post (guests, outside their
+    communities)."""
+    if not _may(actions.check_can_post, actor=viewer, in_community=in_community):
         return None
     composer = Composer(body=body)
     if quote_id is not None:
@@ -253,11 +288,22 @@ def _int(raw: str | None) -> int | None:
 # --- Composer ----------------------------------------------------------------------------------
 
 
+def community_composer(viewer: User, header: Any) -> Composer | None:
+    """The composer of a community's page (``header``: communities.queries.CommunityHeader):
+    for its active members only (guests among them too), else None. Render it with
+    ``{% include "feed/_composer.html" with community=header.community %}`` above a
+    ``#feed-posts`` list: the new card is prepended there."""
+    if not header.is_member:
+        return None
+    return _composer_for(viewer, in_community=True)
+
+
 @login_required
 @require_POST
 def create_post(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
-    actions.check_can_post(viewer)
+    community_handle = request.POST.get("community", "").strip()[:80] or None
+    actions.check_can_post(viewer, in_community=community_handle is not None)
     form = read_post_form(request.POST, request.FILES)
     composer = form.composer
     data = None
@@ -270,6 +316,7 @@ def create_post(request: HttpRequest) -> HttpResponse:
             poll_options=form.poll_options,
             poll_closes_at=form.poll_closes_at,
             quoted_post_id=composer.quote_id,
+            community_handle=community_handle,
         )
     except ValidationError as exc:
         composer.add_errors(_messages_of(exc))
@@ -279,7 +326,7 @@ def create_post(request: HttpRequest) -> HttpResponse:
     if file_errors:
         composer.add_errors({"attachments": file_errors})
     if data is None or composer.errors:
-        return _composer_errors(request, viewer, composer)
+        return _composer_errors(request, viewer, composer, community_handle)
     try:
         with transaction.atomic():
             post = actions.do_create_post(author=viewer, data=data)
@@ -288,7 +335,7 @@ def create_post(request: HttpRequest) -> HttpResponse:
                 actions.do_add_attachment(actor=viewer, post=post, upload=upload, alt_text=alt)
     except ValidationError as exc:
         composer.add_errors({"attachments": [m for ms in _messages_of(exc).values() for m in ms]})
-        return _composer_errors(request, viewer, composer)
+        return _composer_errors(request, viewer, composer, community_handle)
     if _is_htmx(request):
         card = queries.access_post(viewer, post.pk)
         return render(request, "feed/_created.html", {"post": _one_card(viewer, card)})
@@ -318,13 +365,19 @@ def _check_uploads(uploads: list[tuple[Any, str]]) -> list[str]:
     return problems
 
 
-def _composer_errors(request: HttpRequest, viewer: User, composer: Composer) -> HttpResponse:
+def _composer_errors(
+    request: HttpRequest, viewer: User, composer: Composer, community_handle: str | None = None
+) -> HttpResponse:
     if composer.quote_id and composer.quote is None and "quote" not in composer.errors:
         try:
             composer.quote = queries.access_post(viewer, composer.quote_id)
         except Http404:
             composer.quote_id = None
-    context = {"composer": composer, "prefill": _prefill(request)}
+    community = None
+    if community_handle and "community" not in composer.errors:
+        # Shown back as "Posting in …" so a second try still goes to the community.
+        community = actions.check_post_community(viewer, community_handle)
+    context = {"composer": composer, "prefill": _prefill(request), "community": community}
     if _is_htmx(request):
         response = render(request, "feed/_composer.html", context, status=400)
         # htmx leaves 4xx answers unswapped by default; feed.js swaps a composer's own errors.
@@ -343,7 +396,13 @@ def _thread_context(
     thread = queries.replies_page(viewer, post_id, cursor=cursor)
     post = thread.post
     decorate(viewer, [post], queries.viewer_context(viewer, [post]))
-    decorate_replies(viewer, thread.replies, thread.my_reactions)
+    decorate_replies(
+        viewer,
+        thread.replies,
+        thread.my_reactions,
+        community_id=post.community_id,
+        moderates=post.ui.can_pin,  # type: ignore[attr-defined]
+    )
     return {
         "post": post,
         "thread": thread,
@@ -608,12 +667,34 @@ def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
 def delete_post(request: HttpRequest, post_id: int) -> HttpResponse:
     viewer = _viewer(request)
     post = queries.access_post(viewer, post_id)
-    actions.check_can_delete(actor=viewer, author_id=post.author_id)
+    actions.check_can_delete(actor=viewer, author_id=post.author_id, community_id=post.community_id)
     if request.method == "POST":
         actions.do_delete_post(actor=viewer, post=post)
         messages.success(request, "The post is deleted.")
+        if post.community_id is not None and post.community is not None:
+            return redirect(f"/c/{post.community.handle}/")
         return redirect("home")
     return render(request, "feed/delete.html", {"post": _one_card(viewer, post)})
+
+
+@login_required
+@require_POST
+def pin_post(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Pin (``action=pin``) or unpin (``action=unpin``) a post in a community; an htmx request
+    gets the card back, a form post goes back to where it came from."""
+    viewer = _viewer(request)
+    post = queries.access_post(viewer, post_id, related=False)
+    pinned = request.POST.get("action", "pin") != "unpin"
+    try:
+        actions.do_pin_post(actor=viewer, post=post, pinned=pinned)
+    except ValidationError as exc:
+        message = " ".join(m for ms in _messages_of(exc).values() for m in ms)
+        return _problem(request, title="This post cannot be pinned", message=message, status=400)
+    if _is_htmx(request):
+        card = _one_card(viewer, queries.access_post(viewer, post_id))
+        return render(request, "feed/_post.html", {"post": card})
+    messages.success(request, "Pinned to the community's page." if pinned else "Unpinned.")
+    return redirect(_next_url(request, reverse("feed:post", args=[post.pk])))
 
 
 # --- Topics -------------------------------------------------------------------------------------
@@ -637,15 +718,25 @@ def topics(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def topic(request: HttpRequest, name: str) -> HttpResponse:
+    """A topic's posts, newest first; ``?show=`` narrows them to questions, unanswered or
+    answered ones (``queries.filter_posts``; anything else shows all)."""
     viewer = _viewer(request)
     cursor = request.GET.get("cursor") or None
+    show = request.GET.get("show") or "all"
+    if show not in queries.POST_FILTERS:
+        show = "all"
     details = queries.topic_details(viewer, name)
     try:
-        page = queries.topic_posts_page(viewer, details.topic.name, cursor=cursor)
+        page = queries.topic_posts_page(viewer, details.topic.name, cursor=cursor, show=show)
     except InvalidCursorError:
         return _bad_cursor(request)
     decorate(viewer, page.items, page.context)
-    context: dict[str, Any] = {"details": details, "topic": details.topic, "page": page}
+    context: dict[str, Any] = {
+        "details": details,
+        "topic": details.topic,
+        "page": page,
+        "show": show,
+    }
     if cursor and _is_htmx(request):
         return _vary(render(request, "feed/topic.html#page", context))
     prefill = f"#{details.topic.label} "

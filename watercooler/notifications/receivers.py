@@ -15,6 +15,7 @@ from django.dispatch import receiver
 
 from watercooler.feed import signals
 from watercooler.feed.models import Announcement, Post, Reaction, Reply
+from watercooler.feed.queries import people_who_can_see
 from watercooler.notifications import actions
 from watercooler.notifications.models import NotificationKind
 from watercooler.people.models import User
@@ -93,3 +94,17 @@ def on_post_deleted(sender: Any, *, post: Post, **_: Any) -> None:
 @_logged
 def on_reply_deleted(sender: Any, *, reply: Reply, **_: Any) -> None:
     actions.do_forget_reply(reply_id=reply.pk)
+
+
+@receiver(signals.answer_accepted, dispatch_uid="notifications.answer_accepted")
+@_logged
+def on_answer_accepted(sender: Any, *, post: Post, reply: Reply, by: User, **_: Any) -> None:
+    # The reply's author may have lost sight of the question since (left its community);
+    # do_notify leaves out the actor, so accepting one's own reply tells nobody.
+    actions.do_notify(
+        kind=NotificationKind.ANSWER_ACCEPTED,
+        recipient_ids=people_who_can_see(post, [reply.author_id]),
+        actor=by,
+        post=post,
+        reply=reply,
+    )

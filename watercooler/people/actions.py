@@ -31,6 +31,7 @@ from watercooler.people.models import (
     Skill,
     User,
 )
+from watercooler.people.signals import send_profiles_changed_on_commit
 
 # Fields a person may change on their own profile; the rest come from HR and administrators.
 SELF_EDITABLE = frozenset(
@@ -54,6 +55,8 @@ ADMIN_EDITABLE = SELF_EDITABLE | {
     "email",
     "role",
 }
+# Changes that can decide which communities' directory rules a person matches.
+RULE_FIELDS = frozenset({"department", "location", "role"})
 MAX_SKILLS = 30
 MAX_LANGUAGES = 10
 MAX_LINKS = 10
@@ -333,6 +336,9 @@ def do_update_profile(*, actor: User, person: User, changes: ProfileChanges) -> 
     person.save()
     if skills is not None:
         person.skills.set(skills_for(skills))
+    if changes.fields & RULE_FIELDS:
+        # Also covers do_create_person, which always sets a role through here.
+        send_profiles_changed_on_commit([person.pk])
     return person
 
 
@@ -441,6 +447,8 @@ def do_set_active(*, actor: User, person: User, active: bool) -> User:
     person.save(update_fields=["is_active"])
     if not active:
         _revoke_sign_ins({person.pk})
+    else:
+        send_profiles_changed_on_commit([person.pk])
     return person
 
 

@@ -552,9 +552,12 @@ def build(ctx: DemoContext) -> None:
     founded = today - dt.timedelta(days=round(FOUNDED_YEARS_AGO * 365.25))
 
     for spec in LOCATIONS:
-        ctx.locations[spec.name] = get_or_create_location(
-            spec.name, country=spec.country, tz=spec.timezone
-        )
+        location = get_or_create_location(spec.name, country=spec.country, tz=spec.timezone)
+        if location.region != spec.region:
+            # Directory rules of communities match on it ("Retail in EMEA").
+            location.region = spec.region
+            location.save(update_fields=["region"])
+        ctx.locations[spec.name] = location
     for name in (EXECUTIVE_OFFICE, *(spec.name for spec in DEPARTMENTS)):
         ctx.departments[name] = get_or_create_department(name)
 

@@ -417,6 +417,8 @@ class LocationSpec:
     # A local place for weekend plans in bios.
     outdoors: str = "the hills"
     sign_language: str = ""
+    # The broad region community directory rules match on ("Retail in EMEA").
+    region: str = ""
 
 
 LOCATIONS: tuple[LocationSpec, ...] = (
@@ -434,6 +436,7 @@ LOCATIONS: tuple[LocationSpec, ...] = (
         stores=("Covent Garden", "Shoreditch"),
         outdoors="the South Downs",
         sign_language="British Sign Language",
+        region="EMEA",
     ),
     LocationSpec(
         "Berlin",
@@ -447,6 +450,7 @@ LOCATIONS: tuple[LocationSpec, ...] = (
         ),
         stores=("Mitte",),
         outdoors="the lakes of Brandenburg",
+        region="EMEA",
     ),
     LocationSpec(
         "Lisbon",
@@ -460,6 +464,7 @@ LOCATIONS: tuple[LocationSpec, ...] = (
         ),
         stores=("Chiado",),
         outdoors="the trails around Sintra",
+        region="EMEA",
     ),
     LocationSpec(
         "New York",
@@ -474,6 +479,7 @@ LOCATIONS: tuple[LocationSpec, ...] = (
         stores=("SoHo", "Williamsburg"),
         outdoors="the Catskills",
         sign_language="American Sign Language",
+        region="Americas",
     ),
     LocationSpec(
         "Austin",
@@ -488,6 +494,7 @@ LOCATIONS: tuple[LocationSpec, ...] = (
         stores=("South Congress",),
         outdoors="the Barton Creek Greenbelt",
         sign_language="American Sign Language",
+        region="Americas",
     ),
     LocationSpec(
         "São Paulo",
@@ -500,6 +507,7 @@ LOCATIONS: tuple[LocationSpec, ...] = (
         ),
         stores=("Vila Madalena", "Pinheiros"),
         outdoors="the Serra da Mantiqueira",
+        region="Americas",
     ),
     LocationSpec(
         "Bangalore",
@@ -509,6 +517,7 @@ LOCATIONS: tuple[LocationSpec, ...] = (
         ("English",),
         {"indian": 95, "english": 2, "american": 1, "chinese": 1},
         outdoors="Nandi Hills",
+        region="APAC",
     ),
     LocationSpec(
         "Singapore",
@@ -522,6 +531,7 @@ LOCATIONS: tuple[LocationSpec, ...] = (
         ),
         stores=("Orchard Road",),
         outdoors="the MacRitchie trails",
+        region="APAC",
     ),
     LocationSpec(
         "Sydney",
@@ -536,6 +546,7 @@ LOCATIONS: tuple[LocationSpec, ...] = (
         stores=("The Rocks", "Bondi"),
         outdoors="the Blue Mountains",
         sign_language="Auslan",
+        region="APAC",
     ),
 )
 

@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from watercooler.core.text import ascii_fold
 from watercooler.people.actions import (
+    RULE_FIELDS,
     check_can_manage_account,
     check_is_administrator,
     check_profile_changes,
@@ -50,6 +51,7 @@ from watercooler.people.actions import (
     get_or_create_location,
 )
 from watercooler.people.models import Department, Location, Role, Skill, User
+from watercooler.people.signals import send_profiles_changed_on_commit
 
 COLUMNS = (
     "employee_id",
@@ -1240,6 +1242,13 @@ def _execute(plan: ImportPlan, work: _Work, *, actor: User) -> dict[str, int]:
     # Deactivation goes through the action that signs people out and revokes their tokens.
     leaving = User.objects.in_bulk([d.person_id for d in plan.deactivations])
     deactivated = do_deactivate_people(actor=actor, people=leaving.values())
+    # One signal for the whole file, so communities re-apply their directory rules once.
+    send_profiles_changed_on_commit(
+        [
+            *ids.created.values(),
+            *(pk for pk, names in work.changed.items() if RULE_FIELDS & set(names)),
+        ]
+    )
     return {"created": created, "updated": updated, "deactivated": deactivated}
 
 

@@ -9,6 +9,7 @@ for posts the page itself could show. The home feed's make-up (``home_feed_posts
 import datetime as dt
 from collections.abc import Iterable
 
+from watercooler.communities.models import Membership, MembershipStatus
 from watercooler.feed.models import PersonFollow, TopicFollow
 from watercooler.feed.queries import home_feed_posts, visible_posts
 from watercooler.notifications.queries import unread_count
@@ -26,12 +27,19 @@ def visible_post_ids(user: User, ids: Iterable[int]) -> set[int]:
     return set(visible_posts(user).filter(pk__in=wanted).values_list("pk", flat=True))
 
 
-def following(user: User) -> tuple[dict[int, str], set[str]]:
-    """The people ({id: username}) and topics (names) ``user`` follows. Guests follow nothing
-    live: they may not see other people's posts, so their sockets never join author or topic
-    groups. Usernames too, because ``post.created`` names its author by username."""
+def following(user: User) -> tuple[dict[int, str], set[str], set[int]]:
+    """The people ({id: username}) and topics (names) ``user`` follows, and the communities
+    (ids) they are an active member of. Guests follow no people or topics live: they may not
+    see other people's posts outside their communities, so their sockets never join author or
+    topic groups (their communities' groups they do join). Usernames too, because
+    ``post.created`` names its author by username."""
+    communities = set(
+        Membership.objects.filter(user_id=user.pk, status=MembershipStatus.ACTIVE).values_list(
+            "community_id", flat=True
+        )
+    )
     if user.is_guest:
-        return {}, set()
+        return {}, set(), communities
     people = dict(
         PersonFollow.objects.filter(follower_id=user.pk).values_list(
             "followee_id", "followee__username"
@@ -40,7 +48,7 @@ def following(user: User) -> tuple[dict[int, str], set[str]]:
     topics = set(
         TopicFollow.objects.filter(follower_id=user.pk).values_list("topic__name", flat=True)
     )
-    return people, topics
+    return people, topics, communities
 
 
 def new_post_ids(user: User, since: dt.datetime) -> list[int]:

@@ -1,10 +1,12 @@
 """The one websocket a browser tab keeps open at ``/ws/`` (protocol: docs/events.md).
 
 A socket joins the channel-layer groups for what its person may see (groups.py): their own
-group, the authors and topics they follow, and the posts the page shows once the page asks for
-them. Group membership is the first line of visibility; the second is here, just before an event
-leaves: a followers-only post that reached a topic group is dropped for non-followers, and a
-post group is only joined after the feed's access rule (access.py) says the post is visible.
+group, the authors and topics they follow, the communities they are an active member of, and
+the posts the page shows once the page asks for them. Group membership is the first line of
+visibility; the second is here, just before an event leaves: a followers-only post that reached
+a topic group is dropped for non-followers, a community's post for people who may not see the
+community's posts, and a post group is only joined after the feed's access rule (access.py)
+says the post is visible.
 
 Everything a client sends is checked: size, JSON, shape, rate. A bad message gets an ``error``
 event and the socket stays open. Authentication failures close with 4401, a missing required
@@ -26,7 +28,13 @@ from django.utils import timezone
 
 from watercooler.people.models import ApiToken, User
 from watercooler.realtime import access
-from watercooler.realtime.groups import author_group, post_group, topic_group, user_group
+from watercooler.realtime.groups import (
+    author_group,
+    community_group,
+    post_group,
+    topic_group,
+    user_group,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +130,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.user = user
         self.follows: dict[int, str] = {}
         self.topics: set[str] = set()
+        self.communities: set[int] = set()
         self.posts: set[int] = set()
         self.seen_posts: OrderedDict[int, None] = OrderedDict()
         self.tokens = RATE_BURST
@@ -152,16 +161,20 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def _join_feed_groups(self) -> None:
         """Join (or re-join after a follow changed) the groups of the person's feed."""
-        follows, topics = await database_sync_to_async(access.following)(self.user)
+        follows, topics, communities = await database_sync_to_async(access.following)(self.user)
+        # Forget a community first: an event already queued for its group is then dropped.
+        self.follows, self.topics, self.communities = follows, topics, communities
         wanted = {user_group(self.user.pk), author_group(self.user.pk)}
         wanted |= {author_group(pk) for pk in follows}
         wanted |= {topic_group(name) for name in topics}
-        current = {g for g in self.groups if g.startswith(("author.", "topic.", "user."))}
+        wanted |= {community_group(pk) for pk in communities}
+        current = {
+            g for g in self.groups if g.startswith(("author.", "topic.", "user.", "community."))
+        }
         for group in sorted(current - wanted):
             await self._leave(group)
         for group in sorted(wanted - current):
             await self._join(group)
-        self.follows, self.topics = follows, topics
 
     # --- client messages ---------------------------------------------------------------------
 
@@ -308,6 +321,17 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         author_id, author_name, audience = _author_and_audience(event)
         if author_id == self.user.pk or (author_name and author_name == self.user.username):
             return True
+        known, community_id, privacy = _community_of(event)
+        if known and community_id is not None:
+            # A community's post: its members, and everyone but guests when it is open. The
+            # privacy travels with the event, so no query; membership is what the socket
+            # joined groups for (re-read on follows.changed).
+            if community_id in self.communities:
+                return True
+            return privacy == "open" and not self.user.is_guest
+        if not known:
+            # The event does not say whether the post is in a community: ask the database.
+            audience = None
         if audience == "everyone" and not self.user.is_guest:
             return True
         if audience == "followers" and not self.user.is_guest:
@@ -355,6 +379,24 @@ def _post_id(event: dict[str, Any]) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         return None
     return value
+
+
+def _community_of(event: dict[str, Any]) -> tuple[bool, int | None, str | None]:
+    """(known, community id, privacy) of a ``post.created`` event. ``known`` is false when the
+    event does not say (no ``post.community`` key, or one of the wrong shape), true with a None
+    id for a post outside communities."""
+    post = event.get("post")
+    if not isinstance(post, dict) or "community" not in post:
+        return False, None, None
+    community = post["community"]
+    if community is None:
+        return True, None, None
+    if not isinstance(community, dict):
+        return False, None, None
+    pk, privacy = community.get("id"), community.get("privacy")
+    if isinstance(pk, bool) or not isinstance(pk, int) or not isinstance(privacy, str):
+        return False, None, None
+    return True, pk, privacy
 
 
 def _author_and_audience(event: dict[str, Any]) -> tuple[int | None, str | None, str | None]:

@@ -601,10 +601,12 @@ def test_home_query_count_is_constant(
     _busy_world(world, count)
     client = client_as(world.owner)
     client.get("/")  # warm caches (site settings)
-    with django_assert_max_num_queries(24):
+    # 24 for the feed, side column and badge, plus the upcoming events card and the "questions
+    # you could answer" box (at most 4: follows, skills, candidates, authors).
+    with django_assert_max_num_queries(28):
         response = client.get("/")
     assert response.status_code == 200
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(28):
         assert client.get("/?order=top").status_code == 200
 
 

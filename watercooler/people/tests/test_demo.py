@@ -46,11 +46,11 @@ def signature() -> list[tuple[str, str, str, str, str]]:
 
 
 def wipe() -> None:
-    # Later apps' builders write about the people too (the feed's posts and replies protect their
-    # authors; its topics are unique by name): clear those first, as the feed's own demo test
+    # Later apps' builders write about the people too (events and the feed's posts protect their
+    # organisers and authors; topics and community handles are unique): clear those first, as the feed's own demo test
     # does. By label, so the people tests import no app above people.
-    for label in ("Post", "Topic"):
-        apps.get_model("feed", label).objects.all().delete()
+    for label in ("events.Event", "communities.Community", "feed.Post", "feed.Topic"):
+        apps.get_model(label).objects.all().delete()
     User.objects.all().delete()
     Skill.objects.all().delete()
 

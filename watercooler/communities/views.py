@@ -1,0 +1,685 @@
+"""Pages of communities: the directory, creating one, and a community's About, Members, Requests
+and Settings tabs, plus the Join / Leave / Following buttons.
+
+Each view parses its input, calls one query or action and renders. Who may see or change what
+lives in ``communities.queries`` and ``communities.actions``, shared with the API. A community's
+Feed, Files and Health tabs are the feed app's, its Events tab the events app's; all extend
+``communities/base_community.html``.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from watercooler.communities import actions, queries
+from watercooler.communities.forms import CommunityForm, RuleForm, suggest_handle
+from watercooler.communities.models import Category, MemberRole
+from watercooler.communities.queries import CommunityHeader
+from watercooler.core.markdown import render_markdown
+from watercooler.core.paging import InvalidCursorError
+from watercooler.core.text import contains_nul
+from watercooler.people import queries as people_queries
+from watercooler.people.models import User
+
+MAX_QUERY_LENGTH = 80
+
+
+def _viewer(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # login_required has run
+    return user
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
+
+
+def _vary(response: HttpResponse) -> HttpResponse:
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _problem(
+    request: HttpRequest,
+    *,
+    title: str,
+    message: str,
+    status: int,
+    back: str | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "communities/problem.html",
+        {"title": title, "message": message, "back": back},
+        status=status,
+    )
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _messages_of(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return exc.message_dict
+    return {"__all__": list(exc.messages)}
+
+
+def _one_line(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(m for ms in _messages_of(exc).values() for m in ms)
+    return str(exc) or "That did not work."
+
+
+def _feed_url(handle: str) -> str:
+    # The feed tab is the feed app's (community_feed:feed); its address is part of the contract.
+    return f"/c/{handle}/"
+
+
+def _about_url(handle: str) -> str:
+    return reverse("communities:about", args=[handle])
+
+
+def _markdown(text: str) -> str:
+    """Description and guidelines as sanitised HTML; @mentions stay text (no lookups here)."""
+    if not text:
+        return ""
+    html, _mentions, _topics = render_markdown(
+        text, mention_url=lambda _username: None, topic_url=lambda name: f"/topics/{name}/"
+    )
+    return html
+
+
+def _moderator_header(viewer: User, handle: str) -> CommunityHeader:
+    """The header of a community whose moderation tabs ``viewer`` asks for: Http404 when they
+    may not know it or see its content, PermissionDenied (403) for members who do not moderate."""
+    header = queries.community_header(viewer, handle)
+    if header.can_moderate:
+        return header
+    if header.can_see_content:
+        raise PermissionDenied("Only owners and moderators of this community can do that.")
+    raise Http404("No such community.")
+
+
+# --- Directory ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    get = request.GET
+    if contains_nul(list(get.lists())):
+        return _problem(
+            request,
+            title="This search cannot be run",
+            message="The link carries characters no community name can contain.",
+            status=400,
+            back=reverse("communities:directory"),
+        )
+    q = " ".join(get.get("q", "").split())[:MAX_QUERY_LENGTH]
+    category = get.get("category", "")
+    if category not in Category.values:
+        category = ""
+    mine = get.get("mine") == "1"
+    cursor = get.get("cursor") or None
+    try:
+        page = queries.communities_page(viewer, q=q, category=category, mine=mine, cursor=cursor)
+    except InvalidCursorError:
+        return _problem(
+            request,
+            title="This page of the directory no longer exists",
+            message=(
+                "The link asked for a page we cannot find (its “cursor” is damaged or out of"
+                " date). Start again from the first page."
+            ),
+            status=400,
+            back=reverse("communities:directory"),
+        )
+    context: dict[str, Any] = {
+        "page": page,
+        "cards": queries.card_headers(viewer, page.items),
+        "q": q,
+        "category": category,
+        "mine": mine,
+        "cursor": cursor,
+        "filtered": bool(q or category or mine),
+        "categories": Category.choices,
+    }
+    if _is_htmx(request):
+        template = (
+            "communities/directory.html#page" if cursor else "communities/directory.html#results"
+        )
+        return _vary(render(request, template, context))
+    if not (q or category or mine or cursor):
+        suggestions = queries.suggested_communities(viewer, limit=6)
+        cards = queries.card_headers(viewer, [s.community for s in suggestions])
+        context["suggested"] = [
+            {"card": card, "reason": s.reason} for card, s in zip(cards, suggestions, strict=True)
+        ]
+    return _vary(render(request, "communities/directory.html", context))
+
+
+# --- Creating a community ----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    if viewer.is_guest:
+        # The action refuses guests too; the form is not even offered to them.
+        raise PermissionDenied("Guests cannot create communities.")
+    form = CommunityForm()
+    status = 200
+    if request.method == "POST":
+        form = CommunityForm.from_post(request.POST)
+        if not form.handle:
+            form.handle = suggest_handle(form.name)
+        try:
+            data = actions.check_community_input(actor=viewer, handle=form.handle, **form.fields())
+            community = actions.do_create_community(actor=viewer, data=data)
+        except ValidationError as exc:
+            form.errors = _messages_of(exc)
+            status = 400
+        else:
+            messages.success(
+                request, f"{community.name} is ready. Invite people or write the first post."
+            )
+            return redirect(_feed_url(community.handle))
+    return render(request, "communities/create.html", {"form": form}, status=status)
+
+
+# --- About -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def about(request: HttpRequest, handle: str) -> HttpResponse:
+    viewer = _viewer(request)
+    header = queries.community_header(viewer, handle)
+    community = header.community
+    rule = queries.community_rule(community)
+    return render(
+        request,
+        "communities/about.html",
+        {
+            "header": header,
+            "active_tab": "about",
+            "description_html": _markdown(community.description),
+            "guidelines_html": _markdown(community.guidelines),
+            "staff": queries.community_staff(community),
+            "rule_summary": queries.rule_summary(rule),
+            "rule": rule,
+        },
+    )
+
+
+# --- Members -----------------------------------------------------------------------------------
+
+
+def _members_only(request: HttpRequest, header: CommunityHeader, tab: str) -> HttpResponse:
+    """A content tab asked for by someone who may know the community but not see inside it (a
+    non-member of a closed one): the header and the request-to-join card, 403."""
+    return render(
+        request,
+        "communities/base_community.html",
+        {"header": header, "active_tab": tab},
+        status=403,
+    )
+
+
+@login_required
+@require_GET
+def members(request: HttpRequest, handle: str) -> HttpResponse:
+    viewer = _viewer(request)
+    header = queries.community_header(viewer, handle)
+    if not header.can_see_content:
+        return _members_only(request, header, "members")
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = queries.members_page(viewer, header.community, cursor=cursor)
+    except InvalidCursorError:
+        return _problem(
+            request,
+            title="This page of the members list no longer exists",
+            message="The link asked for a page we cannot find. Start again from the first page.",
+            status=400,
+            back=reverse("communities:members", args=[header.community.handle]),
+        )
+    context = {"header": header, "active_tab": "members", "page": page, "cursor": cursor}
+    if _is_htmx(request) and cursor:
+        return _vary(render(request, "communities/members.html#page", context))
+    return _vary(render(request, "communities/members.html", context))
+
+
+def _person_in(viewer: User, username: str) -> User | None:
+    try:
+        return people_queries.access_person(viewer, username.strip().lstrip("@")[:150])
+    except Http404:
+        return None
+
+
+def _member_answer(
+    request: HttpRequest,
+    header: CommunityHeader,
+    *,
+    done: str,
+    error: str = "",
+    status: int = 200,
+    back_tab: str = "members",
+) -> HttpResponse:
+    """After a moderator's change: htmx gets the row's new words; a plain form a redirect back
+    with a message (an error: the message and 4xx)."""
+    handle = header.community.handle
+    back = reverse(f"communities:{back_tab}", args=[handle])
+    if _is_htmx(request):
+        return render(
+            request,
+            "communities/_member_done.html",
+            {"done": done, "error": error},
+            status=status,
+        )
+    if error:
+        return _problem(request, title="That did not work", message=error, status=status, back=back)
+    messages.success(request, done)
+    return redirect(_next_url(request, back))
+
+
+def _error_status(exc: Exception) -> int:
+    if isinstance(exc, actions.Conflict):
+        return 409
+    return 400
+
+
+@login_required
+@require_POST
+def add_member(request: HttpRequest, handle: str) -> HttpResponse:
+    viewer = _viewer(request)
+    header = _moderator_header(viewer, handle)
+    community = header.community
+    username = str(request.POST.get("username", ""))
+    person = _person_in(viewer, username) if username.strip() else None
+    if person is None:
+        error = (
+            "Type the username of the person to add."
+            if not username.strip()
+            else f"No one here is called “{username.strip()[:60]}”."
+        )
+        return _add_form_error(request, header, username, error)
+    try:
+        actions.do_add_member(actor=viewer, community=community, user=person)
+    except (ValidationError, actions.Conflict) as exc:
+        return _add_form_error(request, header, username, _one_line(exc), _error_status(exc))
+    messages.success(request, f"{person.display_name} is now a member of {community.name}.")
+    return redirect(reverse("communities:members", args=[community.handle]))
+
+
+def _add_form_error(
+    request: HttpRequest, header: CommunityHeader, username: str, error: str, status: int = 400
+) -> HttpResponse:
+    """The members page again with the "Add people" form's error by its field."""
+    page = queries.members_page(_viewer(request), header.community)
+    return render(
+        request,
+        "communities/members.html",
+        {
+            "header": header,
+            "active_tab": "members",
+            "page": page,
+            "cursor": None,
+            "add_username": username[:150],
+            "add_errors": {"username": [error]},
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def remove_member(request: HttpRequest, handle: str, username: str) -> HttpResponse:
+    viewer = _viewer(request)
+    header = _moderator_header(viewer, handle)
+    person = _person_in(viewer, username)
+    if person is None:
+        raise Http404("No such member.")
+    try:
+        actions.do_remove_member(actor=viewer, community=header.community, user=person)
+    except (ValidationError, actions.Conflict) as exc:
+        return _member_answer(
+            request, header, done="", error=_one_line(exc), status=_error_status(exc)
+        )
+    return _member_answer(request, header, done=f"{person.display_name} is no longer a member.")
+
+
+@login_required
+@require_POST
+def set_role(request: HttpRequest, handle: str, username: str) -> HttpResponse:
+    viewer = _viewer(request)
+    header = _moderator_header(viewer, handle)
+    person = _person_in(viewer, username)
+    if person is None:
+        raise Http404("No such member.")
+    role = str(request.POST.get("role", ""))
+    if role not in MemberRole.values:
+        return _member_answer(
+            request, header, done="", error="Choose owner, moderator or member.", status=400
+        )
+    try:
+        actions.do_set_role(actor=viewer, community=header.community, user=person, role=role)
+    except (ValidationError, actions.Conflict) as exc:
+        return _member_answer(
+            request, header, done="", error=_one_line(exc), status=_error_status(exc)
+        )
+    label = MemberRole(role).label.lower()
+    return _member_answer(request, header, done=f"{person.display_name} is now {_a(label)}.")
+
+
+def _a(label: str) -> str:
+    return f"an {label}" if label[:1] in "aeiou" else f"a {label}"
+
+
+@login_required
+@require_POST
+def transfer_ownership(request: HttpRequest, handle: str, username: str) -> HttpResponse:
+    viewer = _viewer(request)
+    header = _moderator_header(viewer, handle)
+    person = _person_in(viewer, username)
+    if person is None:
+        raise Http404("No such member.")
+    try:
+        actions.do_transfer_ownership(actor=viewer, community=header.community, user=person)
+    except (ValidationError, actions.Conflict) as exc:
+        return _member_answer(
+            request, header, done="", error=_one_line(exc), status=_error_status(exc)
+        )
+    messages.success(
+        request, f"{person.display_name} now owns {header.community.name}; you are a moderator."
+    )
+    return redirect(reverse("communities:members", args=[header.community.handle]))
+
+
+# --- Requests to join --------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def requests(request: HttpRequest, handle: str) -> HttpResponse:
+    viewer = _viewer(request)
+    header = _moderator_header(viewer, handle)
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = queries.requests_page(viewer, header.community, cursor=cursor)
+    except InvalidCursorError:
+        return _problem(
+            request,
+            title="This page of requests no longer exists",
+            message="The link asked for a page we cannot find. Start again from the first page.",
+            status=400,
+            back=reverse("communities:requests", args=[header.community.handle]),
+        )
+    context = {"header": header, "active_tab": "requests", "page": page, "cursor": cursor}
+    if _is_htmx(request) and cursor:
+        return _vary(render(request, "communities/requests.html#page", context))
+    return _vary(render(request, "communities/requests.html", context))
+
+
+@login_required
+@require_POST
+def answer_request(request: HttpRequest, handle: str, username: str, answer: str) -> HttpResponse:
+    viewer = _viewer(request)
+    header = _moderator_header(viewer, handle)
+    person = _person_in(viewer, username)
+    if person is None:
+        raise Http404("No such request.")
+    community = header.community
+    try:
+        if answer == "approve":
+            actions.do_add_member(actor=viewer, community=community, user=person)
+            done = f"{person.display_name} is now a member."
+        else:
+            actions.do_remove_member(actor=viewer, community=community, user=person)
+            done = f"{person.display_name}'s request is declined."
+    except (ValidationError, actions.Conflict) as exc:
+        return _member_answer(
+            request,
+            header,
+            done="",
+            error=_one_line(exc),
+            status=_error_status(exc),
+            back_tab="requests",
+        )
+    return _member_answer(request, header, done=done, back_tab="requests")
+
+
+# --- Settings ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings(request: HttpRequest, handle: str) -> HttpResponse:
+    viewer = _viewer(request)
+    header = _moderator_header(viewer, handle)
+    community = header.community
+    rule = queries.community_rule(community)
+    form = CommunityForm.from_community(community)
+    rule_form = RuleForm.from_rule(rule)
+    cover_errors: list[str] = []
+    status = 200
+    here = reverse("communities:settings", args=[community.handle])
+    if request.method == "POST":
+        action = request.POST.get("action", "details")
+        try:
+            if action == "cover":
+                upload = request.FILES.get("cover")
+                alt = str(request.POST.get("cover_alt", "")).strip()
+                if upload is None:
+                    raise ValidationError({"cover": ["Choose an image to upload first."]})
+                actions.do_set_cover(actor=viewer, community=community, upload=upload, alt_text=alt)
+                messages.success(request, "The cover image is saved.")
+            elif action == "remove_cover":
+                actions.do_remove_cover(actor=viewer, community=community)
+                messages.success(
+                    request, "The cover image is removed; a coloured banner shows instead."
+                )
+            elif action == "rule":
+                rule_form = RuleForm.from_post(request.POST)
+                if rule_form.errors:
+                    raise ValidationError(rule_form.errors)
+                if rule_form.is_empty:
+                    if rule is not None:
+                        actions.do_remove_rule(actor=viewer, community=community)
+                    messages.success(
+                        request, "No directory rule: people join by themselves or are added."
+                    )
+                else:
+                    started = timezone.now()
+                    actions.do_set_rule(
+                        actor=viewer,
+                        community=community,
+                        departments=rule_form.departments,
+                        locations=rule_form.locations,
+                        regions=rule_form.regions,
+                        countries=rule_form.countries,
+                        allow_leave=rule_form.allow_leave,
+                    )
+                    # Saving applies the rule at once; its change log says what that did.
+                    added, removed = queries.membership_changes_since(community, started)
+                    messages.success(
+                        request,
+                        f"The directory rule is saved and applied: {_changes(added, removed)}.",
+                    )
+            elif action == "apply_rule":
+                # apply_rule takes no actor: _moderator_header above is the permission check.
+                added, removed = actions.apply_rule(community)
+                messages.success(request, f"The rule is applied: {_changes(added, removed)}.")
+            else:
+                form = CommunityForm.from_post(request.POST)
+                fields = form.fields()
+                if header.is_owner and form.handle and form.handle != community.handle:
+                    fields["handle"] = form.handle
+                community = actions.do_update_community(actor=viewer, community=community, **fields)
+                messages.success(request, "The settings are saved.")
+                here = reverse("communities:settings", args=[community.handle])
+        except ValidationError as exc:
+            errors = _messages_of(exc)
+            status = 400
+            if action == "cover":
+                cover_errors = [m for ms in errors.values() for m in ms]
+            elif action in ("rule", "apply_rule"):
+                rule_form.errors = errors
+            else:
+                form.errors = errors
+            # What failed changed nothing: show the community as it is stored.
+            community.refresh_from_db()
+        except actions.Conflict as exc:
+            form.errors = {"__all__": [str(exc)]}
+            status = 409
+        else:
+            return redirect(here)
+    return render(
+        request,
+        "communities/settings.html",
+        {
+            "header": header,
+            "active_tab": "settings",
+            "form": form,
+            "rule_form": rule_form,
+            "rule": rule,
+            "rule_summary": queries.rule_summary(rule),
+            "choices": queries.rule_choices(),
+            "cover_errors": cover_errors,
+        },
+        status=status,
+    )
+
+
+def _changes(added: int, removed: int) -> str:
+    return f"{added} added, {removed} removed"
+
+
+# --- Join, leave, follow -----------------------------------------------------------------------
+
+
+def _membership_answer(
+    request: HttpRequest,
+    viewer: User,
+    handle: str,
+    *,
+    before: bool | None = None,
+    error: str = "",
+    status: int = 200,
+    done: str = "",
+) -> HttpResponse:
+    """The viewer's new membership buttons (htmx), or back to where they were (a plain form).
+
+    ``before``: whether they could see the content before; when that changed, htmx reloads the
+    page so its tabs and content follow."""
+    compact = request.POST.get("compact") == "1"
+    try:
+        header = queries.community_header(viewer, handle)
+    except Http404:
+        # They left a secret community: there is nothing left for them to see there.
+        if _is_htmx(request):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("communities:directory")
+            return response
+        messages.success(request, done or "You left the community.")
+        return redirect("communities:directory")
+    if _is_htmx(request):
+        response = render(
+            request,
+            "communities/_membership.html",
+            {
+                "header": header,
+                "compact": compact,
+                "membership_error": error,
+                "next_url": _next_url(request, _about_url(header.community.handle)),
+            },
+            status=status,
+        )
+        if not compact and not error and before is not None and before != header.can_see_content:
+            response["HX-Refresh"] = "true"
+        return response
+    back = _next_url(request, _about_url(header.community.handle))
+    if error:
+        return _problem(request, title="That did not work", message=error, status=status, back=back)
+    if done:
+        messages.success(request, done)
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def join(request: HttpRequest, handle: str) -> HttpResponse:
+    viewer = _viewer(request)
+    community = queries.access_community(viewer, handle)
+    before = queries.can_see_content(viewer, community, queries.membership_of(viewer, community))
+    try:
+        membership = actions.do_join(actor=viewer, community=community)
+    except actions.Conflict:
+        # Already a member or already asked (a double click, a stale page): show where they are.
+        return _membership_answer(request, viewer, handle, before=before)
+    except ValidationError as exc:
+        return _membership_answer(request, viewer, handle, error=_one_line(exc), status=400)
+    done = (
+        f"You joined {community.name}."
+        if membership.is_active
+        else f"Your request to join {community.name} is sent to its owners and moderators."
+    )
+    return _membership_answer(request, viewer, handle, before=before, done=done)
+
+
+@login_required
+@require_POST
+def leave(request: HttpRequest, handle: str) -> HttpResponse:
+    viewer = _viewer(request)
+    community = queries.access_community(viewer, handle)
+    membership = queries.membership_of(viewer, community)
+    before = queries.can_see_content(viewer, community, membership)
+    if membership is None:
+        return _membership_answer(request, viewer, handle, before=before)
+    was_request = not membership.is_active
+    try:
+        actions.do_leave(actor=viewer, community=community)
+    except (ValidationError, PermissionDenied) as exc:
+        status = 403 if isinstance(exc, PermissionDenied) else 400
+        message = _one_line(exc)
+        if isinstance(exc, PermissionDenied) and not str(exc):
+            message = "People its directory rule adds cannot leave this community."
+        return _membership_answer(request, viewer, handle, error=message, status=status)
+    done = "Your request is withdrawn." if was_request else f"You left {community.name}."
+    return _membership_answer(request, viewer, handle, before=before, done=done)
+
+
+@login_required
+@require_POST
+def following(request: HttpRequest, handle: str) -> HttpResponse:
+    viewer = _viewer(request)
+    community = queries.access_community(viewer, handle)
+    follow = request.POST.get("following") == "1"
+    try:
+        actions.do_set_following(actor=viewer, community=community, following=follow)
+    except (ValidationError, actions.Conflict) as exc:
+        return _membership_answer(request, viewer, handle, error=_one_line(exc), status=400)
+    done = (
+        f"Posts in {community.name} show in your home feed."
+        if follow
+        else f"Posts in {community.name} no longer show in your home feed."
+    )
+    return _membership_answer(request, viewer, handle, done=done)

@@ -1,0 +1,364 @@
+"""The feed app's tabs of a community's page: Feed (composer, pinned posts, the posts with
+filters and live "N new posts"), Files (what was attached to its posts) and Health (charts for
+the people who run it).
+
+Every tab loads the page's header with ``communities.queries.community_header`` (Http404 when
+the viewer may not know the community exists, so a secret community cannot be probed) and
+extends ``communities/base_community.html``. Someone who may see the community but not its
+content (a closed community's non-member) gets the header and the way to ask to join, status 200.
+Charts are inline SVG drawn here from ``community_stats``: no script, no inline style (CSP), a
+title and description for assistive technology and the numbers again as a table.
+"""
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from watercooler.communities.queries import CommunityHeader, community_header
+from watercooler.core.paging import InvalidCursorError, Page
+from watercooler.feed import community_stats, queries
+from watercooler.feed.forms import Composer
+from watercooler.feed.models import Attachment, Post
+from watercooler.feed.views import _bad_cursor, _is_htmx, _problem, _vary, _viewer, decorate
+
+# Pinned posts are shown above the list (and left out of it); moderators pin a few at most.
+PINNED_LIMIT = 10
+
+FILTERS = [
+    ("all", "All"),
+    ("questions", "Questions"),
+    ("unanswered", "Unanswered"),
+    ("answered", "Answered"),
+]
+
+
+def _tab(
+    request: HttpRequest,
+    template: str,
+    header: CommunityHeader,
+    active_tab: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    context.update(header=header, community=header.community, active_tab=active_tab)
+    return _vary(render(request, template, context))
+
+
+def _members_only(request: HttpRequest, header: CommunityHeader, active_tab: str) -> HttpResponse:
+    """A closed community's tab for someone outside it: the layout shows who the community is
+    and the way to ask to join instead of the tab's content (status 200)."""
+    template = {"feed": "feed/community_feed.html", "files": "feed/community_files.html"}
+    return _tab(request, template[active_tab], header, active_tab, {})
+
+
+# --- Feed ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def feed(request: HttpRequest, handle: str) -> HttpResponse:
+    viewer = _viewer(request)
+    header = community_header(viewer, handle)
+    show = request.GET.get("show") or "all"
+    if show not in queries.POST_FILTERS:
+        return _problem(
+            request,
+            title="Unknown filter",
+            message="Show all posts, questions, unanswered or answered questions.",
+            status=400,
+        )
+    if not header.can_see_content:
+        return _members_only(request, header, "feed")
+    community = header.community
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = queries.community_posts_page(viewer, community, cursor=cursor, show=show)
+    except InvalidCursorError:
+        return _bad_cursor(request)
+    # Pinned posts sit above the list on the unfiltered view; a filtered view lists them in place.
+    skip_pinned = show == "all"
+    items = [p for p in page.items if not (skip_pinned and p.pinned_at is not None)]
+    pinned: list[Post] = []
+    if skip_pinned and not cursor:
+        pinned = queries.community_pinned_posts(viewer, community, limit=PINNED_LIMIT)
+    # One pass over both lists: the per-viewer facts of the pinned posts join the page's.
+    ctx = page.context
+    if pinned:
+        extra = queries.viewer_context(viewer, pinned)
+        ctx.my_reactions.update(extra.my_reactions)
+        ctx.my_votes.update(extra.my_votes)
+        ctx.visible_quotes |= extra.visible_quotes
+    decorate(viewer, [*pinned, *items], ctx)
+    context: dict[str, Any] = {
+        "page": queries.FeedPage(items, page.next_cursor, ctx),
+        "show": show,
+        "cursor": cursor,
+    }
+    if cursor and _is_htmx(request):
+        return _vary(render(request, "feed/community_feed.html#page", context))
+    context.update(
+        # Active members post here (guests too, when they are members).
+        composer=Composer() if header.is_member else None,
+        pinned=pinned,
+        filters=FILTERS,
+        filter_label=dict(FILTERS)[show],
+    )
+    return _tab(request, "feed/community_feed.html", header, "feed", context)
+
+
+# --- Files ---------------------------------------------------------------------------------------
+
+
+# What a reader calls a file, by its type; anything else is named by its extension.
+FILE_KINDS = {
+    "application/pdf": "PDF",
+    "text/plain": "Text",
+    "text/csv": "CSV table",
+    "application/zip": "ZIP archive",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel workbook",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint",
+}
+
+
+def _labelled(page: Page[Attachment]) -> Page[Attachment]:
+    for attachment in page.items:
+        extension = attachment.name.rsplit(".", 1)[-1].upper() if "." in attachment.name else ""
+        attachment.kind_label = FILE_KINDS.get(  # type: ignore[attr-defined]
+            attachment.content_type, f"{extension} file" if extension else "File"
+        )
+    return page
+
+
+@login_required
+@require_GET
+def files(request: HttpRequest, handle: str) -> HttpResponse:
+    """Images as a grid and other files as a list, each with its own "Load more"
+    (``?images=<cursor>`` / ``?files=<cursor>``; htmx gets just that list's next page)."""
+    viewer = _viewer(request)
+    header = community_header(viewer, handle)
+    if not header.can_see_content:
+        return _members_only(request, header, "files")
+    community = header.community
+    image_cursor = request.GET.get("images") or None
+    file_cursor = request.GET.get("files") or None
+    try:
+        if _is_htmx(request) and (image_cursor or file_cursor):
+            images = bool(image_cursor)
+            page = community_stats.community_files_page(
+                viewer, community, images=images, cursor=image_cursor or file_cursor
+            )
+            part = "images" if images else "documents"
+            return _vary(
+                render(request, f"feed/community_files.html#{part}", {part: _labelled(page)})
+            )
+        images_page = community_stats.community_files_page(
+            viewer, community, images=True, cursor=image_cursor
+        )
+        files_page = community_stats.community_files_page(
+            viewer, community, images=False, cursor=file_cursor
+        )
+    except InvalidCursorError:
+        return _bad_cursor(request)
+    context: dict[str, Any] = {"images": images_page, "documents": _labelled(files_page)}
+    return _tab(request, "feed/community_files.html", header, "files", context)
+
+
+# --- Health --------------------------------------------------------------------------------------
+
+# The drawing area of every chart, in SVG user units; the SVG scales to its box (charts.css), and
+# these proportions keep 12.5-unit labels readable on a 360 px phone.
+CHART_W = 360
+CHART_H = 200
+PAD_LEFT = 34
+PAD_RIGHT = 10
+PAD_TOP = 12
+PAD_BOTTOM = 26
+PLOT_W = CHART_W - PAD_LEFT - PAD_RIGHT
+PLOT_H = CHART_H - PAD_TOP - PAD_BOTTOM
+BASELINE = PAD_TOP + PLOT_H
+
+
+@dataclass
+class Series:
+    name: str
+    css: str  # the class that colours it (charts.css)
+    values: list[int]
+
+
+@dataclass
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    css: str
+    tip: str
+
+
+@dataclass
+class Chart:
+    """What ``feed/_chart.html`` draws: bars or a line, axes, labels and the same numbers as a
+    table for screen readers."""
+
+    id: str
+    title: str
+    desc: str
+    series: list[Series]
+    columns: list[str]  # the table's headings after "Week of"
+    rows: list[tuple[str, list[int]]] = field(default_factory=list)
+    bars: list[Bar] = field(default_factory=list)
+    line: str = ""  # polyline points
+    dots: list[tuple[float, float, str]] = field(default_factory=list)
+    x_labels: list[tuple[float, str]] = field(default_factory=list)
+    y_ticks: list[tuple[float, int]] = field(default_factory=list)
+    width: int = CHART_W
+    height: int = CHART_H
+    plot_left: int = PAD_LEFT
+    plot_right: int = CHART_W - PAD_RIGHT
+    baseline: int = BASELINE
+
+
+def nice_max(value: int) -> int:
+    """The top of the scale: four steps of 1, 2 or 5 times a power of ten reaching ``value`` (4 for nothing),
+    so the ticks at half and full height are whole numbers."""
+    step, factors = 1, itertools.cycle((2, 2.5, 2))  # 1, 2, 5, 10, 20, 50 …
+    while step * 4 < value:
+        step = int(step * next(factors))
+    return step * 4
+
+
+def _week_label(start: Any) -> str:
+    return f"{start.day} {start:%b}"
+
+
+def _chart(
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    weeks: list[community_stats.WeekStats],
+    series: list[Series],
+    kind: str = "bars",
+) -> Chart:
+    top = nice_max(max((v for s in series for v in s.values), default=0))
+    slot = PLOT_W / len(weeks)
+    labels = [_week_label(w.start) for w in weeks]
+    chart = Chart(
+        id=chart_id,
+        title=title,
+        desc=desc,
+        series=series,
+        columns=[s.name for s in series],
+        rows=[(labels[i], [s.values[i] for s in series]) for i in range(len(weeks))],
+        y_ticks=[(round(BASELINE - PLOT_H * t / top, 1), t) for t in (0, top // 2, top)],
+    )
+
+    def y_of(value: int) -> float:
+        return round(BASELINE - PLOT_H * value / top, 1)
+
+    for i, label in enumerate(labels):
+        # Every third week is labelled, ending on the current one.
+        if (len(weeks) - 1 - i) % 3 == 0:
+            chart.x_labels.append((round(PAD_LEFT + slot * (i + 0.5), 1), label))
+    if kind == "line":
+        only = series[0]
+        points = [
+            (round(PAD_LEFT + slot * (i + 0.5), 1), y_of(v)) for i, v in enumerate(only.values)
+        ]
+        chart.line = " ".join(f"{x},{y}" for x, y in points)
+        chart.dots = [
+            (x, y, f"Week of {labels[i]}: {only.values[i]} {only.name.lower()}")
+            for i, (x, y) in enumerate(points)
+        ]
+        return chart
+    group = slot * 0.76
+    width = group / len(series)
+    for i in range(len(weeks)):
+        left = PAD_LEFT + slot * i + (slot - group) / 2
+        for j, s in enumerate(series):
+            value = s.values[i]
+            y = y_of(value)
+            chart.bars.append(
+                Bar(
+                    x=round(left + width * j, 1),
+                    y=y,
+                    width=round(width - (1 if len(series) > 1 else 0), 1),
+                    height=round(BASELINE - y, 1),
+                    css=s.css,
+                    tip=f"Week of {labels[i]}: {value} {s.name.lower()}",
+                )
+            )
+    return chart
+
+
+def health_charts(health: community_stats.Health) -> list[Chart]:
+    weeks = health.weeks
+    count = len(weeks)
+    first, now = weeks[0], weeks[-1]
+    members = [w.members for w in weeks]
+    active = [w.active for w in weeks]
+    posts = [w.posts for w in weeks]
+    replies = [w.replies for w in weeks]
+    asked = [w.questions for w in weeks]
+    answered = [w.answered for w in weeks]
+    return [
+        _chart(
+            chart_id="members",
+            title="Members over time",
+            desc=(
+                f"Members at the end of each of the last {count} weeks: "
+                f"{first.members} in the week of {_week_label(first.start)}, {now.members} now."
+            ),
+            weeks=weeks,
+            series=[Series("Members", "series-1", members)],
+            kind="line",
+        ),
+        _chart(
+            chart_id="active",
+            title="Active members per week",
+            desc=(
+                f"People who posted, replied or reacted, per week: {now.active} this week, "
+                f"{max(active)} at most, {sum(active)} person-weeks in all."
+            ),
+            weeks=weeks,
+            series=[Series("Active members", "series-1", active)],
+        ),
+        _chart(
+            chart_id="posts",
+            title="Posts and replies per week",
+            desc=(
+                f"{sum(posts)} posts and {sum(replies)} replies in the last {count} weeks; "
+                f"{now.posts} posts and {now.replies} replies this week."
+            ),
+            weeks=weeks,
+            series=[Series("Posts", "series-1", posts), Series("Replies", "series-2", replies)],
+        ),
+        _chart(
+            chart_id="questions",
+            title="Questions asked and answered",
+            desc=(
+                f"{sum(asked)} questions asked in the last {count} weeks, {sum(answered)} of "
+                f"them answered; {health.unanswered_now} questions are waiting for an answer."
+            ),
+            weeks=weeks,
+            series=[
+                Series("Questions asked", "series-1", asked),
+                Series("Answered by now", "series-2", answered),
+            ],
+        ),
+    ]
+
+
+@login_required
+@require_GET
+def health(request: HttpRequest, handle: str) -> HttpResponse:
+    viewer = _viewer(request)
+    header = community_header(viewer, handle)
+    report = community_stats.community_health(viewer, header)
+    context = {"health": report, "charts": health_charts(report), "weeks": len(report.weeks)}
+    return _tab(request, "feed/community_health.html", header, "health", context)
