@@ -99,9 +99,12 @@ def test_desktop_author_accepts_an_answer_with_the_keyboard(
     page.get_by_role("link", name="Answered", exact=True).click()
     page.wait_for_url(re.compile(r"show=answered"))
     expect(page.locator(f"#post-{post.pk}")).to_be_visible()
-    expect(page.get_by_role("link", name="Answered", exact=True)).to_have_attribute(
+    # The tab, not the question card's "Answered" chip (also a link).
+    tabs = page.get_by_role("navigation", name="Show posts")
+    expect(tabs.get_by_role("link", name="Answered", exact=True)).to_have_attribute(
         "aria-current", "page"
     )
+    expect(page.locator(f"#answer-status-{post.pk}")).to_contain_text("Answered")
     screenshot(page, "desktop-3-topic-answered")
     watch.assert_clean()
 
