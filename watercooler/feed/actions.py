@@ -197,9 +197,16 @@ def _topics_for(labels: dict[str, str], *, now: dt.datetime) -> list[Topic]:
     return list(Topic.objects.filter(name__in=list(labels)))
 
 
-def _count_topic_use(topic_ids: Iterable[int], delta: int, *, now: dt.datetime) -> None:
+def counts_in_topics(post: Post) -> bool:
+    """Whether ``post`` counts in its topics' ``post_count``. A topic's count is shown to
+    everyone, so it leaves out posts of closed and secret communities (a count that moved when
+    a secret community posted would tell outsiders it exists)."""
+    return post.community_id is None or post.community.privacy == Privacy.OPEN
+
+
+def _count_topic_use(topic_ids: Iterable[int], delta: int, *, now: dt.datetime, post: Post) -> None:
     ids = list(topic_ids)
-    if not ids:
+    if not ids or not counts_in_topics(post):
         return
     if delta > 0:
         Topic.objects.filter(pk__in=ids).update(
@@ -362,7 +369,7 @@ def do_create_post(*, author: User, data: PostInput) -> Post:
         )
     topics = _topics_for(rendered.topics, now=now)
     post.topics.set(topics)
-    _count_topic_use([t.pk for t in topics], 1, now=now)
+    _count_topic_use([t.pk for t in topics], 1, now=now, post=post)
     mentioned = _who_can_see(post, rendered.mentioned, actor_id=author.pk)
     Mention.objects.bulk_create([Mention(post=post, user=u, created_at=now) for u in mentioned])
     events.send(
@@ -463,8 +470,8 @@ def do_edit_post(*, actor: User, post: Post, body: Any) -> Post:
     topics = _topics_for(rendered.topics, now=now)
     new_topics = {t.pk for t in topics}
     post.topics.set(topics)
-    _count_topic_use(new_topics - old_topics, 1, now=now)
-    _count_topic_use(old_topics - new_topics, -1, now=now)
+    _count_topic_use(new_topics - old_topics, 1, now=now, post=post)
+    _count_topic_use(old_topics - new_topics, -1, now=now, post=post)
     already = set(Mention.objects.filter(post=post).values_list("user_id", flat=True))
     mentioned = [
         u for u in _who_can_see(post, rendered.mentioned, actor_id=actor.pk) if u.pk not in already
@@ -503,7 +510,7 @@ def do_delete_post(*, actor: User, post: Post) -> None:
         raise Http404("No such post.")
     now = timezone.now()
     topic_ids = list(post.topics.values_list("pk", flat=True))
-    _count_topic_use(topic_ids, -1, now=now)
+    _count_topic_use(topic_ids, -1, now=now, post=post)
     post.topics.clear()
     files: list[str | None] = []
     for attachment in Attachment.objects.filter(post=post):

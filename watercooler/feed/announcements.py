@@ -298,9 +298,10 @@ def do_create_announcement(
     community: Community | None = None,
 ) -> Announcement:
     """Create the post and the announcement; publish now when ``publish_at`` is due, else
-    schedule it. With ``community``: to its active members, the post in the community. The post is created directly, not through the feed's post action: a scheduled
-    announcement must not reach anyone's feed (nor trigger ``post_created`` mentions) before its
-    publish time, and the feed shows announcement posts only to people with a receipt."""
+    schedule it. With ``community``: to its active members, the post in the community. The post
+    is created directly, not through the feed's post action: a scheduled announcement must not
+    reach anyone's feed (nor trigger ``post_created`` mentions) before its publish time, and the
+    feed shows an unpublished announcement's post to its author only."""
     now = now or timezone.now()
     data = check_create_announcement(
         actor=actor,
