@@ -201,7 +201,8 @@ def counts_in_topics(post: Post) -> bool:
     """Whether ``post`` counts in its topics' ``post_count``. A topic's count is shown to
     everyone, so it leaves out posts of closed and secret communities (a count that moved when
     a secret community posted would tell outsiders it exists)."""
-    return post.community_id is None or post.community.privacy == Privacy.OPEN
+    community = post.community
+    return community is None or community.privacy == Privacy.OPEN
 
 
 def _count_topic_use(topic_ids: Iterable[int], delta: int, *, now: dt.datetime, post: Post) -> None:

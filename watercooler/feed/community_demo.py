@@ -754,9 +754,7 @@ class _Writer:
         counted = Post.topics.through.objects.filter(post__deleted_at__isnull=True).exclude(
             post__community__privacy__in=[Privacy.CLOSED, Privacy.SECRET]
         )
-        per_topic = dict(
-            counted.values("topic_id").annotate(n=Count("id")).values_list("topic_id", "n")
-        )
+        per_topic = Counter(counted.values_list("topic_id", flat=True))
         topics = list(Topic.objects.all())
         for topic in topics:
             topic.post_count = per_topic.get(topic.pk, 0)
