@@ -22,15 +22,12 @@ the person's sockets (they re-join their community groups) and a domain signal
 (``communities.signals``) for notifications.
 """
 
-import io
 import re
 import secrets
-import struct
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -38,7 +35,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ImageOps
 
 from watercooler.communities import signals
 from watercooler.communities.models import (
@@ -55,7 +52,7 @@ from watercooler.communities.models import (
 )
 from watercooler.communities.queries import can_moderate, is_owner
 from watercooler.communities.rules import apply_rule, apply_rules_for_people, follows_changed
-from watercooler.people.images import ALLOWED_FORMATS, MAX_PIXELS
+from watercooler.people.images import jpeg_bytes, open_checked_image
 from watercooler.people.models import Department, Location, User
 
 __all__ = [
@@ -344,51 +341,12 @@ def do_update_community(*, actor: User, community: Community, **fields: Any) -> 
 
 
 def make_cover_file(upload: UploadedFile) -> ContentFile:
-    """A 3:1 JPEG cover cut from an uploaded image, or ValidationError on ``cover``.
-
-    The bytes are checked, never the file name or the browser's content type (as for profile
-    photos): a renamed PDF or a decompression bomb is refused before it is decoded. The stored
-    name is random, so a cover's URL cannot be guessed from the community's handle.
-    """
-    if upload.size is None or upload.size > settings.PHOTO_MAX_BYTES:
-        limit_mb = settings.PHOTO_MAX_BYTES // (1024 * 1024)
-        raise ValidationError({"cover": [f"The image must be at most {limit_mb} MB."]})
-    try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            if probe.format not in ALLOWED_FORMATS:
-                raise ValidationError(
-                    {
-                        "cover": [
-                            f"{probe.format} images are not accepted; use JPEG, PNG, WebP or GIF."
-                        ]
-                    }
-                )
-            if probe.width * probe.height > MAX_PIXELS:
-                raise ValidationError(
-                    {"cover": ["The image has too many pixels (over 40 megapixels)."]}
-                )
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()
-            cover = ImageOps.fit(ImageOps.exif_transpose(image).convert("RGB"), COVER_SIZE)
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        TypeError,
-        IndexError,
-        KeyError,
-        struct.error,
-        EOFError,
-        Image.DecompressionBombError,
-    ):
-        raise ValidationError({"cover": ["The file is not an image we can read."]}) from None
-    buffer = io.BytesIO()
-    cover.save(buffer, "JPEG", quality=85, optimize=True)
-    return ContentFile(buffer.getvalue(), name=f"{secrets.token_hex(16)}.jpg")
+    """A 3:1 JPEG cover cut from an uploaded image (checked by its bytes, as profile photos
+    are), or ValidationError on ``cover``. The stored name is random, so a cover's URL cannot
+    be guessed from the community's handle."""
+    image = open_checked_image(upload, field="cover", noun="image")
+    cover = ImageOps.fit(image, COVER_SIZE)
+    return ContentFile(jpeg_bytes(cover), name=f"{secrets.token_hex(16)}.jpg")
 
 
 def _delete_files(names: Iterable[str | None]) -> None:

@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,6 +24,9 @@ from watercooler.communities.forms import CommunityForm, RuleForm, suggest_handl
 from watercooler.communities.models import Category, MemberRole
 from watercooler.communities.queries import CommunityHeader
 from watercooler.core.markdown import render_markdown
+from watercooler.core.pages import is_htmx as _is_htmx
+from watercooler.core.pages import problem_page as _problem
+from watercooler.core.pages import vary_on_htmx as _vary
 from watercooler.core.paging import InvalidCursorError
 from watercooler.core.text import contains_nul
 from watercooler.people import queries as people_queries
@@ -37,32 +39,6 @@ def _viewer(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # login_required has run
     return user
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
-
-
-def _vary(response: HttpResponse) -> HttpResponse:
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def _problem(
-    request: HttpRequest,
-    *,
-    title: str,
-    message: str,
-    status: int,
-    back: str | None = None,
-) -> HttpResponse:
-    return render(
-        request,
-        "communities/problem.html",
-        {"title": title, "message": message, "back": back},
-        status=status,
-    )
 
 
 def _next_url(request: HttpRequest, default: str) -> str:

@@ -21,6 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from watercooler.communities.models import Community
 from watercooler.communities.queries import community_header, member_community_ids
+from watercooler.core.pages import bad_cursor_page as _bad_cursor
+from watercooler.core.pages import is_htmx as _is_htmx
 from watercooler.core.paging import InvalidCursorError
 from watercooler.events import actions, forms, ics, queries
 from watercooler.events.models import Event
@@ -31,23 +33,6 @@ def _viewer(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # login_required has run
     return user
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
-
-
-def _bad_cursor(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "people/problem.html",
-        {
-            "title": "This page of the list no longer exists",
-            "message": "The link asked for a page we cannot find. Start again from the first page.",
-        },
-        status=400,
-    )
 
 
 def _cards(viewer: User, events: list[Event]) -> list[Event]:

@@ -20,10 +20,13 @@ from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from watercooler.core.pages import bad_cursor_page as _bad_cursor
+from watercooler.core.pages import is_htmx as _is_htmx
+from watercooler.core.pages import problem_page as _problem
+from watercooler.core.pages import vary_on_htmx as _vary
 from watercooler.core.paging import InvalidCursorError
 from watercooler.feed import actions, queries
 from watercooler.feed.attachments import check_upload
@@ -41,31 +44,6 @@ def _viewer(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # login_required has run
     return user
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
-
-
-def _vary(response: HttpResponse) -> HttpResponse:
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def _problem(request: HttpRequest, *, title: str, message: str, status: int) -> HttpResponse:
-    return render(
-        request, "people/problem.html", {"title": title, "message": message}, status=status
-    )
-
-
-def _bad_cursor(request: HttpRequest) -> HttpResponse:
-    return _problem(
-        request,
-        title="This page of the list no longer exists",
-        message="The link asked for a page we cannot find. Start again from the first page.",
-        status=400,
-    )
 
 
 def _next_url(request: HttpRequest, default: str) -> str:

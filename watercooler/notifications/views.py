@@ -48,7 +48,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     except InvalidCursorError:
         return render(
             request,
-            "people/problem.html",
+            "problem.html",
             {
                 "title": "This page of notifications no longer exists",
                 "message": "The link asked for a page we cannot find. Start again from the top.",

@@ -25,37 +25,36 @@ def photo_stem(username: str) -> str:
     return f"{username}-{secrets.token_hex(16)}"
 
 
-def make_photo_files(upload: UploadedFile, *, stem: str) -> tuple[ContentFile, ContentFile]:
-    """Return (photo, thumbnail) as square JPEGs, or raise ValidationError on the ``photo`` field.
+def open_checked_image(upload: UploadedFile, *, field: str, noun: str) -> Image.Image:
+    """The uploaded image decoded, turned upright (EXIF) and in RGB, or ValidationError on
+    ``field`` naming the ``noun`` ("photo", "image").
 
     The bytes are checked, never the file name or the browser's content type: a renamed PDF or a
     decompression bomb is refused before it is decoded.
     """
     if upload.size is None or upload.size > settings.PHOTO_MAX_BYTES:
         limit_mb = settings.PHOTO_MAX_BYTES // (1024 * 1024)
-        raise ValidationError({"photo": [f"The photo must be at most {limit_mb} MB."]})
+        raise ValidationError({field: [f"The {noun} must be at most {limit_mb} MB."]})
     try:
         upload.seek(0)
         with Image.open(upload) as probe:
             if probe.format not in ALLOWED_FORMATS:
                 raise ValidationError(
                     {
-                        "photo": [
+                        field: [
                             f"{probe.format} images are not accepted; use JPEG, PNG, WebP or GIF."
                         ]
                     }
                 )
             if probe.width * probe.height > MAX_PIXELS:
                 raise ValidationError(
-                    {"photo": ["The photo has too many pixels (over 40 megapixels)."]}
+                    {field: [f"The {noun} has too many pixels (over 40 megapixels)."]}
                 )
             probe.verify()
         upload.seek(0)
         with Image.open(upload) as image:
             image.load()
-            square = ImageOps.fit(
-                ImageOps.exif_transpose(image).convert("RGB"), (PHOTO_SIZE, PHOTO_SIZE)
-            )
+            return ImageOps.exif_transpose(image).convert("RGB")
     except (
         UnidentifiedImageError,
         OSError,
@@ -68,17 +67,23 @@ def make_photo_files(upload: UploadedFile, *, stem: str) -> tuple[ContentFile, C
         EOFError,
         Image.DecompressionBombError,
     ):
-        raise ValidationError({"photo": ["The file is not an image we can read."]}) from None
+        raise ValidationError({field: ["The file is not an image we can read."]}) from None
+
+
+def make_photo_files(upload: UploadedFile, *, stem: str) -> tuple[ContentFile, ContentFile]:
+    """Return (photo, thumbnail) as square JPEGs, or raise ValidationError on the ``photo`` field."""
+    image = open_checked_image(upload, field="photo", noun="photo")
+    square = ImageOps.fit(image, (PHOTO_SIZE, PHOTO_SIZE))
     return (
-        ContentFile(_jpeg(square), name=f"{stem}.jpg"),
+        ContentFile(jpeg_bytes(square), name=f"{stem}.jpg"),
         ContentFile(
-            _jpeg(square.resize((THUMB_SIZE, THUMB_SIZE), Image.Resampling.LANCZOS)),
+            jpeg_bytes(square.resize((THUMB_SIZE, THUMB_SIZE), Image.Resampling.LANCZOS)),
             name=f"{stem}.jpg",
         ),
     )
 
 
-def _jpeg(image: Image.Image) -> bytes:
+def jpeg_bytes(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=85, optimize=True)
     return buffer.getvalue()

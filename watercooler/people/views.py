@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
+from watercooler.core.pages import is_htmx as _is_fragment_request
+from watercooler.core.pages import problem_page as _problem
 from watercooler.core.paging import InvalidCursorError
 from watercooler.core.text import contains_nul
 from watercooler.people import actions, queries
@@ -36,17 +38,6 @@ def _viewer(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # login_required has run
     return user
-
-
-def _is_fragment_request(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
-
-
-def _problem(request: HttpRequest, *, title: str, message: str, status: int) -> HttpResponse:
-    return render(
-        request, "people/problem.html", {"title": title, "message": message}, status=status
-    )
 
 
 # --- Directory ---------------------------------------------------------------------------------
