@@ -249,7 +249,7 @@ def test_feed_files_and_health_tabs_on_phone_and_desktop(
             expect(page.get_by_role("navigation", name="Show")).to_be_visible()
             screenshot(page, f"{name}-1-feed-tab")
             # All four filters fit without scrolling, on the phone too.
-            filters = page.locator(".cfeed-filters")
+            filters = page.locator(".post-filter")
             assert filters.evaluate("n => n.scrollWidth <= n.clientWidth")
             if name == "phone":
                 assert_fits_phone(page)
