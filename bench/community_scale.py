@@ -178,6 +178,48 @@ def time_community(community_id: int, readers: list[int], deep: int) -> dict[str
     return result
 
 
+def time_requests(community_id: int, readers: list[int]) -> dict[str, Any]:
+    """Whole requests through Django (middleware, auth, rendering; no network): the API's
+    ``GET /api/v1/communities/{handle}/feed`` with a bearer token, and the community's HTML
+    page ``/c/{handle}/`` signed in, for each reader: ms and queries per request."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from watercooler.communities.models import Community
+    from watercooler.people.actions import do_create_api_token
+    from watercooler.people.models import User
+
+    # Pages link static files by name; the bench has not run collectstatic.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    handle = Community.objects.get(pk=community_id).handle
+    result: dict[str, Any] = {"api": [], "html": [], "q_api": 0, "q_html": 0}
+    for number, viewer in enumerate(User.objects.filter(pk__in=readers)):
+        _, token = do_create_api_token(user=viewer, name="bench")
+        api = Client(headers={"Authorization": f"Bearer {token}"})
+        page = Client()
+        page.force_login(viewer)
+        for label, client, path in (
+            ("api", api, f"/api/v1/communities/{handle}/feed"),
+            ("html", page, f"/c/{handle}/"),
+        ):
+            client.get(path)  # the token's first use and the session are written once
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                response = client.get(path)
+                elapsed = (time.perf_counter() - started) * 1000
+            assert response.status_code == 200, (path, response.status_code)
+            if number:  # the first reader warms templates and caches
+                result[label].append(elapsed)
+            result["q_" + label] = max(result["q_" + label], len(ctx.captured_queries))
+    return result
+
+
 def time_home(readers: list[int]) -> dict[str, Any]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -257,6 +299,17 @@ def main() -> None:
                 f"| {title} | {name} | {result['q_' + page]} | {median:.1f} | {p95:.1f} |"
                 f" {worst:.1f} |"
             )
+        if label == "large":
+            whole = time_requests(c["community_ids"][index], readers)
+            for kind, title in (
+                ("api", "GET /api/v1/communities/{handle}/feed"),
+                ("html", "page /c/{handle}/"),
+            ):
+                median, p95, worst = _stats(whole[kind])
+                print(
+                    f"| {title} (whole request) | {name} | {whole['q_' + kind]} |"
+                    f" {median:.1f} | {p95:.1f} | {worst:.1f} |"
+                )
     from watercooler.feed import queries
 
     memberships = [sum(1 for m in c["members"] if r in m) for r in c["home_readers"]]

@@ -419,7 +419,9 @@ def do_rsvp(
     check_active(actor)
     status = check_rsvp_status(status)
     now = now or timezone.now()
-    event = Event.objects.select_for_update().select_related("community").get(pk=event.pk)
+    event = (
+        Event.objects.select_for_update(of=("self",)).select_related("community").get(pk=event.pk)
+    )
     if event.cancelled_at is not None:
         raise Conflict("This event was cancelled: answers are closed.")
     if queries.has_started(event, now):
