@@ -97,6 +97,12 @@ class Post(models.Model):
             models.Index(
                 fields=["kind", "accepted_reply", "-created_at", "-id"], name="post_questions_idx"
             ),
+            # A community's pinned posts: a handful among thousands, found without a scan.
+            models.Index(
+                fields=["community", "-pinned_at", "-id"],
+                condition=Q(pinned_at__isnull=False),
+                name="post_pinned_idx",
+            ),
         ]
 
     def __str__(self) -> str:
