@@ -20,7 +20,6 @@ class NotificationKind(models.TextChoices):
     COMMUNITY_APPROVED = "community_approved", "Request to join approved"
     EVENT_PROMOTED = "event_promoted", "Off the waitlist"
     EVENT_REMINDER = "event_reminder", "Event starting soon"
-    EVENT_INVITE = "event_invite", "New event in a community"
 
 
 class Notification(models.Model):

@@ -136,8 +136,6 @@ def notification_text(notification: Notification) -> str:
             return f"A place opened up: you are now going to {_event_title(notification)}"
         case NotificationKind.EVENT_REMINDER:
             return f"Starting soon: {_event_title(notification)}"
-        case NotificationKind.EVENT_INVITE:
-            return f"{who} planned an event: {_event_title(notification)}"
     return f"{who} did something"  # a kind added later without words yet
 
 
@@ -152,7 +150,6 @@ def notification_excerpt(notification: Notification) -> str:
         NotificationKind.COMMUNITY_APPROVED,
         NotificationKind.EVENT_PROMOTED,
         NotificationKind.EVENT_REMINDER,
-        NotificationKind.EVENT_INVITE,
     ):
         return ""
     source = notification.reply or notification.post

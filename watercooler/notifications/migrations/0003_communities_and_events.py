@@ -26,6 +26,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='notification',
             name='kind',
-            field=models.CharField(choices=[('mention', 'Mention'), ('reply', 'Reply to your post'), ('thread_reply', 'Reply in a thread you are in'), ('reaction', 'Reaction'), ('follow', 'New follower'), ('announcement', 'Announcement'), ('announcement_reminder', 'Announcement reminder'), ('answer_accepted', 'Your answer was accepted'), ('community_request', 'Request to join a community'), ('community_added', 'Added to a community'), ('community_approved', 'Request to join approved'), ('event_promoted', 'Off the waitlist'), ('event_reminder', 'Event starting soon'), ('event_invite', 'New event in a community')], max_length=24),
+            field=models.CharField(choices=[('mention', 'Mention'), ('reply', 'Reply to your post'), ('thread_reply', 'Reply in a thread you are in'), ('reaction', 'Reaction'), ('follow', 'New follower'), ('announcement', 'Announcement'), ('announcement_reminder', 'Announcement reminder'), ('answer_accepted', 'Your answer was accepted'), ('community_request', 'Request to join a community'), ('community_added', 'Added to a community'), ('community_approved', 'Request to join approved'), ('event_promoted', 'Off the waitlist'), ('event_reminder', 'Event starting soon')], max_length=24),
         ),
     ]
