@@ -16,7 +16,7 @@ define run_pytest
 (exit 5): nothing was checked; look at PYTEST_ARGS and testpaths in pyproject.toml." >&2; exit $$rc; }
 endef
 
-.PHONY: run setup test lint typecheck suite test-postgres demo clean lock
+.PHONY: run setup test lint typecheck suite test-postgres demo clean lock bench bench-smoke bench-tools
 
 # The interpreter: pyenv's when the machine has it (.python-version picks it), else python3.
 BASE_PYTHON := $(shell command -v pyenv >/dev/null 2>&1 && pyenv prefix $(PYTHON_VERSION) >/dev/null 2>&1 \
@@ -62,7 +62,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 typecheck: setup
-	$(VENV)/bin/mypy watercooler
+	$(VENV)/bin/mypy watercooler bench
 
 suite: setup
 	$(PY) manage.py makemigrations --check --dry-run -v 0
@@ -76,8 +76,26 @@ test-postgres: setup
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	$(run_pytest)
 
+## Benchmarks (bench/README.md): the full organisation on SQLite, a few minutes of both cores.
+# PostgreSQL: make bench BENCH_ARGS="--database-url postgres://postgres@127.0.0.1:5432/watercooler_bench"
+BENCH_ARGS ?=
+
+# The load generators: wrk from Debian (installed when missing, as .ci/run installs Chromium);
+# locust comes with the `bench` extra of the lock.
+bench-tools: setup
+	@command -v wrk >/dev/null 2>&1 || { \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq wrk; }
+
+bench: setup bench-tools
+	$(PY) -m bench.run --size full $(BENCH_ARGS)
+
+## The tiny organisation, seconds: the harness works (make test runs it as a test too).
+bench-smoke: setup bench-tools
+	$(PY) -m bench.run --size smoke $(BENCH_ARGS)
+
 lock: | $(PY)
-	$(UV) pip compile pyproject.toml --extra dev -o requirements/lock.txt --python-version 3.12 --generate-hashes
+	$(UV) pip compile pyproject.toml --extra dev --extra bench -o requirements/lock.txt --python-version 3.12 --generate-hashes
 
 clean:
 	rm -rf $(VENV) $(VAR_DIR)/static var/test-artifacts var/ci

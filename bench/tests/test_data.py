@@ -1,0 +1,15 @@
+"""The bench's organisation builder: the smoke size is built and its counters agree with its rows."""
+
+import pytest
+
+from bench.data import check_org, populate
+
+
+@pytest.mark.django_db(transaction=True)
+def test_smoke_org_is_consistent() -> None:
+    meta = populate("smoke")
+    counts = meta["counts"]
+    assert (counts["people"], counts["posts"], counts["replies"]) == (200, 3000, 2000)
+    assert counts["follows_of_heavy"] >= 100
+    assert set(meta["tokens"]) == {*meta["readers"], meta["heavy_author"]}
+    assert check_org() == []
