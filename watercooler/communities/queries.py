@@ -170,16 +170,14 @@ def members_page(
     limit: int = MEMBERS_PAGE_SIZE,
 ) -> Page[Membership]:
     """Members (newest first) of a community whose content ``viewer`` may see; the pending
-    requests (``status="pending"``) only for those who moderate it."""
-    membership = check_can_see_content(viewer, community)
-    rows = Membership.objects.select_related("user", "user__department", "user__location")
-    rows = rows.filter(community_id=community.pk, user__is_active=True)
+    requests (``status="pending"``) only for those who moderate it (``requests_page``)."""
     if status == MembershipStatus.PENDING:
-        if not can_moderate(viewer, membership):
-            raise Http404("Only owners and moderators see requests to join.")
-        rows = rows.filter(status=MembershipStatus.PENDING)
-        return paginate(rows, keys=["-requested_at", "-id"], cursor=cursor, limit=limit)
-    rows = rows.filter(status=MembershipStatus.ACTIVE)
+        return requests_page(viewer, community, cursor=cursor, limit=limit)
+    check_can_see_content(viewer, community)
+    rows = Membership.objects.select_related("user", "user__department", "user__location")
+    rows = rows.filter(
+        community_id=community.pk, user__is_active=True, status=MembershipStatus.ACTIVE
+    )
     return paginate(rows, keys=["-joined_at", "-id"], cursor=cursor, limit=limit)
 
 
@@ -398,8 +396,8 @@ def requests_page(
     limit: int = MEMBERS_PAGE_SIZE,
 ) -> Page[Membership]:
     """Requests to join (newest first) for whoever moderates ``community``, Http404 for others.
-    Unlike ``members_page(status="pending")`` this lets site administrators, who moderate every
-    community they can see, answer requests to a closed community they are not a member of."""
+    Site administrators moderate every community they can see, so they answer requests to a
+    closed community they are not a member of (its content stays hidden from them otherwise)."""
     if not can_moderate(viewer, membership_of(viewer, community)):
         raise Http404("Only owners and moderators see requests to join.")
     rows = Membership.objects.select_related("user", "user__department", "user__location")
