@@ -483,7 +483,7 @@ def summarize_speedscope(path: Path) -> ProfileSummary:
     def label(i: int) -> str:
         f = frames[i]
         file = str(f.get("file", ""))
-        for marker in ("site-packages/", "/work/main/", "/lib/python3.12/"):
+        for marker in ("site-packages/", f"{ROOT}/", "/lib/python3.12/"):
             if marker in file:
                 file = file.split(marker, 1)[1]
         return f"{f['name']} ({file}:{f.get('line', '?')})"

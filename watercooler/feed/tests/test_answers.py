@@ -42,8 +42,8 @@ def community(handle: str, privacy: str = Privacy.OPEN, **members: tuple[Any, st
 
 
 def in_community(post: Post, where: Community) -> Post:
-    # Posting into a community is the feed-communities helper's action; the rule under test
-    # here only needs the post to belong to it.
+    # Posting into a community has its own tests (test_communities_feed.py); the rule under
+    # test here only needs the post to belong to it.
     Post.objects.filter(pk=post.pk).update(community=where)
     post.refresh_from_db()
     return post
