@@ -3,8 +3,8 @@
     .venv/bin/python -m bench.run [--size full|smoke] [--only feed,posting,ws] [--database-url URL]
 
 Scenarios run in order, each a module with ``run(org, report)`` that appends its Rows: the feed
-first (it only reads), then posting (it writes), then websockets. A scenario whose module is not
-there yet is skipped and said so; one that fails is reported as failed and the others still run.
+first (it only reads), then posting (it writes), then websockets. A scenario that fails is
+reported as failed and the others still run.
 The table is printed at the end and saved as ``bench/results/<YYYY-MM-DD>.md`` (a smoke run as
 ``<YYYY-MM-DD>-smoke.md``, so it never replaces a full run's figures).
 """
@@ -74,13 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     failed: list[str] = []
     for name in args.scenarios:
         module_name = SCENARIOS[name]
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            notes.append(f"Scenario {name!r}: not implemented yet ({module_name} is missing).")
-            continue
+        module = importlib.import_module(module_name)
         print(f"==> {name} ({module_name})", flush=True)
         begun = time.monotonic()
         try:
