@@ -192,9 +192,9 @@ def test_latest_feed_is_one_query_for_the_posts(world, django_assert_num_queries
         actions.create_post(world.owner, body=f"p{i}")
     with django_assert_num_queries(7) as captured:
         # the plan choice (how many people I follow, capped; then, following few, how many
-        # posts the communities I follow hold), the posts, then prefetches:
-        # topics, attachments, poll options; then my reactions; and nothing else (no polls
-        # and no quotes on this page).
+        # posts the communities I follow hold), the page's ids (a compiled template), the
+        # posts by id, their topics and attachments; then my reactions; and nothing else (no
+        # polls and no quotes on this page).
         page = queries.feed_page(world.teammate, limit=3)
     assert len(page.items) == 3
     sql = captured.captured_queries[2]["sql"]
@@ -287,3 +287,29 @@ def test_people_who_can_see_agrees_with_can_see_post(world):
             assert bulk == one_by_one, name
         assert bulk == {p.pk for p in expected_sees[name]}, name
     assert queries.people_who_can_see(posts["everyone"], []) == set()
+
+
+@pytest.mark.parametrize("sparse", [True, False])
+def test_compiled_feed_query_agrees_with_the_orm(world, sparse, monkeypatch):
+    """The latest feed runs a compiled template of ``_latest_qs`` (core/sqlcache.py): for every
+    kind of reader, on every page, it finds exactly the posts the ORM query finds."""
+    monkeypatch.setattr(queries, "_is_sparse", lambda viewer: sparse)
+    _spread_posts(world, 23)
+    actions.create_post(world.teammate, body="followers only", audience="followers")
+    actions.do_follow_person(follower=world.outsider, followee=world.teammate)
+    for reader in world.everyone:
+        expected: list[int] = []
+        got: list[int] = []
+        cursor = None
+        for _ in range(20):
+            orm = queries.page_newest_first(
+                queries._latest_qs(reader, sparse=sparse), cursor=cursor, limit=4
+            )
+            page = queries.feed_page(reader, cursor=cursor, limit=4)
+            expected += [p.pk for p in orm.items]
+            got += [p.pk for p in page.items]
+            assert page.next_cursor == orm.next_cursor
+            cursor = page.next_cursor
+            if not cursor:
+                break
+        assert got == expected, reader.username
