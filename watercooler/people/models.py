@@ -100,6 +100,11 @@ class User(AbstractUser):
             ),
             models.Index(Lower("email"), name="people_email_lower_idx"),
             models.Index(fields=["is_active", "-start_date", "id"], name="people_joiners_idx"),
+            # A manager's team in name order (the home page): without it SQLite walked every
+            # active person in name order to find the few with this manager (6 ms at 10,000).
+            models.Index(
+                fields=["manager", "is_active", "sort_name", "id"], name="people_team_idx"
+            ),
         ]
 
     def __str__(self) -> str:
