@@ -129,7 +129,19 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
-elif _db["ENGINE"] != "django.db.backends.postgresql":
+elif _db["ENGINE"] == "django.db.backends.postgresql":
+    # Under ASGI each request runs its synchronous code in a thread of its own, so a persistent
+    # connection (CONN_MAX_AGE) is never reused by the next request; psycopg's pool is shared by
+    # every thread of the process, and saves a connection set-up per request.
+    _pool_size = env_int("DATABASE_POOL_MAX_SIZE", 20, minimum=0)
+    if _pool_size:
+        if _db["CONN_MAX_AGE"]:
+            raise ImproperlyConfigured(
+                "DATABASE_CONN_MAX_AGE must be 0 while the connection pool is on "
+                "(DATABASE_POOL_MAX_SIZE=0 turns the pool off)"
+            )
+        _db["OPTIONS"] = {"pool": {"min_size": 1, "max_size": _pool_size, "timeout": 10}}
+else:
     raise ImproperlyConfigured("DATABASE_URL must be a sqlite:// or postgres:// URL")
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -18,7 +18,7 @@ from watercooler.people.models import User
 GOOD_KEY = "k" * 50
 
 
-def start_django(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def start_django(tmp_path: Path, *, code: str = "", **env: str) -> subprocess.CompletedProcess[str]:
     clean = {
         "PATH": os.environ.get("PATH", ""),
         "DJANGO_SETTINGS_MODULE": "watercooler.settings",
@@ -27,7 +27,7 @@ def start_django(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]
         **env,
     }
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=settings.BASE_DIR,
         env={name: value for name, value in clean.items() if value is not None},
         capture_output=True,
@@ -53,6 +53,11 @@ def test_defaults_start(tmp_path: Path) -> None:
         ({"EMAIL_PORT": "abc"}, "EMAIL_PORT"),
         ({"EMAIL_USE_TLS": "true", "EMAIL_USE_SSL": "true"}, "EMAIL_USE_SSL"),
         ({"DATABASE_CONN_MAX_AGE": "-1"}, "DATABASE_CONN_MAX_AGE"),
+        (
+            {"DATABASE_URL": "postgres://u@h/db", "DATABASE_CONN_MAX_AGE": "60"},
+            "DATABASE_CONN_MAX_AGE",
+        ),
+        ({"DATABASE_URL": "postgres://u@h/db", "DATABASE_POOL_MAX_SIZE": "-2"}, "DATABASE_POOL"),
         ({"PHOTO_MAX_BYTES": "12"}, "PHOTO_MAX_BYTES"),
         ({"TIME_ZONE": "Mars/Olympus_Mons"}, "TIME_ZONE"),
         ({"LOG_LEVEL": "loud"}, "LOG_LEVEL"),
@@ -71,6 +76,20 @@ def test_bad_value_stops_the_start_and_names_the_variable(
     last_line = result.stderr.strip().splitlines()[-1]
     assert "ImproperlyConfigured" in last_line, result.stderr
     assert named in last_line, result.stderr
+
+
+def test_postgresql_connections_come_from_a_pool_unless_turned_off(tmp_path: Path) -> None:
+    show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    pooled = start_django(tmp_path, DATABASE_URL="postgres://u@h/db", code=show)
+    assert "'pool': {'min_size': 1, 'max_size': 20" in pooled.stdout, pooled.stderr
+    plain = start_django(
+        tmp_path,
+        DATABASE_URL="postgres://u@h/db",
+        DATABASE_POOL_MAX_SIZE="0",
+        DATABASE_CONN_MAX_AGE="60",
+        code=show,
+    )
+    assert "pool" not in plain.stdout and plain.returncode == 0, plain.stderr
 
 
 def test_production_with_a_long_key_starts(tmp_path: Path) -> None:
