@@ -89,7 +89,8 @@ def test_postgresql_connections_come_from_a_pool_unless_turned_off(tmp_path: Pat
         DATABASE_CONN_MAX_AGE="60",
         code=show,
     )
-    assert "pool" not in plain.stdout and plain.returncode == 0, plain.stderr
+    assert plain.returncode == 0, plain.stderr
+    assert "pool" not in plain.stdout
 
 
 def test_production_with_a_long_key_starts(tmp_path: Path) -> None:
