@@ -243,9 +243,10 @@ def _attach_page_rows(posts: Sequence[Post]) -> None:
 
 def _cached[M: Model](model: type[M], rows: list[M]) -> QuerySet[M]:
     """A queryset that answers with ``rows`` without a query, as a finished prefetch does."""
-    queryset = model._default_manager.none()
+    # QuerySet(model) rather than .none(): a third of the cost, 60 times a page.
+    queryset: QuerySet[M] = QuerySet(model)
     queryset._result_cache = rows
-    queryset._prefetch_done = True
+    queryset._prefetch_done = True  # type: ignore[attr-defined]  # a private flag, as Django sets it
     return queryset
 
 
