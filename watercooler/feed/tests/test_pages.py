@@ -121,8 +121,14 @@ def test_home_pages_with_load_more_fragment(world: World, client_as) -> None:
     body = more.content.decode()
     assert more.status_code == 200
     assert "<html" not in body
-    assert "Post number 0" in body
-    assert "Load more" not in body
+    # Ten cards a page (views.HOME_PAGE_POSTS): posts 24..15, then 14..5, then 4..0.
+    assert "Post number 14<" in body
+    assert "Post number 15<" not in body
+    assert "Load more" in body
+    cursor = body.split("?cursor=")[1].split('"')[0]
+    last = client.get(f"/?cursor={cursor}", headers=HTMX).content.decode()
+    assert "Post number 0<" in last
+    assert "Load more" not in last
 
 
 def test_newcomer_gets_people_and_topics_to_follow(world: World, client_as) -> None:
