@@ -120,6 +120,8 @@ try:
 except Exception as exc:  # dj-database-url raises several types for a malformed URL
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
 if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend with a per-process pool of connections (core/sqlite_pool/base.py).
+    _db["ENGINE"] = "watercooler.core.sqlite_pool"
     _db["OPTIONS"] = {
         # WAL lets readers and the single writer work at once; IMMEDIATE avoids
         # "database is locked" upgrades from read to write transactions.

@@ -1,0 +1,74 @@
+"""The SQLite backend's pool: a closed connection is reused by the next thread, never with a
+transaction left open, and in-memory databases are left alone."""
+
+import threading
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from watercooler.core.sqlite_pool.base import DatabaseWrapper
+
+
+@pytest.fixture(autouse=True)
+def _own_databases(django_db_blocker):
+    """These tests open databases of their own, outside the test database."""
+    with django_db_blocker.unblock():
+        yield
+
+
+def _wrapper(path: Path) -> DatabaseWrapper:
+    return DatabaseWrapper({**connection.settings_dict, "NAME": str(path)}, alias="pool-test")
+
+
+def _in_thread(work):
+    result: list[object] = []
+    thread = threading.Thread(target=lambda: result.append(work()))
+    thread.start()
+    thread.join()
+    return result[0]
+
+
+def test_the_next_thread_takes_the_closed_connection(tmp_path: Path) -> None:
+    path = tmp_path / "pool.sqlite3"
+
+    def open_use_close():
+        db = _wrapper(path)
+        with db.cursor() as cursor:
+            cursor.execute("CREATE TABLE IF NOT EXISTS t (x integer)")
+        raw = db.connection
+        db.close()
+        return raw
+
+    first = _in_thread(open_use_close)
+    second = _in_thread(open_use_close)
+    assert first is second
+    assert DatabaseWrapper._pools[str(path)] == [first]
+
+
+def test_a_transaction_left_open_is_rolled_back_before_reuse(tmp_path: Path) -> None:
+    path = tmp_path / "rollback.sqlite3"
+    db = _wrapper(path)
+    with db.cursor() as cursor:
+        cursor.execute("CREATE TABLE t (x integer)")
+    db.set_autocommit(False)
+    with db.cursor() as cursor:
+        cursor.execute("INSERT INTO t VALUES (1)")
+    raw = db.connection
+    assert raw.in_transaction
+    db.close()
+    assert not raw.in_transaction
+    again = _wrapper(path)
+    with again.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM t")
+        assert cursor.fetchone() == (0,)
+    assert again.connection is raw
+    again.close()
+
+
+def test_in_memory_databases_are_not_pooled() -> None:
+    db = _wrapper(Path(":memory:"))
+    with db.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    db.close()
+    assert ":memory:" not in DatabaseWrapper._pools
