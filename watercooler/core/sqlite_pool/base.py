@@ -41,7 +41,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _close(self) -> None:
         connection = self.connection
         if connection is None or self.is_in_memory_db():
-            super()._close()
+            super()._close()  # type: ignore[misc]  # private in the stubs, public in Django
             return
         with self.wrap_database_errors:
             if connection.in_transaction:
