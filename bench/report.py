@@ -2,7 +2,10 @@
 
 Every figure sits next to its baseline from the same run. ``write_report`` prints the table and
 writes ``bench/results/<YYYY-MM-DD>.md`` with a description of the machine (CPU, memory, OS,
-Python, SQLite and PostgreSQL versions) so a number is never read without the box it came from.
+Python, SQLite, PostgreSQL and Redis versions) so a number is never read without the box it came
+from. ``tag_rows`` and ``scale_out_rows`` serve runs at several counts of app processes: each
+row says its count, and the scale-out rows compare each count with the first (throughput
+ratios, the extra p99 of live delivery).
 """
 
 import datetime as dt
@@ -12,7 +15,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -138,6 +141,18 @@ def _postgres(database_url: str | None) -> str | None:
         return f"PostgreSQL (version unknown: {exc.__class__.__name__})"
 
 
+def _redis(redis_url: str | None) -> str | None:
+    if not redis_url:
+        return None
+    try:
+        import redis
+
+        info = redis.Redis.from_url(redis_url, socket_timeout=5).info("server")
+        return f"Redis {info.get('redis_version', '?')}"
+    except Exception as exc:  # the description must not stop the report
+        return f"Redis (version unknown: {exc.__class__.__name__})"
+
+
 def _tool_version(command: list[str]) -> str | None:
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=10, check=False)  # noqa: S603
@@ -148,7 +163,10 @@ def _tool_version(command: list[str]) -> str | None:
 
 
 def machine_description(
-    database_url: str | None = None, tools: Mapping[str, list[str]] | None = None
+    database_url: str | None = None,
+    tools: Mapping[str, list[str]] | None = None,
+    *,
+    redis_url: str | None = None,
 ) -> dict[str, str]:
     """What the figures were measured on. ``tools`` maps a name to its version command."""
     description = {
@@ -161,11 +179,122 @@ def machine_description(
     postgres = _postgres(database_url)
     if postgres:
         description["PostgreSQL"] = postgres
+    redis_version = _redis(redis_url)
+    if redis_version:
+        description["Redis"] = redis_version
     for name, command in (tools or {}).items():
         version = _tool_version(command)
         if version:
             description[name] = version
     return description
+
+
+# --- Scale-out: the same scenarios at several counts of app processes --------------------------
+
+
+def processes(count: int) -> str:
+    return f"{count} app process{'es' if count != 1 else ''}"
+
+
+def tag_rows(rows: list[Row], count: int) -> None:
+    """Say in each row (in place) how many app processes served it."""
+    rows[:] = [replace(row, scenario=f"{row.scenario} [{processes(count)}]") for row in rows]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A figure compared across process counts: from the row whose scenario contains ``find``.
+
+    ``kind`` "ratio": higher count / lower count (throughputs); "extra": higher minus lower (ms).
+    ``baseline``: the label of the same row's baseline figure, compared the same way."""
+
+    name: str
+    find: str
+    label: str
+    baseline: str | None = None
+    kind: str = "ratio"
+
+
+SCALE_OUT = (
+    Measure("home feed API max req/s", "home feed API", "max req/s", "hello-world max req/s"),
+    Measure(
+        "community feed API max req/s", "community feed API", "max req/s", "hello-world max req/s"
+    ),
+    Measure("home page HTML max req/s", "home page HTML", "max req/s", "minimal view max req/s"),
+    Measure("sustained posting posts/s", "sustained posting", "posts/s"),
+    Measure("capacity: people held", "capacity", "people held"),
+    Measure("live delivery p99", "live delivery", "p99 ms", "p99 ms", kind="extra"),
+)
+
+
+def figure(rows: Sequence[Row], find: str, label: str, *, baseline: bool = False) -> float | None:
+    """The number under ``label`` in the first row whose scenario contains ``find``, if any."""
+    for row in rows:
+        if find in row.scenario:
+            value = (row.baseline if baseline else row.figures).get(label)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return float(value)
+            return None
+    return None
+
+
+def _compare(kind: str, low: float, high: float) -> float | None:
+    if kind == "extra":
+        return round(high - low, 1)
+    return round(high / low, 2) if low else None
+
+
+def _said(kind: str, value: float) -> str:
+    return f"{value:+.1f} ms" if kind == "extra" else f"{value:.2f}x"
+
+
+def scale_out_rows(by_count: Mapping[int, Sequence[Row]]) -> list[Row]:
+    """One row per ``SCALE_OUT`` figure and higher count, against the lowest count.
+
+    A figure missing at either count (scenario not chosen, failed, or a label it no longer
+    has) gives no row: nothing is guessed."""
+    counts = sorted(by_count)
+    if len(counts) < 2:
+        return []
+    low, result = counts[0], []
+    for high in counts[1:]:
+        for measure in SCALE_OUT:
+            a = figure(by_count[low], measure.find, measure.label)
+            b = figure(by_count[high], measure.find, measure.label)
+            if a is None or b is None:
+                continue
+            value = _compare(measure.kind, a, b)
+            if value is None:
+                continue
+            base: dict[str, Figure] = {}
+            base_value = None
+            if measure.baseline:
+                base_a = figure(by_count[low], measure.find, measure.baseline, baseline=True)
+                base_b = figure(by_count[high], measure.find, measure.baseline, baseline=True)
+                if base_a is not None and base_b is not None:
+                    base = {
+                        f"{measure.baseline}, {processes(low)}": base_a,
+                        processes(high): base_b,
+                    }
+                    base_value = _compare(measure.kind, base_a, base_b)
+            verdict = f"reported: {_said(measure.kind, value)}"
+            if base_value is not None:
+                verdict += f" (baseline {_said(measure.kind, base_value)})"
+            result.append(
+                Row(
+                    scenario=f"scale-out: {measure.name}, {high} vs {processes(low)}",
+                    target=(
+                        f"ratio {high}/{low} processes, reported"
+                        if measure.kind == "ratio"
+                        else f"extra ms with {high} processes, reported"
+                    ),
+                    figures={processes(low): a, processes(high): b},
+                    baseline=base,
+                    ratio=value if measure.kind == "ratio" else _said(measure.kind, value),
+                    verdict=verdict,
+                )
+            )
+    return result
 
 
 def write_report(
