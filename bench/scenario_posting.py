@@ -1,6 +1,6 @@
 """Posting scenarios of ``make bench``: sustained posting, and a publish to thousands of followers.
 
-    .venv/bin/python -m bench.scenario_posting --size smoke [--profile] [--seconds 15]
+    .venv/bin/python -m bench.scenario_posting --size smoke [--profile [--gil]] [--seconds 15]
 
 Both drive the real server (``bench.server.serve`` → uvicorn ``watercooler.asgi:application``)
 over real sockets from load processes separate from it:
@@ -12,7 +12,11 @@ over real sockets from load processes separate from it:
    post is stored. Baseline from the same run: raw ``sqlite3`` inserts of rows shaped like the
    app's posts into ``feed_post`` of a scratch copy of the same database, one transaction per
    row, with the app's PRAGMAs. ``--profile`` samples the server with py-spy meanwhile
-   (speedscope file under ``var/bench/profiles/``) and prints where the time goes.
+   (speedscope file under ``var/bench/profiles/``) and prints where the time goes; with
+   ``--gil`` it samples only the thread holding the GIL, so the shares are of CPU, not of
+   threads waiting. After the server stops, the same bodies are posted one at a time through
+   Django's test client in one process: the app's own ms/post and the statements each post
+   runs (``queries/post``, after-commit work included).
 2. **Publish to followers.** The org's ``heavy_author`` posts through the API; right after the
    POST returns, a sample of their followers (tokens created in the run database) fetch
    ``GET /api/v1/feed`` concurrently (aiohttp, one keep-alive connection each) until the post is
@@ -56,6 +60,9 @@ PROFILE_DIR = ROOT / "var" / "bench" / "profiles"
 SUSTAINED_TARGET = 2000.0  # posts/s
 PUBLISH_TARGET_MS = 100.0  # p99 until visible
 AUTHORS = 100  # rotating authors for sustained posting
+IN_PROCESS_POSTS = 300  # posts measured one at a time in one process, after the server run
+IN_PROCESS_AUTHORS = 20
+IN_PROCESS_BODIES = 100  # a few KiB each at most: they travel on the child's command line
 FOLLOWERS_SAMPLED = 200
 PUBLISH_POSTS = 10
 POLL_GIVE_UP_S = 120.0  # a follower that has not seen the post by then counts as not seen
@@ -157,11 +164,56 @@ def _task_count_posts_after(post_id: int) -> dict[str, Any]:
     }
 
 
+def _task_in_process(tokens: list[str], bodies: list[str], n: int) -> dict[str, Any]:
+    """``n`` posts through Django's test client in this process: no server, no sockets, one
+    request at a time. The time per post is the app's own work (view, ORM, SQLite, the work
+    after commit); the queries are every statement the request ran, after-commit work
+    included. A few posts first, so every token's last use is already recorded."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(SERVER_NAME="localhost")
+
+    def post(i: int) -> None:
+        response = client.post(
+            "/api/v1/posts",
+            {"body": bodies[i % len(bodies)]},
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {tokens[i % len(tokens)]}"},
+        )
+        if response.status_code != 201:
+            raise RuntimeError(f"POST /api/v1/posts answered {response.status_code}")
+
+    for i in range(len(tokens)):
+        post(i)
+    seconds: list[float] = []
+    queries: list[int] = []
+    kinds: Counter[str] = Counter()
+    for i in range(n):
+        with CaptureQueriesContext(connection) as captured:
+            t0 = time.perf_counter()
+            post(i)
+            seconds.append(time.perf_counter() - t0)
+        queries.append(len(captured.captured_queries))
+        kinds.update(q["sql"].split(None, 1)[0].upper() for q in captured.captured_queries)
+    seconds.sort()
+    return {
+        "ms_mean": round(1000 * sum(seconds) / n, 2),
+        "ms_p50": round(1000 * seconds[n // 2], 2),
+        "queries_mean": round(sum(queries) / n, 1),
+        "queries_min": min(queries),
+        "queries_max": max(queries),
+        "statements": {kind: round(count / n, 2) for kind, count in kinds.most_common()},
+    }
+
+
 DB_TASKS: dict[str, Callable[..., dict[str, Any]]] = {
     "prepare_authors": _task_prepare_authors,
     "prepare_followers": _task_prepare_followers,
     "max_post_id": _task_max_post_id,
     "count_posts_after": _task_count_posts_after,
+    "in_process": _task_in_process,
 }
 
 
@@ -405,8 +457,10 @@ def py_spy() -> str | None:
 
 
 @contextmanager
-def profiled(pids: list[int], seconds: float, out: Path) -> Iterator[None]:
-    """py-spy records the server processes (non-idle threads, 200 Hz) while the block runs."""
+def profiled(pids: list[int], seconds: float, out: Path, *, gil: bool = False) -> Iterator[None]:
+    """py-spy records the server processes (non-idle threads, 200 Hz) while the block runs;
+    with ``gil``, only the thread holding the GIL: where the CPU goes, not where threads wait
+    (for SQLite's write lock, for the event loop)."""
     exe = py_spy()
     if exe is None:
         raise RuntimeError("py-spy is not installed: uv pip install py-spy")
@@ -427,6 +481,7 @@ def profiled(pids: list[int], seconds: float, out: Path) -> Iterator[None]:
                 "--output",
                 str(out.with_suffix(f".{pid}.speedscope.json")),
                 "--nonblocking",
+                *(["--gil"] if gil else []),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -451,14 +506,13 @@ PROFILE_BUCKETS = [
     ("check_post_input", "check_post_input"),
     ("do_create_post (transaction body; on-commit work is below, outside it)", "do_create_post"),
     ("  render_body (Markdown, mention lookup)", "render_body"),
-    ("  _topics_for (topic upsert + select)", "_topics_for"),
-    ("  post.topics.set", "ManyRelatedManager.set"),
-    ("  _count_topic_use", "_count_topic_use"),
-    ("  _post_payload (re-read + serialise for post.created)", "_post_payload"),
+    ("  _use_topics (one upsert of the topics, counted)", "_use_topics"),
+    ("  _post_payload (serialise for post.created, no re-read)", "_post_payload"),
     ("  on-commit: mention notifications", "on_post_mentions"),
     ("  on-commit: realtime send_now (async_to_sync)", "send_now"),
     ("  commit", "BaseDatabaseWrapper._commit"),
-    ("_post_out (response: re-read + serialise)", "_post_out"),
+    ("_new_post_out (response: serialise, no re-read)", "_new_post_out"),
+    ("waiting for SQLite's write lock (BEGIN IMMEDIATE)", "_start_transaction_under_autocommit"),
     ("connection open (per request, CONN_MAX_AGE=0)", "get_new_connection"),
     ("connection close", "BaseDatabaseWrapper._close"),
     ("SQLite C calls (cursor.execute)", "SQLiteCursorWrapper.execute"),
@@ -534,6 +588,7 @@ def sustained_posting(
     seconds: float = 15.0,
     connections: int = 32,
     profile: bool = False,
+    gil: bool = False,
 ) -> None:
     from bench.report import Row
     from bench.server import serve
@@ -564,7 +619,7 @@ def sustained_posting(
         profile_base = PROFILE_DIR / f"posting-{org.size}-{stamp}"
         cpu0 = cpu_seconds(srv.pids)
         if profile:
-            with profiled(list(srv.pids), seconds, profile_base):
+            with profiled(list(srv.pids), seconds, profile_base, gil=gil):
                 result = run_wrk(url, script, seconds=seconds, connections=connections)
         else:
             result = run_wrk(url, script, seconds=seconds, connections=connections)
@@ -572,6 +627,15 @@ def sustained_posting(
         time.sleep(1.0)  # requests in flight when wrk stopped finish (and commit) meanwhile
         peak_rss = srv.peak_rss_bytes()
     stored = db_task(org, "count_posts_after", post_id=before)
+    # The same posting in one process without the server: what a post costs the app itself,
+    # and how many statements it runs (after the server stopped, so nothing competes).
+    alone = db_task(
+        org,
+        "in_process",
+        tokens=[tokens[u] for u in authors[:IN_PROCESS_AUTHORS]],
+        bodies=bodies[:IN_PROCESS_BODIES],
+        n=IN_PROCESS_POSTS,
+    )
 
     statuses = {int(k): v for k, v in result["statuses"].items()}
     accepted = statuses.get(201, 0)
@@ -598,6 +662,11 @@ def sustained_posting(
         "authors": len(authors),
         "peak RSS MiB": round(peak_rss / 2**20),
     }
+    figures["in-process ms/post"] = alone["ms_mean"]
+    figures["in-process ms/post p50"] = alone["ms_p50"]
+    figures["queries/post"] = alone["queries_mean"]
+    figures["queries/post min-max"] = f"{alone['queries_min']} to {alone['queries_max']}"
+    figures["statements/post"] = ", ".join(f"{k} {v}" for k, v in alone["statements"].items())
     if prep["tokens"]:
         figures["tokens created"] = len(prep["tokens"])
     ratio = posts_per_s / raw["rows_per_s"] if raw else None
@@ -781,6 +850,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--posts", type=int, default=PUBLISH_POSTS)
     parser.add_argument("--only", choices=["sustained", "publish"], default=None)
     parser.add_argument("--profile", action="store_true", help="py-spy the server meanwhile")
+    parser.add_argument(
+        "--gil", action="store_true", help="with --profile: sample only the GIL holder (CPU)"
+    )
     parser.add_argument("--db-task", nargs=2, metavar=("NAME", "JSON"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.db_task:
@@ -794,7 +866,12 @@ def main(argv: list[str] | None = None) -> None:
     try:
         if args.only in (None, "sustained"):
             sustained_posting(
-                org, rows, seconds=args.seconds, connections=args.connections, profile=args.profile
+                org,
+                rows,
+                seconds=args.seconds,
+                connections=args.connections,
+                profile=args.profile,
+                gil=args.gil,
             )
         if args.only in (None, "publish"):
             publish_to_followers(org, rows, followers=args.followers, posts=args.posts)

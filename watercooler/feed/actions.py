@@ -21,8 +21,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Model, QuerySet
 from django.dispatch import Signal
 from django.http import Http404
 from django.utils import timezone
@@ -54,7 +54,7 @@ from watercooler.feed.models import (
     Topic,
     TopicFollow,
 )
-from watercooler.feed.queries import access_post, people_who_can_see, post_queryset
+from watercooler.feed.queries import access_post, people_who_can_see
 from watercooler.people.models import Role, User
 from watercooler.realtime.events import send_on_commit
 from watercooler.realtime.groups import community_group, user_group
@@ -170,12 +170,16 @@ class RenderedBody:
 def render_body(body: str) -> RenderedBody:
     """Markdown to safe HTML, with @mentions of active people (one query) and #topics linked."""
     candidates = find_mentions(body)[:MAX_MENTIONS]
-    people = {
-        u.username: u
-        for u in User.objects.filter(username__in=candidates, is_active=True).exclude(
-            role=Role.GUEST
-        )
-    }
+    people = (
+        {
+            u.username: u
+            for u in User.objects.filter(username__in=candidates, is_active=True).exclude(
+                role=Role.GUEST
+            )
+        }
+        if candidates
+        else {}  # most posts mention nobody: not even an empty query to build
+    )
     html, mentions, topic_names = render_markdown(
         body,
         mention_url=lambda name: mention_url(name) if name in people else None,
@@ -205,6 +209,41 @@ def counts_in_topics(post: Post) -> bool:
     return community is None or community.privacy == Privacy.OPEN
 
 
+# One statement for the topics of a new post that counts in them: new topics are inserted with a
+# count of 1, existing ones counted up, and every row's id comes back. Sorted by name, so two
+# posts tagging the same topics lock their rows in the same order (PostgreSQL).
+_UPSERT_COUNTED_TOPICS = """
+    INSERT INTO feed_topic (name, label, created_at, post_count, follower_count, last_used_at)
+    VALUES {rows}
+    ON CONFLICT (name) DO UPDATE
+        SET post_count = feed_topic.post_count + 1, last_used_at = excluded.last_used_at
+    RETURNING id, name, label
+"""
+
+
+def _use_topics(labels: dict[str, str], *, now: dt.datetime, counted: bool) -> list[Topic]:
+    """The topics ``labels`` names (name -> label) for a new post, sorted by name: created when
+    missing and, when the post ``counted`` (``counts_in_topics``), counted and marked used now.
+    The same rows and counts as ``_topics_for`` then ``_count_topic_use(..., 1)``, in one
+    statement instead of three."""
+    if not labels:
+        return []
+    if not counted:
+        return sorted(_topics_for(labels, now=now), key=lambda t: t.name)
+    names = sorted(labels)
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    params: list[Any] = []
+    for name in names:
+        params += [name, labels[name], stamp, stamp]
+    sql = _UPSERT_COUNTED_TOPICS.format(rows=", ".join(["(%s, %s, %s, 1, 0, %s)"] * len(names)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # Loaded as ``post_queryset`` prefetches them: only these fields, the rest deferred.
+    topics = [Topic.from_db(connection.alias, ["id", "name", "label"], row) for row in rows]
+    return sorted(topics, key=lambda t: t.name)
+
+
 def _count_topic_use(topic_ids: Iterable[int], delta: int, *, now: dt.datetime, post: Post) -> None:
     ids = list(topic_ids)
     if not ids or not counts_in_topics(post):
@@ -229,10 +268,21 @@ def _who_can_see(post: Post, people: list[User], *, actor_id: int) -> list[User]
     return [p for p in others if p.pk in allowed]
 
 
-def _post_payload(post_id: int) -> dict[str, Any]:
+def _prefetched[M: Model](queryset: QuerySet[M], rows: list[M]) -> QuerySet[M]:
+    """``queryset`` (a related manager's, not evaluated) answering with ``rows`` without a
+    query, as a finished prefetch does; what is chained on it (``.get()``, ``.filter()``)
+    still asks the database."""
+    queryset._result_cache = rows
+    queryset._prefetch_done = True  # type: ignore[attr-defined]
+    return queryset
+
+
+def _post_payload(post: Post) -> dict[str, Any]:
+    """``post.created``'s payload of a post ``do_create_post`` just made (its relations at
+    hand, so no re-read)."""
     from watercooler.feed.schemas import post_data
 
-    return _json(post_data(post_queryset().get(pk=post_id), None))
+    return _json(post_data(post, None))
 
 
 # --- Posts -----------------------------------------------------------------------------------
@@ -337,6 +387,10 @@ def check_post_input(
 def do_create_post(*, author: User, data: PostInput) -> Post:
     """Create a post from checked input (``check_post_input``).
 
+    The post comes back as ``queries.post_queryset`` would load it (author, community, quoted
+    post, topics, attachments and poll options at hand), so serialising it takes no query; the
+    quoted post's author is the exception, loaded when first asked for.
+
     On commit: ``post.created`` to the author's (and topics') groups, or for a post in a
     community to the community's group (``events.post_created_groups``), and
     ``signals.post_created(post=, mentioned=[people who may see it])``.
@@ -361,18 +415,26 @@ def do_create_post(*, author: User, data: PostInput) -> Post:
         Community.objects.filter(pk=community.pk).update(
             post_count=F("post_count") + 1, last_activity_at=now
         )
+    options: list[PollOption] = []
     if data.poll_options:
-        PollOption.objects.bulk_create(
+        options = PollOption.objects.bulk_create(
             [
                 PollOption(post=post, label=label, position=i)
                 for i, label in enumerate(data.poll_options)
             ]
         )
-    topics = _topics_for(rendered.topics, now=now)
-    post.topics.set(topics)
-    _count_topic_use([t.pk for t in topics], 1, now=now, post=post)
+    topics = _use_topics(rendered.topics, now=now, counted=counts_in_topics(post))
+    # A new post has no topic rows yet: insert them, without the read ``topics.set`` makes.
+    PostTopic = Post.topics.through  # noqa: N806 - a model class
+    PostTopic.objects.bulk_create([PostTopic(post_id=post.pk, topic_id=t.pk) for t in topics])
     mentioned = _who_can_see(post, rendered.mentioned, actor_id=author.pk)
     Mention.objects.bulk_create([Mention(post=post, user=u, created_at=now) for u in mentioned])
+    # What post_queryset's prefetches would find: nothing else wrote to this post yet.
+    post.__dict__["_prefetched_objects_cache"] = {
+        "topics": _prefetched(post.topics.all(), topics),
+        "attachments": _prefetched(post.attachments.all(), []),
+        "poll_options": _prefetched(post.poll_options.all(), options),
+    }
     events.send(
         events.post_created_groups(
             author_id=author.pk,
@@ -381,7 +443,7 @@ def do_create_post(*, author: User, data: PostInput) -> Post:
             community_id=community.pk if community is not None else None,
             community_open=community is not None and community.privacy == Privacy.OPEN,
         ),
-        events.PostCreated(post=_post_payload(post.pk)),
+        events.PostCreated(post=_post_payload(post)),
     )
     _signal_on_commit(signals.post_created, Post, post=post, mentioned=mentioned)
     return post

@@ -111,7 +111,16 @@ def create_post(request: HttpRequest, payload: PostIn) -> Status[dict[str, Any]]
         community_handle=payload.community,
     )
     post = actions.do_create_post(author=viewer, data=data)
-    return Status(201, _post_out(viewer, post))
+    return Status(201, _new_post_out(viewer, post))
+
+
+def _new_post_out(author: User, post: Post) -> dict[str, Any]:
+    """A post ``do_create_post`` just returned, as its author sees it, without re-reading it:
+    the action left its relations at hand, nobody has reacted or voted yet, and the quoted post
+    is one ``check_post_input`` found the author may see."""
+    quoted = {post.quoted_post_id} if post.quoted_post_id is not None else set()
+    ctx = queries.ViewerContext(viewer=author, visible_quotes=quoted)
+    return post_data(post, ctx)
 
 
 @posts_router.get("/{post_id}", response={200: PostOut, **READ}, summary="One post")

@@ -223,11 +223,15 @@ def do_notify_follow(*, follower: User, followee: User) -> Notification | None:
 
 
 def do_notify_post_mentions(*, post: Post, mentioned: Iterable[User]) -> list[Notification]:
-    """MENTION to each person mentioned in ``post`` who may see it."""
-    ids = {person.pk for person in mentioned}
-    visible = people_who_can_see(post, ids - {post.author_id})
+    """MENTION to each person in ``mentioned``: the feed's ``post_created`` and ``post_updated``
+    signals list only people who may see the post (checked in the transaction that wrote it,
+    ``feed.actions._who_can_see``), so that is not asked again on the posting request's path;
+    ``do_notify`` still leaves out the author and anyone deactivated since."""
     return do_notify(
-        kind=NotificationKind.MENTION, recipient_ids=visible, actor=post.author, post=post
+        kind=NotificationKind.MENTION,
+        recipient_ids={person.pk for person in mentioned},
+        actor=post.author,
+        post=post,
     )
 
 

@@ -578,8 +578,13 @@ def authenticate_api_token(token: str) -> User | None:
     """The active owner of ``token``, or None. Records the last use at most once a minute."""
     if not token.startswith(ApiToken.PREFIX):
         return None
-    row = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(token)).first()
-    if row is None or not row.user.is_active:
+    # get(), not first(): the hash is unique, and first() would order by the model's ordering,
+    # which Django compiles column by column over the ~50 selected (a third of this lookup).
+    try:
+        row = ApiToken.objects.select_related("user").get(key_hash=ApiToken.hash(token))
+    except ApiToken.DoesNotExist:
+        return None
+    if not row.user.is_active:
         return None
     now = timezone.now()
     if row.last_used_at is None or now - row.last_used_at > dt.timedelta(minutes=1):
