@@ -72,3 +72,49 @@ def test_in_memory_databases_are_not_pooled() -> None:
         cursor.execute("SELECT 1")
     db.close()
     assert ":memory:" not in DatabaseWrapper._pools
+
+
+def _begin(db: DatabaseWrapper) -> None:
+    """What ``transaction.atomic`` does on SQLite: BEGIN IMMEDIATE under autocommit."""
+    db.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+
+
+def test_write_transactions_queue_on_the_lock_and_it_is_always_released(tmp_path: Path) -> None:
+    path = tmp_path / "writes.sqlite3"
+    first = _wrapper(path)
+    with first.cursor() as cursor:
+        cursor.execute("CREATE TABLE t (x integer)")
+    lock = first._write_lock()
+    _begin(first)  # BEGIN IMMEDIATE: takes the lock
+    assert lock.locked()
+    order: list[str] = []
+
+    def second_writer() -> None:
+        db = _wrapper(path)
+        _begin(db)  # waits for the first to commit
+        order.append("second began")
+        with db.cursor() as cursor:
+            cursor.execute("INSERT INTO t VALUES (2)")
+        db.commit()
+        db.set_autocommit(True)
+        db.close()
+
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    thread.join(0.3)
+    assert thread.is_alive()  # queued behind the first transaction, not failing
+    with first.cursor() as cursor:
+        cursor.execute("INSERT INTO t VALUES (1)")
+    order.append("first committed")
+    first.commit()
+    thread.join(5)
+    assert order == ["first committed", "second began"]
+    assert not lock.locked()
+    first.set_autocommit(True)
+    _begin(first)
+    first.rollback()
+    assert not lock.locked()
+    first.set_autocommit(True)
+    _begin(first)
+    first.close()  # closing inside a transaction rolls it back and frees the lock
+    assert not lock.locked()
