@@ -17,11 +17,15 @@ over real sockets from load processes separate from it:
    threads waiting. After the server stops, the same bodies are posted one at a time through
    Django's test client in one process: the app's own ms/post and the statements each post
    runs (``queries/post``, after-commit work included).
-2. **Publish to followers.** The org's ``heavy_author`` posts through the API; right after the
-   POST returns, a sample of their followers (tokens created in the run database) fetch
-   ``GET /api/v1/feed`` concurrently (aiohttp, one keep-alive connection each) until the post is
-   in it. Per follower: the time from the POST's start until seen. Repeated for ``--posts``
-   posts. For context, the same followers' concurrent feed reads without a new post.
+2. **Publish to followers.** The org's ``heavy_author`` posts through the API; as soon as the
+   POST returns, followers (a sample, tokens created in the run database) fetch
+   ``GET /api/v1/feed`` (aiohttp, one keep-alive connection each) until the post is in it. Per
+   follower: the time from the POST's start until seen. Followers look ``READERS_AT_ONCE`` at a
+   time (about the feed's load at half its maximum throughput), a new group for each post, so
+   every sampled follower looks once; then one more post is read by all of them at the same
+   instant, reported beside it (that measures a queue of simultaneous reads in one process more
+   than the post's propagation). For context, the same followers' concurrent reads without a
+   new post, and one read alone.
 
 Database work the scenarios need besides the load (choosing authors, creating tokens, counting
 rows) runs in a child process with the org's environment (``--db-task``), so this module works
@@ -64,7 +68,8 @@ IN_PROCESS_POSTS = 300  # posts measured one at a time in one process, after the
 IN_PROCESS_AUTHORS = 20
 IN_PROCESS_BODIES = 100  # a few KiB each at most: they travel on the child's command line
 FOLLOWERS_SAMPLED = 200
-PUBLISH_POSTS = 10
+READERS_AT_ONCE = 8
+PUBLISH_POSTS = FOLLOWERS_SAMPLED // READERS_AT_ONCE  # every sampled follower looks once
 POLL_GIVE_UP_S = 120.0  # a follower that has not seen the post by then counts as not seen
 JSON_MARK = "BENCH_JSON "
 
@@ -711,6 +716,8 @@ class PublishResult:
     not_seen: int = 0
     read_s: list[float] = field(default_factory=list)  # concurrent feed reads, no new post
     alone_s: list[float] = field(default_factory=list)  # one feed read at a time
+    herd_s: list[float] = field(default_factory=list)  # one post, every follower at once
+    herd_not_seen: int = 0
 
 
 async def _publish(
@@ -746,7 +753,9 @@ async def _publish(
             result.alone_s.append(await timed_read(token))
         result.read_s = list(await asyncio.gather(*(timed_read(t) for t in follower_tokens)))
 
-        for body in bodies:
+        async def publish(body: str, readers: list[str], seen: list[float]) -> int:
+            """Post ``body``; ``readers`` look for it as soon as the POST answers. Returns how
+            many never saw it."""
             await asyncio.sleep(0.3)
             t0 = time.perf_counter()
             headers = {"Authorization": f"Bearer {author_token}"}
@@ -756,17 +765,25 @@ async def _publish(
                 post_id = (await r.json())["id"]
             result.post_s.append(time.perf_counter() - t0)
 
-            async def until_seen(token: str, post_id: int = post_id, t0: float = t0) -> None:
+            async def until_seen(token: str) -> bool:
                 polls = 0
                 while time.perf_counter() - t0 < POLL_GIVE_UP_S:
                     polls += 1
                     if post_id in await feed_ids(token):
-                        result.seen_s.append(time.perf_counter() - t0)
+                        seen.append(time.perf_counter() - t0)
                         result.polls.append(polls)
-                        return
-                result.not_seen += 1
+                        return True
+                return False
 
-            await asyncio.gather(*(until_seen(t) for t in follower_tokens))
+            found = await asyncio.gather(*(until_seen(t) for t in readers))
+            return found.count(False)
+
+        *grouped, last = bodies
+        for index, body in enumerate(grouped):
+            start = index * READERS_AT_ONCE % len(follower_tokens)
+            readers = (follower_tokens * 2)[start : start + READERS_AT_ONCE]
+            result.not_seen += await publish(body, readers, result.seen_s)
+        result.herd_not_seen = await publish(last, follower_tokens, result.herd_s)
     return result
 
 
@@ -784,7 +801,7 @@ def publish_to_followers(
     tokens = list(prep["tokens"].values())
     if not tokens:
         raise RuntimeError(f"{org.heavy_author} has no followers who read the home feed")
-    bodies = make_bodies(posts, ["announcements"], [], seed=11)
+    bodies = make_bodies(posts + 1, ["announcements"], [], seed=11)  # + the all-at-once post
     with serve(APP, env=org.env) as srv:
         result = asyncio.run(
             _publish(srv.url.rstrip("/"), org.tokens[org.heavy_author], tokens, bodies)
@@ -795,6 +812,7 @@ def publish_to_followers(
         "followers of author": prep["followers_total"],
         "sampled (tokens created)": len(tokens),
         "posts": posts,
+        "followers looking at once": READERS_AT_ONCE,
         "p50 ms": _pct(seen, 50),
         "p95 ms": _pct(seen, 95),
         "p99 ms": _pct(seen, 99),
@@ -804,6 +822,9 @@ def publish_to_followers(
             100 * sum(p == 1 for p in result.polls) / len(result.polls), 1
         ),
         "POST p50 ms": _pct(result.post_s, 50),
+        f"one post, all {len(tokens)} at once: p50 ms": _pct(result.herd_s, 50),
+        "all at once p99 ms": _pct(result.herd_s, 99),
+        "all at once not seen": result.herd_not_seen,
         "peak RSS MiB": round(peak_rss / 2**20),
     }
     baseline: dict[str, Any] = {
@@ -812,8 +833,8 @@ def publish_to_followers(
         "p99 ms": _pct(result.read_s, 99),
     }
     p99 = _pct(seen, 99)
-    if result.not_seen:
-        verdict = f"missed: {result.not_seen} followers never saw it"
+    if result.not_seen or result.herd_not_seen:
+        verdict = f"missed: {result.not_seen + result.herd_not_seen} followers never saw it"
     else:
         verdict = f"{'met' if p99 <= PUBLISH_TARGET_MS else 'missed'}: p99 {p99} ms"
     if prep["followers_total"] < 5000:
