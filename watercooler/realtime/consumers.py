@@ -10,23 +10,36 @@ says the post is visible.
 
 Everything a client sends is checked: size, JSON, shape, rate. A bad message gets an ``error``
 event and the socket stays open. Authentication failures close with 4401, a missing required
-second factor with 4403; clients must not reconnect after those.
+second factor with 4403; clients must not reconnect after those. Sign-ins are re-checked in
+batches while the socket is open (recheck.py).
+
+One process holds thousands of these sockets, so what each one keeps and does per event is
+small (measured with bench/scenario_ws.py; figures in docs/performance.md): group names and
+followed usernames are shared strings in sorted tuples, not per-socket sets and dicts; an
+event's JSON text is made once by the sender and forwarded as it is; and the consumer runs its
+own loop (``__call__``) instead of Channels' one, which per message started a task, waited on
+two, and handed a database clean-up to the single thread Django's database work runs in.
 """
 
+import asyncio
+import contextlib
 import datetime as dt
 import json
 import logging
 import time
-from collections import OrderedDict
+from bisect import bisect_left
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.contrib.sessions.backends.base import SessionBase
+from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from watercooler.people.models import ApiToken, User
+from watercooler.people.models import User
 from watercooler.realtime import access
 from watercooler.realtime.groups import (
     author_group,
@@ -35,6 +48,7 @@ from watercooler.realtime.groups import (
     topic_group,
     user_group,
 )
+from watercooler.realtime.recheck import REAUTHORISE_SECONDS, Credential, rechecker
 
 logger = logging.getLogger(__name__)
 
@@ -47,14 +61,15 @@ MAX_POSTS_PER_MESSAGE = 200
 MAX_SUBSCRIBED_POSTS = 1000
 RATE_PER_SECOND = 20.0
 RATE_BURST = 20.0
-# How often an open socket re-checks that its person may still use the site (deactivated,
-# signed out, token revoked): at most one query a minute per socket, and only when events flow.
-REAUTHORISE_SECONDS = 60.0
-# post.created reaches a socket once per group it is in (author and topic); remember this many
-# post ids to hand each post over once.
-SEEN_POSTS = 512
+# post.created reaches a socket once per group it is in (author, topic, user) when the layer
+# cannot tell (Redis); the copies arrive close together, so the last few post ids suffice.
+SEEN_POSTS = 32
+# Channel-layer messages waiting for a socket that stopped reading; past this they are dropped
+# (as Channels' layers drop messages for a full channel).
+INBOX_CAPACITY = 100
 
 CLIENT_TYPES = ("subscribe", "unsubscribe", "ping", "catch_up")
+FEED_GROUP_PREFIXES = ("author.", "topic.", "user.", "community.")
 
 
 class ClientError(Exception):
@@ -64,21 +79,34 @@ class ClientError(Exception):
         self.field = field
 
 
-def _mfa_missing(user: User) -> bool:
+def _opening(user: User) -> tuple[bool, tuple[dict[int, str], set[str], set[int]] | None]:
+    """(second factor missing, what the person follows): one trip to the database thread."""
     from watercooler.api.auth import mfa_missing
 
-    return mfa_missing(user)
+    if mfa_missing(user):
+        return True, None
+    return False, access.following(user)
 
 
-def _still_authorised(user_id: int, auth: str, token_hash: str | None, session: Any) -> bool:
-    """Whether the person behind an open socket may still use it."""
-    if not User.objects.filter(pk=user_id, is_active=True).exists():
-        return False
-    if auth == "token":
-        return ApiToken.objects.filter(key_hash=token_hash, user_id=user_id).exists()
-    if isinstance(session, SessionBase) and session.session_key:
-        return session.exists(session.session_key)
-    return True
+# One copy of each group name and username for all sockets (see _shared). Cleared when it
+# grows past this (renamed people, deleted topics): sockets keep the copies they hold, and new
+# ones share new copies. Not sys.intern: interned strings are never freed in Python 3.12.
+_names: dict[str, str] = {}
+MAX_SHARED_NAMES = 200_000
+
+
+def _shared(values: Iterable[str]) -> tuple[str, ...]:
+    """Sorted, with each string shared by every socket that holds an equal one: thousands of
+    sockets following the same people hold one copy of each name (~20 KiB a socket saved)."""
+    if len(_names) > MAX_SHARED_NAMES:
+        _names.clear()
+    share = _names.setdefault
+    return tuple(sorted({share(value, value) for value in values}))
+
+
+def _has(ordered: tuple[Any, ...], value: Any) -> bool:
+    index = bisect_left(ordered, value)
+    return index < len(ordered) and ordered[index] == value
 
 
 def _post_ids(content: dict[str, Any]) -> list[int]:
@@ -109,12 +137,117 @@ def _since(content: dict[str, Any]) -> dt.datetime:
     return min(since, timezone.now())
 
 
+class _Inbox:
+    """A consumer's messages in arrival order: from the client (ASGI), from the channel layer,
+    and its own. The consumer's task takes them one at a time, so handlers never overlap."""
+
+    __slots__ = ("capacity", "items", "waiter")
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.items: list[Any] = []
+        self.waiter: asyncio.Future[None] | None = None
+
+    def put(self, item: Any) -> None:
+        self.items.append(item)
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
+
+    def offer(self, message: dict[str, Any]) -> bool:
+        """A channel-layer message, unless the socket has fallen this far behind."""
+        if len(self.items) >= self.capacity:
+            return False
+        self.put(message)
+        return True
+
+    async def get(self) -> Any:
+        while not self.items:
+            self.waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self.waiter
+            finally:
+                self.waiter = None
+        return self.items.pop(0)
+
+
+async def _feed(source: Callable[[], Awaitable[Any]], inbox: _Inbox, *, layer: bool) -> None:
+    """Pass what ``source`` yields to ``inbox`` until the client disconnects (a channel layer's
+    messages may be dropped when the socket is far behind, the client's never); a failure goes
+    along too, for the consumer's task to raise."""
+    try:
+        while True:
+            message = await source()
+            if layer:
+                inbox.offer(message)
+            else:
+                inbox.put(message)
+                if message.get("type") == "websocket.disconnect":
+                    return
+    except Exception as exc:
+        inbox.put(exc)
+
+
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     """One authenticated socket per browser tab. Group messages are ``{"type": "deliver",
-    "event": {...}}`` (realtime.events.send_now) and reach :meth:`deliver`."""
+    "event": {...}, "text": "..."}`` (realtime.events.send_now) and reach :meth:`deliver`."""
 
     user: User
-    groups: list[str]
+    credential: Credential
+    authorised_at: float
+    # Sorted and shared (see _shared): the user, author, topic and community groups joined, and
+    # the usernames of the people followed (post.created names its author by username).
+    feed_groups: tuple[str, ...] = ()
+    followed: tuple[str, ...] = ()
+    communities: tuple[int, ...] = ()
+    closed = False
+
+    # --- the loop --------------------------------------------------------------------------------
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        self.scope = scope
+        self.base_send = send
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        assert self.channel_layer is not None, "settings.CHANNEL_LAYERS has no default layer"
+        self.channel_name = await self.channel_layer.new_channel()
+        self.inbox = inbox = _Inbox(INBOX_CAPACITY)
+        feeders = [asyncio.ensure_future(_feed(receive, inbox, layer=False))]
+        # The embedded layer hands messages straight to the inbox; others (Redis) are read.
+        attach = getattr(self.channel_layer, "attach", None)
+        if attach is not None:
+            attach(self.channel_name, inbox.offer)
+        else:
+            layer_receive = self.channel_layer.receive
+            channel = self.channel_name
+            feeders.append(
+                asyncio.ensure_future(_feed(lambda: layer_receive(channel), inbox, layer=True))
+            )
+        try:
+            while True:
+                message = await inbox.get()
+                if isinstance(message, BaseException):
+                    raise message
+                await self.dispatch(message)
+        except StopConsumer:
+            pass
+        finally:
+            self.closed = True
+            rechecker.discard(self)
+            if attach is not None:
+                self.channel_layer.detach(self.channel_name)
+            for task in feeders:
+                task.cancel()
+            for task in feeders:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels' dispatch also closes stale database connections, by a hop to the database
+        # thread for every message; here every database call goes through
+        # database_sync_to_async, which does that around the call itself.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -124,57 +257,88 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated or not user.is_active:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        if await database_sync_to_async(_mfa_missing)(user):
+        mfa_missing, following = await database_sync_to_async(_opening)(user)
+        if mfa_missing:
             await self.close(code=CLOSE_MFA_REQUIRED)
             return
         self.user = user
-        self.follows: dict[int, str] = {}
-        self.topics: set[str] = set()
-        self.communities: set[int] = set()
+        self.credential = Credential.from_scope(user.pk, self.scope)
+        self.authorised_at = time.monotonic()
         self.posts: set[int] = set()
-        self.seen_posts: OrderedDict[int, None] = OrderedDict()
+        self.seen_posts: list[int] | None = None
         self.tokens = RATE_BURST
         self.tokens_at = time.monotonic()
-        self.authorised_at = time.monotonic()
-        self.closed = False
-        await self._join_feed_groups()
+        await self._join_feed_groups(following)
+        rechecker.add(self)
 
     @classmethod
     async def encode_json(cls, content: Any) -> str:
         # Events carry datetimes and decimals from the API's serialisers.
         return json.dumps(content, cls=DjangoJSONEncoder, separators=(",", ":"))
 
-    async def disconnect(self, code: int) -> None:
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         self.closed = True
+        rechecker.discard(self)
+        groups = [*self.feed_groups, *(post_group(pk) for pk in getattr(self, "posts", ()))]
+        await self._discard_groups(groups)
+        raise StopConsumer()
+
+    def revoke(self) -> None:
+        """The sign-in no longer holds (recheck.py): forward nothing more, close from the
+        socket's own task."""
+        self.closed = True
+        self.inbox.put({"type": "realtime.revoked"})
+
+    async def realtime_revoked(self, message: dict[str, Any]) -> None:
+        await self.close(code=CLOSE_UNAUTHENTICATED)
 
     # --- groups ----------------------------------------------------------------------------
 
-    async def _join(self, group: str) -> None:
-        if group not in self.groups:
-            self.groups.append(group)
+    async def _add_groups(self, groups: list[str]) -> None:
+        """Join ``groups``, none of which the socket is in yet."""
+        add_new = getattr(self.channel_layer, "group_add_new", None)
+        if add_new is not None:
+            await add_new(groups, self.channel_name)
+            return
+        for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
 
-    async def _leave(self, group: str) -> None:
-        if group in self.groups:
-            self.groups.remove(group)
+    async def _discard_groups(self, groups: list[str]) -> None:
+        discard_many = getattr(self.channel_layer, "group_discard_many", None)
+        if discard_many is not None:
+            await discard_many(groups, self.channel_name)
+            return
+        for group in groups:
             await self.channel_layer.group_discard(group, self.channel_name)
 
-    async def _join_feed_groups(self) -> None:
+    async def _join_post(self, pk: int) -> None:
+        if pk not in self.posts:
+            self.posts.add(pk)
+            await self.channel_layer.group_add(post_group(pk), self.channel_name)
+
+    async def _leave_post(self, pk: int) -> None:
+        if pk in self.posts:
+            self.posts.discard(pk)
+            await self.channel_layer.group_discard(post_group(pk), self.channel_name)
+
+    async def _join_feed_groups(
+        self, following: tuple[dict[int, str], set[str], set[int]] | None = None
+    ) -> None:
         """Join (or re-join after a follow changed) the groups of the person's feed."""
-        follows, topics, communities = await database_sync_to_async(access.following)(self.user)
-        # Forget a community first: an event already queued for its group is then dropped.
-        self.follows, self.topics, self.communities = follows, topics, communities
+        if following is None:
+            following = await database_sync_to_async(access.following)(self.user)
+        follows, topics, communities = following
         wanted = {user_group(self.user.pk), author_group(self.user.pk)}
         wanted |= {author_group(pk) for pk in follows}
         wanted |= {topic_group(name) for name in topics}
         wanted |= {community_group(pk) for pk in communities}
-        current = {
-            g for g in self.groups if g.startswith(("author.", "topic.", "user.", "community."))
-        }
-        for group in sorted(current - wanted):
-            await self._leave(group)
-        for group in sorted(wanted - current):
-            await self._join(group)
+        current = set(self.feed_groups)
+        # Forget a community first: an event already queued for its group is then dropped.
+        self.feed_groups = _shared(wanted)
+        self.followed = _shared(follows.values())
+        self.communities = tuple(sorted(communities))
+        await self._discard_groups(sorted(current - wanted))
+        await self._add_groups([group for group in self.feed_groups if group not in current])
 
     # --- client messages ---------------------------------------------------------------------
 
@@ -237,8 +401,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             )
         visible = await database_sync_to_async(access.visible_post_ids)(self.user, new)
         for pk in sorted(visible):
-            self.posts.add(pk)
-            await self._join(post_group(pk))
+            await self._join_post(pk)
         subscribed = [pk for pk in ids if pk in self.posts]
         # Missing and invisible posts are answered alike, so ids cannot be probed.
         denied = [pk for pk in ids if pk not in self.posts]
@@ -246,8 +409,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def _unsubscribe(self, ids: list[int]) -> None:
         for pk in ids:
-            self.posts.discard(pk)
-            await self._leave(post_group(pk))
+            await self._leave_post(pk)
         await self.send_json({"type": "unsubscribed", "posts": ids})
 
     async def _catch_up(self, since: dt.datetime) -> None:
@@ -262,8 +424,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         # Posts that went away while the socket was down stop being followed now.
         for state in posts:
             if state["deleted"]:
-                self.posts.discard(int(state["id"]))
-                await self._leave(post_group(int(state["id"])))
+                await self._leave_post(int(state["id"]))
         await self.send_json(
             {
                 "type": "catch_up",
@@ -279,11 +440,14 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     # --- server events -------------------------------------------------------------------------
 
     async def deliver(self, message: dict[str, Any]) -> None:
-        """Forward one event from a group, unless this person may not see it."""
+        """Forward one event from a group, unless this person may not see it. The message is
+        shared with every other socket it reached: read it, never change it."""
         event = message.get("event")
-        if not hasattr(self, "user") or self.closed or not isinstance(event, dict):
+        if self.closed or not hasattr(self, "user") or not isinstance(event, dict):
             return
-        if not await self._reauthorise():
+        # When the sweep is late for this socket, confirm before anything is forwarded.
+        overdue = time.monotonic() - self.authorised_at >= REAUTHORISE_SECONDS
+        if overdue and (not await rechecker.confirm(self) or self.closed):
             return
         kind = event.get("type")
         if kind == "follows.changed":
@@ -295,8 +459,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         elif kind == "post.deleted":
             post_id = _post_id(event)
             if post_id is not None:
-                self.posts.discard(post_id)
-                await self._leave(post_group(post_id))
+                await self._leave_post(post_id)
         elif kind == "post.updated":
             # An edit may narrow the audience: keep following the post only while visible.
             post_id = _post_id(event)
@@ -305,19 +468,30 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                     self.user, [post_id]
                 )
                 if not visible:
-                    self.posts.discard(post_id)
-                    await self._leave(post_group(post_id))
+                    await self._leave_post(post_id)
                     return
-        await self.send_json(event)
+        text = message.get("text")
+        if not isinstance(text, str):
+            text = await self.encode_json(event)
+        await self.base_send({"type": "websocket.send", "text": text})
+
+    def _seen(self, post_id: int) -> bool:
+        """Whether ``post_id`` was handed over already (through another group); remembers it."""
+        seen = self.seen_posts
+        if seen is None:
+            self.seen_posts = [post_id]
+            return False
+        if post_id in seen:
+            return True
+        seen.append(post_id)
+        if len(seen) > SEEN_POSTS:
+            del seen[0]
+        return False
 
     async def _may_see_new_post(self, event: dict[str, Any]) -> bool:
         post_id = _post_id(event)
-        if post_id is not None:
-            if post_id in self.seen_posts:
-                return False  # already handed over through another group
-            self.seen_posts[post_id] = None
-            while len(self.seen_posts) > SEEN_POSTS:
-                self.seen_posts.popitem(last=False)
+        if post_id is not None and self._seen(post_id):
+            return False
         author_id, author_name, audience = _author_and_audience(event)
         if author_id == self.user.pk or (author_name and author_name == self.user.username):
             return True
@@ -326,7 +500,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             # A community's post: its members, and everyone but guests when it is open. The
             # privacy travels with the event, so no query; membership is what the socket
             # joined groups for (re-read on follows.changed).
-            if community_id in self.communities:
+            if _has(self.communities, community_id):
                 return True
             return privacy == "open" and not self.user.is_guest
         if not known:
@@ -336,9 +510,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return True
         if audience == "followers" and not self.user.is_guest:
             if author_id is not None:
-                return author_id in self.follows
+                return _has(self.feed_groups, author_group(author_id))
             if author_name is not None:
-                return author_name in self.follows.values()
+                return _has(self.followed, author_name)
         # The event does not say enough (or the reader is a guest): ask the database.
         if post_id is None:
             return False
@@ -350,24 +524,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         visible = await database_sync_to_async(access.visible_post_ids)(self.user, set(self.posts))
         for pk in sorted(self.posts - visible):
-            self.posts.discard(pk)
-            await self._leave(post_group(pk))
-
-    async def _reauthorise(self) -> bool:
-        if time.monotonic() - self.authorised_at < REAUTHORISE_SECONDS:
-            return True
-        ok = await database_sync_to_async(_still_authorised)(
-            self.user.pk,
-            self.scope.get("auth", "session"),
-            self.scope.get("token_hash"),
-            self.scope.get("session"),
-        )
-        if not ok:
-            self.closed = True
-            await self.close(code=CLOSE_UNAUTHENTICATED)
-            return False
-        self.authorised_at = time.monotonic()
-        return True
+            await self._leave_post(pk)
 
 
 def _post_id(event: dict[str, Any]) -> int | None:
