@@ -5,7 +5,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connections
 
 from watercooler.core.sqlite_pool.base import DatabaseWrapper
 
@@ -18,15 +18,32 @@ def _own_databases(django_db_blocker):
 
 
 def _wrapper(path: Path) -> DatabaseWrapper:
-    return DatabaseWrapper({**connection.settings_dict, "NAME": str(path)}, alias="pool-test")
+    # Settings of their own (the suite may run on PostgreSQL), with Django's defaults filled in.
+    database = {
+        "ENGINE": "watercooler.core.sqlite_pool",
+        "NAME": str(path),
+        "OPTIONS": {"transaction_mode": "IMMEDIATE"},
+    }
+    settings = connections.configure_settings({"default": database})["default"]
+    return DatabaseWrapper(settings, alias="pool-test")
 
 
 def _in_thread(work):
-    result: list[object] = []
-    thread = threading.Thread(target=lambda: result.append(work()))
+    """``work()`` run in a thread of its own; its result, or its exception raised here."""
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = work()
+        except BaseException as exc:  # handed to the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
     thread.start()
     thread.join()
-    return result[0]
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["result"]
 
 
 def test_the_next_thread_takes_the_closed_connection(tmp_path: Path) -> None:
