@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Model, QuerySet
+from django.db.models import Count, F
 from django.dispatch import Signal
 from django.http import Http404
 from django.utils import timezone
@@ -54,7 +54,7 @@ from watercooler.feed.models import (
     Topic,
     TopicFollow,
 )
-from watercooler.feed.queries import access_post, people_who_can_see
+from watercooler.feed.queries import access_post, people_who_can_see, prefilled
 from watercooler.people.models import Role, User
 from watercooler.realtime.events import send_on_commit
 from watercooler.realtime.groups import community_group, user_group
@@ -268,15 +268,6 @@ def _who_can_see(post: Post, people: list[User], *, actor_id: int) -> list[User]
     return [p for p in others if p.pk in allowed]
 
 
-def _prefetched[M: Model](queryset: QuerySet[M], rows: list[M]) -> QuerySet[M]:
-    """``queryset`` (a related manager's, not evaluated) answering with ``rows`` without a
-    query, as a finished prefetch does; what is chained on it (``.get()``, ``.filter()``)
-    still asks the database."""
-    queryset._result_cache = rows
-    queryset._prefetch_done = True  # type: ignore[attr-defined]
-    return queryset
-
-
 def _post_payload(post: Post) -> dict[str, Any]:
     """``post.created``'s payload of a post ``do_create_post`` just made (its relations at
     hand, so no re-read)."""
@@ -431,9 +422,9 @@ def do_create_post(*, author: User, data: PostInput) -> Post:
     Mention.objects.bulk_create([Mention(post=post, user=u, created_at=now) for u in mentioned])
     # What post_queryset's prefetches would find: nothing else wrote to this post yet.
     post.__dict__["_prefetched_objects_cache"] = {
-        "topics": _prefetched(post.topics.all(), topics),
-        "attachments": _prefetched(post.attachments.all(), []),
-        "poll_options": _prefetched(post.poll_options.all(), options),
+        "topics": prefilled(post.topics.all(), topics),
+        "attachments": prefilled(post.attachments.all(), []),
+        "poll_options": prefilled(post.poll_options.all(), options),
     }
     events.send(
         events.post_created_groups(

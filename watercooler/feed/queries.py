@@ -236,15 +236,17 @@ def _attach_page_rows(posts: Sequence[Post]) -> None:
             options[option.post_id].append(option)
     for post in posts:
         cache = post.__dict__.setdefault("_prefetched_objects_cache", {})
-        cache["topics"] = _cached(Topic, topics[post.pk])
-        cache["attachments"] = _cached(Attachment, attachments[post.pk])
-        cache["poll_options"] = _cached(PollOption, options.get(post.pk, []))
+        cache["topics"] = prefilled(QuerySet(Topic), topics[post.pk])
+        cache["attachments"] = prefilled(QuerySet(Attachment), attachments[post.pk])
+        cache["poll_options"] = prefilled(QuerySet(PollOption), options.get(post.pk, []))
 
 
-def _cached[M: Model](model: type[M], rows: list[M]) -> QuerySet[M]:
-    """A queryset that answers with ``rows`` without a query, as a finished prefetch does."""
-    # QuerySet(model) rather than .none(): a third of the cost, 60 times a page.
-    queryset: QuerySet[M] = QuerySet(model)
+def prefilled[M: Model](queryset: QuerySet[M], rows: list[M]) -> QuerySet[M]:
+    """``queryset`` (not evaluated) answering with ``rows`` without a query, as a finished
+    prefetch does; put it in an instance's ``_prefetched_objects_cache``. Chained calls
+    (``.filter()``) still ask the database, with ``queryset``'s own filters: pass a related
+    manager's ``.all()`` when they must hold, a bare ``QuerySet(model)`` where only the rows are
+    read (a page's cards: a third of the cost, 60 times a page)."""
     queryset._result_cache = rows
     queryset._prefetch_done = True  # type: ignore[attr-defined]  # a private flag, as Django sets it
     return queryset
