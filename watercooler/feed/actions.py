@@ -54,7 +54,7 @@ from watercooler.feed.models import (
     Topic,
     TopicFollow,
 )
-from watercooler.feed.queries import access_post, people_who_can_see, prefilled
+from watercooler.feed.queries import access_post, is_announcement, people_who_can_see, prefilled
 from watercooler.people.models import Role, User
 from watercooler.realtime.events import send_on_commit
 from watercooler.realtime.groups import community_group, user_group
@@ -204,9 +204,11 @@ def _topics_for(labels: dict[str, str], *, now: dt.datetime) -> list[Topic]:
 def counts_in_topics(post: Post) -> bool:
     """Whether ``post`` counts in its topics' ``post_count``. A topic's count is shown to
     everyone, so it leaves out posts of closed and secret communities (a count that moved when
-    a secret community posted would tell outsiders it exists)."""
+    a secret community posted would tell outsiders it exists), and announcements' posts (seen
+    by their audience only)."""
     community = post.community
-    return community is None or community.privacy == Privacy.OPEN
+    open_to_all = community is None or community.privacy == Privacy.OPEN
+    return open_to_all and not is_announcement(post)
 
 
 # One statement for the topics of a new post that counts in them: new topics are inserted with a
@@ -262,7 +264,13 @@ def _who_can_see(post: Post, people: list[User], *, actor_id: int) -> list[User]
     """The people among ``people`` but the actor who may see ``post`` (one query at most): the
     only ones a mention may notify."""
     others = [p for p in people if p.pk != actor_id]
-    if (post.audience == Audience.EVERYONE and post.community_id is None) or not others:
+    if not others:
+        return []
+    if (
+        post.audience == Audience.EVERYONE
+        and post.community_id is None
+        and not is_announcement(post)
+    ):
         return [p for p in others if not p.is_guest]
     allowed = people_who_can_see(post, [p.pk for p in others])
     return [p for p in others if p.pk in allowed]
@@ -402,6 +410,8 @@ def do_create_post(*, author: User, data: PostInput) -> Post:
         poll_closes_at=data.poll_closes_at,
         community=community,
     )
+    # A new post is no announcement's: known without asking (``is_announcement``).
+    post._state.fields_cache["announcement"] = None
     if community is not None:
         Community.objects.filter(pk=community.pk).update(
             post_count=F("post_count") + 1, last_activity_at=now

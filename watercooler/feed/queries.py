@@ -70,25 +70,56 @@ def visible_posts_q(viewer: User) -> Q:
     """THE visibility rule, as a filter on Post (deletion is not part of it).
 
     Members see posts to everyone outside communities and in open communities, their own,
-    followers-only posts of people they follow, posts in the communities they belong to and
-    announcements addressed to them. Guests see only their own posts, their communities' posts
-    and announcements addressed to them. Nobody signed out or deactivated sees anything.
-    Deactivated authors' posts stay visible. Subqueries (not joins) keep an OR of them from
-    duplicating rows.
+    followers-only posts of people they follow and posts in the communities they belong to.
+    Guests see only their own posts and their communities' posts. Nobody signed out or
+    deactivated sees anything. Deactivated authors' posts stay visible.
+
+    An announcement's post is not an ordinary post: it is seen by its audience (the people
+    holding a receipt for it, written when it is published), its author, and communications
+    people and administrators wherever they could see an ordinary post (so not in a secret
+    community they are not in). Until it is published (a scheduled one), by its author only.
+
+    Subqueries (not joins) keep an OR of them from duplicating rows. The SQL differs only by
+    whether the viewer is a guest and whether they are communications people: a compiled
+    template (``_latest_page``) keys on both.
     """
     if not _active(viewer):
         return Q(pk__in=[])
-    shared = Q(pk__in=announcement_post_ids(viewer)) | Q(
-        community_id__in=member_community_ids(viewer)
-    )
+    ordinary = Q(community_id__in=member_community_ids(viewer))
     if not viewer.is_guest:
-        shared |= (
+        ordinary |= (
             Q(audience=Audience.EVERYONE, community__isnull=True)
             | Q(audience=Audience.EVERYONE, community_id__in=open_community_ids())
             | Q(audience=Audience.FOLLOWERS, author_id__in=followee_ids(viewer))
         )
-    # A scheduled announcement's post exists before its publish time; only its author sees it.
-    return Q(author_id=viewer.pk) | (shared & ~Q(pk__in=unpublished_announcement_post_ids()))
+    # Receipts exist from publication on, so that branch needs no "published" test.
+    hidden = _hidden_announcement_post_ids(viewer)
+    return (
+        Q(author_id=viewer.pk)
+        | Q(pk__in=announcement_post_ids(viewer))
+        | (ordinary & ~Q(pk__in=hidden))
+    )
+
+
+def community_content_q(viewer: User) -> Q:
+    """``visible_posts_q`` for a list of one community's posts once ``check_can_see_content``
+    passed (so every ordinary post in it is visible): only the announcements' part of the rule
+    is left, and the list keeps its index (``post_community_recent_idx``)."""
+    hidden = _hidden_announcement_post_ids(viewer)
+    return Q(author_id=viewer.pk) | Q(pk__in=announcement_post_ids(viewer)) | ~Q(pk__in=hidden)
+
+
+def _hidden_announcement_post_ids(viewer: User) -> QuerySet[Announcement, Any]:
+    """Subquery: the announcements' posts ``viewer`` may not see as ordinary posts: all of them,
+    but only the unpublished ones for communications people and administrators."""
+    if viewer.is_communications:
+        return unpublished_announcement_post_ids()
+    return all_announcement_post_ids()
+
+
+def all_announcement_post_ids() -> QuerySet[Announcement, Any]:
+    """Subquery: the posts of every announcement, published or not."""
+    return Announcement.objects.values("post_id")
 
 
 def unpublished_announcement_post_ids() -> QuerySet[Announcement, Any]:
@@ -101,6 +132,11 @@ def visible_posts(viewer: User) -> QuerySet[Post]:
     return Post.objects.filter(visible_posts_q(viewer), deleted_at__isnull=True)
 
 
+def is_announcement(post: Post) -> bool:
+    """Whether ``post`` is an announcement's post (a query, unless the relation is loaded)."""
+    return hasattr(post, "announcement")
+
+
 def can_see_post(viewer: User, post: Post) -> bool:
     """Whether ``viewer`` may see ``post`` (deleted or not). One query at most."""
     if not _active(viewer):
@@ -111,7 +147,7 @@ def can_see_post(viewer: User, post: Post) -> bool:
         post.audience == Audience.EVERYONE
         and post.community_id is None
         and not viewer.is_guest
-        and not hasattr(post, "announcement")
+        and not is_announcement(post)
     ):
         return True
     return Post.objects.filter(visible_posts_q(viewer), pk=post.pk).exists()
@@ -122,31 +158,50 @@ def people_who_can_see(post: Post, user_ids: Iterable[int]) -> set[int]:
     however many people are asked about; nobody, for a deleted post.
 
     The rule of ``visible_posts_q`` read from the post's side, branch by branch: active people
-    only; the author; the community's active members for a post in a community; members
-    (``is_guest`` is false) for posts to everyone outside communities or in an open one, and for
-    posts to followers when they follow the author; and anyone holding an announcement receipt
-    for it. Keep the two in step: ``test_people_who_can_see_agrees_with_can_see_post`` compares
-    them.
+    only; the author; for an announcement's post, anyone holding a receipt for it; then, for an
+    ordinary post (or, for communications people only, a published announcement's), the
+    community's active members for a post in a community and members (``is_guest`` is false)
+    for posts to everyone outside communities or in an open one, and for posts to followers
+    when they follow the author. Keep the two in step:
+    ``test_people_who_can_see_agrees_with_can_see_post`` compares them.
     """
     wanted = set(user_ids)
     if not wanted or post.deleted_at is not None:
         return set()
-    people = User.objects.filter(pk__in=wanted, is_active=True).only("id", "role", "is_superuser")
+    people = User.objects.filter(pk__in=wanted, is_active=True).only(
+        "id", "role", "is_superuser", "is_active"
+    )
     active = {person.pk: person for person in people}
     visible = {post.author_id} & active.keys()
-    if unpublished_announcement_post_ids().filter(post_id=post.pk).exists():
+    # (published_at,) for an announcement's post, None for an ordinary post.
+    announcement = Announcement.objects.filter(post_id=post.pk).values_list("published_at").first()
+    is_announcement = announcement is not None
+    if announcement is not None and announcement[0] is None:
         return visible
-    members = {pk for pk, person in active.items() if not person.is_guest} - visible
+    if is_announcement and (rest := active.keys() - visible):
+        visible |= set(
+            AnnouncementReceipt.objects.filter(
+                announcement__post_id=post.pk, user_id__in=rest
+            ).values_list("user_id", flat=True)
+        )
+    # Who may see it as an ordinary post: everyone for one, communications people only for an
+    # announcement.
+    ordinary = {
+        pk: person
+        for pk, person in active.items()
+        if pk not in visible and (not is_announcement or person.is_communications)
+    }
+    members = {pk for pk, person in ordinary.items() if not person.is_guest}
     open_to_members = post.audience == Audience.EVERYONE
     if post.community_id is not None:
         privacy = Community.objects.filter(pk=post.community_id).values_list("privacy", flat=True)
         open_to_members = open_to_members and privacy.first() == Privacy.OPEN
-        if rest := active.keys() - visible:
+        if ordinary:
             visible |= set(
                 Membership.objects.filter(
                     community_id=post.community_id,
                     status=MembershipStatus.ACTIVE,
-                    user_id__in=rest,
+                    user_id__in=ordinary,
                 ).values_list("user_id", flat=True)
             )
     if open_to_members:
@@ -156,12 +211,6 @@ def people_who_can_see(post: Post, user_ids: Iterable[int]) -> set[int]:
             PersonFollow.objects.filter(
                 followee_id=post.author_id, follower_id__in=members
             ).values_list("follower_id", flat=True)
-        )
-    if rest := active.keys() - visible:
-        visible |= set(
-            AnnouncementReceipt.objects.filter(
-                announcement__post_id=post.pk, user_id__in=rest
-            ).values_list("user_id", flat=True)
         )
     return visible
 
@@ -471,7 +520,10 @@ def _latest_page(viewer: User, *, cursor: str | None, limit: int) -> Page[Post]:
     core/sqlcache.py), then the posts by primary key with their prefetches."""
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     sparse = _is_sparse(viewer)
-    role = Role.GUEST if viewer.is_guest else Role.MEMBER
+    # The rule's SQL depends on these two facts about the reader only (``visible_posts_q``).
+    role = (
+        Role.GUEST if viewer.is_guest else Role.COMMS if viewer.is_communications else Role.MEMBER
+    )
     values: dict[str, int | dt.datetime] = {"reader": viewer.pk}
     if cursor:
         values["before"], values["before_id"] = _decode_time_cursor(cursor)
@@ -486,7 +538,7 @@ def _latest_page(viewer: User, *, cursor: str | None, limit: int) -> Page[Post]:
             )
         return posts.order_by("-created_at", "-pk").values_list("pk")[: limit + 1]
 
-    shape = ("home-latest", role == Role.GUEST, sparse, bool(cursor), limit)
+    shape = ("home-latest", role, sparse, bool(cursor), limit)
     return _cards([row[0] for row in run_template(shape, build, values)], limit)
 
 
@@ -797,7 +849,9 @@ def community_posts_page(
     otherwise); one query on ``post_community_recent_idx`` plus the fixed prefetches."""
     _check_reader(viewer)
     check_can_see_content(viewer, community)
-    posts = Post.objects.filter(community_id=community.pk, deleted_at__isnull=True)
+    posts = Post.objects.filter(
+        community_content_q(viewer), community_id=community.pk, deleted_at__isnull=True
+    )
     page = card_page(filter_posts(posts, show), cursor=cursor, limit=limit)
     return FeedPage(page.items, page.next_cursor, viewer_context(viewer, page.items))
 
@@ -808,7 +862,8 @@ def community_pinned_posts(viewer: User, community: Community, *, limit: int = 5
     check_can_see_content(viewer, community)
     return list(
         post_queryset()
-        .filter(community_id=community.pk, deleted_at__isnull=True, pinned_at__isnull=False)
+        .filter(community_content_q(viewer), community_id=community.pk)
+        .filter(deleted_at__isnull=True, pinned_at__isnull=False)
         .order_by("-pinned_at", "-id")[:limit]
     )
 

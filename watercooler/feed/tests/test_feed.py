@@ -236,9 +236,10 @@ def test_people_who_can_see_agrees_with_can_see_post(world):
     actions.do_follow_person(follower=gone, followee=world.owner)
     gone.is_active = False
     gone.save()
-    people = [*world.everyone, gone]
+    comms = make_person("cora_comms", display_name="Cora Comms", role="comms")
+    people = [*world.everyone, gone, comms]
     announcement = announcements.do_create_announcement(
-        actor=world.admin, title="Welcome, guests", body="Monday", roles=["guest"]
+        actor=comms, title="Welcome, guests", body="Monday", roles=["guest"]
     )
     announcements.publish_announcement(announcement.pk)
     deleted = actions.create_post(world.owner, body="soon gone")
@@ -269,13 +270,21 @@ def test_people_who_can_see_agrees_with_can_see_post(world):
         "secret community": actions.create_post(world.owner, body="s", community_handle="secret-c"),
     }
     expected_sees = {
-        "everyone": {world.owner, world.teammate, world.outsider, world.admin},
+        "everyone": {world.owner, world.teammate, world.outsider, world.admin, comms},
         "followers": {world.owner, world.teammate},
-        # members by the post's audience, the guest by its receipt
-        "announcement": {world.owner, world.teammate, world.outsider, world.admin, world.guest},
+        # its audience (the guest, by a receipt), its author and administrators: not the
+        # members outside the audience
+        "announcement": {comms, world.admin, world.guest},
         "deleted": set(),
         # every member of the company, and the guest as a member of the community
-        "open community": {world.owner, world.teammate, world.outsider, world.admin, world.guest},
+        "open community": {
+            world.owner,
+            world.teammate,
+            world.outsider,
+            world.admin,
+            world.guest,
+            comms,
+        },
         # active members only: not the departed one, not the one who asked to join
         "closed community": {world.owner},
         "secret community": {world.owner, world.guest},
