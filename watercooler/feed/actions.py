@@ -202,10 +202,12 @@ def _topics_for(labels: dict[str, str], *, now: dt.datetime) -> list[Topic]:
 
 
 def counts_in_topics(post: Post) -> bool:
-    """Whether ``post`` counts in its topics' ``post_count``. A topic's count is shown to
-    everyone, so it leaves out posts of closed and secret communities (a count that moved when
-    a secret community posted would tell outsiders it exists), and announcements' posts (seen
-    by their audience only)."""
+    """Whether ``post`` counts in its topics' ``post_count``: whether every member may see it.
+    A topic's count is shown to every member, so it leaves out posts of closed and secret
+    communities (a count that moved when a secret community posted would tell outsiders it
+    exists), followers-only posts and announcements' posts (``queries.visible_posts_q``)."""
+    if post.audience != Audience.EVERYONE:
+        return False
     community = post.community
     open_to_all = community is None or community.privacy == Privacy.OPEN
     return open_to_all and not is_announcement(post)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Model, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Model, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -338,12 +338,55 @@ def access_reply(viewer: User, reply_id: int) -> Reply:
 
 
 def access_topic(viewer: User, name: str) -> Topic:
+    """The topic ``name`` if ``viewer`` may know it (``readable_topics_q``) or follows it, else
+    Http404 (the same as for a topic nobody used). One query (two for a guest: their count);
+    ``is_following`` is set on it."""
     if not _active(viewer):
         raise Http404("No such topic.")
-    topic = Topic.objects.filter(name=name.lower()).first()
+    following = Exists(TopicFollow.objects.filter(follower_id=viewer.pk, topic_id=OuterRef("pk")))
+    topic = (
+        Topic.objects.annotate(is_following=following)
+        .filter(name=name.lower()[:64])
+        .filter(readable_topics_q(viewer) | Q(is_following=True))
+        .first()
+    )
     if topic is None:
         raise Http404("No such topic.")
+    set_reader_counts(viewer, [topic])
     return topic
+
+
+def readable_topics_q(viewer: User) -> Q:
+    """Filter on Topic: the topics ``viewer`` may know exist, i.e. that tag a post (not deleted)
+    they may see. A topic used only in secret communities, followers-only posts or
+    announcements is not revealed to anyone else by its page, the lists or the suggestions.
+
+    For members, ``post_count`` (posts every member may see: ``actions.counts_in_topics``)
+    above zero answers without looking at a post; the subquery runs only for the others."""
+    tagged = Exists(visible_posts(viewer).filter(topics=OuterRef("pk")))
+    if viewer.is_guest:
+        return Q(tagged)
+    return Q(post_count__gt=0) | Q(tagged)
+
+
+def set_reader_counts(viewer: User, topics: Sequence[Topic]) -> None:
+    """Make each topic's ``post_count`` count only posts ``viewer`` may see. A member's is the
+    stored count already (posts every member may see); a guest sees none of those, so theirs
+    is counted over the posts they may see, in one query for all ``topics``."""
+    if not viewer.is_guest or not topics:
+        return
+    through = Post.topics.through
+    counts = dict(
+        through.objects.filter(
+            topic_id__in=[t.pk for t in topics],
+            post_id__in=visible_posts(viewer).values("pk"),
+        )
+        .values("topic_id")
+        .annotate(n=Count("post_id"))
+        .values_list("topic_id", "n")
+    )
+    for topic in topics:
+        topic.post_count = counts.get(topic.pk, 0)
 
 
 # --- What depends on who is looking ----------------------------------------------------------
@@ -793,8 +836,7 @@ class TopicDetails:
 
 def topic_details(viewer: User, name: str) -> TopicDetails:
     topic = access_topic(viewer, name)
-    following = TopicFollow.objects.filter(follower_id=viewer.pk, topic=topic).exists()
-    return TopicDetails(topic=topic, is_following=following)
+    return TopicDetails(topic=topic, is_following=bool(topic.is_following))  # type: ignore[attr-defined]
 
 
 # What a community or topic page can narrow its posts to (``?show=``).
@@ -983,19 +1025,32 @@ def is_following(viewer: User, person_ids: Iterable[int]) -> set[int]:
 
 
 def active_topics_page(viewer: User, *, cursor: str | None = None, limit: int = 30) -> Page[Topic]:
-    """Topics with posts, most recently used first (``topic_recent_idx``)."""
+    """Topics with posts every member may see, most recently used first (``topic_recent_idx``);
+    for a guest, those tagging a post they may see, with their counts."""
     _check_reader(viewer)
-    topics = Topic.objects.filter(post_count__gt=0)
-    return page_newest_first(topics, cursor=cursor, limit=limit, time_field="last_used_at")
+    if viewer.is_guest:
+        topics = Topic.objects.filter(readable_topics_q(viewer))
+    else:
+        topics = Topic.objects.filter(post_count__gt=0)
+    page = page_newest_first(topics, cursor=cursor, limit=limit, time_field="last_used_at")
+    set_reader_counts(viewer, page.items)
+    return page
 
 
 def suggest_topics(viewer: User, prefix: str, *, limit: int = 8) -> list[Topic]:
-    """Topics whose name starts with ``prefix`` (the composer's #autocomplete), busiest first."""
+    """Topics ``viewer`` may know whose name starts with ``prefix`` (the composer's
+    #autocomplete), busiest first."""
     _check_reader(viewer)
     name = prefix.strip().lstrip("#").lower()[:64]
     if not name:
         return []
-    return list(Topic.objects.filter(name__startswith=name).order_by("-post_count", "name")[:limit])
+    found = list(
+        Topic.objects.filter(readable_topics_q(viewer), name__startswith=name).order_by(
+            "-post_count", "name"
+        )[:limit]
+    )
+    set_reader_counts(viewer, found)
+    return found
 
 
 @dataclass(frozen=True)
