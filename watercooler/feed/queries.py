@@ -75,9 +75,9 @@ def visible_posts_q(viewer: User) -> Q:
     deactivated sees anything. Deactivated authors' posts stay visible.
 
     An announcement's post is not an ordinary post: it is seen by its audience (the people
-    holding a receipt for it, written when it is published), its author, and communications
-    people and administrators wherever they could see an ordinary post (so not in a secret
-    community they are not in). Until it is published (a scheduled one), by its author only.
+    holding a receipt for it, written when it is published) and its author, and a company
+    announcement by communications people and administrators too. Until it is published (a
+    scheduled one), by its author only.
 
     Subqueries (not joins) keep an OR of them from duplicating rows. The SQL differs only by
     whether the viewer is a guest and whether they are communications people: a compiled
@@ -111,9 +111,13 @@ def community_content_q(viewer: User) -> Q:
 
 def _hidden_announcement_post_ids(viewer: User) -> QuerySet[Announcement, Any]:
     """Subquery: the announcements' posts ``viewer`` may not see as ordinary posts: all of them,
-    but only the unpublished ones for communications people and administrators."""
+    but for communications people and administrators only those not published yet and those of
+    community announcements."""
     if viewer.is_communications:
-        return unpublished_announcement_post_ids()
+        # A community's announcement is its members' business (and its owners'): secret
+        # communities must not show through it.
+        company_wide_published = Q(published_at__isnull=False, community__isnull=True)
+        return Announcement.objects.exclude(company_wide_published).values("post_id")
     return all_announcement_post_ids()
 
 
@@ -159,7 +163,7 @@ def people_who_can_see(post: Post, user_ids: Iterable[int]) -> set[int]:
 
     The rule of ``visible_posts_q`` read from the post's side, branch by branch: active people
     only; the author; for an announcement's post, anyone holding a receipt for it; then, for an
-    ordinary post (or, for communications people only, a published announcement's), the
+    ordinary post (or, for communications people only, a published company announcement's), the
     community's active members for a post in a community and members (``is_guest`` is false)
     for posts to everyone outside communities or in an open one, and for posts to followers
     when they follow the author. Keep the two in step:
@@ -173,23 +177,28 @@ def people_who_can_see(post: Post, user_ids: Iterable[int]) -> set[int]:
     )
     active = {person.pk: person for person in people}
     visible = {post.author_id} & active.keys()
-    # (published_at,) for an announcement's post, None for an ordinary post.
-    announcement = Announcement.objects.filter(post_id=post.pk).values_list("published_at").first()
-    is_announcement = announcement is not None
+    # (published_at, community_id) for an announcement's post, None for an ordinary post.
+    announcement = (
+        Announcement.objects.filter(post_id=post.pk)
+        .values_list("published_at", "community_id")
+        .first()
+    )
+    announced = announcement is not None
     if announcement is not None and announcement[0] is None:
         return visible
-    if is_announcement and (rest := active.keys() - visible):
+    comms_too = announcement is not None and announcement[1] is None
+    if announced and (rest := active.keys() - visible):
         visible |= set(
             AnnouncementReceipt.objects.filter(
                 announcement__post_id=post.pk, user_id__in=rest
             ).values_list("user_id", flat=True)
         )
-    # Who may see it as an ordinary post: everyone for one, communications people only for an
-    # announcement.
+    # Who may see it as an ordinary post: everyone for one, communications people only for a
+    # company announcement.
     ordinary = {
         pk: person
         for pk, person in active.items()
-        if pk not in visible and (not is_announcement or person.is_communications)
+        if pk not in visible and (not announced or (comms_too and person.is_communications))
     }
     members = {pk for pk, person in ordinary.items() if not person.is_guest}
     open_to_members = post.audience == Audience.EVERYONE

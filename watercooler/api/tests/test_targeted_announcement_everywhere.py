@@ -198,10 +198,12 @@ def test_a_community_announcement_is_for_the_members_it_went_to(
             assert (announcement.post_id in ids) is sees, (person.username, path)
         page = client_as(person).get("/c/platform/").content.decode()
         assert ("floor 7" in page) is sees
-    # Everyone else who may read the open community: not them either.
-    assert api_as(world.admin).get(f"/posts/{announcement.post_id}").status_code == 200
+    # Everyone else who may read the open community: not them either, nor communications
+    # people and administrators (a community's announcement is its members' business).
     reader = make_person("rita_reader", display_name="Rita Reader")
-    assert api_as(reader).get(f"/posts/{announcement.post_id}").status_code == 404
+    comms = make_person("cora_comms", display_name="Cora Comms", role=Role.COMMS)
+    for person in (reader, comms, world.admin):
+        assert api_as(person).get(f"/posts/{announcement.post_id}").status_code == 404
 
 
 def test_a_scheduled_announcement_stays_its_authors_until_published(
