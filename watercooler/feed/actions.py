@@ -54,7 +54,13 @@ from watercooler.feed.models import (
     Topic,
     TopicFollow,
 )
-from watercooler.feed.queries import access_post, is_announcement, people_who_can_see, prefilled
+from watercooler.feed.queries import (
+    access_post,
+    is_announcement,
+    open_to_every_member,
+    people_who_can_see,
+    prefilled,
+)
 from watercooler.people.models import Role, User
 from watercooler.realtime.events import send_on_commit
 from watercooler.realtime.groups import community_group, user_group
@@ -206,11 +212,7 @@ def counts_in_topics(post: Post) -> bool:
     A topic's count is shown to every member, so it leaves out posts of closed and secret
     communities (a count that moved when a secret community posted would tell outsiders it
     exists), followers-only posts and announcements' posts (``queries.visible_posts_q``)."""
-    if post.audience != Audience.EVERYONE:
-        return False
-    community = post.community
-    open_to_all = community is None or community.privacy == Privacy.OPEN
-    return open_to_all and not is_announcement(post)
+    return open_to_every_member(post)
 
 
 # One statement for the topics of a new post that counts in them: new topics are inserted with a

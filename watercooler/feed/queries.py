@@ -136,6 +136,17 @@ def visible_posts(viewer: User) -> QuerySet[Post]:
     return Post.objects.filter(visible_posts_q(viewer), deleted_at__isnull=True)
 
 
+def open_to_every_member(post: Post) -> bool:
+    """Whether every member (not guests) may see ``post``, deletion aside: to everyone, outside
+    communities or in an open one, and not an announcement's post. Reads ``post.community`` and may ask
+    whether it is an announcement's (``is_announcement``)."""
+    if post.audience != Audience.EVERYONE:
+        return False
+    community = post.community
+    open_to_all = community is None or community.privacy == Privacy.OPEN
+    return open_to_all and not is_announcement(post)
+
+
 def is_announcement(post: Post) -> bool:
     """Whether ``post`` is an announcement's post (a query, unless the relation is loaded)."""
     return hasattr(post, "announcement")

@@ -15,7 +15,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from watercooler.feed.models import Attachment, Post, PostKind, ReactionKind, Reply
-from watercooler.feed.queries import ViewerContext
+from watercooler.feed.queries import ViewerContext, open_to_every_member
 from watercooler.people.models import User
 
 # --- Serialising -----------------------------------------------------------------------------
@@ -90,7 +90,14 @@ def quoted_data(post: Post, ctx: ViewerContext | None) -> dict[str, Any] | None:
     quoted = post.quoted_post
     if quoted is None:
         return None
-    available = quoted.deleted_at is None and (ctx is None or quoted.pk in ctx.visible_quotes)
+    if ctx is None:
+        # The viewer-neutral form goes to every socket that may see ``post``: show the quoted
+        # post only when all of them may (guests follow no authors or topics live, but share
+        # communities), not a followers-only, community or announcement post.
+        available = post.community_id is None and open_to_every_member(quoted)
+    else:
+        available = quoted.pk in ctx.visible_quotes
+    available = available and quoted.deleted_at is None
     if not available:
         return {
             "id": quoted.pk,

@@ -10,6 +10,7 @@ announcement goes to the members it was published to, not to everyone who may re
 community. This module sits with the API wiring because it reads every app.
 """
 
+import json
 from typing import Any
 
 import pytest
@@ -37,6 +38,7 @@ def _reorg(world: World) -> dict[str, Any]:
     colleague = make_person("cole_comms", display_name="Cole Comms", role=Role.COMMS)
     # The usual ways a post reaches someone are open to the outsider: they follow its author.
     PersonFollow.objects.create(follower=world.outsider, followee=comms)
+    PersonFollow.objects.create(follower=world.outsider, followee=world.teammate)
     announcement = announcements.do_create_announcement(
         actor=comms,
         title="Engineering reorg",
@@ -268,5 +270,13 @@ async def test_sockets_outside_its_audience_hear_nothing_of_it(world: World) -> 
     for comm in outsiders:
         assert await comm.receive_nothing(timeout=0.3)
     assert await sync_to_async(Announcement.objects.count)() == 2
+    # The audience may quote it; the new post reaches the quoter's followers without it.
+    await sync_to_async(feed_actions.create_post)(
+        world.teammate, body="Good news", quoted_post_id=post.pk
+    )
+    event = await outsiders[0].receive_json_from(timeout=2)
+    assert event["type"] == "post.created"
+    assert event["post"]["quoted_post"]["available"] is False
+    _clean(json.dumps(event))
     for comm in (member, admin, *outsiders):
         await comm.disconnect()
