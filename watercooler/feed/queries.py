@@ -396,15 +396,15 @@ def set_reader_counts(viewer: User, topics: Sequence[Topic]) -> None:
     if not viewer.is_guest or not topics:
         return
     through = Post.topics.through
-    counts = dict(
+    rows = (
         through.objects.filter(
             topic_id__in=[t.pk for t in topics],
             post_id__in=visible_posts(viewer).values("pk"),
         )
         .values("topic_id")
         .annotate(n=Count("post_id"))
-        .values_list("topic_id", "n")
     )
+    counts = {row["topic_id"]: row["n"] for row in rows}
     for topic in topics:
         topic.post_count = counts.get(topic.pk, 0)
 
