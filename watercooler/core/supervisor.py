@@ -152,7 +152,7 @@ class Supervisor:
                     self.last_exit_code = code
                     self.down_since = self.clock()
                     logger.error(
-                        "The %s (pid %d) %s after %.0f s; restarting it in %.0f s.",
+                        "The %s (pid %d) %s after %.0f s; restarting it in %g s.",
                         self.name,
                         process.pid,
                         describe_exit(code),
@@ -160,7 +160,7 @@ class Supervisor:
                         delay,
                     )
                 else:
-                    logger.error("Starting the %s again in %.0f s.", self.name, delay)
+                    logger.error("Starting the %s again in %g s.", self.name, delay)
             if self._stopping.wait(delay):
                 return
             with self._lock:
