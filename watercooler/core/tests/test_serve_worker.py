@@ -30,6 +30,7 @@ MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
 # it holds; these only bound how long a broken build takes to fail.
 DEADLINE_SECONDS = 90
 RUNNING = re.compile(r"The task worker is running \(pid (\d+)\)")
+RESTARTED = re.compile(r"Restarted the task worker \(pid (\d+)\), restart number 1\.")
 
 
 @dataclass
@@ -145,6 +146,11 @@ def _task_row(served: Served, task_id: uuid.UUID) -> tuple[str, list[str]] | Non
     return None if row is None else (row[0], json.loads(row[1]))
 
 
+def _finished(served: Served, task_id: uuid.UUID) -> tuple[str, list[str]] | None:
+    row = _task_row(served, task_id)
+    return row if row is not None and row[0] in ("SUCCESSFUL", "FAILED") else None
+
+
 def test_a_killed_worker_is_restarted_and_runs_tasks_enqueued_afterwards(served: Served) -> None:
     first = _wait_for("the first worker", served, lambda: _worker_pids(served))[0]
     health = _wait_for("/healthz", served, served.healthz)
@@ -157,24 +163,20 @@ def test_a_killed_worker_is_restarted_and_runs_tasks_enqueued_afterwards(served:
 
     os.kill(first, signal.SIGKILL)
 
-    pids = _wait_for("a second worker", served, lambda: _worker_pids(served)[1:] or None)
-    second = pids[0]
+    # The line after the new worker's start: once it is written, the restart is complete.
+    restarted = _wait_for("the restart", served, lambda: RESTARTED.search(served.output()))
+    second = int(restarted.group(1))
     assert second != first
-    log = served.output()
-    assert f"The task worker (pid {first}) was killed by SIGKILL (exit code -9)" in log
-    assert f"Restarted the task worker (pid {second}), restart number 1." in log
-    health = served.healthz()
-    assert health is not None
-    assert health["worker"]["state"] == "running"
-    assert health["worker"]["restarts"] == 1
-    assert health["worker"]["last_exit_code"] == -9
+    assert _worker_pids(served) == [first, second]
+    assert f"The task worker (pid {first}) was killed by SIGKILL (exit code -9)" in served.output()
+    after = served.healthz()
+    assert after is not None
+    assert after["worker"]["state"] == "running"
+    assert after["worker"]["restarts"] == 1
+    assert after["worker"]["last_exit_code"] == -9
 
     task_id = _enqueue(served)
-    status, worker_ids = _wait_for(
-        "the task to run",
-        served,
-        lambda: (row := _task_row(served, task_id)) and row[0] == "SUCCESSFUL" and row,
-    )
+    status, worker_ids = _wait_for("the task to run", served, lambda: _finished(served, task_id))
     assert status == "SUCCESSFUL"
     assert len(worker_ids) == 1
 
