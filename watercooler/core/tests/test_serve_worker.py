@@ -23,12 +23,11 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from watercooler.testing.fixtures import free_port
-
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
 # Generous: the machine may be busy. Every wait below polls a condition and returns as soon as
 # it holds; these only bound how long a broken build takes to fail.
 DEADLINE_SECONDS = 90
+LISTENING = re.compile(r"is running at http://127\.0\.0\.1:(\d+)/")
 RUNNING = re.compile(r"The task worker is running \(pid (\d+)\)")
 RESTARTED = re.compile(r"Restarted the task worker \(pid (\d+)\), restart number 1\.")
 
@@ -36,7 +35,7 @@ RESTARTED = re.compile(r"Restarted the task worker \(pid (\d+)\), restart number
 @dataclass
 class Served:
     process: subprocess.Popen[bytes]
-    port: int
+    port: int | None
     log: Path
     env: dict[str, str]
     database: Path
@@ -45,6 +44,13 @@ class Served:
         return self.log.read_text(errors="replace")
 
     def healthz(self) -> dict[str, Any] | None:
+        if self.port is None:
+            # Port 0: the system picks a free one (no window for another process to take it
+            # first), and the banner says which.
+            found = LISTENING.search(self.output())
+            if found is None:
+                return None
+            self.port = int(found.group(1))
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
             conn.request("GET", "/healthz")
@@ -91,18 +97,17 @@ def served(tmp_path: Path) -> Iterator[Served]:
         check=True,
         timeout=300,
     )
-    port = free_port()
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, MANAGE, "serve", f"--port={port}", "--no-access-log"],
+            [sys.executable, MANAGE, "serve", "--host=127.0.0.1", "--port=0", "--no-access-log"],
             cwd=settings.BASE_DIR,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    served = Served(process, port, log, env, database)
+    served = Served(process, None, log, env, database)
     try:
         yield served
     finally:
