@@ -151,9 +151,7 @@ class Command(BaseCommand):
         ]
         worker = None if options["no_worker"] else self.start_worker()
         if worker is not None:
-            banner_lines.append(
-                "Background tasks: a db_worker process, restarted if it dies (see /healthz)."
-            )
+            banner_lines.append("Background tasks: a db_worker process, restarted if it dies.")
         else:
             banner_lines.append("Background tasks: no worker here (run `manage.py db_worker`).")
 
