@@ -131,6 +131,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+    # Tests run in memory, as Django does for its own SQLite backend. Said explicitly because
+    # pytest-django only recognises Django's engine name: for ours it would derive a per-worker
+    # file name from the path (test_/…/watercooler.sqlite3_gw0) and fail under pytest -n.
+    _db["TEST"] = {"NAME": ":memory:"}
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     # Under ASGI each request runs its synchronous code in a thread of its own, so a persistent
     # connection (CONN_MAX_AGE) is never reused by the next request; psycopg's pool is shared by
@@ -181,6 +185,9 @@ TASKS = {
         ),
     }
 }
+
+# /healthz answers 503 when the oldest due task has waited longer than this (a stuck worker).
+HEALTHZ_MAX_TASK_LAG_SECONDS = env_int("HEALTHZ_MAX_TASK_LAG_SECONDS", 300, minimum=1)
 
 # --- Accounts -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "people.User"

@@ -245,12 +245,18 @@ def asgi_server(transactional_db: None) -> Iterator[str]:
 
     from watercooler.asgi import application
 
-    port = free_port()
+    # Bound here and handed over, not a free_port() number bound later: on a busy machine
+    # another process could take that port in between.
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = int(sock.getsockname()[1])
     config = uvicorn.Config(
         application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
     )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="asgi-test-server", daemon=True)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="asgi-test-server", daemon=True
+    )
     thread.start()
     deadline = time.monotonic() + 15
     while not server.started:
@@ -262,6 +268,7 @@ def asgi_server(transactional_db: None) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        sock.close()
 
 
 def add_session_cookie(context: Any, base_url: str, user: User) -> None:

@@ -4,7 +4,6 @@ leaving when allowed, opt-outs, and the query budget for 10,000 people."""
 
 import csv
 import io
-import time
 from typing import Any
 
 import pytest
@@ -329,12 +328,11 @@ def test_ten_thousand_people_in_a_few_statements(
         for i in range(10_000)
     ]
     User.objects.bulk_create(users, batch_size=1000)
-    started = time.monotonic()
     # Reads are a fixed handful; writes are bulk INSERTs of 1,000 rows (memberships and the
-    # change log): about 20 statements for 10,000 people, never one per person.
+    # change log): about 20 statements for 10,000 people, never one per person. The statement
+    # count is the guard: a wall-clock bound measured the machine's load, not the code.
     with django_assert_max_num_queries(60):
         rule = set_sales_emea(org, sales_emea)
-    assert time.monotonic() - started < 20
     assert rule.applied_at is not None
     sales_emea.refresh_from_db()
     assert sales_emea.member_count == 10_000 + 3  # + Oscar, Sally and the admin (owner)

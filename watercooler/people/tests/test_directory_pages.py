@@ -411,7 +411,7 @@ def test_home_query_count_does_not_grow(world: World, client_as) -> None:
 def test_healthz_answers_without_sign_in(db, client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json()["status"] == "ok"  # the task queue's figures: core/tests/test_healthz.py
 
 
 def test_unknown_location_time_zone_does_not_break_pages(world: World, client_as) -> None:

@@ -1,7 +1,8 @@
 """``manage.py serve``: uvicorn serving the ASGI app, plus a background-task worker beside it.
 
 This is what ``make run`` ends in. One process serves HTTP and websockets; a ``db_worker`` child
-runs queued tasks and is stopped when the server stops (Ctrl-C or SIGTERM). ``--workers N`` forks
+runs queued tasks, is restarted with a back-off whenever it dies (``core/supervisor.py``) and is
+stopped when the server stops (Ctrl-C or SIGTERM). ``--workers N`` forks
 N uvicorn processes on one socket (the scale-out layout in docs/deploy.md, where workers are
 usually run separately with ``--no-worker``).
 """
@@ -9,7 +10,6 @@ usually run separately with ``--no-worker``).
 import importlib
 import os
 import signal
-import subprocess
 import sys
 from argparse import ArgumentParser, ArgumentTypeError
 from pathlib import Path
@@ -24,9 +24,9 @@ from django_tasks_db.backend import DatabaseBackend
 from uvicorn.supervisors import Multiprocess
 
 from watercooler.core.env import env_int, env_str
+from watercooler.core.supervisor import Supervisor
 
 APP = "watercooler.asgi:application"
-WORKER_STOP_SECONDS = 10
 
 
 def _port(value: str) -> int:
@@ -151,7 +151,7 @@ class Command(BaseCommand):
         ]
         worker = None if options["no_worker"] else self.start_worker()
         if worker is not None:
-            banner_lines.append(f"Background tasks: a db_worker process (pid {worker.pid}).")
+            banner_lines.append("Background tasks: a db_worker process, restarted if it dies.")
         else:
             banner_lines.append("Background tasks: no worker here (run `manage.py db_worker`).")
 
@@ -184,10 +184,10 @@ class Command(BaseCommand):
         finally:
             signal.signal(signal.SIGTERM, previous_term)
             if worker is not None:
-                self.stop_worker(worker)
+                worker.stop()
             self.stdout.write(f"{settings.SITE_NAME} stopped.")
 
-    def start_worker(self) -> subprocess.Popen[bytes] | None:
+    def start_worker(self) -> Supervisor | None:
         try:
             backend = task_backends["default"]
         except Exception as exc:
@@ -206,17 +206,11 @@ class Command(BaseCommand):
             "--no-reload",
             "--verbosity=1",
         ]
-        return subprocess.Popen(command, preexec_fn=_die_with_parent)  # noqa: S603
-
-    def stop_worker(self, worker: subprocess.Popen[bytes]) -> None:
-        if worker.poll() is None:
-            # The worker finishes the task it is running, then exits.
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=WORKER_STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
+        supervisor = Supervisor(
+            "task worker", command, popen_kwargs={"preexec_fn": _die_with_parent}
+        )
+        supervisor.start()
+        return supervisor
 
     def print_banner(self, host: str, port: int, workers: int, lines: list[str]) -> None:
         every_interface = host in ("0.0.0.0", "::", "")  # noqa: S104 (a comparison, not a bind)
@@ -260,7 +254,10 @@ class BannerServer(uvicorn.Server):
 
 
 def _die_with_parent() -> None:
-    """Ask Linux to SIGTERM the worker if the server dies without stopping it (kill -9)."""
+    """Ask Linux to SIGTERM the worker if the server dies without stopping it (kill -9).
+
+    Linux sends it when the *thread* that started the child ends: the supervisor's thread, which
+    starts every restarted worker, lives as long as the server."""
     if sys.platform != "linux":
         return
     try:
