@@ -192,7 +192,7 @@ def test_community_owner_sees_only_their_own(world: World, comms: User, client_a
 
 
 def read_csv(response: Any) -> list[list[str]]:
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    text = response.content.decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 
@@ -245,7 +245,7 @@ def test_composer_uses_checkboxes_not_multi_selects(comms: User, client_as: Any)
     assert "<legend>Departments" in html
     assert 'hx-get="/announcements/audience/"' in html
     # The preview is there before any change: everyone but the author and the guest.
-    assert "4 people: Ada Admin, Olivia Owner and 2 more" in html
+    assert "4 people</strong>: Ada Admin, Olivia Owner and 2 more" in html
 
 
 def test_audience_preview(world: World, comms: User, client_as: Any) -> None:
