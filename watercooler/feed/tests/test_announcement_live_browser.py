@@ -126,3 +126,32 @@ def test_targeted_announcement_arrives_live_once_and_folds(
         watch.assert_clean()
     finally:
         reader_phone.close()
+
+
+def test_stats_page_fits_a_phone(
+    phone: Any, asgi_server: str, world: World, screenshot: Any
+) -> None:
+    from watercooler.feed import announcements as ann
+    from watercooler.people.models import Department
+
+    comms = make_person("cora_comms", display_name="Cora Comms", role=Role.COMMS)
+    support = Department.objects.create(name="Customer Experience")
+    for i in range(3):
+        make_person(f"cx{i}", display_name=f"Casey Experience {i}", department=support)
+    a = ann.do_create_announcement(
+        actor=comms,
+        title="Updated travel and expenses policy for everyone",
+        body="Read it.",
+        must_read=True,
+    )
+    ann.do_acknowledge(user=world.owner, announcement=a)
+    add_session_cookie(phone, asgi_server, comms)
+    page = phone.new_page()
+    page.goto(f"{asgi_server}/announcements/{a.pk}/stats/")
+    expect(page.get_by_role("heading", name="By department")).to_be_visible()
+    screenshot(page, "stats-phone")
+    no_sideways_scroll(page, "the statistics page")
+    table = page.locator("table.ann-dept")
+    box = table.bounding_box()
+    assert box is not None
+    assert box["x"] + box["width"] <= 360, "the department table runs off the screen"
