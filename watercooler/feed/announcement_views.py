@@ -6,6 +6,7 @@ Each view parses input and calls one action or query from ``feed/announcements.p
 ones the API uses.
 """
 
+import contextlib
 import csv
 import datetime as dt
 import zoneinfo
@@ -162,15 +163,14 @@ def new_announcement(request: HttpRequest) -> HttpResponse:
     choices = announcements.announcement_choices()
     preview = None
     if community is None:
-        try:
+        # An unknown name is the form's field error; the preview then stays empty.
+        with contextlib.suppress(ValidationError):
             preview = announcements.audience_preview(
                 actor=viewer,
                 departments=values["departments"],
                 locations=values["locations"],
                 roles=values["roles"],
             )
-        except ValidationError:
-            pass  # the form shows the field's error
     return render(
         request,
         "feed/announcements/new.html",

@@ -473,9 +473,7 @@ def audience_preview(
         community_id=community.pk if community is not None else None,
     )
     sample = list(
-        people.order_by("sort_name", "pk").values_list("display_name", flat=True)[
-            :PREVIEW_SAMPLE
-        ]
+        people.order_by("sort_name", "pk").values_list("display_name", flat=True)[:PREVIEW_SAMPLE]
     )
     size = len(sample) if len(sample) < PREVIEW_SAMPLE else people.count()
     return AudiencePreview(size=size, sample=sample)

@@ -528,12 +528,16 @@ def _latest_qs(viewer: User, *, sparse: bool | None = None, bare: bool = False) 
     my_topics = TopicFollow.objects.filter(follower_id=viewer.pk).values("topic_id")
     posts = posts.alias(author_key=F("author_id") + 0, post_key=F("id") + 0)
     posts = posts.alias(community_key=F("community_id") + 0)
-    return posts.filter(visible_posts_q(viewer)).filter(
-        Q(author_key__in=followee_ids(viewer))
-        | Q(author_key=viewer.pk)
-        | Q(post_key__in=through.objects.filter(topic_id__in=my_topics).values("post_id"))
-        | Q(community_key__in=member_community_ids(viewer, following=True))
-    ).exclude(post_key__in=announcement_posts())
+    return (
+        posts.filter(visible_posts_q(viewer))
+        .filter(
+            Q(author_key__in=followee_ids(viewer))
+            | Q(author_key=viewer.pk)
+            | Q(post_key__in=through.objects.filter(topic_id__in=my_topics).values("post_id"))
+            | Q(community_key__in=member_community_ids(viewer, following=True))
+        )
+        .exclude(post_key__in=announcement_posts())
+    )
 
 
 # Top: weights of the ranking (docs/feed.md explains them).

@@ -15,9 +15,9 @@ from django.utils import timezone
 from watercooler.feed import announcements as ann
 from watercooler.feed import queries
 from watercooler.feed.models import Announcement
+from watercooler.feed.tests.test_community_pages import make_community
 from watercooler.people.models import Role, User
 from watercooler.realtime.access import new_post_ids
-from watercooler.feed.tests.test_community_pages import make_community
 from watercooler.testing.world import World, make_person
 
 pytestmark = pytest.mark.django_db
@@ -151,9 +151,7 @@ def test_dashboard_pages_with_a_cursor_in_constant_queries(
     assert client.get("/announcements/?cursor=garbage").status_code == 302
 
 
-def test_members_get_what_was_addressed_to_them(
-    world: World, comms: User, client_as: Any
-) -> None:
+def test_members_get_what_was_addressed_to_them(world: World, comms: User, client_as: Any) -> None:
     to_eng = create(comms, title="For engineering", departments=["Engineering"])
     create(comms, title="For sales", departments=["Sales"])
     ann.do_dismiss(user=world.owner, announcement=to_eng)
@@ -177,9 +175,7 @@ def test_members_get_what_was_addressed_to_them(
 def test_community_owner_sees_only_their_own(world: World, comms: User, client_as: Any) -> None:
     create(comms, title="Company wide")
     community = make_community("climbing", "open", owner=world.owner, members=[world.teammate])
-    ann.do_create_announcement(
-        actor=world.owner, title="Club news", body="b", community=community
-    )
+    ann.do_create_announcement(actor=world.owner, title="Club news", body="b", community=community)
     html = client_as(world.owner).get("/announcements/").content.decode()
     assert "Club news" in html
     assert "ann-status-live" in html
@@ -223,9 +219,7 @@ def test_csv_export(world: World, comms: User, client_as: Any) -> None:
     assert client_as(world.admin).get(f"/announcements/{a.pk}/export.csv").status_code == 200
 
 
-def test_csv_export_is_for_comms_and_admins_only(
-    world: World, comms: User, client_as: Any
-) -> None:
+def test_csv_export_is_for_comms_and_admins_only(world: World, comms: User, client_as: Any) -> None:
     a = create(comms, title="Badges", departments=["Engineering"])
     url = f"/announcements/{a.pk}/export.csv"
     assert client_as(world.owner).get(url).status_code == 403  # in the audience
