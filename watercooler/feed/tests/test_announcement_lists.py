@@ -275,3 +275,29 @@ def test_preview_counts_a_large_audience_in_few_queries(
     assert preview.size == 301
     assert preview.sample == ["Bulk 0", "Bulk 1"]
     assert preview.more == 299
+
+
+# --- The same over the API ----------------------------------------------------------------------
+
+
+def test_api_audience_preview_and_dashboard(world: World, comms: User, api_as: Any) -> None:
+    api = api_as(comms)
+    preview = api.get("/announcements/audience?departments=Engineering")
+    assert preview.status_code == 200, preview.content
+    assert preview.json() == {"size": 2, "sample": ["Olivia Owner", "Theo Teammate"], "more": 0}
+    bad = api.get("/announcements/audience?departments=Nope&roles=boss")
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.json()["errors"]} == {"departments", "roles"}
+    assert api_as(world.owner).get("/announcements/audience").status_code == 403
+    assert api_as(world.guest).get("/announcements/audience").status_code == 403
+
+    a = create(comms, title="Badges", departments=["Engineering"], must_read=True)
+    ann.do_acknowledge(user=world.owner, announcement=a)
+    listed = api.get("/announcements/all")
+    assert listed.status_code == 200, listed.content
+    [item] = listed.json()["items"]
+    assert (item["status"], item["audience"], item["audience_size"]) == ("live", "Engineering", 2)
+    assert (item["acknowledged_percent"], item["seen_percent"]) == (50, 50)
+    # Members manage nothing: an empty list, not the company's announcements.
+    assert api_as(world.owner).get("/announcements/all").json()["items"] == []
+    assert api_as(world.guest).get("/announcements/all").json()["items"] == []
