@@ -201,9 +201,7 @@ function apply(event) {
         event.post && event.post.community ? event.post.community.handle : null,
       );
       break;
-    case "announcement.published":
-      countNewPost(event.announcement && event.announcement.post_id, null, null);
-      break;
+    // announcement.published: static/js/announcements.js pins the card; it is not a feed post.
     case "post.updated":
       // body_html is sanitised on the server when the post is saved.
       for (const body of postBodies(event.post_id)) body.innerHTML = event.body_html;

@@ -1,5 +1,6 @@
-"""The announcement endpoints of /api/v1 (``/announcements``): create, list pinned, read, mark
-seen, acknowledge, dismiss and the author's statistics.
+"""The announcement endpoints of /api/v1 (``/announcements``): create, preview the audience,
+list pinned, list all (the communications dashboard), read, mark seen, acknowledge, dismiss and
+the author's statistics.
 
 Each endpoint parses input and calls one action or query in ``feed/announcements.py``. A state
 conflict (acknowledging twice, dismissing an unacknowledged must-read) is 409 in the usual error
@@ -113,6 +114,47 @@ class StatsQuery(Schema):
     limit: int = Field(default=announcements.STATS_PAGE_SIZE, ge=1, le=100)
 
 
+class AudienceQuery(Schema):
+    departments: list[str] = Field(default_factory=list, max_length=500)
+    locations: list[str] = Field(default_factory=list, max_length=500)
+    roles: list[str] = Field(default_factory=list, max_length=10)
+    community: str | None = Field(default=None, max_length=80)
+
+
+class AudienceOut(Schema):
+    size: int = Field(description="How many people it would reach now (never the author).")
+    sample: list[str] = Field(description="The first few of them by name.")
+    more: int
+
+
+class ManagedOut(Schema):
+    id: int
+    title: str
+    author: str
+    status: str = Field(description="scheduled, live or expired")
+    audience: str = Field(description='The targeting in words: "Sales, Berlin · guests".')
+    must_read: bool
+    publish_at: dt.datetime
+    published_at: dt.datetime | None
+    expires_at: dt.datetime | None
+    audience_size: int
+    seen_count: int
+    acknowledged_count: int
+    seen_percent: int
+    acknowledged_percent: int
+    community: str | None
+
+
+class ManagedPage(Schema):
+    items: list[ManagedOut]
+    next_cursor: str | None
+
+
+class ManagedQuery(Schema):
+    cursor: str | None = Field(default=None, max_length=500)
+    limit: int = Field(default=announcements.LIST_PAGE_SIZE, ge=1, le=100)
+
+
 def _viewer(request: HttpRequest) -> User:
     return cast(User, request.auth)  # type: ignore[attr-defined]
 
@@ -197,9 +239,66 @@ def create_announcement(request: HttpRequest, payload: AnnouncementIn) -> Status
     return Status(201, serialize(announcements.access_announcement(viewer, announcement.pk)))
 
 
+@router.get(
+    "/audience",
+    response={200: AudienceOut, **ERRORS},
+    summary="Who an announcement would reach",
+)
+def preview_audience(request: HttpRequest, params: Query[AudienceQuery]) -> dict[str, Any]:
+    """The same targeting as ``POST /announcements``, counted now by the same rule. 403 for
+    people who may not announce; 422 naming an unknown department, location or role."""
+    viewer = _viewer(request)
+    community = None
+    if params.community:
+        community = announcements.announcement_community(viewer, params.community)
+    preview = announcements.audience_preview(
+        actor=viewer,
+        departments=params.departments,
+        locations=params.locations,
+        roles=params.roles,
+        community=community,
+    )
+    return {"size": preview.size, "sample": preview.sample, "more": preview.more}
+
+
+@router.get(
+    "/all",
+    response={200: ManagedPage, **ERRORS},
+    summary="Every announcement, for communications",
+)
+def list_managed_announcements(request: HttpRequest, params: Query[ManagedQuery]) -> dict[str, Any]:
+    """Communications people and administrators: every company announcement; anyone else:
+    the ones they wrote. Newest publish time first, a page at a time."""
+    page = announcements.dashboard_page(_viewer(request), cursor=params.cursor, limit=params.limit)
+    return {
+        "items": [
+            {
+                "id": a.pk,
+                "title": a.title,
+                "author": a.post.author.username,
+                "status": a.status,  # type: ignore[attr-defined]
+                "audience": a.audience_text,  # type: ignore[attr-defined]
+                "must_read": a.must_read,
+                "publish_at": a.publish_at,
+                "published_at": a.published_at,
+                "expires_at": a.expires_at,
+                "audience_size": a.audience_size,
+                "seen_count": a.seen_count,
+                "acknowledged_count": a.acknowledged_count,
+                "seen_percent": a.seen_percent,  # type: ignore[attr-defined]
+                "acknowledged_percent": a.acknowledged_percent,  # type: ignore[attr-defined]
+                "community": a.community.handle if a.community else None,
+            }
+            for a in page.items
+        ],
+        "next_cursor": page.next_cursor,
+    }
+
+
 @router.get("", response={200: AnnouncementList, **ERRORS}, summary="Announcements pinned for you")
 def list_pinned_announcements(request: HttpRequest) -> dict[str, Any]:
-    """Published, unexpired and not dismissed; must-read ones you have not acknowledged first."""
+    """Published, unexpired, not dismissed and (must-read ones) not acknowledged; must-read
+    ones first."""
     pinned = announcements.pinned_announcements(_viewer(request))
     return {"items": [serialize(a) for a in pinned]}
 

@@ -1,10 +1,13 @@
-"""Announcement pages: the composer, one announcement (with "I have read this"), the author's
-live statistics, and the htmx endpoints behind the pinned cards on the home feed.
+"""Announcement pages: the list (the comms dashboard, or what was addressed to me), the
+composer and its audience preview, one announcement (with "I have read this"), the author's
+live statistics and CSV export, and the htmx endpoints behind the pinned cards on the home feed.
 
 Each view parses input and calls one action or query from ``feed/announcements.py``, the same
 ones the API uses.
 """
 
+import contextlib
+import csv
 import datetime as dt
 import zoneinfo
 from typing import Any
@@ -157,20 +160,156 @@ def new_announcement(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "Scheduled. It will be published at the chosen time.")
             return redirect("announcements:stats", announcement.pk)
+    choices = announcements.announcement_choices()
+    preview = None
+    if community is None:
+        # An unknown name is the form's field error; the preview then stays empty.
+        with contextlib.suppress(ValidationError):
+            preview = announcements.audience_preview(
+                actor=viewer,
+                departments=values["departments"],
+                locations=values["locations"],
+                roles=values["roles"],
+            )
     return render(
         request,
         "feed/announcements/new.html",
         {
             "values": values,
             "errors": errors,
-            "choices": announcements.announcement_choices(),
-            "role_labels": dict(Role.choices),
+            "choices": {
+                "departments": [(name, name) for name in choices["departments"]],
+                "locations": [(name, name) for name in choices["locations"]],
+            },
+            "role_options": list(Role.choices),
+            "preview": preview,
             "remind_choices": REMIND_CHOICES,
             "zone": zone.key,
             "community": community,
         },
         status=status,
     )
+
+
+@login_required
+@require_GET
+def announcement_list(request: HttpRequest) -> HttpResponse:
+    """Communications people and administrators (and community owners with announcements of
+    their own) get the dashboard; ``?view=mine``, and everyone else, the announcements
+    addressed to them, folded ones included."""
+    viewer = _viewer(request)
+    cursor = request.GET.get("cursor") or None
+    manages = announcements.can_manage_announcements(viewer)
+    view = request.GET.get("view", "")
+    context: dict[str, Any] = {"manages": manages, "view": "mine"}
+    try:
+        if view != "mine":
+            dashboard = announcements.dashboard_page(viewer, cursor=cursor)
+            if manages or dashboard.items:
+                context.update(view="all", dashboard=dashboard)
+        if context["view"] == "mine":
+            context["addressed"] = announcements.addressed_page(
+                viewer, cursor=cursor if view == "mine" else None
+            )
+    except InvalidCursorError:
+        return redirect("announcements:list")
+    context["manages"] = manages or context["view"] == "all"
+    return render(request, "feed/announcements/list.html", context)
+
+
+@login_required
+@require_GET
+def audience_preview(request: HttpRequest) -> HttpResponse:
+    """The composer's "who will get it" line for the targeting chosen so far (htmx GET)."""
+    viewer = _viewer(request)
+    handle = (request.GET.get("community") or "").strip()
+    community = None
+    if handle:
+        try:
+            community = announcements.announcement_community(viewer, handle)
+        except ValidationError:
+            raise Http404("No such community.") from None
+    context: dict[str, Any] = {}
+    status = 200
+    try:
+        context["preview"] = announcements.audience_preview(
+            actor=viewer,
+            departments=request.GET.getlist("departments"),
+            locations=request.GET.getlist("locations"),
+            roles=request.GET.getlist("roles"),
+            community=community,
+        )
+    except ValidationError as exc:
+        context["errors"] = exc.message_dict
+        status = 400
+    return render(request, "feed/announcements/_preview.html", context, status=status)
+
+
+def _csv_cell(value: Any) -> str:
+    """A cell a spreadsheet shows as text: a leading =, +, - or @ would make it a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _when(value: dt.datetime | None) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+
+@login_required
+@require_GET
+def export_csv(request: HttpRequest, announcement_id: int) -> HttpResponse:
+    """One announcement's figures as CSV: a summary, a blank line, then one row per person.
+    Built whole rather than streamed: under ASGI Django would buffer a synchronous stream
+    anyway, and 10,000 people make about half a megabyte."""
+    viewer = _viewer(request)
+    export = announcements.announcement_export(viewer, announcement_id)
+    a = export.announcement
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="announcement-{a.pk}.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the names as UTF-8
+    writer = csv.writer(response)
+    summary = [
+        ("Announcement", a.title),
+        ("Status", export.status),
+        ("Audience", export.audience_text),
+        ("Published", _when(a.published_at)),
+        ("Expires", _when(a.expires_at)),
+        ("Must read", "yes" if a.must_read else "no"),
+        ("Audience size", a.audience_size),
+        ("Seen", a.seen_count),
+        ("Seen %", export.seen_percent),
+        ("Acknowledged", a.acknowledged_count),
+        ("Acknowledged %", export.acknowledged_percent),
+    ]
+    for key, value in summary:
+        writer.writerow([key, _csv_cell(value)])
+    writer.writerow([])
+    writer.writerow(["Name", "Department", "Location", "Seen at", "Acknowledged at"])
+    for receipt in export.receipts.iterator(chunk_size=1000):
+        person = receipt.user
+        writer.writerow(
+            [
+                _csv_cell(person.display_name),
+                _csv_cell(person.department.name if person.department else ""),
+                _csv_cell(person.location.name if person.location else ""),
+                _when(receipt.seen_at),
+                _when(receipt.acknowledged_at),
+            ]
+        )
+    return response
+
+
+@login_required
+@require_GET
+def pinned_card(request: HttpRequest, announcement_id: int) -> HttpResponse:
+    """One pinned card for the viewer, for the home page to insert when
+    ``announcement.published`` arrives; empty when it is not (or no longer) pinned for them."""
+    viewer = _viewer(request)
+    announcement = announcements.access_announcement(viewer, announcement_id)
+    pinned = announcements.pinned_announcements(viewer, announcement_id=announcement.pk)
+    if not pinned:
+        return HttpResponse("")
+    return render(request, "feed/announcements/_card.html", {"announcement": pinned[0]})
 
 
 @login_required
@@ -205,7 +344,11 @@ def announcement_stats(request: HttpRequest, announcement_id: int) -> HttpRespon
         )
     except InvalidCursorError:
         return redirect("announcements:stats", announcement_id)
-    return render(request, "feed/announcements/stats.html", {"stats": stats})
+    return render(
+        request,
+        "feed/announcements/stats.html",
+        {"stats": stats, "audience_text": announcements.audience_words(stats.announcement)},
+    )
 
 
 def _back(request: HttpRequest, announcement_id: int) -> HttpResponse:

@@ -143,6 +143,39 @@ def _names(values: list[str] | None) -> list[str]:
     return list(dict.fromkeys(v.strip() for v in (values or []) if v and v.strip()))
 
 
+def _resolve_targets(
+    departments: list[str] | None,
+    locations: list[str] | None,
+    roles: list[str] | None,
+    errors: dict[str, list[str]],
+) -> tuple[list[Department], list[Location], list[str]]:
+    """The named departments, locations and roles; each unknown name is added to ``errors``
+    under its field. Shared by publishing and the audience preview."""
+    department_names = _names(departments)
+    found_departments = list(Department.objects.filter(name__in=department_names))
+    unknown = sorted(set(department_names) - {d.name for d in found_departments})
+    if unknown:
+        errors.setdefault("departments", []).append(
+            "No department is called " + ", ".join(repr(n) for n in unknown) + "."
+        )
+    location_names = _names(locations)
+    found_locations = list(Location.objects.filter(name__in=location_names))
+    unknown = sorted(set(location_names) - {loc.name for loc in found_locations})
+    if unknown:
+        errors.setdefault("locations", []).append(
+            "No location is called " + ", ".join(repr(n) for n in unknown) + "."
+        )
+    role_values = _names(roles)
+    unknown = sorted(set(role_values) - set(Role.values))
+    if unknown:
+        errors.setdefault("roles", []).append(
+            "Unknown role "
+            + ", ".join(repr(n) for n in unknown)
+            + f" (use {', '.join(Role.values)})."
+        )
+    return found_departments, found_locations, role_values
+
+
 def check_create_announcement(
     *,
     actor: User,
@@ -194,28 +227,9 @@ def check_create_announcement(
             f"Keep the text to {MAX_BODY_LENGTH:,} characters or fewer."
         )
 
-    department_names = _names(departments)
-    found_departments = list(Department.objects.filter(name__in=department_names))
-    unknown = sorted(set(department_names) - {d.name for d in found_departments})
-    if unknown:
-        errors.setdefault("departments", []).append(
-            "No department is called " + ", ".join(repr(n) for n in unknown) + "."
-        )
-    location_names = _names(locations)
-    found_locations = list(Location.objects.filter(name__in=location_names))
-    unknown = sorted(set(location_names) - {loc.name for loc in found_locations})
-    if unknown:
-        errors.setdefault("locations", []).append(
-            "No location is called " + ", ".join(repr(n) for n in unknown) + "."
-        )
-    role_values = _names(roles)
-    unknown = sorted(set(role_values) - set(Role.values))
-    if unknown:
-        errors.setdefault("roles", []).append(
-            "Unknown role "
-            + ", ".join(repr(n) for n in unknown)
-            + f" (use {', '.join(Role.values)})."
-        )
+    found_departments, found_locations, role_values = _resolve_targets(
+        departments, locations, roles, errors
+    )
 
     for name, value in (("publish_at", publish_at), ("expires_at", expires_at)):
         if value is not None and timezone.is_naive(value):
@@ -375,30 +389,94 @@ def _schedule(announcement: Announcement) -> None:
     transaction.on_commit(enqueue, robust=True)
 
 
-def audience_queryset(announcement: Announcement) -> QuerySet[User]:
-    """Active people matching every non-empty filter, plus the author. With no role filter
-    guests are left out: an announcement to "everyone" is for the organisation, and external
-    guests get one only when the author lists the guest role. A community announcement goes to
-    the community's active members (guests among them too), as they are at publish time."""
-    if announcement.community_id is not None:
+def audience_people(
+    *,
+    author_id: int,
+    department_ids: list[int],
+    location_ids: list[int],
+    roles: list[str],
+    community_id: int | None = None,
+) -> QuerySet[User]:
+    """The one rule of who an announcement reaches; publishing (receipts) and the composer's
+    preview both call it. Active people matching every non-empty filter, never the author (they
+    follow it on the statistics page; counting them would make them "not acknowledged" in their
+    own figures). With no role filter guests are left out: an announcement to "everyone" is for
+    the organisation, and external guests get one only when the author lists the guest role. A
+    community announcement goes to the community's active members (guests among them too)."""
+    if community_id is not None:
         members = Membership.objects.filter(
-            community_id=announcement.community_id, status=MembershipStatus.ACTIVE
+            community_id=community_id, status=MembershipStatus.ACTIVE
         ).values("user_id")
-        return User.objects.filter(
-            Q(pk__in=members, is_active=True) | Q(pk=announcement.post.author_id)
-        )
-    people = User.objects.filter(is_active=True)
-    department_ids = [d.pk for d in announcement.departments.all()]
-    location_ids = [loc.pk for loc in announcement.locations.all()]
+        return User.objects.filter(pk__in=members, is_active=True).exclude(pk=author_id)
+    people = User.objects.filter(is_active=True).exclude(pk=author_id)
     if department_ids:
         people = people.filter(department_id__in=department_ids)
     if location_ids:
         people = people.filter(location_id__in=location_ids)
-    if announcement.roles:
-        people = people.filter(role__in=announcement.roles)
+    if roles:
+        people = people.filter(role__in=roles)
     else:
         people = people.exclude(role=Role.GUEST, is_superuser=False)
-    return User.objects.filter(Q(pk__in=people.values("pk")) | Q(pk=announcement.post.author_id))
+    return people
+
+
+def audience_queryset(announcement: Announcement) -> QuerySet[User]:
+    """The audience of ``announcement`` as it is targeted now (see ``audience_people``)."""
+    return audience_people(
+        author_id=announcement.post.author_id,
+        department_ids=[d.pk for d in announcement.departments.all()],
+        location_ids=[loc.pk for loc in announcement.locations.all()],
+        roles=list(announcement.roles or []),
+        community_id=announcement.community_id,
+    )
+
+
+PREVIEW_SAMPLE = 2
+
+
+@dataclass(frozen=True)
+class AudiencePreview:
+    """How many people an announcement would reach now, and the first few by name."""
+
+    size: int
+    sample: list[str]
+
+    @property
+    def more(self) -> int:
+        return max(self.size - len(self.sample), 0)
+
+
+def audience_preview(
+    *,
+    actor: User,
+    departments: list[str] | None = None,
+    locations: list[str] | None = None,
+    roles: list[str] | None = None,
+    community: Community | None = None,
+) -> AudiencePreview:
+    """Who the composer's current targeting reaches, through the same rule as publishing.
+    PermissionDenied for people who may not announce; ValidationError naming the field of an
+    unknown department, location or role. Two queries (count and sample)."""
+    if not can_announce(actor, community):
+        raise PermissionDenied("Only communications people and administrators can announce.")
+    errors: dict[str, list[str]] = {}
+    found_departments, found_locations, role_values = _resolve_targets(
+        departments, locations, roles, errors
+    )
+    if errors:
+        raise ValidationError(errors)
+    people = audience_people(
+        author_id=actor.pk,
+        department_ids=[d.pk for d in found_departments],
+        location_ids=[loc.pk for loc in found_locations],
+        roles=role_values,
+        community_id=community.pk if community is not None else None,
+    )
+    sample = list(
+        people.order_by("sort_name", "pk").values_list("display_name", flat=True)[:PREVIEW_SAMPLE]
+    )
+    size = len(sample) if len(sample) < PREVIEW_SAMPLE else people.count()
+    return AudiencePreview(size=size, sample=sample)
 
 
 def _insert_receipts(announcement: Announcement) -> None:
@@ -679,19 +757,29 @@ def access_announcement(viewer: User, announcement_id: int) -> Announcement:
 
 
 def pinned_announcements(
-    viewer: User, *, now: dt.datetime | None = None, limit: int = PINNED_LIMIT
+    viewer: User,
+    *,
+    now: dt.datetime | None = None,
+    limit: int = PINNED_LIMIT,
+    announcement_id: int | None = None,
 ) -> list[Announcement]:
-    """What sits at the top of ``viewer``'s feed: published, unexpired, not dismissed; must-read
-    ones still waiting for the viewer's acknowledgement first, then the newest. One query."""
+    """What sits at the top of ``viewer``'s feed: published, unexpired, neither dismissed nor
+    (for a must-read) acknowledged; must-read ones waiting for the viewer first, then the
+    newest. One query. With ``announcement_id``: that one, if it is pinned for ``viewer``."""
     if not (viewer.is_authenticated and viewer.is_active):
         return []
     now = now or timezone.now()
+    only = Q(announcement_id=announcement_id) if announcement_id is not None else Q()
     receipts = (
         AnnouncementReceipt.objects.filter(
+            only,
             user=viewer,
             dismissed_at__isnull=True,
             announcement__published_at__isnull=False,
         )
+        # An acknowledged must-read has done its job: it folds away (the viewer's list at
+        # /announcements/ still has it).
+        .exclude(announcement__must_read=True, acknowledged_at__isnull=False)
         .filter(Q(announcement__expires_at__isnull=True) | Q(announcement__expires_at__gt=now))
         .select_related(
             "announcement",
@@ -714,6 +802,23 @@ def pinned_announcements(
         announcement.my_receipt = receipt  # type: ignore[attr-defined]
         pinned.append(announcement)
     return pinned
+
+
+class PinnedCards(list[Announcement]):
+    """The pinned cards, and whether the viewer has announcements to find again at
+    /announcements/ (``has_earlier``: the feed links there)."""
+
+    has_earlier: bool = False
+
+
+def pinned_area(viewer: User, *, now: dt.datetime | None = None) -> PinnedCards:
+    """What the home page shows above the feed: the pinned cards (one query) and, only when
+    there are none, one more query to know whether to link to earlier announcements."""
+    cards = PinnedCards(pinned_announcements(viewer, now=now))
+    cards.has_earlier = bool(cards) or (
+        viewer.is_authenticated and viewer.is_active and has_addressed(viewer)
+    )
+    return cards
 
 
 @dataclass(frozen=True)
@@ -810,6 +915,165 @@ def announcement_stats(
         acknowledged_count=announcement.acknowledged_count,
         not_acknowledged=page,
         by_department=by_department,
+    )
+
+
+# --- Lists: the comms dashboard and "addressed to me" --------------------------------------------
+
+LIST_PAGE_SIZE = 25
+
+
+class Status:
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    EXPIRED = "expired"
+
+
+def announcement_status(announcement: Announcement, now: dt.datetime) -> str:
+    if announcement.published_at is None:
+        return Status.SCHEDULED
+    if announcement.expires_at is not None and announcement.expires_at <= now:
+        return Status.EXPIRED
+    return Status.LIVE
+
+
+ROLE_WORDS = {
+    Role.ADMIN: "administrators",
+    Role.COMMS: "communications people",
+    Role.MEMBER: "members",
+    Role.GUEST: "guests",
+}
+
+
+def audience_words(announcement: Announcement) -> str:
+    """The targeting in words: "Sales, Berlin · guests", "Members of Hiking", "Everyone".
+    Reads ``departments`` and ``locations`` (prefetch them for a list)."""
+    if announcement.community_id is not None:
+        community = announcement.community
+        return f"Members of {community.name}" if community is not None else "Community members"
+    parts = []
+    places = [d.name for d in announcement.departments.all()]
+    places += [loc.name for loc in announcement.locations.all()]
+    if places:
+        parts.append(", ".join(places))
+    roles = [ROLE_WORDS.get(Role(r), r) if r in Role.values else r for r in announcement.roles]
+    if roles:
+        parts.append(", ".join(roles))
+    return " · ".join(parts) if parts else "Everyone"
+
+
+def percent(count: int, total: int) -> int:
+    return round(100 * count / total) if total else 0
+
+
+def _decorate(items: list[Announcement], now: dt.datetime) -> None:
+    for announcement in items:
+        announcement.status = announcement_status(announcement, now)  # type: ignore[attr-defined]
+        announcement.audience_text = audience_words(announcement)  # type: ignore[attr-defined]
+        size = announcement.audience_size
+        announcement.seen_percent = percent(announcement.seen_count, size)  # type: ignore[attr-defined]
+        announcement.acknowledged_percent = percent(  # type: ignore[attr-defined]
+            announcement.acknowledged_count, size
+        )
+
+
+def can_manage_announcements(viewer: User) -> bool:
+    """Who gets the dashboard of every company announcement: communications and admins."""
+    return bool(viewer.is_authenticated and viewer.is_active and viewer.is_communications)
+
+
+def dashboard_page(
+    viewer: User,
+    *,
+    cursor: str | None = None,
+    limit: int = LIST_PAGE_SIZE,
+    now: dt.datetime | None = None,
+) -> Page[Announcement]:
+    """The announcements ``viewer`` manages, newest publish time first: every company
+    announcement for communications people and administrators, and anyone's own (a community
+    owner's to their community). Paged over ``announcement_list_idx``; three queries (the page
+    and the prefetched departments and locations). Raises InvalidCursorError."""
+    if not (viewer.is_authenticated and viewer.is_active):
+        raise Http404("Sign in first.")
+    now = now or timezone.now()
+    mine = Q(post__author_id=viewer.pk)
+    scope = (Q(community__isnull=True) | mine) if can_manage_announcements(viewer) else mine
+    page = paginate(
+        _announcements().filter(scope).prefetch_related("departments", "locations"),
+        keys=["-publish_at", "-id"],
+        cursor=cursor,
+        limit=max(1, min(limit, 100)),
+    )
+    _decorate(page.items, now)
+    return page
+
+
+def addressed_page(
+    viewer: User,
+    *,
+    cursor: str | None = None,
+    limit: int = LIST_PAGE_SIZE,
+    now: dt.datetime | None = None,
+) -> Page[AnnouncementReceipt]:
+    """The announcements addressed to ``viewer`` (their receipts), newest first, folded
+    (acknowledged, dismissed, expired) ones included: where a folded card is found again.
+    Paged over ``receipt_user_recent_idx``. Raises InvalidCursorError."""
+    if not (viewer.is_authenticated and viewer.is_active):
+        raise Http404("Sign in first.")
+    now = now or timezone.now()
+    page = paginate(
+        AnnouncementReceipt.objects.filter(
+            user_id=viewer.pk, announcement__published_at__isnull=False
+        ).select_related(
+            "announcement",
+            "announcement__post",
+            "announcement__post__author",
+            "announcement__community",
+        ),
+        keys=["-id"],
+        cursor=cursor,
+        limit=max(1, min(limit, 100)),
+    )
+    for receipt in page.items:
+        announcement = receipt.announcement
+        announcement.my_receipt = receipt  # type: ignore[attr-defined]
+        announcement.status = announcement_status(announcement, now)  # type: ignore[attr-defined]
+    return page
+
+
+def has_addressed(viewer: User) -> bool:
+    """Whether anything was ever announced to ``viewer`` (the feed links to the list then)."""
+    return AnnouncementReceipt.objects.filter(
+        user_id=viewer.pk, announcement__published_at__isnull=False
+    ).exists()
+
+
+@dataclass(frozen=True)
+class Export:
+    announcement: Announcement
+    status: str
+    audience_text: str
+    seen_percent: int
+    acknowledged_percent: int
+    receipts: QuerySet[AnnouncementReceipt]
+
+
+def announcement_export(viewer: User, announcement_id: int) -> Export:
+    """Everything the CSV export holds: the summary and every receipt (name order, with
+    department and location; iterate it, it is not loaded). The same people as the statistics:
+    403 for the rest of the audience, 404 for everyone else."""
+    announcement = access_announcement(viewer, announcement_id)
+    check_can_view_stats(viewer, announcement)
+    size = announcement.audience_size
+    return Export(
+        announcement=announcement,
+        status=announcement_status(announcement, timezone.now()),
+        audience_text=audience_words(announcement),
+        seen_percent=percent(announcement.seen_count, size),
+        acknowledged_percent=percent(announcement.acknowledged_count, size),
+        receipts=AnnouncementReceipt.objects.filter(announcement=announcement)
+        .select_related("user", "user__department", "user__location")
+        .order_by("user__sort_name", "user_id"),
     )
 
 

@@ -346,7 +346,8 @@ def vote_in_poll(request: HttpRequest, post_id: int, payload: VoteIn) -> dict[st
 
 @feed_router.get("", response={200: PostPage, **READ}, summary="Your home feed")
 def get_feed(request: HttpRequest, params: Query[FeedQuery]) -> dict[str, Any]:
-    """Posts by people and topics you follow, your own and announcements to you.
+    """Posts by people and topics you follow and your own (announcements are pinned apart:
+    ``GET /announcements``).
     ``order=latest`` (newest first) or ``top`` (ranked; see docs/feed.md)."""
     page = queries.feed_page(
         _viewer(request), order=params.order, cursor=params.cursor, limit=params.limit

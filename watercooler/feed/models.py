@@ -355,7 +355,11 @@ class Announcement(models.Model):
     acknowledged_count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["published_at", "publish_at"], name="announcement_due_idx")]
+        indexes = [
+            models.Index(fields=["published_at", "publish_at"], name="announcement_due_idx"),
+            # The comms dashboard, newest first (announcements.dashboard_page).
+            models.Index(fields=["publish_at", "id"], name="announcement_list_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -379,6 +383,8 @@ class AnnouncementReceipt(models.Model):
         ]
         indexes = [
             models.Index(fields=["user", "dismissed_at"], name="receipt_user_idx"),
+            # "Addressed to me", newest first (announcements.addressed_page).
+            models.Index(fields=["user", "id"], name="receipt_user_recent_idx"),
             models.Index(fields=["announcement", "acknowledged_at"], name="receipt_ack_idx"),
         ]
 

@@ -532,17 +532,23 @@ def page_oldest_first[T: Model](
 
 
 def home_feed_q(viewer: User) -> Q:
-    """What the home feed is made of: people, topics and communities I follow, my own posts and
-    the announcements addressed to me (as id subqueries: no join can duplicate a row)."""
+    """What the home feed is made of: people, topics and communities I follow and my own posts
+    (as id subqueries: no join can duplicate a row). Announcements are not among them: the feed
+    shows them once, as pinned cards above it (feed/announcements.py), and folded ones are
+    listed at /announcements/."""
     through = Post.topics.through
     my_topics = TopicFollow.objects.filter(follower_id=viewer.pk).values("topic_id")
     return (
         Q(author_id__in=followee_ids(viewer))
         | Q(author_id=viewer.pk)
         | Q(pk__in=through.objects.filter(topic_id__in=my_topics).values("post_id"))
-        | Q(pk__in=announcement_post_ids(viewer))
         | Q(community_id__in=member_community_ids(viewer, following=True))
-    )
+    ) & ~Q(pk__in=announcement_posts())
+
+
+def announcement_posts() -> QuerySet[Announcement, Any]:
+    """Subquery: the posts that carry an announcement (shown pinned, not as feed cards)."""
+    return Announcement.objects.values("post_id")
 
 
 def home_feed_posts(viewer: User) -> QuerySet[Post]:
@@ -637,12 +643,15 @@ def _latest_qs(viewer: User, *, sparse: bool | None = None, bare: bool = False) 
     my_topics = TopicFollow.objects.filter(follower_id=viewer.pk).values("topic_id")
     posts = posts.alias(author_key=F("author_id") + 0, post_key=F("id") + 0)
     posts = posts.alias(community_key=F("community_id") + 0)
-    return posts.filter(visible_posts_q(viewer)).filter(
-        Q(author_key__in=followee_ids(viewer))
-        | Q(author_key=viewer.pk)
-        | Q(post_key__in=through.objects.filter(topic_id__in=my_topics).values("post_id"))
-        | Q(post_key__in=announcement_post_ids(viewer))
-        | Q(community_key__in=member_community_ids(viewer, following=True))
+    return (
+        posts.filter(visible_posts_q(viewer))
+        .filter(
+            Q(author_key__in=followee_ids(viewer))
+            | Q(author_key=viewer.pk)
+            | Q(post_key__in=through.objects.filter(topic_id__in=my_topics).values("post_id"))
+            | Q(community_key__in=member_community_ids(viewer, following=True))
+        )
+        .exclude(post_key__in=announcement_posts())
     )
 
 

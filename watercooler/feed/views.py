@@ -208,9 +208,9 @@ def _has_template(name: str) -> bool:
 
 
 def _pinned(viewer: User) -> list[Any]:
-    from watercooler.feed.announcements import pinned_announcements
+    from watercooler.feed.announcements import pinned_area
 
-    return pinned_announcements(viewer)
+    return pinned_area(viewer)
 
 
 def _composer_for(

@@ -51,8 +51,8 @@ def test_member_acknowledges_and_the_stats_page_counts_it_live(
         stats_page.get_by_label("Text").fill(
             "Please bring your **new badge** to the front desk before Monday."
         )
-        # Engineering (the owner and the teammate) plus the author: three people.
-        stats_page.get_by_label("Departments").select_option(label="Engineering")
+        # Engineering: the owner and the teammate (the author is not in their own audience).
+        stats_page.get_by_role("group", name="Departments").get_by_label("Engineering").check()
         stats_page.get_by_label("Must read").check()
         # Publishing lands on the statistics page; wait until its socket has answered.
         with stats_page.expect_websocket() as info:
@@ -61,11 +61,11 @@ def test_member_acknowledges_and_the_stats_page_counts_it_live(
         stats_page.wait_for_url(f"{base}/announcements/*/stats/")
         announcement = Announcement.objects.get(title=TITLE)
         assert announcement.must_read
-        assert announcement.audience_size == 3
-        expect(stats_page.get_by_text("Published to 3 people.")).to_be_visible()
+        assert announcement.audience_size == 2
+        expect(stats_page.get_by_text("Published to 2 people.")).to_be_visible()
         expect(stats_page.get_by_role("heading", level=1)).to_have_text(TITLE)
         stats = stats_page.locator(f"[data-announcement-stats='{announcement.pk}']")
-        expect(stats.locator("[data-stat='audience']")).to_have_text("3")
+        expect(stats.locator("[data-stat='audience']")).to_have_text("2")
         expect(stats.locator("[data-stat='acknowledged']")).to_have_text("0")
         expect(stats.locator("[data-stat='acknowledged_percent']")).to_have_text("0%")
         # Bar widths are set by announcement_stats.js from data-width (CSP forbids style="").
@@ -91,15 +91,15 @@ def test_member_acknowledges_and_the_stats_page_counts_it_live(
         screenshot(mobile, "2-phone-pinned-card")
 
         card.get_by_role("button", name="I have read this").click()
-        expect(card.get_by_role("status")).to_contain_text("You acknowledged this")
+        expect(card).to_contain_text("You acknowledged")
         screenshot(mobile, "3-phone-acknowledged")
 
         # The desktop's numbers move live, without a reload.
         expect(stats.locator("[data-stat='acknowledged']")).to_have_text("1", timeout=5_000)
-        expect(stats.locator("[data-stat='acknowledged_percent']")).to_have_text("33%")
+        expect(stats.locator("[data-stat='acknowledged_percent']")).to_have_text("50%")
         expect(stats.locator("[data-stat='seen']")).to_have_text("1")  # acknowledging is seeing
         expect(stats.locator("[data-stat-bar='acknowledged']")).to_have_attribute(
-            "style", "width: 33%;"
+            "style", "width: 50%;"
         )
         assert stats_page.evaluate("window.__loadedOnce") is True
         screenshot(stats_page, "4-stats-after")

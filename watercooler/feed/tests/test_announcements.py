@@ -77,29 +77,40 @@ def test_comms_and_admin_can_announce(world: World, comms: User) -> None:
 def test_everyone_is_active_people_but_not_guests(world: World, comms: User) -> None:
     make_person("gone", is_active=False)
     a = create(comms)
-    expected = {u.username for u in world.everyone if u != world.guest} | {"cora_comms"}
+    # The author (cora_comms) is not in their own audience.
+    expected = {u.username for u in world.everyone if u != world.guest}
     assert receipt_users(a) == expected
     assert a.audience_size == len(expected)
 
 
-def test_department_targeting_includes_author(world: World, comms: User) -> None:
-    a = create(comms, departments=["Engineering"])
-    assert receipt_users(a) == {"olivia_owner", "theo_teammate", "cora_comms"}
+def test_department_targeting_leaves_the_author_out(world: World, comms: User) -> None:
+    comms.department = world.engineering
+    comms.save()
+    a = create(comms, departments=["Engineering"], must_read=True)
+    assert receipt_users(a) == {"olivia_owner", "theo_teammate"}
+    assert a.audience_size == 2
+    ann.do_acknowledge(user=world.owner, announcement=a)
+    stats = ann.announcement_stats(comms, a.pk)
+    # Not "1 of 3" with the author listed as not having acknowledged their own announcement.
+    assert (stats.audience_size, stats.acknowledged_count, stats.acknowledged_percent) == (2, 1, 50)
+    assert [r.user.username for r in stats.not_acknowledged.items] == ["theo_teammate"]
+    # The author still opens it and its statistics.
+    assert ann.access_announcement(comms, a.pk).my_receipt is None  # type: ignore[attr-defined]
 
 
 def test_department_and_location_must_both_match(world: World, comms: User) -> None:
     make_person("sam_sales_london", department=world.sales, location=world.london)
     a = create(comms, departments=["Sales"], locations=["London"])
-    assert receipt_users(a) == {"sam_sales_london", "cora_comms"}
+    assert receipt_users(a) == {"sam_sales_london"}
     b = create(comms, departments=["Sales", "Engineering"], locations=["Berlin"])
-    assert receipt_users(b) == {"oscar_outsider", "cora_comms"}
+    assert receipt_users(b) == {"oscar_outsider"}
 
 
 def test_role_targeting(world: World, comms: User) -> None:
     a = create(world.admin, roles=["guest"])
-    assert receipt_users(a) == {"gwen_guest", "ada_admin"}
+    assert receipt_users(a) == {"gwen_guest"}
     b = create(comms, roles=["admin", "comms"], locations=["London"])
-    assert receipt_users(b) == {"ada_admin", "cora_comms"}
+    assert receipt_users(b) == {"ada_admin"}
 
 
 def test_unknown_targets_are_field_errors(world: World, comms: User) -> None:
@@ -170,7 +181,8 @@ def test_publish_sends_event_to_each_recipient(
         a = create(comms, departments=["Engineering"])
     events = [(g, e) for g, e in captured if e["type"] == "announcement.published"]
     groups = {g for gs, _ in events for g in gs}
-    assert groups == {f"user.{u.pk}" for u in (world.owner, world.teammate, comms)}
+    # To the audience only: not the author, not the outsider in Sales.
+    assert groups == {f"user.{u.pk}" for u in (world.owner, world.teammate)}
     assert events[0][1]["announcement"]["id"] == a.pk
 
 
@@ -198,14 +210,22 @@ def test_must_read_cannot_be_dismissed_before_acknowledged(world: World, comms: 
     assert ann.pinned_announcements(world.owner) == []
 
 
-def test_pinned_orders_waiting_must_read_first(world: World, comms: User) -> None:
+def test_pinned_orders_waiting_must_read_first_and_folds_it_once_acknowledged(
+    world: World, comms: User
+) -> None:
     now = timezone.now()
     must = create(comms, title="Must", must_read=True, now=now)
     newer = create(comms, title="Newer", now=now + dt.timedelta(minutes=1))
     later = now + dt.timedelta(minutes=2)
     assert [a.pk for a in ann.pinned_announcements(world.owner, now=later)] == [must.pk, newer.pk]
     ann.do_acknowledge(user=world.owner, announcement=must)
-    assert [a.pk for a in ann.pinned_announcements(world.owner, now=later)] == [newer.pk, must.pk]
+    # Acknowledged: folded away from the pinned area, still in the owner's list.
+    assert [a.pk for a in ann.pinned_announcements(world.owner, now=later)] == [newer.pk]
+    mine = ann.addressed_page(world.owner, now=later)
+    assert [r.announcement_id for r in mine.items] == [newer.pk, must.pk]
+    assert mine.items[1].acknowledged_at is not None
+    # Others still have it pinned.
+    assert must.pk in [a.pk for a in ann.pinned_announcements(world.teammate, now=later)]
 
 
 # --- Must-read flow -----------------------------------------------------------------------------
@@ -283,14 +303,14 @@ def test_reminders_once_to_non_acknowledgers_after_the_delay(
         assert tasks.send_announcement_reminders(now=now + dt.timedelta(hours=23)) == 0
         day = now + dt.timedelta(hours=24, minutes=1)
         with commit_callbacks(execute=True):
-            assert tasks.send_announcement_reminders(now=day) == 2
+            assert tasks.send_announcement_reminders(now=day) == 1  # the teammate
             assert tasks.send_announcement_reminders(now=day) == 0
             assert tasks.send_announcement_reminders(now=day + dt.timedelta(hours=5)) == 0
     finally:
         signals.announcement_reminder_due.disconnect(on_due)
     assert len(sent) == 1
     assert sent[0]["announcement"].pk == a.pk
-    assert set(sent[0]["recipients"]) == {world.teammate.pk, comms.pk}
+    assert set(sent[0]["recipients"]) == {world.teammate.pk}
 
 
 def test_send_reminders_command(world: World, comms: User) -> None:
@@ -324,7 +344,7 @@ def test_stats_lists_who_has_not_acknowledged(world: World, comms: User) -> None
     assert stats.not_acknowledged.next_cursor
     rest = ann.announcement_stats(comms, a.pk, cursor=stats.not_acknowledged.next_cursor)
     names = first + [r.user.username for r in rest.not_acknowledged.items]
-    assert names == ["ada_admin", "cora_comms", "oscar_outsider", "theo_teammate"]
+    assert names == ["ada_admin", "oscar_outsider", "theo_teammate"]
     engineering = next(d for d in stats.by_department if d.department == "Engineering")
     assert (engineering.audience, engineering.seen, engineering.acknowledged) == (2, 1, 1)
 
@@ -369,5 +389,5 @@ def test_large_audience_publishes_in_bounded_queries(world: World, comms: User) 
         CaptureQueriesContext(connection) as ctx,
     ):
         a = create(comms, departments=["Sales"])
-    assert a.audience_size == 2_002  # the 2,000, the outsider and the author
+    assert a.audience_size == 2_001  # the 2,000 and the outsider (not the author)
     assert len(ctx.captured_queries) < 40
