@@ -128,6 +128,28 @@ def is_owner(viewer: User, membership: Membership | None) -> bool:
     )
 
 
+def shares_community(viewer: User, person: User) -> bool:
+    """Whether ``viewer`` and ``person`` are both active members of one community (a guest may
+    then see ``person``'s profile card: people.queries.register_guest_contact)."""
+    if not _active(viewer):
+        return False
+    return Membership.objects.filter(
+        user_id=person.pk,
+        status=MembershipStatus.ACTIVE,
+        community_id__in=member_community_ids(viewer),
+    ).exists()
+
+
+def person_communities(viewer: User, person: User, *, limit: int = 12) -> list[Community]:
+    """The communities ``person`` is an active member of that ``viewer`` may know exist (a
+    secret one only to its members), largest first."""
+    if not _active(viewer):
+        return []
+    mine = Membership.objects.filter(user_id=person.pk, status=MembershipStatus.ACTIVE)
+    rows = visible_communities(viewer).filter(pk__in=mine.values("community_id"))
+    return list(rows.order_by("-member_count", "id")[:limit])
+
+
 # --- Lists ---------------------------------------------------------------------------------------
 
 
