@@ -101,6 +101,21 @@ class DirectoryFilter:
     skill: str = ""
 
 
+def name_matches(q: str, *, prefix: str = "", also_title: bool = False) -> Q:
+    """Filter on User (or, with ``prefix`` like ``"user__"``, on a row pointing at one): every
+    word of ``q`` (five at most) is in the name, starts the username or (``also_title``) is in
+    the job title. The directory, member searches and people pickers all search this way."""
+    match = Q()
+    for word in q.split()[:5]:
+        one = Q(**{f"{prefix}sort_name__contains": word.casefold()}) | Q(
+            **{f"{prefix}username__istartswith": word}
+        )
+        if also_title:
+            one |= Q(**{f"{prefix}title__icontains": word})
+        match &= one
+    return match
+
+
 def directory_page(
     viewer: User, filters: DirectoryFilter, *, cursor: str | None, limit: int = DIRECTORY_PAGE_SIZE
 ) -> Page[User]:
@@ -115,12 +130,7 @@ def directory_page(
     # Managers and skills come along so a page renders in a fixed number of queries.
     people = _people().select_related("manager").prefetch_related("skills")
     if filters.q.strip():
-        for word in filters.q.split()[:5]:
-            people = people.filter(
-                Q(sort_name__contains=word.casefold())
-                | Q(title__icontains=word)
-                | Q(username__istartswith=word)
-            )
+        people = people.filter(name_matches(filters.q, also_title=True))
     if filters.department:
         people = people.filter(department__name__iexact=filters.department)
     if filters.location:
