@@ -2,7 +2,6 @@
 ``{% profile_communities person %}`` for profiles (people may not import communities)."""
 
 import zlib
-
 from typing import Any
 
 from django import template

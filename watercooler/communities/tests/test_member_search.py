@@ -28,11 +28,13 @@ def test_members_search_by_name_with_htmx_and_without(
     client = client_as(world.teammate)
     page = html(client.get("/c/python/members/", {"q": "mar"}))
     assert 'id="c-member-q"' in page
-    assert "Marta Jones" in page and "Mario Rossi" in page
+    assert "Marta Jones" in page
+    assert "Mario Rossi" in page
     assert "Zoe Park" not in page
     rows = html(client.get("/c/python/members/", {"q": "rossi"}, **HTMX))
     assert "<html" not in rows
-    assert "Mario Rossi" in rows and "Marta Jones" not in rows
+    assert "Mario Rossi" in rows
+    assert "Marta Jones" not in rows
     none = html(client.get("/c/python/members/", {"q": "nobody"}, **HTMX))
     assert "No member matches" in none
     # A NUL or a huge query is no 500.
@@ -84,7 +86,8 @@ def test_add_people_picker_lists_matching_non_members(
     assert Membership.objects.filter(community=places.closed, user=world.outsider).exists()
     # Without JS the search reloads the page with the choices.
     plain = html(owner.get("/c/leaders/members/", {"add_q": "ada"}))
-    assert "Ada Admin" in plain and "<html" in plain
+    assert "Ada Admin" in plain
+    assert "<html" in plain
 
 
 def test_add_people_picker_is_for_moderators_only(

@@ -52,6 +52,11 @@ def attachment_url(attachment: Attachment) -> str:
     return reverse("api:download_attachment", args=[attachment.pk])
 
 
+def _page_context(context: template.Context, **extra: Any) -> dict[str, Any]:
+    """The page's context (user, request, csrf_token for the cards' forms) plus ``extra``."""
+    return {**{str(key): value for key, value in context.flatten().items()}, **extra}
+
+
 @register.simple_tag(takes_context=True)
 def profile_posts(context: template.Context, person: User) -> SafeString:
     """The first page of ``person``'s posts that the viewer may see (the feed's visibility
@@ -60,7 +65,7 @@ def profile_posts(context: template.Context, person: User) -> SafeString:
     page = queries.author_posts_page(viewer, person, limit=queries.PROFILE_PAGE_SIZE)
     decorate(viewer, page.items, page.context)
     return render_to_string(
-        "feed/_profile_posts.html", {**context.flatten(), "person": person, "page": page}
+        "feed/_profile_posts.html", _page_context(context, person=person, page=page)
     )
 
 
@@ -69,5 +74,5 @@ def profile_activity(context: template.Context, person: User) -> SafeString:
     """``person``'s latest replies and answers on posts the viewer may see."""
     page = queries.author_replies_page(context["user"], person, limit=queries.PROFILE_PAGE_SIZE)
     return render_to_string(
-        "feed/_profile_activity.html", {**context.flatten(), "person": person, "page": page}
+        "feed/_profile_activity.html", _page_context(context, person=person, page=page)
     )

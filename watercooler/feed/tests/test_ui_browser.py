@@ -23,7 +23,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def small_phone(browser: Any) -> Any:
     """A 360x640 phone: the first screen a front-line reader sees."""
     context = browser.new_context(
-        viewport={"width": 360, "height": 640}, device_scale_factor=2, is_mobile=True, has_touch=True
+        viewport={"width": 360, "height": 640},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
     )
     yield context
     context.close()
@@ -43,17 +46,18 @@ def test_keyboard_reaches_the_composer_within_a_few_tabs(
     page.set_viewport_size({"width": 1280, "height": 860})
     add_session_cookie(page.context, live_server.url, world.owner)
     page.goto(f"{live_server.url}/")
-    for presses in range(1, 9):
+    for _ in range(8):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.id") == "composer-body":
             break
     else:
         pytest.fail("the post box is more than 8 Tab presses away")
-    assert presses <= 8
     # The side navigation still shows on the left of the feed.
     nav = page.locator("nav.sidenav").bounding_box()
     main = page.locator("#composer").bounding_box()
-    assert nav and main and nav["x"] + nav["width"] <= main["x"]
+    assert nav
+    assert main
+    assert nav["x"] + nav["width"] <= main["x"]
     # On the side column a two-digit unread badge stays clear of its label.
     page.evaluate(
         """() => { const b = document.querySelector('[data-notification-badge]');
@@ -62,7 +66,9 @@ def test_keyboard_reaches_the_composer_within_a_few_tabs(
     link = page.locator("nav.sidenav a[href='/notifications/']")
     badge = link.locator(".notif-badge").bounding_box()
     label = link.locator("span", has_text="Notifications").last.bounding_box()
-    assert badge and label and badge["x"] + badge["width"] <= label["x"], (badge, label)
+    assert badge
+    assert label
+    assert badge["x"] + badge["width"] <= label["x"], (badge, label)
     # The skip link leads straight into the content.
     page.goto(f"{live_server.url}/")
     page.keyboard.press("Tab")
@@ -85,7 +91,8 @@ def test_phone_shows_a_post_on_the_first_screen_and_the_composer_unfolds(
     first = page.locator("#feed-posts article.post").first
     box = first.bounding_box()
     bar = page.locator("nav.sidenav").bounding_box()
-    assert box and bar
+    assert box
+    assert bar
     # The first card starts well above the bottom bar: its author and first line show.
     assert box["y"] + 80 <= bar["y"], f"first post starts at {box['y']}px"
     composer = page.locator("#composer")
@@ -115,7 +122,9 @@ def test_phone_bottom_bar_reaches_topics_and_org_chart(
     topics = page.locator("nav.sidenav").get_by_role("link", name="Topics")
     expect(topics).to_be_visible()
     box = topics.bounding_box()
-    assert box and 0 <= box["x"] and box["x"] + box["width"] <= 360
+    assert box
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 360
     expect(page.locator("nav.sidenav").get_by_role("link", name="Org chart")).to_be_visible()
     page.keyboard.press("Escape")
     expect(topics).to_be_hidden()
@@ -232,12 +241,15 @@ def test_phone_pages_fit_and_screenshots(
     # The notifications heading keeps its line: "Notifications" is not squeezed into a column.
     page.goto(f"{live_server.url}/notifications/")
     heading = page.get_by_role("heading", level=1, name="Notifications").bounding_box()
-    assert heading and heading["width"] >= 200
+    assert heading
+    assert heading["width"] >= 200
     # Every administration tab is on screen (they wrap instead of running off).
     page.goto(f"{live_server.url}/manage/people/")
     for tab in page.locator(".adm-tabs a").all():
         box = tab.bounding_box()
-        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360, tab.inner_text()
+        assert box
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= 360, tab.inner_text()
     # Topic titles are not broken inside the word: one line on the topic page and in the list.
     lines = "e => Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight))"
     page.goto(f"{live_server.url}/topics/storesafetyprogramme/")
@@ -253,6 +265,7 @@ def test_phone_pages_fit_and_screenshots(
     link = page.locator("nav.sidenav a[href='/notifications/']")
     badge = link.locator(".notif-badge").bounding_box()
     label = link.locator("span", has_text="Notifications").last.bounding_box()
-    assert badge and label
+    assert badge
+    assert label
     assert badge["y"] + badge["height"] <= label["y"] + 1, (badge, label)
     screenshot(page, "badge-360")

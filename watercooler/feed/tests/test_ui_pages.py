@@ -36,9 +36,7 @@ def test_new_posts_prompt_has_no_number_glued_to_fixed_words(world: World, clien
     assert "data-new-posts-label" in prompt
 
 
-def test_reaction_bar_gives_every_kind_a_live_number_and_a_popover(
-    world: World, client_as
-) -> None:
+def test_reaction_bar_gives_every_kind_a_live_number_and_a_popover(world: World, client_as) -> None:
     post = actions.create_post(world.teammate, body="Release is out")
     html = client_as(world.owner).get(reverse("feed:post", args=[post.pk])).content.decode()
     bar = html[html.index(f'id="reactions-post-{post.pk}"') :]
@@ -49,5 +47,6 @@ def test_reaction_bar_gives_every_kind_a_live_number_and_a_popover(
     assert "data-reaction-label" in bar  # "Like" while nobody liked it
     # "Who reacted" is a popover with a close button, loaded into itself (not over the bar).
     assert '<details class="who-reacted">' not in bar
-    assert 'role="dialog"' in bar and "data-who-close" in bar
+    assert 'role="dialog"' in bar
+    assert "data-who-close" in bar
     assert 'hx-target="this" hx-swap="innerHTML" data-who-list' in bar

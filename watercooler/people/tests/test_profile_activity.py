@@ -24,7 +24,9 @@ def test_profile_lists_recent_posts_the_reader_may_see(world: World, client_as) 
     secret = community_actions.create_community(
         world.owner, name="Project Falcon", handle="falcon", privacy="secret"
     )
-    feed_actions.create_post(world.owner, body="Falcon launch date is fixed", community_handle="falcon")
+    feed_actions.create_post(
+        world.owner, body="Falcon launch date is fixed", community_handle="falcon"
+    )
     assert secret.pk
 
     teammate_view = profile(client_as(world.teammate), world.owner)
@@ -48,7 +50,8 @@ def test_profile_posts_page_on_with_a_cursor(world: World, client_as) -> None:
     rest = client.get(f"{more}?cursor={cursor}", headers={"HX-Request": "true"})
     assert rest.status_code == 200
     body = rest.content.decode()
-    assert "Weekly note number 1" in body and "Weekly note number 0" in body
+    assert "Weekly note number 1" in body
+    assert "Weekly note number 0" in body
     assert "Weekly note number 6" not in body
     # A foreign cursor is a 400 naming the problem, not a 500.
     assert client.get(f"{more}?cursor=not-a-cursor").status_code == 400
@@ -92,7 +95,9 @@ def test_guest_sees_a_minimal_card_of_someone_in_a_shared_community(
         world.owner, name="Partner launch", handle="partners", privacy="closed"
     )
     community_actions.do_add_member(actor=world.owner, community=community, user=world.guest)
-    feed_actions.create_post(world.owner, body="Partner kick-off agenda", community_handle="partners")
+    feed_actions.create_post(
+        world.owner, body="Partner kick-off agenda", community_handle="partners"
+    )
     feed_actions.create_post(world.owner, body="Internal only: salary bands")
     guest = client_as(world.guest)
 
