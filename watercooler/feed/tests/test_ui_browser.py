@@ -4,12 +4,15 @@ bottom bar reaches Topics and the org chart, "Who reacted" is a dismissible popo
 reactions change the visible buttons live. Screenshots of the phone pages land in
 var/test-artifacts/screenshots/."""
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from watercooler.communities import actions as community_actions
+from watercooler.events import actions as event_actions
 from watercooler.feed import actions
 from watercooler.feed.models import PersonFollow
 from watercooler.people.tests.test_journeys_browser import assert_fits_phone
@@ -225,6 +228,13 @@ def test_phone_pages_fit_and_screenshots(
     )
     community_actions.do_add_member(actor=world.owner, community=community, user=world.teammate)
     actions.create_post(world.owner, body="Ladders are checked every Monday #storesafetyprogramme")
+    start = timezone.now() + dt.timedelta(days=3)
+    event_actions.create_event(
+        world.owner,
+        title="Ladder safety drill",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+    )
     add_session_cookie(small_phone, live_server.url, world.admin)
     page = small_phone.new_page()
     pages = {
@@ -233,11 +243,18 @@ def test_phone_pages_fit_and_screenshots(
         "admin-tabs-360": "/manage/people/",
         "notifications-360": "/notifications/",
         "topic-360": "/topics/storesafetyprogramme/",
+        "events-360": "/events/",
     }
     for name, path in pages.items():
         page.goto(f"{live_server.url}{path}")
         assert_fits_phone(page)
         screenshot(page, name)
+    # Event cards show no list bullets.
+    page.goto(f"{live_server.url}/events/")
+    card = page.locator(".event-card").first
+    expect(card).to_contain_text("Ladder safety drill")
+    # (list-style is inherited from the list: the card's own value is what is drawn)
+    assert card.evaluate("li => getComputedStyle(li).listStyleType") == "none"
     # The notifications heading keeps its line: "Notifications" is not squeezed into a column.
     page.goto(f"{live_server.url}/notifications/")
     heading = page.get_by_role("heading", level=1, name="Notifications").bounding_box()
