@@ -286,3 +286,60 @@ def test_phone_pages_fit_and_screenshots(
     assert label
     assert badge["y"] + badge["height"] <= label["y"] + 1, (badge, label)
     screenshot(page, "badge-360")
+
+
+def test_guest_opens_an_authors_card_from_their_community_on_a_phone(
+    small_phone: Any, live_server: Any, world: World, screenshot: Any
+) -> None:
+    community = community_actions.create_community(
+        world.owner, name="Partner launch", handle="partners", privacy="closed"
+    )
+    community_actions.do_add_member(actor=world.owner, community=community, user=world.guest)
+    actions.create_post(
+        world.owner, body="Kick-off agenda is attached", community_handle="partners"
+    )
+    add_session_cookie(small_phone, live_server.url, world.guest)
+    page = small_phone.new_page()
+    page.goto(f"{live_server.url}/c/partners/")
+    page.locator("article.post").first.get_by_role("link", name="Olivia Owner").first.click()
+    page.wait_for_url(f"**/people/{world.owner.username}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Olivia Owner")
+    expect(page.locator(".profile-title")).to_have_text("Engineering Manager")
+    expect(page.get_by_text("Kick-off agenda is attached")).to_be_visible()
+    expect(page.get_by_role("link", name="Send email")).to_have_count(0)
+    expect(page.get_by_text(world.owner.email)).to_have_count(0)
+    assert_fits_phone(page)
+    screenshot(page, "guest-card-360")
+    # Someone the guest shares nothing with is still "not found".
+    response = page.goto(f"{live_server.url}/people/{world.outsider.username}/")
+    assert response is not None
+    assert response.status == 404
+
+
+def test_member_search_and_add_people_picker_with_the_keyboard(
+    page: Page, live_server: Any, world: World
+) -> None:
+    community = community_actions.create_community(
+        world.owner, name="Leadership circle", handle="leaders", privacy="closed"
+    )
+    community_actions.do_add_member(actor=world.owner, community=community, user=world.teammate)
+    page.set_viewport_size({"width": 1280, "height": 860})
+    add_session_cookie(page.context, live_server.url, world.owner)
+    page.goto(f"{live_server.url}/c/leaders/members/")
+    members = page.locator("#c-member-list")
+    expect(members.locator(".c-member")).to_have_count(2)
+    page.get_by_label("Search members").press_sequentially("theo", delay=30)
+    expect(members.locator(".c-member")).to_have_count(1)
+    expect(members).to_contain_text("Theo Teammate")
+
+    finder = page.get_by_label("Find people to add")
+    finder.focus()
+    finder.press_sequentially("osc", delay=30)
+    add = page.get_by_role("button", name="Add Oscar Outsider")
+    expect(add).to_be_visible()
+    finder.press("Tab")  # the Search button
+    page.keyboard.press("Tab")
+    expect(add).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/c/leaders/members/")
+    expect(page.locator("#c-member-list")).to_contain_text("Oscar Outsider")
