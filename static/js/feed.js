@@ -53,13 +53,42 @@ function altFieldsFor(input) {
   });
 }
 
+// On a phone an empty composer folds to one line ("Share something…") so the first posts show
+// on the first screen; tapping or focusing it opens the whole form. Errors or a quote keep it open.
+const phone = window.matchMedia("(max-width: 759.98px)");
+
+function foldComposer(form) {
+  const body = form.querySelector("textarea[name=body]");
+  const busy = form.querySelector(".composer-quote, .field-error, .adm-alert, [aria-invalid=true]");
+  if (!phone.matches || busy || (body && body.value.trim() && !form.querySelector("input[name=prefill]"))) return;
+  form.classList.add("is-folded");
+}
+
+function unfoldComposer(form, focus) {
+  form.classList.remove("is-folded");
+  const toggle = form.querySelector("[data-composer-unfold]");
+  if (toggle) toggle.setAttribute("aria-expanded", "true");
+  const body = form.querySelector("textarea[name=body]");
+  if (focus && body) body.focus();
+}
+
 function setUpComposers(root = document) {
   for (const form of root.querySelectorAll("form[data-composer]")) {
     if (form.dataset.ready) continue;
     form.dataset.ready = "1";
     syncComposer(form);
+    foldComposer(form);
   }
 }
+
+document.addEventListener("click", (event) => {
+  const toggle = event.target instanceof Element && event.target.closest("[data-composer-unfold]");
+  if (toggle) unfoldComposer(toggle.form, true);
+});
+document.addEventListener("focusin", (event) => {
+  const form = event.target instanceof Element && event.target.closest("form.is-folded[data-composer]");
+  if (form && !event.target.matches("[data-composer-unfold]")) unfoldComposer(form, false);
+});
 
 document.addEventListener("change", (event) => {
   const target = event.target;
@@ -150,3 +179,50 @@ openDesktopPanels();
 desktop.addEventListener("change", openDesktopPanels);
 
 setUpComposers();
+
+// --- "Who reacted": a popover that keeps the reaction buttons ---------------------------------
+
+function closeWho(popover, refocus) {
+  popover.hidden = true;
+  const toggle = document.querySelector(`[aria-controls="${popover.id}"]`);
+  if (!toggle) return;
+  toggle.setAttribute("aria-expanded", "false");
+  if (refocus) toggle.focus();
+}
+
+function openWho(toggle) {
+  const popover = document.getElementById(toggle.getAttribute("aria-controls"));
+  if (!popover) return;
+  for (const other of document.querySelectorAll(".who-popover:not([hidden])")) closeWho(other, false);
+  popover.hidden = false;
+  toggle.setAttribute("aria-expanded", "true");
+  const list = popover.querySelector("[data-who-list]");
+  // Loaded each time it opens: the list changes while the page is open.
+  if (list && window.htmx) window.htmx.trigger(list, "who-open");
+  popover.querySelector("[data-who-close]").focus();
+}
+
+document.addEventListener("click", (event) => {
+  const target = event.target instanceof Element ? event.target : null;
+  const toggle = target && target.closest("[data-who-toggle]");
+  if (toggle) {
+    event.preventDefault();
+    const popover = document.getElementById(toggle.getAttribute("aria-controls"));
+    if (popover && !popover.hidden) closeWho(popover, true);
+    else openWho(toggle);
+    return;
+  }
+  const close = target && target.closest("[data-who-close]");
+  if (close) {
+    closeWho(close.closest(".who-popover"), true);
+    return;
+  }
+  for (const popover of document.querySelectorAll(".who-popover:not([hidden])")) {
+    if (!popover.contains(target)) closeWho(popover, false);
+  }
+});
+
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  for (const popover of document.querySelectorAll(".who-popover:not([hidden])")) closeWho(popover, true);
+});

@@ -62,6 +62,25 @@ function reactionCounts(event) {
   return byPost("data-reaction-count", event.post_id);
 }
 
+// The visible buttons of a reaction bar follow what others did: each kind's number, "Like" when
+// nobody liked it yet, a kind from behind "+" moves into the bar once used. Who pressed which
+// button (aria-pressed) stays the viewer's own.
+function showReactions(bar, total, summary) {
+  if (!bar || !summary) return;
+  for (const number of bar.querySelectorAll("[data-reaction-kind]")) {
+    const n = Number(summary[number.dataset.reactionKind] || 0);
+    number.textContent = String(n);
+    number.hidden = n === 0;
+    const button = number.closest("button");
+    const label = button && button.querySelector("[data-reaction-label]");
+    if (label) label.hidden = n > 0;
+    const more = button && button.closest(".reaction-more");
+    if (n > 0 && more) more.before(button);
+  }
+  const who = bar.querySelector("[data-who-reacted]");
+  if (who) who.hidden = !total;
+}
+
 function postBodies(postId) {
   const id = Number(postId);
   return [
@@ -224,15 +243,7 @@ function apply(event) {
     case "reaction.changed":
       for (const counter of reactionCounts(event)) {
         counter.textContent = String(event.reaction_count);
-        // Per-kind numbers the bar already shows ([data-reaction-kind]); a kind nobody had used
-        // appears when the bar is next rendered.
-        const bar = counter.closest("[data-reactions-for]");
-        if (!bar || !event.reaction_summary) continue;
-        for (const kind of bar.querySelectorAll("[data-reaction-kind]")) {
-          const n = event.reaction_summary[kind.dataset.reactionKind] || 0;
-          kind.textContent = String(n);
-          kind.hidden = n === 0;
-        }
+        showReactions(counter.closest("[data-reactions-for]"), event.reaction_count, event.reaction_summary);
       }
       break;
     case "poll.voted":
@@ -257,7 +268,10 @@ function apply(event) {
         const before = replies.length ? replies[0].textContent.trim() : null;
         setText(replies, state.reply_count);
         if (before !== null && before !== String(state.reply_count)) refreshReplies(state.id);
-        setText(byPost("data-reaction-count", state.id), state.reaction_count);
+        for (const counter of byPost("data-reaction-count", state.id)) {
+          counter.textContent = String(state.reaction_count);
+          showReactions(counter.closest("[data-reactions-for]"), state.reaction_count, state.reaction_summary);
+        }
       }
       break;
     case "subscribed":

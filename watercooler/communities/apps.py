@@ -11,3 +11,8 @@ class CommunitiesConfig(AppConfig):
     def ready(self) -> None:
         # Directory rules re-apply when people's profiles change (people may not import us).
         from watercooler.communities import receivers  # noqa: F401
+        from watercooler.communities.queries import shares_community
+        from watercooler.people.queries import register_guest_contact
+
+        # A guest may see the profile card of someone they share a community with.
+        register_guest_contact(shares_community)

@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 from django.http import Http404
@@ -29,6 +30,7 @@ from watercooler.communities.models import (
     Privacy,
 )
 from watercooler.core.paging import Page, paginate
+from watercooler.people import queries as people_queries
 from watercooler.people.models import Department, Location, User
 
 COMMUNITY_PAGE_SIZE = 24
@@ -128,6 +130,28 @@ def is_owner(viewer: User, membership: Membership | None) -> bool:
     )
 
 
+def shares_community(viewer: User, person: User) -> bool:
+    """Whether ``viewer`` and ``person`` are both active members of one community (a guest may
+    then see ``person``'s profile card: people.queries.register_guest_contact)."""
+    if not _active(viewer):
+        return False
+    return Membership.objects.filter(
+        user_id=person.pk,
+        status=MembershipStatus.ACTIVE,
+        community_id__in=member_community_ids(viewer),
+    ).exists()
+
+
+def person_communities(viewer: User, person: User, *, limit: int = 12) -> list[Community]:
+    """The communities ``person`` is an active member of that ``viewer`` may know exist (a
+    secret one only to its members), largest first."""
+    if not _active(viewer):
+        return []
+    mine = Membership.objects.filter(user_id=person.pk, status=MembershipStatus.ACTIVE)
+    rows = visible_communities(viewer).filter(pk__in=mine.values("community_id"))
+    return list(rows.order_by("-member_count", "id")[:limit])
+
+
 # --- Lists ---------------------------------------------------------------------------------------
 
 
@@ -168,9 +192,11 @@ def members_page(
     status: str = MembershipStatus.ACTIVE,
     cursor: str | None = None,
     limit: int = MEMBERS_PAGE_SIZE,
+    q: str = "",
 ) -> Page[Membership]:
-    """Members (newest first) of a community whose content ``viewer`` may see; the pending
-    requests (``status="pending"``) only for those who moderate it (``requests_page``)."""
+    """Members (newest first) of a community whose content ``viewer`` may see, optionally only
+    those whose name matches ``q``; the pending requests (``status="pending"``) only for those
+    who moderate it (``requests_page``)."""
     if status == MembershipStatus.PENDING:
         return requests_page(viewer, community, cursor=cursor, limit=limit)
     check_can_see_content(viewer, community)
@@ -178,7 +204,34 @@ def members_page(
     rows = rows.filter(
         community_id=community.pk, user__is_active=True, status=MembershipStatus.ACTIVE
     )
+    q = _search_words(q)
+    if q:
+        rows = rows.filter(people_queries.name_matches(q, prefix="user__"))
     return paginate(rows, keys=["-joined_at", "-id"], cursor=cursor, limit=limit)
+
+
+def _search_words(q: str) -> str:
+    """At most 80 characters of ``q``, spaces collapsed; a NUL matches no stored name."""
+    return "" if "\x00" in q else " ".join(str(q).split())[:80]
+
+
+def member_candidates(viewer: User, community: Community, q: str, *, limit: int = 8) -> list[User]:
+    """People from the directory whose name matches ``q`` and who are not active members of
+    ``community``, by name: the "Add people" picker. PermissionDenied for anyone who does not
+    moderate the community (or may not browse the directory)."""
+    people_queries.check_can_browse_directory(viewer)
+    if not can_moderate(viewer, membership_of(viewer, community)):
+        raise PermissionDenied("Only the community's moderators add people.")
+    q = _search_words(q)
+    if not q:
+        return []
+    members = Membership.objects.filter(
+        community_id=community.pk, status=MembershipStatus.ACTIVE
+    ).values("user_id")
+    rows = User.objects.select_related("department").filter(
+        people_queries.name_matches(q), is_active=True
+    )
+    return list(rows.exclude(pk__in=members).order_by("sort_name", "id")[:limit])
 
 
 @dataclass(frozen=True)

@@ -228,8 +228,12 @@ def members(request: HttpRequest, handle: str) -> HttpResponse:
     if not header.can_see_content:
         return _members_only(request, header, "members")
     cursor = request.GET.get("cursor") or None
+    q = str(request.GET.get("q", ""))
+    add_q = str(request.GET.get("add_q", ""))
+    if header.can_moderate and add_q and _is_htmx(request):
+        return _vary(_candidates(request, header, add_q))
     try:
-        page = queries.members_page(viewer, header.community, cursor=cursor)
+        page = queries.members_page(viewer, header.community, cursor=cursor, q=q)
     except InvalidCursorError:
         return _problem(
             request,
@@ -238,10 +242,30 @@ def members(request: HttpRequest, handle: str) -> HttpResponse:
             status=400,
             back=reverse("communities:members", args=[header.community.handle]),
         )
-    context = {"header": header, "active_tab": "members", "page": page, "cursor": cursor}
-    if _is_htmx(request) and cursor:
+    context: dict[str, Any] = {
+        "header": header,
+        "active_tab": "members",
+        "page": page,
+        "cursor": cursor,
+        "q": q,
+        "add_q": add_q,
+    }
+    if header.can_moderate and add_q:
+        context["candidates"] = queries.member_candidates(viewer, header.community, add_q)
+    # A "Load more" or a search as one types: only the list's rows.
+    if _is_htmx(request) and (cursor or "q" in request.GET):
         return _vary(render(request, "communities/members.html#page", context))
     return _vary(render(request, "communities/members.html", context))
+
+
+def _candidates(request: HttpRequest, header: CommunityHeader, add_q: str) -> HttpResponse:
+    """The "Add people" picker's choices for what was typed (htmx)."""
+    candidates = queries.member_candidates(_viewer(request), header.community, add_q)
+    return render(
+        request,
+        "communities/members.html#candidates",
+        {"header": header, "candidates": candidates, "add_q": add_q},
+    )
 
 
 def _person_in(viewer: User, username: str) -> User | None:

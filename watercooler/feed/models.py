@@ -132,7 +132,11 @@ class Reply(models.Model):
     reaction_summary = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["post", "created_at", "id"], name="reply_thread_idx")]
+        indexes = [
+            models.Index(fields=["post", "created_at", "id"], name="reply_thread_idx"),
+            # A person's recent replies on their profile (queries.author_replies_page).
+            models.Index(fields=["author", "-created_at", "-id"], name="reply_author_recent_idx"),
+        ]
         verbose_name_plural = "replies"
 
     def __str__(self) -> str:

@@ -47,6 +47,7 @@ from watercooler.people.models import Role, User
 FEED_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 REPLIES_PAGE_SIZE = 50
+PROFILE_PAGE_SIZE = 5  # posts and replies on a profile, then "More"
 TOP_WINDOW_DAYS = 14
 TOP_CANDIDATES = 500
 FEED_ORDERS = ("latest", "top")
@@ -949,6 +950,22 @@ def author_posts_page(
     )
     page = page_newest_first(posts, cursor=cursor, limit=limit)
     return FeedPage(page.items, page.next_cursor, viewer_context(viewer, page.items))
+
+
+def author_replies_page(
+    viewer: User, author: User, *, cursor: str | None = None, limit: int = PROFILE_PAGE_SIZE
+) -> Page[Reply]:
+    """``author``'s replies and answers, newest first, on posts ``viewer`` may see
+    (reply_author_recent_idx); each with its post (``post.accepted_reply_id`` tells an accepted
+    answer)."""
+    _check_reader(viewer)
+    replies = Reply.objects.select_related("post", "post__author").filter(
+        author_id=author.pk,
+        deleted_at__isnull=True,
+        post__deleted_at__isnull=True,
+        post_id__in=Post.objects.filter(visible_posts_q(viewer)).values("pk"),
+    )
+    return page_newest_first(replies, cursor=cursor, limit=limit)
 
 
 # --- Threads, reactions, revisions -------------------------------------------------------------

@@ -32,6 +32,8 @@ urlpatterns = [
     # "mentions" is listed first so it never reads as a username.
     path("people/mentions/", views.mention_suggest, name="mention_suggest"),
     path("people/<str:username>/follow/", views.follow_person, name="follow_person"),
+    path("people/<str:username>/posts/", views.author_posts, name="author_posts"),
+    path("people/<str:username>/replies/", views.author_replies, name="author_replies"),
     path("people/<str:username>/followers/", views.followers, name="followers"),
     path("people/<str:username>/following/", views.following, name="following"),
 ]

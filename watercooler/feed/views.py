@@ -811,6 +811,44 @@ def follow_person(request: HttpRequest, username: str) -> HttpResponse:
     return redirect(_next_url(request, reverse("people:profile", args=[person.username])))
 
 
+# --- A person's posts and replies (their profile shows the first page of each) -------------------
+
+
+@login_required
+@require_GET
+def author_posts(request: HttpRequest, username: str) -> HttpResponse:
+    """Posts by ``username`` that the viewer may see, newest first, cursor-paged."""
+    viewer = _viewer(request)
+    person, _card_only = people_queries.access_person_card(viewer, username)
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = queries.author_posts_page(viewer, person, cursor=cursor)
+    except InvalidCursorError:
+        return _bad_cursor(request)
+    decorate(viewer, page.items, page.context)
+    context = {"person": person, "page": page}
+    if cursor and _is_htmx(request):
+        return _vary(render(request, "feed/_author_posts_page.html", context))
+    return _vary(render(request, "feed/author_posts.html", context))
+
+
+@login_required
+@require_GET
+def author_replies(request: HttpRequest, username: str) -> HttpResponse:
+    """Replies and answers by ``username`` on posts the viewer may see, newest first."""
+    viewer = _viewer(request)
+    person, _card_only = people_queries.access_person_card(viewer, username)
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = queries.author_replies_page(viewer, person, cursor=cursor)
+    except InvalidCursorError:
+        return _bad_cursor(request)
+    context = {"person": person, "page": page}
+    if cursor and _is_htmx(request):
+        return _vary(render(request, "feed/_author_replies_page.html", context))
+    return _vary(render(request, "feed/author_replies.html", context))
+
+
 def _follow_list(request: HttpRequest, username: str, *, which: str) -> HttpResponse:
     viewer = _viewer(request)
     person = people_queries.access_person(viewer, username)

@@ -5,6 +5,7 @@ Guests see only themselves (later capabilities add what is shared with them). De
 people are gone from every directory read, though their content stays attributed to them.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -44,6 +45,33 @@ def _people() -> QuerySet[User]:
     return User.objects.filter(is_active=True).select_related("department", "location")
 
 
+# Whom a guest may know besides themselves: later apps (which people may not import) register a
+# check ``shares(guest, person) -> bool``; communities registers "they share a community".
+GuestContactCheck = Callable[[User, User], bool]
+_guest_contact_checks: list[GuestContactCheck] = []
+
+
+def register_guest_contact(check: GuestContactCheck) -> GuestContactCheck:
+    if check not in _guest_contact_checks:
+        _guest_contact_checks.append(check)
+    return check
+
+
+def guest_may_know(guest: User, person: User) -> bool:
+    return any(check(guest, person) for check in _guest_contact_checks)
+
+
+def access_person_card(viewer: User, username: str) -> tuple[User, bool]:
+    """``(person, card_only)``: like ``access_person``, but a guest also gets the people they
+    share something with (a community), as a minimal card (``card_only`` True: name, photo,
+    title and department; no contact details, team or links). Anyone else: Http404 for guests."""
+    if viewer.is_authenticated and viewer.is_active and viewer.is_guest and "\x00" not in username:
+        person = _people().filter(username=username).first()
+        if person is not None and person.pk != viewer.pk and guest_may_know(viewer, person):
+            return person, True
+    return access_person(viewer, username), False
+
+
 def access_person(viewer: User, username: str) -> User:
     """The active person ``username`` if ``viewer`` may see them, else Http404.
 
@@ -73,6 +101,21 @@ class DirectoryFilter:
     skill: str = ""
 
 
+def name_matches(q: str, *, prefix: str = "", also_title: bool = False) -> Q:
+    """Filter on User (or, with ``prefix`` like ``"user__"``, on a row pointing at one): every
+    word of ``q`` (five at most) is in the name, starts the username or (``also_title``) is in
+    the job title. The directory, member searches and people pickers all search this way."""
+    match = Q()
+    for word in q.split()[:5]:
+        one = Q(**{f"{prefix}sort_name__contains": word.casefold()}) | Q(
+            **{f"{prefix}username__istartswith": word}
+        )
+        if also_title:
+            one |= Q(**{f"{prefix}title__icontains": word})
+        match &= one
+    return match
+
+
 def directory_page(
     viewer: User, filters: DirectoryFilter, *, cursor: str | None, limit: int = DIRECTORY_PAGE_SIZE
 ) -> Page[User]:
@@ -87,12 +130,7 @@ def directory_page(
     # Managers and skills come along so a page renders in a fixed number of queries.
     people = _people().select_related("manager").prefetch_related("skills")
     if filters.q.strip():
-        for word in filters.q.split()[:5]:
-            people = people.filter(
-                Q(sort_name__contains=word.casefold())
-                | Q(title__icontains=word)
-                | Q(username__istartswith=word)
-            )
+        people = people.filter(name_matches(filters.q, also_title=True))
     if filters.department:
         people = people.filter(department__name__iexact=filters.department)
     if filters.location:
@@ -199,13 +237,17 @@ class ProfileDetails:
     reports_count: int
     can_edit: bool
     can_browse: bool  # the viewer may follow links into the directory and the org chart
+    card_only: bool = False  # a guest's view of someone they share a community with
 
 
 def profile_details(viewer: User, username: str) -> ProfileDetails:
-    """What the profile page shows, in a fixed number of queries. Http404 as ``access_person``."""
+    """What the profile page shows, in a fixed number of queries. Http404 as
+    ``access_person_card``."""
     from watercooler.people.actions import check_can_edit_profile
 
-    person = access_person(viewer, username)
+    person, card_only = access_person_card(viewer, username)
+    if card_only:
+        return ProfileDetails(person, None, 0, can_edit=False, can_browse=False, card_only=True)
     can_browse = can_browse_directory(viewer)
     reports_count = _people().filter(manager=person).count() if can_browse else 0
     try:

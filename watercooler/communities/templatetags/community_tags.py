@@ -1,9 +1,12 @@
-"""Small filters for community pages: a stable banner colour, initials and a plain excerpt."""
+"""Small filters for community pages (a stable banner colour, initials and a plain excerpt) and
+``{% profile_communities person %}`` for profiles (people may not import communities)."""
 
 import zlib
+from typing import Any
 
 from django import template
 
+from watercooler.communities.queries import person_communities
 from watercooler.core.markdown import plain_text, render_markdown
 
 register = template.Library()
@@ -36,3 +39,13 @@ def markdown_excerpt(text: str, length: int = 160) -> str:
     if len(plain) <= length:
         return plain
     return plain[: length - 1].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+@register.inclusion_tag("communities/_profile_communities.html", takes_context=True)
+def profile_communities(context: template.Context, person: Any) -> dict[str, Any]:
+    """``person``'s communities that the viewer may know exist (one query)."""
+    return {
+        "person": person,
+        "communities": person_communities(context["user"], person),
+        "user": context["user"],
+    }

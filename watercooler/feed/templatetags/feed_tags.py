@@ -1,14 +1,18 @@
 """Template tags other apps' pages use to show feed things without importing the feed:
-``{% follow_button person %}`` and ``{% follow_counts person %}`` on profiles, and
-``{% attachment_url attachment %}`` for downloads."""
+``{% follow_button person %}``, ``{% follow_counts person %}``, ``{% profile_posts person %}`` and
+``{% profile_activity person %}`` on profiles, and ``{% attachment_url attachment %}`` for
+downloads."""
 
 from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
 from watercooler.feed import queries
 from watercooler.feed.models import Attachment
+from watercooler.feed.views import decorate
 from watercooler.people.models import User
 
 register = template.Library()
@@ -46,3 +50,29 @@ def follow_counts(person: Any) -> dict[str, Any]:
 def attachment_url(attachment: Attachment) -> str:
     """Where a file is downloaded: the API sends it as an attachment after an access check."""
     return reverse("api:download_attachment", args=[attachment.pk])
+
+
+def _page_context(context: template.Context, **extra: Any) -> dict[str, Any]:
+    """The page's context (user, request, csrf_token for the cards' forms) plus ``extra``."""
+    return {**{str(key): value for key, value in context.flatten().items()}, **extra}
+
+
+@register.simple_tag(takes_context=True)
+def profile_posts(context: template.Context, person: User) -> SafeString:
+    """The first page of ``person``'s posts that the viewer may see (the feed's visibility
+    rule), as cards, with "More posts" to the rest (feed:author_posts)."""
+    viewer = context["user"]
+    page = queries.author_posts_page(viewer, person, limit=queries.PROFILE_PAGE_SIZE)
+    decorate(viewer, page.items, page.context)
+    return render_to_string(
+        "feed/_profile_posts.html", _page_context(context, person=person, page=page)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def profile_activity(context: template.Context, person: User) -> SafeString:
+    """``person``'s latest replies and answers on posts the viewer may see."""
+    page = queries.author_replies_page(context["user"], person, limit=queries.PROFILE_PAGE_SIZE)
+    return render_to_string(
+        "feed/_profile_activity.html", _page_context(context, person=person, page=page)
+    )

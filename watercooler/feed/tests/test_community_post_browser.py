@@ -59,6 +59,7 @@ def test_phone_post_in_a_community_and_pin_it(
     sign_in(guest, base, "gwen_guest")
     guest.goto(f"{base}/c/secret-club/")
     composer = guest.locator("#composer")
+    composer.get_by_role("button", name="Share something…").tap()  # one line until tapped
     body = composer.get_by_label("What would you like to share with Secret Club?")
     body.fill("Guests can post here: the plan for **Friday**")
     composer.get_by_role("button", name="Post").click()

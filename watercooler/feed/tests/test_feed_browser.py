@@ -159,6 +159,8 @@ def test_phone_post_reply_react_mention_and_follow_topic(
     assert_fits_phone(mobile)
     screenshot(mobile, "phone-1-home")
 
+    # On a phone the composer is one line until tapped.
+    mobile.get_by_role("button", name="Share something…").tap()
     _post_with_image_and_mention(mobile, "From the shop floor", screenshot, "phone-1b-composer")
     card = mobile.locator("#feed-posts > article").first
     expect(card).to_contain_text("From the shop floor")
