@@ -413,6 +413,8 @@ def test_a_real_png_becomes_the_photo_and_thumbnail(world: World, client_as) -> 
         assert photo.size == (512, 512)
     with Image.open(owner.photo_thumb.path) as thumb:
         assert thumb.size == (128, 128)
+        # WebP: a feed page shows many of them, on phones too (feed/tests/test_page_weight.py).
+        assert thumb.format == "WEBP"
     html = client.get(response["Location"]).content.decode()
     assert "The new photo is saved." in html
     assert owner.photo.url in html  # the preview
