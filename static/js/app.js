@@ -31,6 +31,7 @@ document.addEventListener("keydown", (event) => {
 
 refreshTimes();
 document.body.addEventListener("htmx:afterSwap", (event) => refreshTimes(event.target));
+setInterval(refreshTimes, 60000);
 
 // Scripts inside <template data-after-load> (live updates) are added once the page has loaded:
 // the page shows and works without them, so on a slow link they must not hold it back (the load
@@ -47,7 +48,6 @@ function addAfterLoad() {
 }
 if (document.readyState === "complete") addAfterLoad();
 else window.addEventListener("load", addAfterLoad, { once: true });
-setInterval(refreshTimes, 60000);
 
 // --- People pages (directory, profile editor) ---------------------------------------------------
 
