@@ -1,10 +1,11 @@
 """``make bench``: build (or reuse) the organisation, run every scenario, print and save the report.
 
-    .venv/bin/python -m bench.run [--size full|smoke] [--only feed,posting,ws,capacity]
+    .venv/bin/python -m bench.run [--size full|smoke] [--only feed,posting,ws,capacity,frontline]
         [--database-url URL] [--redis-url URL] [--workers 1,2] [--task-workers N]
 
 Scenarios run in order, each a module with ``run(org, report)`` that appends its Rows: the feed
-first (it only reads), then posting (it writes), then websockets, then capacity. A scenario that
+first (it only reads), then posting (it writes), then websockets, then capacity, then the
+front-line page (a phone on slow 3G, in Chromium). A scenario that
 fails is reported as failed and the others still run.
 
 Scale-out: ``--redis-url`` puts ``REDIS_URL`` in the organisation's environment (the app then
@@ -49,6 +50,7 @@ SCENARIOS = {
     "posting": "bench.scenario_posting",
     "ws": "bench.scenario_ws",
     "capacity": "bench.scenario_capacity",
+    "frontline": "bench.scenario_frontline",
 }
 TOOLS = {"uvicorn": [sys.executable, "-m", "uvicorn", "--version"], "wrk": ["wrk", "--version"]}
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")

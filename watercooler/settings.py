@@ -75,8 +75,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Static files (our own CSS, JavaScript and icons) leave here, before the page policy: a
+    # Content-Security-Policy header means nothing on a script, a stylesheet or our logo, and its
+    # 300 bytes on each of a page's files add up to a twentieth of a second on a slow phone link.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # After WhiteNoise (static files come pre-compressed, with byte ranges, and never reach it),
+    # before everything that writes the body: pages and API answers leave gzipped.
+    "watercooler.core.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

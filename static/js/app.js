@@ -33,6 +33,22 @@ refreshTimes();
 document.body.addEventListener("htmx:afterSwap", (event) => refreshTimes(event.target));
 setInterval(refreshTimes, 60000);
 
+// Scripts inside <template data-after-load> (live updates) are added once the page has loaded:
+// the page shows and works without them, so on a slow link they must not hold it back (the load
+// event waits for every script in the document, deferred and module ones included).
+function addAfterLoad() {
+  for (const template of document.querySelectorAll("template[data-after-load]")) {
+    for (const inert of template.content.querySelectorAll("script")) {
+      const script = document.createElement("script");
+      for (const { name, value } of inert.attributes) script.setAttribute(name, value);
+      document.body.append(script);
+    }
+    template.remove();
+  }
+}
+if (document.readyState === "complete") addAfterLoad();
+else window.addEventListener("load", addAfterLoad, { once: true });
+
 // --- People pages (directory, profile editor) ---------------------------------------------------
 
 // Panels marked data-open-wide (the directory filters) fold away on phones but stay open on wider

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from watercooler.communities.models import Community
 from watercooler.communities.queries import community_header, member_community_ids
+from watercooler.core.compression import carries_secret
 from watercooler.core.pages import bad_cursor_page as _bad_cursor
 from watercooler.core.pages import is_htmx as _is_htmx
 from watercooler.core.paging import InvalidCursorError
@@ -269,6 +270,7 @@ def _feed_urls(request: HttpRequest, token: str) -> dict[str, str]:
 
 @login_required
 @require_GET
+@carries_secret
 def calendar(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
     feed = actions.do_get_calendar_feed(actor=viewer)

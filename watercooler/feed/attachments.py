@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from watercooler.people.images import ALLOWED_FORMATS, MAX_PIXELS
+from watercooler.people.images import ALLOWED_FORMATS, MAX_PIXELS, webp_bytes
 
 THUMB_WIDTH = 640
 IMAGE_TYPES = {
@@ -126,15 +126,13 @@ def _check_image(data: bytes, *, name: str, stored: str) -> CheckedFile:
                 )
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
         raise _error("The file is not an image we can read.") from None
-    buffer = io.BytesIO()
-    thumb.save(buffer, "JPEG", quality=82, optimize=True)
     content_type, ext = IMAGE_TYPES[image_format]
     return CheckedFile(
         name=name,
         content_type=content_type,
         size=len(data),
         file=ContentFile(data, name=f"{stored}.{ext}"),
-        thumbnail=ContentFile(buffer.getvalue(), name=f"{stored}-thumb.jpg"),
+        thumbnail=ContentFile(webp_bytes(thumb), name=f"{stored}-thumb.webp"),
         width=width,
         height=height,
     )

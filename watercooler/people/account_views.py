@@ -19,6 +19,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from watercooler.core.compression import carries_secret
 from watercooler.core.ratelimit import FailureLimit
 from watercooler.people import actions, queries
 from watercooler.people.forms import (
@@ -162,12 +163,14 @@ def _render_settings(
 
 @login_required
 @require_GET
+@carries_secret
 def settings_page(request: HttpRequest) -> HttpResponse:
     return _render_settings(request)
 
 
 @login_required
 @require_POST
+@carries_secret
 def create_token(request: HttpRequest) -> HttpResponse:
     form = ApiTokenCreateForm(request.POST)
     if form.is_valid():
@@ -186,6 +189,7 @@ def create_token(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@carries_secret
 def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
         actions.do_revoke_api_token(user=request.user, token_id=token_id)  # type: ignore[arg-type]

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from watercooler.core.compression import carries_secret
 from watercooler.core.models import SiteSettings
 from watercooler.core.paging import InvalidCursorError
 from watercooler.core.text import contains_nul
@@ -153,6 +154,7 @@ PERSON_ACTIONS = ("role", "deactivate", "reactivate", "access_code", "invite")
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
+@carries_secret
 def admin_person(request: HttpRequest, username: str) -> HttpResponse:
     viewer = _viewer(request)
     details = queries.admin_person_details(viewer, username)

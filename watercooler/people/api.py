@@ -12,6 +12,7 @@ from ninja import Query, Router, Status
 
 from watercooler.api.auth import check_token_credentials
 from watercooler.api.schemas import ErrorOut
+from watercooler.core.compression import never_compress
 from watercooler.people import actions, queries
 from watercooler.people.models import Role, User
 from watercooler.people.schemas import (
@@ -46,6 +47,7 @@ def _viewer(request: HttpRequest) -> User:
 def create_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
     """Wrong credentials and deactivated people get 401; repeated failures for one username
     or address get 429. People with two-factor authentication must also send ``code``."""
+    never_compress(request)
     user = check_token_credentials(
         request, username=payload.username, password=payload.password, code=payload.code
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
-from watercooler.people.images import PHOTO_SIZE, THUMB_SIZE
+from watercooler.people.images import PHOTO_SIZE, THUMB_SIZE, webp_bytes
 
 RGB = tuple[int, int, int]
 
@@ -223,9 +223,10 @@ def _jpeg(image: Image.Image, quality: int) -> bytes:
     return buffer.getvalue()
 
 
-def avatar_jpegs(style: AvatarStyle) -> tuple[bytes, bytes]:
-    """(photo, thumbnail) JPEG bytes at the sizes ``images.make_photo_files`` stores."""
+def avatar_images(style: AvatarStyle) -> tuple[bytes, bytes]:
+    """(photo JPEG, thumbnail WebP) bytes at the sizes and formats ``images.make_photo_files``
+    stores."""
     photo = render(style, PHOTO_SIZE)
     # A box filter is plenty for a shrink by a whole factor, and many times faster than Lanczos.
     thumb = photo.reduce(PHOTO_SIZE // THUMB_SIZE)
-    return _jpeg(photo, 85), _jpeg(thumb, 85)
+    return _jpeg(photo, 85), webp_bytes(thumb)

@@ -24,7 +24,7 @@ from django.db import models
 from watercooler.core.demo import DemoContext, DemoError, register
 from watercooler.core.text import ascii_fold
 from watercooler.people.actions import get_or_create_department, get_or_create_location
-from watercooler.people.avatars import AvatarStyle, avatar_jpegs, random_style
+from watercooler.people.avatars import AvatarStyle, avatar_images, random_style
 from watercooler.people.demo_data import (
     BIO_HEAD,
     BIO_HISTORY,
@@ -60,7 +60,7 @@ from watercooler.people.demo_data import (
     FixedAccount,
     LocationSpec,
 )
-from watercooler.people.images import photo_stem
+from watercooler.people.images import THUMB_EXTENSION, photo_stem
 from watercooler.people.models import Role, Skill, User
 
 MIN_PEOPLE = 30
@@ -529,12 +529,12 @@ def _photos(
         if style not in drawn and len(drawn) >= MAX_DISTINCT_AVATARS:
             style = list(drawn)[index % len(drawn)]
         if style not in drawn:
-            drawn[style] = avatar_jpegs(style)
+            drawn[style] = avatar_images(style)
         photo, thumb = drawn[style]
         stem = photo_stem(profiles[id(node)].username)
         names[id(node)] = (
             ctx.save_file(f"photos/{stem}.jpg", photo, storage=photo_storage),
-            ctx.save_file(f"photos/thumbs/{stem}.jpg", thumb, storage=thumb_storage),
+            ctx.save_file(f"photos/thumbs/{stem}.{THUMB_EXTENSION}", thumb, storage=thumb_storage),
         )
     return names
 

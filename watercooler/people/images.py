@@ -13,6 +13,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 PHOTO_SIZE = 512
 THUMB_SIZE = 128
+THUMB_EXTENSION = "webp"
 MAX_PIXELS = 40_000_000
 
 
@@ -71,14 +72,15 @@ def open_checked_image(upload: UploadedFile, *, field: str, noun: str) -> Image.
 
 
 def make_photo_files(upload: UploadedFile, *, stem: str) -> tuple[ContentFile, ContentFile]:
-    """Return (photo, thumbnail) as square JPEGs, or raise ValidationError on the ``photo`` field."""
+    """Return (photo, thumbnail) as a square JPEG and a square WebP, or raise ValidationError on
+    the ``photo`` field."""
     image = open_checked_image(upload, field="photo", noun="photo")
     square = ImageOps.fit(image, (PHOTO_SIZE, PHOTO_SIZE))
     return (
         ContentFile(jpeg_bytes(square), name=f"{stem}.jpg"),
         ContentFile(
-            jpeg_bytes(square.resize((THUMB_SIZE, THUMB_SIZE), Image.Resampling.LANCZOS)),
-            name=f"{stem}.jpg",
+            webp_bytes(square.resize((THUMB_SIZE, THUMB_SIZE), Image.Resampling.LANCZOS)),
+            name=f"{stem}.{THUMB_EXTENSION}",
         ),
     )
 
@@ -86,4 +88,13 @@ def make_photo_files(upload: UploadedFile, *, stem: str) -> tuple[ContentFile, C
 def jpeg_bytes(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=85, optimize=True)
+    return buffer.getvalue()
+
+
+def webp_bytes(image: Image.Image, quality: int = 80) -> bytes:
+    """WebP for the small pictures a feed page shows many of (avatars, image previews): about a
+    third of a JPEG's bytes at the same look (a 128 px face: ~1 KB instead of ~3 KB), which is
+    what a phone on a slow link waits for. Every browser the app supports decodes it."""
+    buffer = io.BytesIO()
+    image.save(buffer, "WEBP", quality=quality, method=6)
     return buffer.getvalue()

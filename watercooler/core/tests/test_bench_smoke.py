@@ -6,8 +6,9 @@ locust in their own processes. It checks the harness, not the figures (this mach
 running the rest of the suite): a report is written, with every row of every scenario in
 SMOKE_SCENARIOS, and no failed scenario.
 
-Needs wrk (``make bench-tools``) and locust (the ``bench`` extra, installed by ``make setup``);
-without them it is skipped, except in CI (CI=true), where it must run.
+Needs wrk (``make bench-tools``), locust (the ``bench`` extra, installed by ``make setup``) and
+Chromium (the front-line scenario, as the browser tests); without them it is skipped, except in
+CI (CI=true), where it must run.
 """
 
 import os
@@ -20,12 +21,20 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from watercooler.testing.fixtures import CHROMIUM
+
 ROOT = Path(settings.BASE_DIR)
 IN_CI = os.environ.get("CI") == "true"
 # The scenarios whose smoke run takes seconds. Posting's took over a minute when this was
 # written: add it here once its smoke size is as short.
-SMOKE_SCENARIOS = ("feed", "ws", "capacity")
-EXPECTED_ROWS = ["home feed API", "community feed API", "home page HTML", "capacity ("]
+SMOKE_SCENARIOS = ("feed", "ws", "capacity", "frontline")
+EXPECTED_ROWS = [
+    "home feed API",
+    "community feed API",
+    "home page HTML",
+    "capacity (",
+    "front-line home page on slow 3G",
+]
 TIMEOUT_SECONDS = 300
 
 pytestmark = pytest.mark.bench
@@ -36,6 +45,8 @@ def _tools_missing() -> str | None:
         return "wrk is not installed (make bench-tools)"
     if not (Path(sys.executable).parent / "locust").exists():
         return "locust is not installed (make setup installs the bench extra)"
+    if not Path(CHROMIUM).exists():
+        return f"Chromium is not installed at {CHROMIUM} (the front-line scenario drives it)"
     return None
 
 

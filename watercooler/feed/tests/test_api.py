@@ -346,6 +346,10 @@ def test_attachments(world, api_as, tmp_path, settings):
     assert data["width"] == 1200
     assert data["height"] == 600
     assert data["thumbnail_url"]
+    # The preview a feed shows: 640 px wide WebP, a fraction of the original's bytes.
+    with Image.open(tmp_path / data["thumbnail_url"].removeprefix(settings.MEDIA_URL)) as thumb:
+        assert thumb.format == "WEBP"
+        assert thumb.size == (640, 320)
     assert data["alt_text"] == "a red box"
     assert upload("doc.pdf", b"%PDF-1.4 hello").status_code == 201
     assert upload("fake.pdf", b"<html>").status_code == 422

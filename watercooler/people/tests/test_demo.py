@@ -149,6 +149,7 @@ def test_about_seventy_percent_have_photos_that_open(demo: DemoContext, media: P
             assert photo.format == "JPEG"
         with Image.open(person.photo_thumb.path) as thumb:
             assert thumb.size == (128, 128)
+            assert thumb.format == "WEBP"
     assert User.objects.get(username="admin").photo
     assert not User.objects.get(username="guest").photo
 

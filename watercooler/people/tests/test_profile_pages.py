@@ -414,6 +414,8 @@ def test_a_real_png_becomes_the_photo_and_thumbnail(world: World, client_as) -> 
         assert photo.size == (512, 512)
     with Image.open(owner.photo_thumb.path) as thumb:
         assert thumb.size == (128, 128)
+        # WebP: a feed page shows many of them, on phones too (feed/tests/test_page_weight.py).
+        assert thumb.format == "WEBP"
     html = client.get(response["Location"]).content.decode()
     assert "The new photo is saved." in html
     assert owner.photo.url in html  # the preview
@@ -453,7 +455,9 @@ def test_photo_file_names_cannot_be_guessed_from_the_username(world: World, clie
     client_as(world.owner).post(edit_url(world.owner), {"action": "upload_photo", "photo": upload})
     owner = User.objects.get(pk=world.owner.pk)
     for name in (owner.photo.name, owner.photo_thumb.name):
-        assert re.fullmatch(r"photos/(thumbs/)?olivia_owner-[0-9a-f]{32}\.jpg", str(name)), name
+        assert re.fullmatch(r"photos/(thumbs/)?olivia_owner-[0-9a-f]{32}\.(jpg|webp)", str(name)), (
+            name
+        )
 
 
 def test_an_oversized_photo_is_refused(world: World, client_as, settings) -> None:
