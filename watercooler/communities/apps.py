@@ -11,3 +11,8 @@ class CommunitiesConfig(AppConfig):
     def ready(self) -> None:
         # Directory rules re-apply when people's profiles change (people may not import us).
         from watercooler.communities import receivers  # noqa: F401
+        from watercooler.communities.queries import can_fetch_cover_file
+        from watercooler.core.media import register_media
+
+        # Covers go to those who may know the community exists.
+        register_media("communities/covers/", can_fetch_cover_file)
