@@ -92,7 +92,8 @@ def secret(world: World, media_root: Path) -> dict[str, Any]:
     page = world_client(world.teammate).get(f"/c/{club.handle}/")
     assert page.status_code == 200
     urls = media_urls(page.content.decode())
-    assert len(urls) == 2 and all("?e=" in u and "&s=" in u for u in urls)
+    assert len(urls) == 2
+    assert all("?e=" in u and "&s=" in u for u in urls)
     return {"club": club, "post": post, "attachment": attachment, "urls": urls}
 
 
@@ -297,7 +298,8 @@ def test_nginx_gets_an_internal_redirect(world: World, secret: dict[str, Any], s
     assert response.content == b""
     assert "sandbox" in response["Content-Security-Policy"]
     refused = world_client(world.outsider).get(url)
-    assert refused.status_code == 404 and "X-Accel-Redirect" not in refused
+    assert refused.status_code == 404
+    assert "X-Accel-Redirect" not in refused
 
 
 def test_apache_gets_the_files_path(
