@@ -31,7 +31,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.http import urlencode
 from django.views.static import serve
 
 PRIVATE_PREFIXES = ("imports/",)
@@ -59,7 +58,7 @@ def _active(viewer: Any) -> bool:
     return bool(viewer is not None and viewer.is_authenticated and viewer.is_active)
 
 
-def _signature(name: str, viewer_id: int, expires: int) -> str:
+def _signature(name: str, viewer_id: object, expires: int) -> str:
     message = f"{name}\n{viewer_id}\n{expires}"
     return salted_hmac(SIGNATURE_SALT, message, algorithm="sha256").hexdigest()[:32]
 
@@ -77,7 +76,7 @@ def media_url(file: FieldFile | None, viewer: Any) -> str:
     if name.startswith(PUBLIC_PREFIXES) or not _active(viewer):
         return url
     expires = (int(time.time()) // BUCKET_SECONDS + 2) * BUCKET_SECONDS
-    return f"{url}?{urlencode({'e': expires, 's': _signature(name, viewer.pk, expires)})}"
+    return f"{url}?e={expires}&s={_signature(name, viewer.pk, expires)}"
 
 
 def _signed_max_age(request: HttpRequest, path: str) -> int:

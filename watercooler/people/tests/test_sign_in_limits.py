@@ -7,6 +7,7 @@ over many addresses stops at the account's ceiling; and the sign-in page and the
 exchange share the counts. allauth's own limits are switched on as in production.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -25,11 +26,18 @@ def production_limits(settings: Any) -> None:
     settings.ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 
 
-def sign_in(address: str, login: str, password: str, **headers: str) -> Any:
+@dataclass
+class Attempt:
+    status_code: int
+    content: bytes
+    signed_in: bool
+
+
+def sign_in(address: str, login: str, password: str, **headers: str) -> Attempt:
     client = Client(REMOTE_ADDR=address)
     response = client.post(LOGIN, {"login": login, "password": password}, headers=headers)
-    response.signed_in = client.session.get("_auth_user_id") is not None
-    return response
+    signed_in = client.session.get("_auth_user_id") is not None
+    return Attempt(response.status_code, response.content, signed_in)
 
 
 def token(address: str, login: str, password: str) -> Any:
