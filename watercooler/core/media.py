@@ -33,6 +33,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.views.static import serve
 
+from watercooler.core.middleware import mfa_missing
+
 PRIVATE_PREFIXES = ("imports/",)
 # Profile photos are shown next to every name; any signed-in person may fetch them.
 PUBLIC_PREFIXES = ("photos/",)
@@ -79,24 +81,38 @@ def media_url(file: FieldFile | None, viewer: Any) -> str:
     return f"{url}?e={expires}&s={_signature(name, viewer.pk, expires)}"
 
 
-def _signed_max_age(request: HttpRequest, path: str) -> int:
+def _viewer(request: HttpRequest) -> Any:
+    """Who asks: the signed-in person, or the owner of a personal API token sent as
+    ``Authorization: Bearer`` (apps fetch the files the API hands out); None for nobody."""
+    if _active(request.user):
+        return request.user
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    from watercooler.people.actions import authenticate_api_token  # core loads before people
+
+    person = authenticate_api_token(token.strip())
+    return person if _active(person) and not mfa_missing(person) else None
+
+
+def _signed_max_age(request: HttpRequest, viewer: Any, path: str) -> int:
     """Seconds the signed URL stays valid; Http404 for a signature that does not verify."""
     try:
         expires = int(request.GET.get("e", ""))
     except ValueError:
         raise Http404("Not found.") from None
     remaining = expires - int(time.time())
-    expected = _signature(path, request.user.pk, expires)
+    expected = _signature(path, viewer.pk, expires)
     if remaining <= 0 or not constant_time_compare(expected, request.GET.get("s", "")):
         raise Http404("Not found.")
     return remaining
 
 
-def _checked_max_age(request: HttpRequest, path: str) -> int:
+def _checked_max_age(viewer: Any, path: str) -> int:
     """CHECKED_MAX_AGE when the owning app lets the viewer have the file, else Http404."""
     for prefix, check in _checks.items():
         if path.startswith(prefix):
-            if check(request.user, path):
+            if check(viewer, path):
                 return CHECKED_MAX_AGE
             break
     raise Http404("Not found.")
@@ -128,14 +144,15 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponseBase:
     if path.startswith(PRIVATE_PREFIXES):
         raise Http404("Not found.")
     path = _clean(path)
-    if not _active(request.user):
+    viewer = _viewer(request)
+    if viewer is None:
         return redirect_to_login(request.get_full_path())
     if path.startswith(PUBLIC_PREFIXES):
         max_age = 24 * 60 * 60
     elif "s" in request.GET:
-        max_age = _signed_max_age(request, path)
+        max_age = _signed_max_age(request, viewer, path)
     else:
-        max_age = _checked_max_age(request, path)
+        max_age = _checked_max_age(viewer, path)
     response = _send(request, path)
     # Uploaded files never render as pages in our origin, whatever their bytes say.
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
@@ -221,11 +222,18 @@ def test_urls_stay_the_same_within_a_time_bucket(world: World, secret: dict[str,
 def test_the_api_hands_out_a_thumbnail_url_signed_for_its_caller(
     world: World, secret: dict[str, Any], api_as: Any
 ) -> None:
-    data = api_as(world.teammate).get(f"/posts/{secret['post'].pk}").json()
+    member = api_as(world.teammate)
+    data = member.get(f"/posts/{secret['post'].pk}").json()
     url = data["attachments"][0]["thumbnail_url"]
     assert "&s=" in url
+    # An app fetches it with its bearer token; a browser with its session.
+    assert member.client.get(url, headers=member._headers()).status_code == 200
     assert world_client(world.teammate).get(url).status_code == 200
+    outsider = api_as(world.outsider)
+    assert outsider.client.get(url, headers=outsider._headers()).status_code == 404
     assert world_client(world.outsider).get(url).status_code == 404
+    anonymous = Client().get(url, headers={"Authorization": "Bearer wc_not-a-token"})
+    assert anonymous.status_code == 302
 
 
 def test_a_feed_pages_query_count_does_not_grow_with_its_images(
