@@ -17,6 +17,7 @@ from watercooler.core.models import SiteSettings
 from watercooler.core.ratelimit import PASSWORD_FAILURES
 from watercooler.people.actions import authenticate_api_token
 from watercooler.people.models import User
+from watercooler.people.queries import sign_in_account
 
 
 class MfaRequired(PermissionDenied):
@@ -126,15 +127,16 @@ def check_token_credentials(
     not set up. A person with TOTP turned on must also send a current ``code``, so a token
     never skips the second factor the sign-in page asks for.
     """
-    if PASSWORD_FAILURES.is_reached(request, username):
+    account = sign_in_account(username)
+    if PASSWORD_FAILURES.is_reached(request, account):
         raise TooManyAttemptsError
     user = authenticate(request, username=username.strip(), password=password)
     if not isinstance(user, User) or not user.is_active:
-        PASSWORD_FAILURES.record_failure(request, username)
+        PASSWORD_FAILURES.record_failure(request, account)
         raise InvalidCredentialsError
     second_factor = _verify_second_factor(user, code)
     if second_factor is False:
-        PASSWORD_FAILURES.record_failure(request, username)
+        PASSWORD_FAILURES.record_failure(request, account)
         raise InvalidCredentialsError(
             "This account uses two-factor authentication: send a current authenticator code"
             ' (or a recovery code) in "code".',
@@ -142,5 +144,5 @@ def check_token_credentials(
         )
     if second_factor is None and SiteSettings.load().require_mfa:
         raise MfaRequired
-    PASSWORD_FAILURES.record_success(request, username)
+    PASSWORD_FAILURES.record_success(request, account)
     return user

@@ -11,10 +11,11 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
 from watercooler.core.ratelimit import PASSWORD_FAILURES
+from watercooler.people.queries import sign_in_account
 
 
 def _account(credentials: dict[str, Any]) -> str:
-    return str(credentials.get("email") or credentials.get("username") or "")
+    return sign_in_account(str(credentials.get("email") or credentials.get("username") or ""))
 
 
 class AccountAdapter(DefaultAccountAdapter):

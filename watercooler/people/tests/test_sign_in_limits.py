@@ -109,3 +109,13 @@ def test_success_forgets_the_clients_own_typos(world: World) -> None:
         for _ in range(PASSWORD_FAILURES.per_account_address - 1):
             sign_in(HOME, "theo_teammate", "typo")
         assert sign_in(HOME, "theo_teammate", PASSWORD).signed_in
+
+
+def test_the_email_address_counts_as_the_same_account(world: World) -> None:
+    half = PASSWORD_FAILURES.per_account_address // 2
+    for _ in range(half):
+        sign_in(ATTACKER, "theo_teammate", "guess")
+    for _ in range(PASSWORD_FAILURES.per_account_address - half):
+        token(ATTACKER, "THEO_TEAMMATE@example.com", "guess")
+    assert not sign_in(ATTACKER, "theo_teammate@example.com", PASSWORD).signed_in
+    assert token(ATTACKER, "theo_teammate", PASSWORD).status_code == 429
