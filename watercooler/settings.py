@@ -286,7 +286,24 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = TESTING or DEBUG
-SERVE_MEDIA = env_bool("SERVE_MEDIA", default=True)
+# The app decides who gets each uploaded file (watercooler/core/media.py). By default it also
+# sends the bytes; behind nginx or Apache it can hand the sending to the proxy with an internal
+# redirect instead: "x-accel-redirect" (nginx, to MEDIA_INTERNAL_PREFIX + the file's name, a
+# location marked `internal`) or "x-sendfile" (Apache mod_xsendfile, lighttpd: the file's path).
+MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT", "").strip().lower()
+if MEDIA_ACCEL_REDIRECT not in ("", "x-accel-redirect", "x-sendfile"):
+    raise ImproperlyConfigured(
+        "MEDIA_ACCEL_REDIRECT must be empty, x-accel-redirect or x-sendfile, got "
+        f"{MEDIA_ACCEL_REDIRECT!r}"
+    )
+MEDIA_INTERNAL_PREFIX = "/" + env_str("MEDIA_INTERNAL_PREFIX", "/protected-media/").strip("/") + "/"
+if not env_bool("SERVE_MEDIA", default=True):
+    # SERVE_MEDIA=false used to mean "the proxy serves /media/ to anyone"; files now always pass
+    # the app's access check, so a deployment still set up that way must change its proxy.
+    raise ImproperlyConfigured(
+        "SERVE_MEDIA=false is no longer supported: the app always decides who gets a file. "
+        "Remove it, and let the proxy send files with MEDIA_ACCEL_REDIRECT (docs/deploy.md)."
+    )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 8 * 1024 * 1024, minimum=1024)

@@ -1,6 +1,5 @@
-"""Top-level URL map: pages, accounts, the API, the admin and (embedded mode) media files."""
+"""Top-level URL map: pages, accounts, the API, the admin and uploaded files."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
@@ -31,9 +30,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.SERVE_MEDIA:
-    # Embedded default: uploads are served by the app. Scale-out puts them behind the proxy or a
-    # storage service instead (docs/deploy.md).
-    urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve_media),
-    ]
+# Uploaded files always pass through the app, which decides who may have each one; behind a
+# proxy the app answers with an internal redirect and the proxy sends the bytes (docs/deploy.md).
+urlpatterns += [
+    re_path(r"^media/(?P<path>.*)$", serve_media),
+]

@@ -1,7 +1,7 @@
 """API authentication: a personal bearer token, or the browser's session (with CSRF).
 
 Also the checks behind ``POST /api/v1/auth/token``: the password (and the second factor when
-the person has one), and the limit on failed attempts per username and per client address.
+the person has one), and the limit on failed attempts shared with the sign-in page.
 """
 
 from typing import Any
@@ -14,9 +14,10 @@ from ninja.security import HttpBearer, SessionAuth
 
 from watercooler.core.middleware import API_MFA_REQUIRED_MESSAGE, mfa_missing
 from watercooler.core.models import SiteSettings
-from watercooler.core.ratelimit import FailureLimit
+from watercooler.core.ratelimit import PASSWORD_FAILURES
 from watercooler.people.actions import authenticate_api_token
 from watercooler.people.models import User
+from watercooler.people.queries import sign_in_account
 
 
 class MfaRequired(PermissionDenied):
@@ -75,18 +76,6 @@ api_auth = [TokenAuth(), ActiveSessionAuth()]
 
 # --- Exchanging a password for a token -----------------------------------------------------------
 
-# Failed attempts allowed in one window, per username and per client address. The address limit is
-# higher because several people may share one (an office behind one NAT).
-FAILURES_PER_USERNAME = 5
-FAILURES_PER_ADDRESS = 20
-FAILURE_WINDOW_SECONDS = 300
-TOKEN_FAILURES = FailureLimit(
-    scope="api:token-failures",
-    per_username=FAILURES_PER_USERNAME,
-    per_address=FAILURES_PER_ADDRESS,
-    window_seconds=FAILURE_WINDOW_SECONDS,
-)
-
 
 class InvalidCredentialsError(Exception):
     """Wrong username, password or second-factor code (deliberately not saying which)."""
@@ -97,9 +86,10 @@ class InvalidCredentialsError(Exception):
 
 
 class TooManyAttemptsError(Exception):
-    """Too many failed attempts for this username or address; try again after ``retry_after``."""
+    """Too many failed attempts from this client (``core.ratelimit.PASSWORD_FAILURES``, shared
+    with the sign-in page); try again after ``retry_after``."""
 
-    def __init__(self, retry_after: int = FAILURE_WINDOW_SECONDS) -> None:
+    def __init__(self, retry_after: int = PASSWORD_FAILURES.window_seconds) -> None:
         super().__init__("Too many failed attempts. Wait a few minutes and try again.")
         self.retry_after = retry_after
 
@@ -131,21 +121,22 @@ def check_token_credentials(
 ) -> User:
     """The active person these credentials belong to, for issuing an API token.
 
-    ``username`` may also be an email address. Raises ``TooManyAttemptsError`` once this username or
-    client address has failed too often, ``InvalidCredentialsError`` for anything wrong (a failure is
+    ``username`` may also be an email address. Raises ``TooManyAttemptsError`` once this client
+    may not try this username now (core/ratelimit.py), ``InvalidCredentialsError`` for anything wrong (a failure is
     counted), and ``MfaRequired`` when the organisation requires a second factor the person has
     not set up. A person with TOTP turned on must also send a current ``code``, so a token
     never skips the second factor the sign-in page asks for.
     """
-    if TOKEN_FAILURES.is_reached(request, username):
+    account = sign_in_account(username)
+    if PASSWORD_FAILURES.is_reached(request, account):
         raise TooManyAttemptsError
     user = authenticate(request, username=username.strip(), password=password)
     if not isinstance(user, User) or not user.is_active:
-        TOKEN_FAILURES.record_failure(request, username)
+        PASSWORD_FAILURES.record_failure(request, account)
         raise InvalidCredentialsError
     second_factor = _verify_second_factor(user, code)
     if second_factor is False:
-        TOKEN_FAILURES.record_failure(request, username)
+        PASSWORD_FAILURES.record_failure(request, account)
         raise InvalidCredentialsError(
             "This account uses two-factor authentication: send a current authenticator code"
             ' (or a recovery code) in "code".',
@@ -153,5 +144,5 @@ def check_token_credentials(
         )
     if second_factor is None and SiteSettings.load().require_mfa:
         raise MfaRequired
-    TOKEN_FAILURES.record_success(request, username)
+    PASSWORD_FAILURES.record_success(request, account)
     return user

@@ -11,8 +11,12 @@ class CommunitiesConfig(AppConfig):
     def ready(self) -> None:
         # Directory rules re-apply when people's profiles change (people may not import us).
         from watercooler.communities import receivers  # noqa: F401
-        from watercooler.communities.queries import shares_community
+        from watercooler.communities.queries import can_fetch_cover_file, shares_community
+        from watercooler.core.media import register_media
         from watercooler.people.queries import register_guest_contact
 
         # A guest may see the profile card of someone they share a community with.
         register_guest_contact(shares_community)
+
+        # Covers go to those who may know the community exists.
+        register_media("communities/covers/", can_fetch_cover_file)

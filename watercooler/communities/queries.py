@@ -79,6 +79,12 @@ def visible_communities(viewer: User) -> QuerySet[Community]:
     return Community.objects.filter(visible_communities_q(viewer))
 
 
+def can_fetch_cover_file(viewer: User, name: str) -> bool:
+    """Whether ``viewer`` may fetch the stored cover image ``name``: they may know its
+    community exists (a secret community's cover is for its members only)."""
+    return bool(name) and visible_communities(viewer).filter(cover=name).exists()
+
+
 def access_community(viewer: User, handle: str) -> Community:
     """The community ``handle`` if ``viewer`` may know it exists, else Http404."""
     if not _active(viewer):

@@ -19,6 +19,7 @@ from watercooler.communities.models import (
     Privacy,
 )
 from watercooler.communities.queries import COMMUNITY_PAGE_SIZE, MEMBERS_PAGE_SIZE
+from watercooler.core.media import media_url
 from watercooler.people.models import User
 
 MAX_PAGE_SIZE = 100
@@ -71,7 +72,7 @@ def community_data(
         "guidelines": community.guidelines,
         "privacy": community.privacy,
         "category": community.category,
-        "cover_url": community.cover.url if community.cover else None,
+        "cover_url": media_url(community.cover, viewer) or None,
         "cover_alt": community.cover_alt,
         "member_count": community.member_count,
         "created_at": community.created_at,

@@ -202,7 +202,7 @@ def add_post_attachment(
         upload=file,
         alt_text=alt_text,
     )
-    return Status(201, attachment_data(attachment))
+    return Status(201, attachment_data(attachment, viewer))
 
 
 # --- Replies ---------------------------------------------------------------------------------

@@ -8,4 +8,9 @@ class FeedConfig(AppConfig):
 
     def ready(self) -> None:
         # Deleting an accepted reply clears the answer (a receiver of the feed's own signal).
+        from watercooler.core.media import register_media
         from watercooler.feed import answers  # noqa: F401
+        from watercooler.feed.queries import can_fetch_attachment_file
+
+        # Attachments and their thumbnails go to those who may see the post.
+        register_media("attachments/", can_fetch_attachment_file)

@@ -358,6 +358,20 @@ def access_reply(viewer: User, reply_id: int) -> Reply:
     return reply
 
 
+def can_fetch_attachment_file(viewer: User, name: str) -> bool:
+    """Whether ``viewer`` may fetch the stored file ``name``, a post attachment or its thumbnail:
+    the post is not deleted and ``can_see_post`` holds (the media view's check for URLs that
+    carry no signature; two queries at most)."""
+    if not _active(viewer) or not name:
+        return False
+    attachment = (
+        Attachment.objects.select_related("post")
+        .filter(Q(file=name) | Q(thumbnail=name), post__deleted_at__isnull=True)
+        .first()
+    )
+    return attachment is not None and can_see_post(viewer, attachment.post)
+
+
 def access_topic(viewer: User, name: str) -> Topic:
     """The topic ``name`` if ``viewer`` may know it (``readable_topics_q``) or follows it, else
     Http404 (the same as for a topic nobody used). One query (two for a guest: their count);

@@ -14,6 +14,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from watercooler.core.media import media_url
 from watercooler.feed.models import Attachment, Post, PostKind, ReactionKind, Reply
 from watercooler.feed.queries import ViewerContext, open_to_every_member
 from watercooler.people.models import User
@@ -35,7 +36,9 @@ def person_data(user: User) -> dict[str, Any]:
     }
 
 
-def attachment_data(attachment: Attachment) -> dict[str, Any]:
+def attachment_data(attachment: Attachment, viewer: User | None) -> dict[str, Any]:
+    """The attachment as ``viewer`` (who may see its post) gets it; the thumbnail URL is signed
+    for them (core/media.py), unsigned for the viewer-neutral form of events."""
     return {
         "id": attachment.pk,
         "name": attachment.name,
@@ -43,7 +46,7 @@ def attachment_data(attachment: Attachment) -> dict[str, Any]:
         "size": attachment.size,
         "url": f"/api/v1/attachments/{attachment.pk}",
         "is_image": attachment.is_image,
-        "thumbnail_url": attachment.thumbnail.url if attachment.thumbnail else None,
+        "thumbnail_url": media_url(attachment.thumbnail, viewer) or None,
         "width": attachment.width,
         "height": attachment.height,
         "alt_text": attachment.alt_text,
@@ -140,7 +143,9 @@ def post_data(post: Post, ctx: ViewerContext | None) -> dict[str, Any]:
         "counts": {"reply_count": post.reply_count, "reaction_count": post.reaction_count},
         "reaction_summary": dict(post.reaction_summary or {}),
         "topics": [] if deleted else [t.name for t in post.topics.all()],
-        "attachments": [] if deleted else [attachment_data(a) for a in post.attachments.all()],
+        "attachments": []
+        if deleted
+        else [attachment_data(a, ctx.viewer if ctx else None) for a in post.attachments.all()],
         "poll": None if deleted else poll_data(post, ctx),
         "quoted_post": None if deleted else quoted_data(post, ctx),
         "accepted_reply_id": None if deleted else post.accepted_reply_id,

@@ -32,11 +32,13 @@ from watercooler.people.models import User
 # The backend that signs people in after a code or an invitation (no password was checked).
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
-# Failed access-code attempts allowed per window. The per-username limit stops guessing one
-# person's code; the per-address limit is higher because a shop or a depot shares one address.
+# Failed access-code attempts allowed per window (core/ratelimit.py): 10 for one person from one
+# address, 30 from one address (a shop or a depot shares one), and 50 for one person from
+# addresses they have not signed in from, so guessing from many places stops too.
 ACCESS_CODE_FAILURES = FailureLimit(
     scope="people:access-code-failures",
-    per_username=10,
+    per_account_address=10,
+    per_account=50,
     per_address=30,
     window_seconds=15 * 60,
 )

@@ -72,6 +72,17 @@ def access_person_card(viewer: User, username: str) -> tuple[User, bool]:
     return access_person(viewer, username), False
 
 
+def sign_in_account(login: str) -> str:
+    """The name failed sign-ins are counted under (core/ratelimit.py): the username of the
+    account whose email address ``login`` is, else ``login`` itself, so typing the email
+    address instead of the username does not give a guesser a second allowance."""
+    login = login.strip()
+    if "@" in login and not contains_nul(login):
+        username = User.objects.filter(email__iexact=login).values_list("username", flat=True)
+        return username.first() or login
+    return login
+
+
 def access_person(viewer: User, username: str) -> User:
     """The active person ``username`` if ``viewer`` may see them, else Http404.
 

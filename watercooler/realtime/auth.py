@@ -8,12 +8,18 @@ anonymous (and the consumer closes it with 4401) even if a session cookie came a
 
 Tokens in URLs can end up in proxy logs; docs/events.md says so and recommends the cookie for
 browsers. The token is never logged here.
+
+``SessionOriginValidator`` wraps everything: the browser's ``Origin`` check protects cookie
+sessions from other sites' pages (a cookie comes along with any page's socket), so a socket
+without a token must present an allowed Origin. A socket with a token skips the check: the token
+is the credential, the cookie is then ignored, and scripts and apps send no Origin at all.
 """
 
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from channels.security.websocket import AllowedHostsOriginValidator, WebsocketDenier
 from django.contrib.auth.models import AnonymousUser
 
 from watercooler.people.actions import authenticate_api_token
@@ -60,3 +66,21 @@ class TokenAuthMiddleware:
             receive,
             send,
         )
+
+
+class SessionOriginValidator:
+    """Refuses (403) a socket that would be authenticated by its session cookie unless it
+    presents an Origin header naming an allowed host; passes a socket carrying ``?token=``."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.checked = AllowedHostsOriginValidator(app)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        # The same test as TokenAuthMiddleware's: whenever we skip the check, it ignores cookies.
+        if token_from_scope(scope) is not None:
+            return await self.app(scope, receive, send)
+        if not any(name == b"origin" for name, _ in scope.get("headers", [])):
+            # Allowed hosts "*" lets a missing Origin through; a cookie session never gets it.
+            return await WebsocketDenier()(scope, receive, send)
+        return await self.checked(scope, receive, send)

@@ -1,6 +1,7 @@
 """Websocket routes: one socket per browser tab at ``/ws/`` (docs/events.md).
 
-``asgi.py`` wraps these in the origin check and the session-cookie ``AuthMiddlewareStack``;
+``asgi.py`` wraps these in the origin check for cookie sessions and the session-cookie
+``AuthMiddlewareStack``;
 ``TokenAuthMiddleware`` then lets non-browser clients authenticate with ``?token=``.
 """
 

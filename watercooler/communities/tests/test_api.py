@@ -362,7 +362,9 @@ def test_cover_upload(world, places, api_as, settings, tmp_path):
         headers=api._headers(),
     )
     assert response.status_code == 200, response.content
-    assert response.json()["cover_url"].endswith(".jpg")
+    cover_url = response.json()["cover_url"]
+    assert cover_url.split("?")[0].endswith(".jpg")
+    assert api.client.get(cover_url, headers=api._headers()).status_code == 200
     assert response.json()["cover_alt"] == "Orange"
     response = api.client.post(
         "/api/v1/communities/python/cover",

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
-from watercooler.api.auth import FAILURES_PER_USERNAME
+from watercooler.core.ratelimit import PASSWORD_FAILURES
 from watercooler.feed.models import PersonFollow
 from watercooler.people.actions import do_create_api_token
 from watercooler.people.models import User
@@ -194,9 +194,11 @@ def test_two_processes_share_database_and_cache(servers: tuple[Server, Server]) 
     # Failed token requests are counted in the shared Redis cache: split the limit between the
     # two processes (each stays under it, together they reach it) and both then refuse.
     wrong = {"username": "nobody-here", "password": "wrong"}
-    share_a = (FAILURES_PER_USERNAME + 1) // 2
-    share_b = FAILURES_PER_USERNAME - share_a
-    assert share_a < FAILURES_PER_USERNAME, "each process alone must stay under the limit"
+    share_a = (PASSWORD_FAILURES.per_account_address + 1) // 2
+    share_b = PASSWORD_FAILURES.per_account_address - share_a
+    assert share_a < PASSWORD_FAILURES.per_account_address, (
+        "each process alone must stay under the limit"
+    )
 
     def fail(server: Server, times: int) -> list[int]:
         return [server.request("POST", "/api/v1/auth/token", wrong)[0] for _ in range(times)]
@@ -205,7 +207,9 @@ def test_two_processes_share_database_and_cache(servers: tuple[Server, Server]) 
     with ThreadPoolExecutor(max_workers=2) as pool:
         on_a, on_b = pool.submit(fail, a, share_a), pool.submit(fail, b, share_b)
         statuses = on_a.result() + on_b.result()
-    assert statuses == [401] * FAILURES_PER_USERNAME, f"{statuses}\n{a.output()}\n{b.output()}"
+    assert statuses == [401] * PASSWORD_FAILURES.per_account_address, (
+        f"{statuses}\n{a.output()}\n{b.output()}"
+    )
     for server in servers:
         status, body = server.request("POST", "/api/v1/auth/token", wrong)
         assert status == 429, f"{server.name} did not see the shared count: {status} {body}"

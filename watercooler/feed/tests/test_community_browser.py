@@ -271,6 +271,11 @@ def test_feed_files_and_health_tabs_on_phone_and_desktop(
             expect(
                 page.get_by_role("img", name="Whiteboard with the build pipeline")
             ).to_be_visible()
+            # The thumbnail's signed URL (core/media.py) really serves the picture.
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('img[alt^=\"Whiteboard\"]')]"
+                ".every(i => i.complete && i.naturalWidth > 0)"
+            )
             expect(
                 page.get_by_role("link", name="retro-notes-with-a-rather-long-name.pdf")
             ).to_be_visible()

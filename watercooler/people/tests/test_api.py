@@ -14,9 +14,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from watercooler.api import auth as api_auth
 from watercooler.core.models import SiteSettings
 from watercooler.core.paging import encode_cursor
+from watercooler.core.ratelimit import PASSWORD_FAILURES
 from watercooler.people.actions import authenticate_api_token, do_set_active
 from watercooler.people.models import ApiToken, Department, Role, User
 from watercooler.testing.world import PASSWORD, World, make_person
@@ -119,19 +119,26 @@ def test_bad_token_requests_are_422(world: World, body: dict[str, Any], fields: 
 
 def test_failed_attempts_per_username_are_limited(world: World) -> None:
     wrong = {"username": "olivia_owner", "password": "wrong"}
-    for _ in range(api_auth.FAILURES_PER_USERNAME):
+    for _ in range(PASSWORD_FAILURES.per_account_address):
         assert token_request(wrong).status_code == 401
     # Even the right password waits now, and the username's case does not get around it.
     response = token_request({"username": "OLIVIA_OWNER", "password": PASSWORD})
     assert_error(response, 429)
     assert int(response["Retry-After"]) > 0
-    # Other people are not locked out by someone guessing Olivia's password.
+    # Other people are not locked out by someone guessing Olivia's password, nor is Olivia
+    # herself elsewhere.
     other = token_request({"username": "theo_teammate", "password": PASSWORD})
     assert other.status_code == 200
+    elsewhere = Client(REMOTE_ADDR="10.1.2.3").post(
+        "/api/v1/auth/token",
+        {"username": "olivia_owner", "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert elsewhere.status_code == 200
 
 
 def test_failed_attempts_per_address_are_limited(world: World) -> None:
-    for i in range(api_auth.FAILURES_PER_ADDRESS):
+    for i in range(PASSWORD_FAILURES.per_address):
         response = token_request({"username": f"guess_{i}", "password": "wrong"})
         assert response.status_code == 401
     assert_error(token_request({"username": "theo_teammate", "password": PASSWORD}), 429)
@@ -146,10 +153,10 @@ def test_failed_attempts_per_address_are_limited(world: World) -> None:
 def test_success_clears_the_username_count(world: World) -> None:
     wrong = {"username": "olivia_owner", "password": "wrong"}
     right = {"username": "olivia_owner", "password": PASSWORD}
-    for _ in range(api_auth.FAILURES_PER_USERNAME - 1):
+    for _ in range(PASSWORD_FAILURES.per_account_address - 1):
         token_request(wrong)
     assert token_request(right).status_code == 200
-    for _ in range(api_auth.FAILURES_PER_USERNAME - 1):
+    for _ in range(PASSWORD_FAILURES.per_account_address - 1):
         token_request(wrong)
     assert token_request(right).status_code == 200
 
