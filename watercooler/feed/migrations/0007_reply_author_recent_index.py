@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feed', '0004_pinned_posts_index'),
+        ('feed', '0006_recount_topics_visible_to_every_member'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

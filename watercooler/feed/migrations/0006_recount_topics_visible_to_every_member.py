@@ -27,7 +27,7 @@ def recount(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("feed", "0004_pinned_posts_index"),
+        ("feed", "0005_announcement_list_indexes"),
     ]
 
     operations = [
