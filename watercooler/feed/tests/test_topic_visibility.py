@@ -139,7 +139,7 @@ def test_the_migration_recounts_what_every_member_may_see(world: World) -> None:
     from django.apps import apps
 
     migration = importlib.import_module(
-        "watercooler.feed.migrations.0005_recount_topics_visible_to_every_member"
+        "watercooler.feed.migrations.0006_recount_topics_visible_to_every_member"
     )
     actions.create_post(world.owner, body="Open #rollout notes")
     actions.create_post(world.owner, body="For followers: #rollout", audience="followers")
