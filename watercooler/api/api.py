@@ -87,10 +87,58 @@ class WatercoolerAPI(NinjaAPI):
         urls.append(re_path(r"^.*$", _unknown_path, name="not-found"))
         return urls
 
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: DictStrAny | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_errors(schema)
+        return schema
+
     def get_openapi_operation_id(self, operation: Any) -> str:
         # Client generators name their methods after these: "list_people", not the module path.
         # View function names must therefore be unique across the API (a test checks).
         return str(operation.view_func.__name__)
+
+
+# Why each shared error status can answer an operation (the routers add their own: 409, 429).
+_ANY_REQUEST = {
+    "400": "Not understood: a NUL character in the path or query, or a body that is not JSON.",
+    "422": "Not valid: a parameter or body field has the wrong type or a value the rules refuse.",
+}
+_AUTHENTICATED = {
+    "401": "No valid credentials.",
+    "403": "Not allowed, or two-factor authentication must be turned on first.",
+}
+_WITH_PATH_PARAMETERS = {"404": "No such object, or none you may see."}
+_WITH_BODY = {
+    "413": "The body is larger than the server accepts.",
+    "415": "The body is not sent as application/json.",
+}
+ERROR_SCHEMA_REF = "#/components/schemas/ErrorOut"
+
+
+def document_errors(schema: DictStrAny) -> None:
+    """Document on every operation the error statuses the shared layer answers with (the parser,
+    authentication, path matching), each with the error shape, so clients and the schema-driven
+    tests know every status an operation can return."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            statuses = dict(_ANY_REQUEST)
+            if operation.get("security"):
+                statuses.update(_AUTHENTICATED)
+            if any(p.get("in") == "path" for p in operation.get("parameters", [])):
+                statuses.update(_WITH_PATH_PARAMETERS)
+            if "requestBody" in operation:
+                statuses.update(_WITH_BODY)
+            for status, description in statuses.items():
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": ERROR_SCHEMA_REF}}},
+                    },
+                )
 
 
 api = WatercoolerAPI(

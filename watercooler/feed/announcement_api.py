@@ -78,7 +78,7 @@ class AnnouncementList(Schema):
     items: list[AnnouncementOut]
 
 
-class PersonBrief(Schema):
+class AudienceMemberOut(Schema):
     username: str
     display_name: str
     department: str | None
@@ -86,8 +86,8 @@ class PersonBrief(Schema):
     seen_at: dt.datetime | None
 
 
-class PersonPage(Schema):
-    items: list[PersonBrief]
+class NotAcknowledgedPage(Schema):
+    items: list[AudienceMemberOut]
     next_cursor: str | None
 
 
@@ -104,7 +104,7 @@ class StatsOut(Schema):
     audience_size: int
     seen_count: int
     acknowledged_count: int
-    not_acknowledged: PersonPage
+    not_acknowledged: NotAcknowledgedPage
     by_department: list[DepartmentOut]
 
 

@@ -188,7 +188,7 @@ class PersonRefOut(Schema):
     is_active: bool
 
 
-class CountsOut(Schema):
+class PostCountsOut(Schema):
     reply_count: int
     reaction_count: int
 
@@ -252,7 +252,7 @@ class PostOut(Schema):
     edited_at: dt.datetime | None
     is_edited: bool
     is_deleted: bool
-    counts: CountsOut
+    counts: PostCountsOut
     reaction_summary: dict[str, int]
     my_reactions: list[str]
     topics: list[str]
