@@ -20,6 +20,7 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
@@ -30,7 +31,15 @@ from ninja.types import DictStrAny
 from watercooler.api.auth import InvalidCredentialsError, TooManyAttemptsError, api_auth
 from watercooler.communities.actions import Conflict as CommunityConflict
 from watercooler.core.errors import field_errors
+from watercooler.core.inputs import (
+    INT_MESSAGE,
+    MAX_INT,
+    NESTING_MESSAGE,
+    SURROGATE_MESSAGE,
+    first_problem,
+)
 from watercooler.core.paging import InvalidCursorError
+from watercooler.core.text import NUL_MESSAGE as NUL_TEXT_MESSAGE
 from watercooler.core.text import contains_nul
 
 logger = logging.getLogger("django.request")
@@ -48,14 +57,22 @@ def _nul_in_url(request: HttpRequest) -> bool:
 
 
 class BodyNotAcceptedError(Exception):
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, errors: list[dict[str, Any]] | None = None):
         super().__init__(message)
         self.status = status
+        self.errors = errors or []
+
+
+# Text the database cannot store is not understood (400); numbers outside what a column holds
+# are well-formed but invalid (422).
+_NOT_UNDERSTOOD = {NUL_TEXT_MESSAGE, SURROGATE_MESSAGE, NESTING_MESSAGE}
 
 
 class JsonParser(Parser):
     """Bodies are JSON. Other content types get 415 and broken JSON 400, with a clear message
-    (ninja wraps parser errors in a generic 400; ``on_http_error`` unwraps ours)."""
+    (ninja wraps parser errors in a generic 400; ``on_http_error`` unwraps ours). Values the
+    product never accepts (core.inputs) are refused here, naming their field, before any
+    schema or query sees them."""
 
     def parse_body(self, request: HttpRequest) -> DictStrAny:
         content_type = (request.content_type or "").lower()
@@ -69,9 +86,22 @@ class JsonParser(Parser):
             data = json.loads(request.body)
         except (ValueError, RecursionError):
             raise BodyNotAcceptedError(400, "The request body is not valid JSON.") from None
-        if contains_nul(data):
-            raise BodyNotAcceptedError(400, NUL_MESSAGE)
+        problem = first_problem(data)
+        if problem is not None:
+            field, message = problem
+            status = 400 if message in _NOT_UNDERSTOOD else 422
+            detail = NUL_MESSAGE if message == NUL_TEXT_MESSAGE else INVALID
+            raise BodyNotAcceptedError(status, detail, [{"field": field, "message": message}])
         return data
+
+
+def _path_problem(kwargs: dict[str, Any]) -> list[dict[str, Any]]:
+    """Path ids a 64-bit column cannot hold (the URL pattern takes any digits)."""
+    return [
+        {"field": name, "message": INT_MESSAGE}
+        for name, value in kwargs.items()
+        if isinstance(value, int) and not -MAX_INT <= value <= MAX_INT
+    ]
 
 
 class WatercoolerAPI(NinjaAPI):
@@ -185,6 +215,8 @@ def _api_view(view: Callable[..., Any]) -> Callable[..., Any]:
         async def async_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             if _nul_in_url(request):
                 return error_response(request, 400, NUL_MESSAGE)
+            if errors := _path_problem(kwargs):
+                return error_response(request, 422, INVALID, errors)
             return convert(request, await view(request, *args, **kwargs))
 
         wrapper: Callable[..., Any] = async_wrapper
@@ -194,6 +226,8 @@ def _api_view(view: Callable[..., Any]) -> Callable[..., Any]:
         def sync_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             if _nul_in_url(request):
                 return error_response(request, 400, NUL_MESSAGE)
+            if errors := _path_problem(kwargs):
+                return error_response(request, 422, INVALID, errors)
             return convert(request, view(request, *args, **kwargs))
 
         wrapper = sync_wrapper
@@ -288,13 +322,20 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(exc.__cause__, BodyNotAcceptedError):
-        return error_response(request, exc.__cause__.status, str(exc.__cause__))
+        cause = exc.__cause__
+        return error_response(request, cause.status, str(cause), cause.errors)
     return error_response(request, exc.status_code, str(exc))
 
 
 @api.exception_handler(RequestDataTooBig)
 def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return error_response(request, 413, "The request body is too large.")
+
+
+@api.exception_handler(MultiPartParserError)
+def on_bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # No boundary, a broken part: the upload cannot be read.
+    return error_response(request, 400, "The multipart body could not be read.", [])
 
 
 @api.exception_handler(SuspiciousOperation)

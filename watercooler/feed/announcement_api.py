@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from watercooler.api.schemas import ErrorOut
+from watercooler.core.inputs import Moment
 from watercooler.feed import announcements
 from watercooler.feed.models import Announcement, AnnouncementReceipt
 from watercooler.people.models import User
@@ -32,8 +33,8 @@ class AnnouncementIn(Schema):
     locations: list[str] = Field(default_factory=list, max_length=500)
     roles: list[str] = Field(default_factory=list, max_length=10)
     must_read: bool = False
-    publish_at: dt.datetime | None = None
-    expires_at: dt.datetime | None = None
+    publish_at: Moment | None = None
+    expires_at: Moment | None = None
     remind_after_hours: float | None = Field(default=None, ge=0, le=24 * 365)
     community: str | None = Field(
         default=None,
