@@ -32,8 +32,6 @@ from watercooler.api.auth import InvalidCredentialsError, TooManyAttemptsError, 
 from watercooler.communities.actions import Conflict as CommunityConflict
 from watercooler.core.errors import field_errors
 from watercooler.core.inputs import (
-    INT_MESSAGE,
-    MAX_INT,
     NESTING_MESSAGE,
     SURROGATE_MESSAGE,
     first_problem,
@@ -93,15 +91,6 @@ class JsonParser(Parser):
             detail = NUL_MESSAGE if message == NUL_TEXT_MESSAGE else INVALID
             raise BodyNotAcceptedError(status, detail, [{"field": field, "message": message}])
         return data
-
-
-def _path_problem(kwargs: dict[str, Any]) -> list[dict[str, Any]]:
-    """Path ids a 64-bit column cannot hold (the URL pattern takes any digits)."""
-    return [
-        {"field": name, "message": INT_MESSAGE}
-        for name, value in kwargs.items()
-        if isinstance(value, int) and not -MAX_INT <= value <= MAX_INT
-    ]
 
 
 class WatercoolerAPI(NinjaAPI):
@@ -215,8 +204,6 @@ def _api_view(view: Callable[..., Any]) -> Callable[..., Any]:
         async def async_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             if _nul_in_url(request):
                 return error_response(request, 400, NUL_MESSAGE)
-            if errors := _path_problem(kwargs):
-                return error_response(request, 422, INVALID, errors)
             return convert(request, await view(request, *args, **kwargs))
 
         wrapper: Callable[..., Any] = async_wrapper
@@ -226,8 +213,6 @@ def _api_view(view: Callable[..., Any]) -> Callable[..., Any]:
         def sync_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             if _nul_in_url(request):
                 return error_response(request, 400, NUL_MESSAGE)
-            if errors := _path_problem(kwargs):
-                return error_response(request, 422, INVALID, errors)
             return convert(request, view(request, *args, **kwargs))
 
         wrapper = sync_wrapper
