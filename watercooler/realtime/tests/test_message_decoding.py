@@ -94,7 +94,7 @@ def test_values_stored_nowhere_are_refused_naming_the_field(
 # --- Through the real socket ----------------------------------------------------------------
 
 BAD_FRAMES = [
-    ("[" * 50_000, None),  # nested past the decoder's recursion: once a consumer crash
+    ("[" * 16_000, None),  # nested past the decoder's recursion: once a consumer crash
     ("[" * 8000 + "]" * 8000, None),
     ("[1, 2]", None),
     ('"hello"', None),
