@@ -31,11 +31,7 @@ from ninja.types import DictStrAny
 from watercooler.api.auth import InvalidCredentialsError, TooManyAttemptsError, api_auth
 from watercooler.communities.actions import Conflict as CommunityConflict
 from watercooler.core.errors import field_errors
-from watercooler.core.inputs import (
-    NESTING_MESSAGE,
-    SURROGATE_MESSAGE,
-    first_problem,
-)
+from watercooler.core.inputs import first_problem
 from watercooler.core.paging import InvalidCursorError
 from watercooler.core.text import NUL_MESSAGE as NUL_TEXT_MESSAGE
 from watercooler.core.text import contains_nul
@@ -61,11 +57,6 @@ class BodyNotAcceptedError(Exception):
         self.errors = errors or []
 
 
-# Text the database cannot store is not understood (400); numbers outside what a column holds
-# are well-formed but invalid (422).
-_NOT_UNDERSTOOD = {NUL_TEXT_MESSAGE, SURROGATE_MESSAGE, NESTING_MESSAGE}
-
-
 class JsonParser(Parser):
     """Bodies are JSON. Other content types get 415 and broken JSON 400, with a clear message
     (ninja wraps parser errors in a generic 400; ``on_http_error`` unwraps ours). Values the
@@ -86,10 +77,12 @@ class JsonParser(Parser):
             raise BodyNotAcceptedError(400, "The request body is not valid JSON.") from None
         problem = first_problem(data)
         if problem is not None:
-            field, message = problem
-            status = 400 if message in _NOT_UNDERSTOOD else 422
-            detail = NUL_MESSAGE if message == NUL_TEXT_MESSAGE else INVALID
-            raise BodyNotAcceptedError(status, detail, [{"field": field, "message": message}])
+            # Text no database stores is not understood (400); a number or date beyond what a
+            # column holds is well-formed but invalid (422).
+            status = 400 if problem.unreadable else 422
+            detail = NUL_MESSAGE if problem.message == NUL_TEXT_MESSAGE else INVALID
+            errors = [{"field": problem.field, "message": problem.message}]
+            raise BodyNotAcceptedError(status, detail, errors)
         return data
 
 
@@ -121,7 +114,8 @@ class WatercoolerAPI(NinjaAPI):
 
 # Why each shared error status can answer an operation (the routers add their own: 409, 429).
 _ANY_REQUEST = {
-    "400": "Not understood: a NUL character in the path or query, or a body that is not JSON.",
+    "400": "Not understood: a body that is not JSON, text with a NUL or a lone surrogate,"
+    " a multipart body that cannot be read.",
     "422": "Not valid: a parameter or body field has the wrong type or a value the rules refuse.",
 }
 _AUTHENTICATED = {
@@ -148,8 +142,11 @@ def document_errors(schema: DictStrAny) -> None:
                 statuses.update(_AUTHENTICATED)
             if any(p.get("in") == "path" for p in operation.get("parameters", [])):
                 statuses.update(_WITH_PATH_PARAMETERS)
-            if "requestBody" in operation:
-                statuses.update(_WITH_BODY)
+            body = operation.get("requestBody", {}).get("content", {})
+            if body:
+                statuses["413"] = _WITH_BODY["413"]
+            if "application/json" in body:
+                statuses["415"] = _WITH_BODY["415"]
             for status, description in statuses.items():
                 responses.setdefault(
                     status,

@@ -9,6 +9,7 @@ of these is bad input, answered with a 4xx naming the field, never a 500.
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import AfterValidator
@@ -46,10 +47,23 @@ def text_problem(text: str) -> str | None:
     return None
 
 
-def first_problem(data: Any) -> tuple[str | None, str] | None:
-    """The first value in decoded JSON ``data`` that the product does not accept, as (dotted
-    path of its field, e.g. ``links.0.url``, or None for the whole; message); None if all is
-    well. Keys are checked as text too."""
+@dataclass(frozen=True)
+class Problem:
+    """A value nothing accepts: where (a dotted path such as ``links.0.url``, None for the
+    whole), why, and whether it is unreadable (text no database stores, nesting nobody sends:
+    400) rather than out of range (a number or date: 422)."""
+
+    field: str | None
+    message: str
+    unreadable: bool
+
+
+_UNREADABLE = {NUL_MESSAGE, SURROGATE_MESSAGE, NESTING_MESSAGE}
+
+
+def first_problem(data: Any) -> Problem | None:
+    """The first value in decoded JSON ``data`` that the product does not accept, or None if
+    all is well. Keys are checked as text too."""
     stack: list[tuple[tuple[str, ...], Any]] = [((), data)]
     while stack:
         path, item = stack.pop()
@@ -68,12 +82,12 @@ def first_problem(data: Any) -> tuple[str | None, str] | None:
             for key, value in reversed(item.items()):
                 key_problem = text_problem(key) if isinstance(key, str) else None
                 if key_problem:
-                    return ".".join(path) or None, key_problem
+                    return Problem(".".join(path) or None, key_problem, unreadable=True)
                 stack.append(((*path, str(key)), value))
         elif isinstance(item, list | tuple):
             stack.extend(((*path, str(i)), value) for i, value in reversed(list(enumerate(item))))
         if problem:
-            return ".".join(path) or None, problem
+            return Problem(".".join(path) or None, problem, unreadable=problem in _UNREADABLE)
     return None
 
 

@@ -143,9 +143,9 @@ def decode_message(text: str) -> dict[str, Any]:
         raise ClientError("Messages must be JSON objects.")
     problem = first_problem(content)
     if problem is not None:
-        field, message = problem
         # Messages are flat: name the top-level field ("posts", not "posts.3").
-        raise ClientError(message, field.split(".", 1)[0] if field else None)
+        field = problem.field.split(".", 1)[0] if problem.field else None
+        raise ClientError(problem.message, field)
     return content
 
 
