@@ -20,6 +20,7 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
@@ -30,7 +31,9 @@ from ninja.types import DictStrAny
 from watercooler.api.auth import InvalidCredentialsError, TooManyAttemptsError, api_auth
 from watercooler.communities.actions import Conflict as CommunityConflict
 from watercooler.core.errors import field_errors
+from watercooler.core.inputs import first_problem
 from watercooler.core.paging import InvalidCursorError
+from watercooler.core.text import NUL_MESSAGE as NUL_TEXT_MESSAGE
 from watercooler.core.text import contains_nul
 
 logger = logging.getLogger("django.request")
@@ -48,14 +51,17 @@ def _nul_in_url(request: HttpRequest) -> bool:
 
 
 class BodyNotAcceptedError(Exception):
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, errors: list[dict[str, Any]] | None = None):
         super().__init__(message)
         self.status = status
+        self.errors = errors or []
 
 
 class JsonParser(Parser):
     """Bodies are JSON. Other content types get 415 and broken JSON 400, with a clear message
-    (ninja wraps parser errors in a generic 400; ``on_http_error`` unwraps ours)."""
+    (ninja wraps parser errors in a generic 400; ``on_http_error`` unwraps ours). Values the
+    product never accepts (core.inputs) are refused here, naming their field, before any
+    schema or query sees them."""
 
     def parse_body(self, request: HttpRequest) -> DictStrAny:
         content_type = (request.content_type or "").lower()
@@ -69,8 +75,14 @@ class JsonParser(Parser):
             data = json.loads(request.body)
         except (ValueError, RecursionError):
             raise BodyNotAcceptedError(400, "The request body is not valid JSON.") from None
-        if contains_nul(data):
-            raise BodyNotAcceptedError(400, NUL_MESSAGE)
+        problem = first_problem(data)
+        if problem is not None:
+            # Text no database stores is not understood (400); a number or date beyond what a
+            # column holds is well-formed but invalid (422).
+            status = 400 if problem.unreadable else 422
+            detail = NUL_MESSAGE if problem.message == NUL_TEXT_MESSAGE else INVALID
+            errors = [{"field": problem.field, "message": problem.message}]
+            raise BodyNotAcceptedError(status, detail, errors)
         return data
 
 
@@ -87,10 +99,62 @@ class WatercoolerAPI(NinjaAPI):
         urls.append(re_path(r"^.*$", _unknown_path, name="not-found"))
         return urls
 
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: DictStrAny | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_errors(schema)
+        return schema
+
     def get_openapi_operation_id(self, operation: Any) -> str:
         # Client generators name their methods after these: "list_people", not the module path.
         # View function names must therefore be unique across the API (a test checks).
         return str(operation.view_func.__name__)
+
+
+# Why each shared error status can answer an operation (the routers add their own: 409, 429).
+_ANY_REQUEST = {
+    "400": "Not understood: a body that is not JSON, text with a NUL or a lone surrogate,"
+    " a multipart body that cannot be read.",
+    "422": "Not valid: a parameter or body field has the wrong type or a value the rules refuse.",
+}
+_AUTHENTICATED = {
+    "401": "No valid credentials.",
+    "403": "Not allowed, or two-factor authentication must be turned on first.",
+}
+_WITH_PATH_PARAMETERS = {"404": "No such object, or none you may see."}
+_WITH_BODY = {
+    "413": "The body is larger than the server accepts.",
+    "415": "The body is not sent as application/json.",
+}
+ERROR_SCHEMA_REF = "#/components/schemas/ErrorOut"
+
+
+def document_errors(schema: DictStrAny) -> None:
+    """Document on every operation the error statuses the shared layer answers with (the parser,
+    authentication, path matching), each with the error shape, so clients and the schema-driven
+    tests know every status an operation can return."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            statuses = dict(_ANY_REQUEST)
+            if operation.get("security"):
+                statuses.update(_AUTHENTICATED)
+            if any(p.get("in") == "path" for p in operation.get("parameters", [])):
+                statuses.update(_WITH_PATH_PARAMETERS)
+            body = operation.get("requestBody", {}).get("content", {})
+            if body:
+                statuses["413"] = _WITH_BODY["413"]
+            if "application/json" in body:
+                statuses["415"] = _WITH_BODY["415"]
+            for status, description in statuses.items():
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": ERROR_SCHEMA_REF}}},
+                    },
+                )
 
 
 api = WatercoolerAPI(
@@ -240,13 +304,20 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(exc.__cause__, BodyNotAcceptedError):
-        return error_response(request, exc.__cause__.status, str(exc.__cause__))
+        cause = exc.__cause__
+        return error_response(request, cause.status, str(cause), cause.errors)
     return error_response(request, exc.status_code, str(exc))
 
 
 @api.exception_handler(RequestDataTooBig)
 def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return error_response(request, 413, "The request body is too large.")
+
+
+@api.exception_handler(MultiPartParserError)
+def on_bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # No boundary, a broken part: the upload cannot be read.
+    return error_response(request, 400, "The multipart body could not be read.", [])
 
 
 @api.exception_handler(SuspiciousOperation)

@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from watercooler.communities import actions, queries
@@ -25,6 +24,7 @@ from watercooler.communities.models import Category, MemberRole
 from watercooler.communities.queries import CommunityHeader
 from watercooler.core.markdown import render_markdown
 from watercooler.core.pages import is_htmx as _is_htmx
+from watercooler.core.pages import next_url
 from watercooler.core.pages import problem_page as _problem
 from watercooler.core.pages import vary_on_htmx as _vary
 from watercooler.core.paging import InvalidCursorError
@@ -39,15 +39,6 @@ def _viewer(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # login_required has run
     return user
-
-
-def _next_url(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _messages_of(exc: ValidationError) -> dict[str, list[str]]:
@@ -298,7 +289,7 @@ def _member_answer(
     if error:
         return _problem(request, title="That did not work", message=error, status=status, back=back)
     messages.success(request, done)
-    return redirect(_next_url(request, back))
+    return redirect(next_url(request, back))
 
 
 def _error_status(exc: Exception) -> int:
@@ -609,14 +600,14 @@ def _membership_answer(
                 "header": header,
                 "compact": compact,
                 "membership_error": error,
-                "next_url": _next_url(request, _about_url(header.community.handle)),
+                "next_url": next_url(request, _about_url(header.community.handle)),
             },
             status=status,
         )
         if not compact and not error and before is not None and before != header.can_see_content:
             response["HX-Refresh"] = "true"
         return response
-    back = _next_url(request, _about_url(header.community.handle))
+    back = next_url(request, _about_url(header.community.handle))
     if error:
         return _problem(request, title="That did not work", message=error, status=status, back=back)
     if done:

@@ -1,8 +1,10 @@
-"""Helpers every app's page views share: htmx detection and the "something is wrong" page."""
+"""Helpers every app's page views share: htmx detection, the "something is wrong" page, and
+where a form sends the person back to."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -37,3 +39,19 @@ def bad_cursor_page(request: HttpRequest) -> HttpResponse:
         message="The link asked for a page we cannot find. Start again from the first page.",
         status=400,
     )
+
+
+def next_url(request: HttpRequest, default: str) -> str:
+    """The form's ``next`` (posted, else in the query) when it is a path on this site, else
+    ``default``. Only paths: ``redirect("nan")`` would look "nan" up as a view name and fail
+    with a 500, and another host's URL would make the form an open redirect."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return target
+    return default

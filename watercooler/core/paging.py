@@ -5,29 +5,57 @@ however deep the reader goes, and rows added meanwhile do not shift what they se
 """
 
 import base64
+import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import DateField, DateTimeField, Model, Q, QuerySet
+
+from watercooler.core.inputs import EARLIEST, LATEST, MAX_INT, moment_in_range, text_problem
 
 
 class InvalidCursorError(ValueError):
     """The cursor was not produced by this server (or was tampered with)."""
 
 
-# Cursor values are sort keys: text without NUL, or integers a 64-bit column can hold.
-_MAX_INT = 2**63 - 1
-
-
 def _valid_value(value: Any) -> bool:
+    """Cursor values are sort keys: text the database can store (no NUL, no lone surrogate),
+    or integers a 64-bit column can hold."""
     if isinstance(value, bool):
         return False
     if isinstance(value, int):
-        return -_MAX_INT <= value <= _MAX_INT
-    return isinstance(value, str) and "\x00" not in value
+        return -MAX_INT <= value <= MAX_INT
+    return isinstance(value, str) and text_problem(value) is None
+
+
+def _typed_value(queryset: QuerySet[Any], name: str, value: Any) -> Any:
+    """``value`` as the key ``name``'s field reads it; a date or time must lie well inside the
+    calendar, since the database adapter converts it to UTC (year 0001 at +14:00 overflows)."""
+    annotation = queryset.query.annotations.get(name)
+    try:
+        field = (
+            annotation.output_field
+            if annotation is not None
+            else queryset.model._meta.get_field(name)
+        )
+    except FieldDoesNotExist:
+        return value
+    if not isinstance(field, DateField | DateTimeField):
+        return value
+    try:
+        typed = field.to_python(value)
+    except (ValidationError, ValueError, TypeError, OverflowError):
+        raise InvalidCursorError("cursor is not valid") from None
+    if isinstance(typed, dt.datetime):
+        in_range = moment_in_range(typed)
+    else:
+        in_range = typed is None or EARLIEST.date() <= typed < LATEST.date()
+    if not in_range:
+        raise InvalidCursorError("cursor is not valid")
+    return typed
 
 
 @dataclass(frozen=True)
@@ -45,13 +73,27 @@ def decode_cursor(cursor: str, size: int) -> list[Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         raise InvalidCursorError("cursor is not valid") from None
     if not isinstance(values, list) or len(values) != size:
         raise InvalidCursorError("cursor is not valid")
     if not all(_valid_value(v) for v in values):
         raise InvalidCursorError("cursor is not valid")
     return values
+
+
+def decode_moment(value: Any) -> dt.datetime:
+    """A cursor's ISO 8601 time with a zone, well inside the calendar (core.inputs): the pages
+    that hand out such cursors subtract days from it and convert it to UTC."""
+    if not isinstance(value, str):
+        raise InvalidCursorError("cursor is not valid")
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidCursorError("cursor is not valid") from None
+    if moment.tzinfo is None or not moment_in_range(moment):
+        raise InvalidCursorError("cursor is not valid")
+    return moment
 
 
 def paginate[T: Model](
@@ -67,7 +109,10 @@ def paginate[T: Model](
     # "After the cursor" is "greater than" for an ascending key and "less than" for a descending one.
     lookups = ["lt" if key.startswith("-") else "gt" for key in keys]
     if cursor:
-        after = decode_cursor(cursor, len(keys))
+        after = [
+            _typed_value(queryset, name, value)
+            for name, value in zip(names, decode_cursor(cursor, len(keys)), strict=True)
+        ]
         # (k1, k2, ...) > (v1, v2, ...), spelled out so both SQLite and PostgreSQL use the index.
         condition = Q()
         for i, name in enumerate(names):

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from watercooler.communities.models import Community
 from watercooler.communities.queries import access_community, membership_of
+from watercooler.core.inputs import MOMENT_MESSAGE, moment_in_range
 from watercooler.core.markdown import render_markdown
 from watercooler.events import queries, signals
 from watercooler.events.models import CalendarFeed, Event, Rsvp, RsvpStatus
@@ -105,6 +106,8 @@ def check_time(raw: Any, *, field: str, zone: zoneinfo.ZoneInfo | None) -> dt.da
                 {field: ["Add a UTC offset (like +02:00) or give a “timezone” to read it in."]}
             )
         value = value.replace(tzinfo=zone)
+    if not moment_in_range(value):  # else converting it, or adding a duration, overflows
+        raise ValidationError({field: [MOMENT_MESSAGE]})
     return value.astimezone(dt.UTC)
 
 

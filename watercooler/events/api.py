@@ -26,12 +26,11 @@ from watercooler.events.schemas import (
     EventPage,
     EventPatch,
     EventsQuery,
-    PageQuery,
     RsvpIn,
     RsvpOut,
     event_data,
 )
-from watercooler.feed.schemas import person_data
+from watercooler.feed.schemas import PageQuery, person_data
 from watercooler.people.models import User
 
 router = Router()

@@ -60,17 +60,12 @@ class EventsQuery(Schema):
     limit: int = Field(20, ge=1, le=100)
 
 
-class PageQuery(Schema):
-    cursor: str | None = Field(None, max_length=1000)
-    limit: int = Field(50, ge=1, le=100)
-
-
-class CommunityRefOut(Schema):
+class EventCommunityOut(Schema):
     handle: str
     name: str
 
 
-class CountsOut(Schema):
+class RsvpCountsOut(Schema):
     going: int
     maybe: int
     waitlisted: int
@@ -90,14 +85,14 @@ class EventOut(Schema):
     online_url: str
     capacity: int | None
     places_left: int | None
-    community: CommunityRefOut | None
+    community: EventCommunityOut | None
     organiser: PersonRefOut
     is_cancelled: bool
     cancelled_at: dt.datetime | None
     is_past: bool
     rsvp_open: bool
     sequence: int
-    counts: CountsOut
+    counts: RsvpCountsOut
     my_rsvp: str | None = Field(description="going, maybe, not_going or null.")
     waitlisted: bool
     waitlist_position: int | None = Field(description="1 = next to get a place.")

@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from watercooler.api.schemas import ErrorOut
+from watercooler.core.inputs import Moment
 from watercooler.feed import announcements
 from watercooler.feed.models import Announcement, AnnouncementReceipt
 from watercooler.people.models import User
@@ -33,8 +34,8 @@ class AnnouncementIn(Schema):
     locations: list[str] = Field(default_factory=list, max_length=500)
     roles: list[str] = Field(default_factory=list, max_length=10)
     must_read: bool = False
-    publish_at: dt.datetime | None = None
-    expires_at: dt.datetime | None = None
+    publish_at: Moment | None = None
+    expires_at: Moment | None = None
     remind_after_hours: float | None = Field(default=None, ge=0, le=24 * 365)
     community: str | None = Field(
         default=None,
@@ -79,7 +80,7 @@ class AnnouncementList(Schema):
     items: list[AnnouncementOut]
 
 
-class PersonBrief(Schema):
+class AudienceMemberOut(Schema):
     username: str
     display_name: str
     department: str | None
@@ -87,8 +88,8 @@ class PersonBrief(Schema):
     seen_at: dt.datetime | None
 
 
-class PersonPage(Schema):
-    items: list[PersonBrief]
+class NotAcknowledgedPage(Schema):
+    items: list[AudienceMemberOut]
     next_cursor: str | None
 
 
@@ -105,7 +106,7 @@ class StatsOut(Schema):
     audience_size: int
     seen_count: int
     acknowledged_count: int
-    not_acknowledged: PersonPage
+    not_acknowledged: NotAcknowledgedPage
     by_department: list[DepartmentOut]
 
 

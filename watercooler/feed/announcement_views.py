@@ -19,9 +19,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from watercooler.core.pages import next_url
 from watercooler.core.paging import InvalidCursorError
 from watercooler.feed import announcements
 from watercooler.people.models import Role, User
@@ -352,12 +352,7 @@ def announcement_stats(request: HttpRequest, announcement_id: int) -> HttpRespon
 
 
 def _back(request: HttpRequest, announcement_id: int) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("announcements:detail", args=[announcement_id])
-    return redirect(target)
+    return redirect(next_url(request, reverse("announcements:detail", args=[announcement_id])))
 
 
 def _receipt_view(request: HttpRequest, announcement_id: int, action: Any) -> HttpResponse:

@@ -24,7 +24,13 @@ from watercooler.communities.queries import (
     member_community_ids,
     open_community_ids,
 )
-from watercooler.core.paging import InvalidCursorError, Page, decode_cursor, encode_cursor
+from watercooler.core.paging import (
+    InvalidCursorError,
+    Page,
+    decode_cursor,
+    decode_moment,
+    encode_cursor,
+)
 from watercooler.core.sqlcache import run_template
 from watercooler.feed.models import (
     Announcement,
@@ -476,15 +482,9 @@ def viewer_context(viewer: User | None, posts: Sequence[Post]) -> ViewerContext:
 
 def _decode_time_cursor(cursor: str) -> tuple[dt.datetime, int]:
     created, pk = decode_cursor(cursor, 2)
-    if not isinstance(created, str) or not isinstance(pk, int):
+    if not isinstance(pk, int):
         raise InvalidCursorError("cursor is not valid")
-    try:
-        when = dt.datetime.fromisoformat(created)
-    except ValueError:
-        raise InvalidCursorError("cursor is not valid") from None
-    if when.tzinfo is None:
-        raise InvalidCursorError("cursor is not valid")
-    return when, pk
+    return decode_moment(created), pk
 
 
 def _time_cursor(row: Any, time_field: str = "created_at") -> str:
@@ -763,14 +763,9 @@ def _top_page(viewer: User, *, cursor: str | None, limit: int) -> FeedPage:
         if not cursor.startswith("t"):
             raise InvalidCursorError("cursor is not valid")
         snap, offset = decode_cursor(cursor[1:], 2)
-        if not isinstance(snap, str) or not isinstance(offset, int) or offset < 0:
+        if not isinstance(offset, int) or offset < 0:
             raise InvalidCursorError("cursor is not valid")
-        try:
-            now = dt.datetime.fromisoformat(snap)
-        except ValueError:
-            raise InvalidCursorError("cursor is not valid") from None
-        if now.tzinfo is None:
-            raise InvalidCursorError("cursor is not valid")
+        now = decode_moment(snap)
     since = now - dt.timedelta(days=TOP_WINDOW_DAYS)
     candidates = list(
         Post.objects.filter(

@@ -14,6 +14,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from watercooler.core.inputs import Moment
 from watercooler.core.media import media_url
 from watercooler.feed.models import Attachment, Post, PostKind, ReactionKind, Reply
 from watercooler.feed.queries import ViewerContext, open_to_every_member
@@ -200,7 +201,7 @@ class PersonRefOut(Schema):
     is_active: bool
 
 
-class CountsOut(Schema):
+class PostCountsOut(Schema):
     reply_count: int
     reaction_count: int
 
@@ -264,7 +265,7 @@ class PostOut(Schema):
     edited_at: dt.datetime | None
     is_edited: bool
     is_deleted: bool
-    counts: CountsOut
+    counts: PostCountsOut
     reaction_summary: dict[str, int]
     my_reactions: list[str]
     topics: list[str]
@@ -383,7 +384,7 @@ class PostIn(StrictInput):
     body: str = Field(description="Markdown: links, emphasis, lists, code; @mentions, #topics.")
     kind: PostKind = PostKind.POST
     poll_options: list[str] | None = Field(None, description="2 to 10 labels, for polls only.")
-    poll_closes_at: dt.datetime | None = Field(None, description="When a poll closes (future).")
+    poll_closes_at: Moment | None = Field(None, description="When a poll closes (future).")
     audience: str = Field("everyone", description="'everyone' or 'followers'.")
     quoted_post_id: int | None = Field(None, description="A post to quote (you must see it).")
     community: str | None = Field(

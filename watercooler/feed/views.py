@@ -20,11 +20,11 @@ from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from watercooler.core.pages import bad_cursor_page as _bad_cursor
 from watercooler.core.pages import is_htmx as _is_htmx
+from watercooler.core.pages import next_url
 from watercooler.core.pages import problem_page as _problem
 from watercooler.core.pages import vary_on_htmx as _vary
 from watercooler.core.paging import InvalidCursorError
@@ -48,15 +48,6 @@ def _viewer(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # login_required has run
     return user
-
-
-def _next_url(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _messages_of(exc: ValidationError) -> dict[str, list[str]]:
@@ -324,7 +315,7 @@ def create_post(request: HttpRequest) -> HttpResponse:
     messages.success(request, "Your post is published.")
     if composer.quote_id:
         return redirect("feed:post", post.pk)
-    return redirect(_next_url(request, reverse("home")))
+    return redirect(next_url(request, reverse("home")))
 
 
 def _prefill(request: HttpRequest) -> str:
@@ -512,7 +503,7 @@ def _reaction_response(
     request: HttpRequest, target: Post | Reply, kind: str, state: actions.ReactionState, back: str
 ) -> HttpResponse:
     if not _is_htmx(request):
-        return redirect(_next_url(request, back))
+        return redirect(next_url(request, back))
     target.reaction_count = state.reaction_count
     target.reaction_summary = state.reaction_summary
     shown, more = _reaction_buttons(state.reaction_summary, state.my_reactions)
@@ -594,7 +585,7 @@ def vote(request: HttpRequest, post_id: int) -> HttpResponse:
     except actions.Conflict:
         pass  # already voted or closed: the results show what is true now
     if not _is_htmx(request) and not error:
-        return redirect(_next_url(request, reverse("feed:post", args=[post.pk])))
+        return redirect(next_url(request, reverse("feed:post", args=[post.pk])))
     card = _one_card(viewer, queries.access_post(viewer, post_id))
     if not _is_htmx(request):
         return _problem(request, title="That vote did not count", message=error, status=400)
@@ -676,7 +667,7 @@ def pin_post(request: HttpRequest, post_id: int) -> HttpResponse:
         card = _one_card(viewer, queries.access_post(viewer, post_id))
         return render(request, "feed/_post.html", {"post": card})
     messages.success(request, "Pinned to the community's page." if pinned else "Unpinned.")
-    return redirect(_next_url(request, reverse("feed:post", args=[post.pk])))
+    return redirect(next_url(request, reverse("feed:post", args=[post.pk])))
 
 
 # --- Topics -------------------------------------------------------------------------------------
@@ -741,7 +732,7 @@ def follow_topic(request: HttpRequest, name: str) -> HttpResponse:
     if _is_htmx(request):
         details = queries.topic_details(viewer, found.name)
         return render(request, "feed/_topic_follow.html", {"details": details})
-    return redirect(_next_url(request, reverse("feed:topic", args=[found.name])))
+    return redirect(next_url(request, reverse("feed:topic", args=[found.name])))
 
 
 @login_required
@@ -808,7 +799,7 @@ def follow_person(request: HttpRequest, username: str) -> HttpResponse:
             "feed/_follow_button.html",
             {"person": person, "is_following": following, "show": True},
         )
-    return redirect(_next_url(request, reverse("people:profile", args=[person.username])))
+    return redirect(next_url(request, reverse("people:profile", args=[person.username])))
 
 
 # --- A person's posts and replies (their profile shows the first page of each) -------------------

@@ -39,6 +39,7 @@ from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from watercooler.core.inputs import MOMENT_MESSAGE, first_problem, moment_in_range
 from watercooler.people.models import User
 from watercooler.realtime import access
 from watercooler.realtime.groups import (
@@ -124,6 +125,30 @@ def _post_ids(content: dict[str, Any]) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
+def decode_message(text: str) -> dict[str, Any]:
+    """A client's text frame as a JSON object, or ClientError (the socket answers with an
+    ``error`` event and stays open). Refused: frames over MAX_MESSAGE_BYTES, text that is not
+    JSON (or nested past what the decoder can follow), JSON that is not an object, and values
+    the product accepts nowhere (core.inputs: lone surrogates, NUL, numbers beyond 64 bits),
+    naming the field."""
+    if len(text) > MAX_MESSAGE_BYTES or len(text.encode("utf-8", "surrogatepass")) > (
+        MAX_MESSAGE_BYTES
+    ):
+        raise ClientError(f"Messages may be at most {MAX_MESSAGE_BYTES} bytes.")
+    try:
+        content = json.loads(text)
+    except (ValueError, RecursionError):
+        raise ClientError("Messages must be JSON objects.") from None
+    if not isinstance(content, dict):
+        raise ClientError("Messages must be JSON objects.")
+    problem = first_problem(content)
+    if problem is not None:
+        # Messages are flat: name the top-level field ("posts", not "posts.3").
+        field = problem.field.split(".", 1)[0] if problem.field else None
+        raise ClientError(problem.message, field)
+    return content
+
+
 def _since(content: dict[str, Any]) -> dt.datetime:
     value = content.get("since")
     if not isinstance(value, str) or len(value) > 64:
@@ -134,6 +159,8 @@ def _since(content: dict[str, Any]) -> dt.datetime:
         raise ClientError("since must be an ISO 8601 timestamp.", "since") from None
     if since.tzinfo is None:
         raise ClientError("since needs a time zone (e.g. 2026-01-31T09:00:00Z).", "since")
+    if not moment_in_range(since):  # the database reads it in UTC, which may overflow
+        raise ClientError(MOMENT_MESSAGE, "since")
     return min(since, timezone.now())
 
 
@@ -353,15 +380,19 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if text_data is None:
             await self._error("Messages must be JSON text, not binary.", None)
             return
-        if len(text_data) > MAX_MESSAGE_BYTES or len(text_data.encode()) > MAX_MESSAGE_BYTES:
-            await self._error(f"Messages may be at most {MAX_MESSAGE_BYTES} bytes.", None)
+        try:
+            content = decode_message(text_data)
+        except ClientError as exc:
+            await self._error(exc.detail, exc.field)
             return
         try:
-            content = await self.decode_json(text_data)
-        except ValueError:
-            await self._error("Messages must be JSON objects.", None)
-            return
-        await self.receive_json(content)
+            await self.receive_json(content)
+        except StopConsumer:
+            raise
+        except Exception:
+            # A bug met by one message must not end the socket (and the tab's live updates).
+            logger.exception("Websocket message failed")
+            await self._error("Something went wrong on our side with this message.", None)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         try:
