@@ -9,6 +9,7 @@ needed.
 """
 
 import colorsys
+import datetime as dt
 import functools
 import io
 import itertools
@@ -267,8 +268,15 @@ def whiteboard(title: str, boxes: Sequence[str], *, seed: str, notes: Sequence[s
 # --- Documents --------------------------------------------------------------------------------
 
 
-def pdf(title: str, sections: Sequence[tuple[str, str]], *, footer: str = "") -> bytes:
-    """A real, multi-page A4 PDF (Pillow's PDF writer) with a title and headed sections."""
+def pdf(
+    title: str,
+    sections: Sequence[tuple[str, str]],
+    *,
+    created: dt.datetime,
+    footer: str = "",
+) -> bytes:
+    """A real, multi-page A4 PDF (Pillow's PDF writer) with a title and headed sections,
+    dated ``created`` (Pillow would stamp the current time, and the bytes would differ)."""
     size = (1240, 1754)  # A4 at 150 dpi
     margin, line_height = 110, 38
     pages: list[Image.Image] = []
@@ -307,7 +315,16 @@ def pdf(title: str, sections: Sequence[tuple[str, str]], *, footer: str = "") ->
     # Black and white pages: a text document needs no colour, and a page stays near 50 KB.
     pages = [page.convert("L").point(lambda v: 255 if v > 170 else 0, "1") for page in pages]
     out = io.BytesIO()
-    pages[0].save(out, "PDF", resolution=150.0, save_all=True, append_images=pages[1:], title=title)
+    pages[0].save(
+        out,
+        "PDF",
+        resolution=150.0,
+        save_all=True,
+        append_images=pages[1:],
+        title=title,
+        creationDate=created.timetuple(),
+        modDate=created.timetuple(),
+    )
     return out.getvalue()
 
 

@@ -223,9 +223,11 @@ class _Story:
             return
         handle = post.community.handle if post.community_id else None
         pool = [u for u in self.active if u.pk != post.author_id and self.is_member(u, handle)]
-        people = list(
-            {u.pk: u for u in [*also, *self.rng.sample(pool, min(count, len(pool)))]}.values()
-        )
+        # Most reactions come from the author's own department, as in the rest of the demo.
+        own = [u for u in pool if self.department[u.pk] == self.department[post.author_id]]
+        near = self.rng.sample(own, min(len(own), round(count * 0.7)))
+        rest = self.rng.sample(pool, min(len(pool), count - len(near)))
+        people = list({u.pk: u for u in [*also, *near, *rest]}.values())
         people = [u for u in people if u.pk != post.author_id and self.is_member(u, handle)]
         moments = [post.created_at + dt.timedelta(minutes=20 + 9 * i) for i in range(len(people))]
         if post.author_id in self.fixed:
@@ -237,6 +239,8 @@ class _Story:
             Reaction(post=post, user=user, kind=kind, created_at=min(moment, self.now))
             for user, moment in zip(people, moments, strict=True)
         ]
+        if not rows:
+            return
         Reaction.objects.bulk_create(rows)
         summary = Counter(post.reaction_summary or {})
         summary[kind] += len(rows)
@@ -247,10 +251,13 @@ class _Story:
         post.reaction_summary = dict(sorted(summary.items()))
 
     def accept(self, post: Post | None, reply: Reply | None) -> None:
-        if post is None or reply is None:
+        if post is None or reply is None or reply.author_id == post.author_id:
             return
         with self.at(reply.created_at + dt.timedelta(minutes=35)):
             do_accept_answer(actor=post.author, post=post, reply=reply)
+
+    def pdf(self, title: str, sections: Sequence[tuple[str, str]], *, footer: str) -> bytes:
+        return draw.pdf(title, sections, footer=footer, created=self.now - dt.timedelta(days=1))
 
     def day(self, day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
         return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=dt.UTC)
@@ -368,7 +375,7 @@ class _Story:
                 ),
                 File(
                     "trailhead-3-launch-guide-for-stores.pdf",
-                    draw.pdf(
+                    self.pdf(
                         f"{product}: launch guide for stores",
                         guide_sections,
                         footer="Fernwick Outdoor Co. - for store teams",
@@ -546,7 +553,7 @@ class _Story:
             files=[
                 File(
                     "trailhead-buckle-swap-how-to.pdf",
-                    draw.pdf(
+                    self.pdf(
                         f"{product} 40 L: swapping the hip-belt buckle",
                         [
                             ("You need", "The revised buckle (marked R2 inside) and the pack."),
@@ -590,7 +597,10 @@ class _Story:
         notified), in bulk with the reply's counters otherwise."""
         handle = reply.post.community.handle if reply.post.community_id else None
         pool = [u for u in self.active if u.pk != reply.author_id and self.is_member(u, handle)]
-        people = self.rng.sample(pool, min(count, len(pool)))
+        own = [u for u in pool if self.department[u.pk] == self.department[reply.author_id]]
+        people = self.rng.sample(own or pool, min(count, len(own or pool)))
+        if not people:
+            return
         moments = [reply.created_at + dt.timedelta(minutes=15 + 7 * i) for i in range(len(people))]
         if reply.author_id in self.fixed:
             for user, moment in zip(people, moments, strict=True):
@@ -677,7 +687,7 @@ class _Story:
             files=[
                 File(
                     "stockroom-safety-checklist.pdf",
-                    draw.pdf(
+                    self.pdf(
                         "Stockroom safety checklist",
                         [
                             (
@@ -726,11 +736,16 @@ class _Story:
             community="store-managers",
             question=True,
         )
+        expert = (
+            retail_head
+            if self.is_member(retail_head, "store-managers")
+            else self.person("Retail Stores", community="store-managers", title="Area")
+        )
         answers = self.replies(
             question,
             [
                 (
-                    retail_head,
+                    expert,
                     "Both count. A step stool is checked the same way: feet, treads, and that it "
                     "locks open. Tag it with the date like the ladders.",
                 ),
@@ -779,7 +794,7 @@ class _Story:
             files=[
                 File(
                     "offsite-agenda.pdf",
-                    draw.pdf(
+                    self.pdf(
                         "Company offsite: agenda",
                         [
                             (
@@ -942,7 +957,7 @@ class _Story:
                     ),
                     File(
                         "dock-setup-guide.pdf",
-                        draw.pdf(
+                        self.pdf(
                             "Setting up your dock",
                             [
                                 (
@@ -996,7 +1011,7 @@ class _Story:
                     ),
                     File(
                         "sunday-long-run-route-card.pdf",
-                        draw.pdf(
+                        self.pdf(
                             "Route card: Sunday long run",
                             [
                                 (
