@@ -221,11 +221,13 @@ class _Story:
         written in bulk (the feed demo's path), which keeps the build fast."""
         if post is None:
             return
+        # The counts are for the default 300 people; a smaller company reacts less.
+        count = max(2, round(count * min(1.0, len(self.active) / 300)))
         handle = post.community.handle if post.community_id else None
         pool = [u for u in self.active if u.pk != post.author_id and self.is_member(u, handle)]
         # Most reactions come from the author's own department, as in the rest of the demo.
         own = [u for u in pool if self.department[u.pk] == self.department[post.author_id]]
-        near = self.rng.sample(own, min(len(own), round(count * 0.7)))
+        near = self.rng.sample(own, min(len(own), round(count * 0.9)))
         rest = self.rng.sample(pool, min(len(pool), count - len(near)))
         people = list({u.pk: u for u in [*also, *near, *rest]}.values())
         people = [u for u in people if u.pk != post.author_id and self.is_member(u, handle)]
