@@ -183,6 +183,8 @@ class _Story:
             community not in self.communities or not self.is_member(author, community)
         ):
             community = None
+        if not self.ctx.photos:
+            files = ()  # a demo without pictures (``--no-photos``) writes no files at all
         with self.at(when):
             post = create_post(
                 author,
@@ -268,6 +270,8 @@ class _Story:
 
     def covers(self) -> int:
         done = 0
+        if not self.ctx.photos:
+            return done
         for handle, community in self.communities.items():
             colour, alt = COVERS.get(handle, (GREEN, "Green hills under a pale sky."))
             owner = Membership.objects.filter(community=community, role="owner").first()
