@@ -33,7 +33,7 @@ from watercooler.communities.models import Community, Membership, Privacy
 from watercooler.core.demo import DemoContext, register
 from watercooler.core.markdown import render_markdown
 from watercooler.feed.actions import mention_url, topic_url
-from watercooler.feed.demo_text import P, Plan
+from watercooler.feed.demo_text import P, Plan, addressed
 from watercooler.feed.models import (
     Announcement,
     AnnouncementReceipt,
@@ -826,7 +826,11 @@ class _Writer:
                 replier = rng.choice(repliers)
             body = template.format(**values)
             if self.reply_uses[body] >= MAX_REPLY_THREADS:
-                continue
+                # A line said in enough threads already: say it to the person it answers.
+                to = parent.author_id if parent is not None else author
+                body = addressed(self.people[to].first_name, body)
+                if self.reply_uses[body] >= MAX_REPLY_THREADS:
+                    continue
             self.reply_uses[body] += 1
             replies.append(
                 Reply(

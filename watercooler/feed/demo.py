@@ -563,7 +563,11 @@ def _conversation(b: _Builder, thread: _Thread) -> None:
                 continue
         body = template.format(**{**thread.values, "mention": _at(mention)})
         if b.reply_uses[body] >= MAX_REPLY_THREADS:
-            continue
+            # A line said in enough threads already: say it to the person it answers.
+            to = thread.reply_authors[id(parent)] if parent is not None else author
+            body = text.addressed(to.user.first_name, body)
+            if b.reply_uses[body] >= MAX_REPLY_THREADS:
+                continue
         b.reply_uses[body] += 1
         reply = Reply(
             post=post,

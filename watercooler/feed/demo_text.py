@@ -86,6 +86,69 @@ def P(  # noqa: N802 (short, so the threads below read like a table)
     return Plan(text=text, replies=replies, topics=topics, options=options)
 
 
+# First words that read as lower case once a reply begins with a name ("Anna, what is …").
+_COMMON_OPENERS = frozenset(
+    [
+        "a",
+        "any",
+        "are",
+        "booked",
+        "brilliant",
+        "can",
+        "congratulations",
+        "could",
+        "did",
+        "do",
+        "does",
+        "found",
+        "glad",
+        "good",
+        "great",
+        "happy",
+        "how",
+        "in",
+        "is",
+        "it",
+        "let's",
+        "love",
+        "much",
+        "nice",
+        "noted",
+        "perfect",
+        "same",
+        "sent",
+        "so",
+        "thank",
+        "thanks",
+        "that",
+        "the",
+        "this",
+        "was",
+        "we",
+        "well",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "yes",
+        "you",
+    ]
+)
+
+
+def addressed(name: str, body: str) -> str:
+    """``body`` said to ``name`` ("Thanks, that helps." -> "Anna, thanks, that helps."): how a
+    reply picks out who it answers when the thread is busy."""
+    first, _, _ = body.partition(" ")
+    if first.rstrip(",.!?:").lower() in _COMMON_OPENERS:
+        body = body[0].lower() + body[1:]
+    return f"{name}, {body}"
+
+
 # Department -> its threads (each with topics from the department's own, or none).
 DEPARTMENT_THREADS: dict[str, tuple[Plan, ...]] = {
     "Executive Office": (
