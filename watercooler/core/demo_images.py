@@ -64,7 +64,7 @@ def _hills(
     width, height = size
     for layer, lightness in enumerate((0.62, 0.45, 0.3)):
         top = height * (0.45 + 0.15 * layer)
-        points = [(0, height)]
+        points: list[tuple[float, float]] = [(0.0, float(height))]
         x = 0.0
         y = top + rng.uniform(-40, 40)
         while x <= width:

@@ -76,6 +76,10 @@ class File:
     alt: str = ""
 
 
+def _handle(post: Post) -> str | None:
+    return post.community.handle if post.community is not None else None
+
+
 class _Story:
     def __init__(self, ctx: DemoContext) -> None:
         self.ctx = ctx
@@ -205,7 +209,7 @@ class _Story:
         written: list[Reply] = []
         if post is None:
             return written
-        handle = post.community.handle if post.community_id else None
+        handle = _handle(post)
         when = post.created_at
         for author, body in lines:
             if author is None or not self.is_member(author, handle):
@@ -225,7 +229,7 @@ class _Story:
             return
         # The counts are for the default 300 people; a smaller company reacts less.
         count = max(2, round(count * min(1.0, len(self.active) / 300)))
-        handle = post.community.handle if post.community_id else None
+        handle = _handle(post)
         pool = [u for u in self.active if u.pk != post.author_id and self.is_member(u, handle)]
         # Most reactions come from the author's own department, as in the rest of the demo.
         own = [u for u in pool if self.department[u.pk] == self.department[post.author_id]]
@@ -601,7 +605,7 @@ class _Story:
     def react_reply(self, reply: Reply, count: int) -> None:
         """Likes on a reply: through the action for the demo accounts' replies (they are
         notified), in bulk with the reply's counters otherwise."""
-        handle = reply.post.community.handle if reply.post.community_id else None
+        handle = _handle(reply.post)
         pool = [u for u in self.active if u.pk != reply.author_id and self.is_member(u, handle)]
         own = [u for u in pool if self.department[u.pk] == self.department[reply.author_id]]
         people = self.rng.sample(own or pool, min(count, len(own or pool)))
