@@ -550,6 +550,9 @@ def _conversation(b: _Builder, thread: _Thread) -> None:
                 continue
             parent, replier = top_level[-1], author
             template = template[1:]
+        elif not top_level and "{mention}" in thread.plan.text and thread.mentions:
+            # The person the post names answers first ("Kudos to @x" -> x says thank you).
+            replier = thread.mentions[0]
         else:
             partner = b.partner(author, when)
             if partner is None:
