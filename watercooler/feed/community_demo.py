@@ -24,7 +24,7 @@ import math
 import random
 import zoneinfo
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Max
@@ -33,6 +33,7 @@ from watercooler.communities.models import Community, Membership, Privacy
 from watercooler.core.demo import DemoContext, register
 from watercooler.core.markdown import render_markdown
 from watercooler.feed.actions import mention_url, topic_url
+from watercooler.feed.demo_text import P, Plan, addressed
 from watercooler.feed.models import (
     Announcement,
     AnnouncementReceipt,
@@ -49,6 +50,8 @@ from watercooler.feed.models import (
 from watercooler.people.demo_data import LOCATIONS
 
 BATCH = 2000
+# A reply's text appears in at most this many threads (as in the feed step).
+MAX_REPLY_THREADS = 3
 OUTDOORS = {spec.name: spec.outdoors for spec in LOCATIONS}
 STORES = {spec.name: spec.stores for spec in LOCATIONS}
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
@@ -123,13 +126,12 @@ MOVES: tuple[Move, ...] = (
 
 @dataclass(frozen=True)
 class Script:
-    """What a community's own posts say: posts, questions, replies and answers to them."""
+    """What a community's own threads say: posts and questions, each with its own replies
+    (``text.Plan``: for a question the first reply is the answer that may be accepted)."""
 
-    posts: tuple[str, ...]
-    questions: tuple[str, ...] = ()
-    replies: tuple[str, ...] = ()
-    answers: tuple[str, ...] = ()
-    welcome: str = ""
+    posts: tuple[Plan, ...]
+    questions: tuple[Plan, ...] = ()
+    welcome: Plan | None = None
     # Posts per member (at least three, at most forty).
     rate: float = 0.4
 
@@ -137,235 +139,421 @@ class Script:
 SCRIPTS: dict[str, Script] = {
     "ask-it": Script(
         posts=(
-            "Planned maintenance: sign-in may ask you to approve twice on {day} evening.",
-            "New laptops for the {city} refresh are in. Book a swap slot with the service desk.",
-            "Phishing going round pretending to be a delivery notice. Report it, do not click.",
+            P(
+                "Planned maintenance: sign-in may ask you to approve twice on {day} evening.",
+                "Does that affect the store tills too?",
+                "^No, the tills sign in separately.",
+            ),
+            P(
+                "New laptops for the {city} refresh are in. Book a swap slot with the service "
+                "desk.",
+                "Booked for {day}. Do I need to back anything up?",
+                "^No, files sync on their own; just bring the charger.",
+            ),
+            P(
+                "Phishing going round pretending to be a delivery notice from {supplier}. Report "
+                "it, do not click.",
+                "Got one this morning, reported. Thanks for the warning.",
+            ),
         ),
         questions=(
-            "My laptop says the disk is full but I only have documents on it. What can I clear?",
-            "How do I get the shared printer in {city} on my laptop?",
-            "Is there a way to stay signed in to the tills for a whole shift?",
-            "Teams calls keep dropping on the store Wi-Fi at {store}. Anyone else?",
+            P(
+                "My laptop says the disk is full but I only have documents on it. What can I "
+                "clear?",
+                "Clear the downloads folder and empty the bin: that usually frees gigabytes.",
+                "^That freed {n} GB, thank you!",
+            ),
+            P(
+                "How do I get the shared printer in {city} on my laptop?",
+                "Open the software centre and install the {city} printer package, it sets it up.",
+                "^Printing, thanks.",
+            ),
+            P(
+                "Is there a way to stay signed in to the tills for a whole shift?",
+                "Yes, shift mode in the till settings keeps you signed in for ten hours.",
+                "^Perfect, that saves us a lot of sign-ins.",
+            ),
+            P(
+                "Teams calls keep dropping on the store Wi-Fi at {store}. Anyone else?",
+                "We moved the access point last week: it should be better now, tell us if not.",
+                "^Two calls today without a drop. Thanks!",
+            ),
         ),
-        answers=(
-            "Clear the downloads folder and empty the bin: that usually frees gigabytes.",
-            "Open the software centre and install the {city} printer package, it sets it up.",
-            "Yes, the shift mode in the till settings keeps you signed in for 10 hours.",
-            "We moved the access point last week: it should be better now, tell us if not.",
-            "Raised a ticket for you, the network team is on it.",
-        ),
-        replies=("Thanks, that fixed it!", "Same here, following.", "Worked for me too."),
-        welcome=(
+        welcome=P(
             "Welcome to Ask IT! Ask anything about laptops, sign-in, Wi-Fi and the tills: the "
             "service desk answers here on working days in every time zone. When an answer "
             "solves it, mark it as accepted so the next person finds it. Never post a password "
-            "or a one-time code."
+            "or a one-time code.",
+            "Great idea, much better than e-mail.",
         ),
         rate=0.06,
     ),
     "customer-care": Script(
         posts=(
-            "Handing over to the Americas shift: {n} open chats, nothing urgent, one warranty "
-            "claim waiting for photos.",
-            "APAC handover: queue is clear, {n} follow-ups scheduled for tomorrow morning.",
-            "Customers keep asking about the {product} restock. Product says {day}.",
+            P(
+                "Handing over to the Americas shift: {n} open chats, nothing urgent, one "
+                "warranty claim waiting for photos.",
+                "Thanks for the handover! I will chase the photos first thing.",
+            ),
+            P(
+                "APAC handover: queue is clear, {n} follow-ups scheduled for tomorrow morning.",
+                "Clear queue, lovely. Picking up the follow-ups now.",
+            ),
+            P(
+                "Customers keep asking about the {product} restock. Product says {day}.",
+                "Is that {day} online or in stores too?",
+                "^Both, stores a day later.",
+            ),
         ),
         questions=(
-            "Can we refund shipping when the {product} arrives damaged, or only the item?",
-            "What do we tell customers in {city} about weekend deliveries now?",
+            P(
+                "Can we refund shipping when the {product} arrives damaged, or only the item?",
+                "Both: shipping is refunded when the item arrives damaged, it is in the policy.",
+                "^Thanks, refunding both.",
+            ),
+            P(
+                "What do we tell customers in {city} about weekend deliveries now?",
+                "Weekend delivery is Saturday only there now, the reply template is updated.",
+                "^Got it, thanks.",
+            ),
         ),
-        answers=(
-            "Both: shipping is refunded when the item arrives damaged, it is in the policy.",
-            "Weekend delivery is Saturday only there now, the macro is updated.",
-            "Check the help centre article first, it was updated on {day}.",
-        ),
-        replies=("Thanks for the handover!", "Got it, thanks.", "Picking these up now."),
-        welcome=(
+        welcome=P(
             "Welcome to Customer care worldwide: everyone who talks to our customers, in every "
             "time zone. Use it for handovers between shifts, policy questions (mark the answer "
             "that is right) and what customers tell us. Never post a customer's name or order "
-            "number: link the ticket."
+            "number: link the ticket.",
+            "Handovers here instead of e-mail will save us so much time.",
         ),
         rate=0.1,
     ),
     "store-managers": Script(
         posts=(
-            "Weekend sales at {store} up {pct}% on last year. What worked: people on the floor, "
-            "not behind the till.",
-            "Reminder: stock count returns are due {day}.",
-            "Hiring {n} seasonal staff for {store}. Happy to share the interview questions "
-            "that work for us.",
+            P(
+                "Weekend sales at {store} up {pct}% on last year. What worked: people on the "
+                "floor, not behind the till.",
+                "How did you staff the floor without a longer queue at the till?",
+                "^One person floats between the two and watches the queue.",
+            ),
+            P(
+                "Reminder: stock count returns are due {day}.",
+                "Is it the full count or the cycle count this time?",
+                "^Cycle count: footwear and tents.",
+            ),
+            P(
+                "Hiring {n} seasonal staff for {store}. Happy to share the interview questions "
+                "that work for us.",
+                "Yes please, our seasonal hires leave too early.",
+                "^Sent them over. The question about rainy days is the best one.",
+            ),
         ),
         questions=(
-            "How are you handling rota swaps with the new weekend rota?",
-            "Has anyone trialled opening an hour later on Mondays?",
+            P(
+                "How are you handling rota swaps with the new weekend rota?",
+                "We let people swap among themselves and I approve in the app once a day.",
+                "Same, and swaps close on Thursday for the weekend.",
+            ),
+            P(
+                "Has anyone trialled opening an hour later on Mondays?",
+                "We tried it in {store}: footfall before 10 was tiny, nobody noticed.",
+                "^Useful, we will try it next month.",
+            ),
         ),
-        answers=(
-            "We let people swap among themselves and I approve in the app once a day.",
-            "We tried it in {store}: footfall before 10 was tiny, nobody noticed.",
-        ),
-        replies=("Useful, thanks.", "Same at our store.", "Let's compare notes on {day}."),
-        welcome=(
+        welcome=P(
             "Welcome to Store managers. Figures shared here stay here until they are published. "
-            "Post your questions: someone has had the same problem in another store."
+            "Post your questions: someone has had the same problem in another store.",
+            "Glad we have a place for this at last.",
         ),
         rate=0.8,
     ),
     "retail-emea": Script(
         posts=(
-            "{store} had its busiest Saturday of the season. Thank you all for the long shifts.",
-            "Visual merchandising guide for the new window is in the files, install by {day}.",
-            "Delivery to {store} moves to {day} morning this week.",
+            P(
+                "{store} had its busiest Saturday of the season. Thank you all for the long "
+                "shifts.",
+                "What was the busiest hour?",
+                "^Two till three, the queue went out of the door.",
+            ),
+            P(
+                "Visual merchandising guide for the new window is in the files, install by {day}.",
+                "Do we need the new mannequins for it?",
+                "^No, the current ones work, only the props change.",
+            ),
+            P(
+                "Delivery to {store} moves to {day} morning this week.",
+                "Thanks for the heads-up, I will move the early shift.",
+            ),
         ),
         questions=(
-            "Does any store have spare {product} stock in medium?",
-            "Who has the key for the repair bench cabinet at {store}?",
+            P(
+                "Does any store have spare {product} stock in medium?",
+                "We have {m} at {store}, I will send them over on {day}.",
+                "^Thank you, that saves a sale.",
+            ),
+            P(
+                "Who has the key for the repair bench cabinet at {store}?",
+                "The shift lead has it, it lives in the safe.",
+                "^Found it, thanks.",
+            ),
         ),
-        answers=(
-            "We have three at {store}, I will send them over on {day}.",
-            "The shift lead has it, it lives in the safe.",
-        ),
-        replies=("Great work, team!", "Thanks for the heads-up.", "Well done everyone."),
         rate=0.25,
     ),
     "berlin-office": Script(
         posts=(
-            "Friday breakfast is on the third floor this week, bring your own mug.",
-            "The lifts are serviced on {day}: stairs only in the morning.",
-            "Desk booking tip: the quiet floor is full on Tuesdays, Thursdays are easy.",
+            P(
+                "Friday breakfast is on the third floor this week, bring your own mug.",
+                "Is it the bakery from round the corner again?",
+                "^Yes, with the poppy seed rolls.",
+            ),
+            P(
+                "The lifts are serviced on {day}: stairs only in the morning.",
+                "Thanks, I will move my deliveries to the afternoon.",
+            ),
+            P(
+                "Desk booking tip: the quiet floor is full on Tuesdays, Thursdays are easy.",
+                "Good to know, I always wondered why Tuesday was so hard.",
+            ),
         ),
         questions=(
-            "Is anyone driving to the distribution centre on {day}? I need a lift.",
-            "Where do we keep the spare keyboards?",
+            P(
+                "Is anyone driving to the distribution centre on {day}? I need a lift.",
+                "I am, leaving at 9 from the front door.",
+                "^Perfect, see you there.",
+            ),
+            P(
+                "Where do we keep the spare keyboards?",
+                "In the cupboard next to the kitchen, top shelf.",
+                "^Got one, thanks.",
+            ),
         ),
-        answers=(
-            "I am, leaving at 9 from the front door.",
-            "In the cupboard next to the kitchen, top shelf.",
-        ),
-        replies=("Thanks!", "See you there.", "Good to know."),
         rate=0.2,
     ),
     "data-guild": Script(
         posts=(
-            "SQL clinic notes are up: window functions for weekly cohorts.",
-            "New dashboard: returns by product and reason, refreshed nightly.",
-            "Reading group on {day}: how to lie with averages, and how not to.",
+            P(
+                "SQL clinic notes are up: window functions for weekly cohorts.",
+                "Can you share the query for the cohort chart?",
+                "^It is at the end of the notes, with comments.",
+            ),
+            P(
+                "New dashboard: returns by product and reason, refreshed nightly.",
+                "Could we add the store to the filters?",
+                "^Added, it is there from tomorrow.",
+            ),
+            P(
+                "Reading group on {day}: how to lie with averages, and how not to.",
+                "Bringing the median versus mean example from the returns data.",
+            ),
         ),
         questions=(
-            "What is the right way to count active customers: 90 days or 12 months?",
-            "Is there a table that maps stores to regions, or does everyone keep their own?",
+            P(
+                "What is the right way to count active customers: 90 days or 12 months?",
+                "We agreed on 12 months for reports and 90 days for the app. It is in the "
+                "glossary.",
+                "^Thanks, the glossary is bookmarked now.",
+            ),
+            P(
+                "Is there a table that maps stores to regions, or does everyone keep their own?",
+                "There is one in the warehouse now, dim_store, with region and opening date.",
+                "^Deleting my spreadsheet, thanks.",
+            ),
         ),
-        answers=(
-            "We agreed on 12 months for reports and 90 days for the app. It is in the glossary.",
-            "There is one in the warehouse now, dim_store, with region and opening date.",
-        ),
-        replies=("Great, thanks!", "Bookmarked.", "Can you share the query?"),
     ),
     "trail-runners": Script(
         posts=(
-            "Sunday long run: {km} km in {outdoors}, easy pace, meeting at 8am. Who is in?",
-            "Before-work loop from the {city} office on {day}, 6 km, back by 8:30.",
-            "Signed up for a {km} km trail race next month. Anyone else running it?",
-            "Muddy {km} km in {outdoors} this morning, the Trail Runner shoes held up brilliantly.",
+            P(
+                "Sunday long run: {km} km in {outdoors}, easy pace, meeting at 8am. Who is in?",
+                "In! Is it muddy after the rain?",
+                "^Very. Bring the trail shoes.",
+            ),
+            P(
+                "Before-work loop from the {city} office on {day}, 6 km, back by 8:30.",
+                "Showers at the office are free at 8:30, I checked.",
+            ),
+            P(
+                "Signed up for a {km} km trail race next month. Anyone else running it?",
+                "Me too! Shall we share the drive?",
+                "^Yes, I will pick you up at 6.",
+            ),
+            P(
+                "Muddy {km} km in {outdoors} this morning, the Trail Runner shoes held up "
+                "brilliantly.",
+                "How was the grip on the descents?",
+                "^Better than my old pair, even on wet rock.",
+            ),
         ),
         questions=(
-            "Which head torch do you use for winter runs before work?",
-            "Any tips for a first 50 km race?",
+            P(
+                "Which head torch do you use for winter runs before work?",
+                "The Lumen head torch, every time. Two hours on full.",
+                "I use the Lumen too, on the lowest setting it lasts all week.",
+            ),
+            P(
+                "Any tips for a first 50 km race?",
+                "Eat early, walk the climbs and do not start too fast.",
+                "Train on the same kind of ground as the race, it makes a huge difference.",
+            ),
         ),
-        answers=(
-            "The Lumen head torch, every time. Two hours on full.",
-            "Eat early, walk the climbs and do not start too fast.",
-            "Train on the same kind of ground as the race, it makes a huge difference.",
-        ),
-        replies=("Count me in!", "I will be there, in the slower group.", "Great run, thanks!"),
-        welcome=(
+        welcome=P(
             "Welcome, runners! Post your runs with a start time, distance and pace so people "
-            "can join. Every pace is welcome."
+            "can join. Every pace is welcome.",
+            "Love this. Slow runners, say hello!",
         ),
     ),
     "photography": Script(
         posts=(
-            "Golden hour in {outdoors} last weekend. The light was unreal.",
-            "Photo walk around {city} on {day} evening: bring any camera, phones welcome.",
-            "Shot the Stormshell rain jacket in actual rain for the campaign. Behind the scenes "
-            "in the album.",
+            P(
+                "Golden hour in {outdoors} last weekend. The light was unreal.",
+                "What settings did you use for the sky?",
+                "^Underexposed by one stop, then lifted the shadows.",
+            ),
+            P(
+                "Photo walk around {city} on {day} evening: bring any camera, phones welcome.",
+                "Is it the same route as last time?",
+                "^New one, along the river.",
+            ),
+            P(
+                "Shot the Stormshell rain jacket in actual rain for the campaign. Behind the "
+                "scenes in the album.",
+                "How did you keep the lens dry?",
+                "^A shower cap and a very patient assistant.",
+            ),
         ),
         questions=(
-            "One zoom or two primes for a week of hiking?",
-            "How do you keep a camera dry on a rainy trail?",
+            P(
+                "One zoom or two primes for a week of hiking?",
+                "One zoom: you will not want to change lenses on a ridge.",
+                "^Zoom it is, thank you.",
+            ),
+            P(
+                "How do you keep a camera dry on a rainy trail?",
+                "A dry bag inside the pack and a shower cap over the camera. Really.",
+                "^Ha, trying the shower cap.",
+            ),
         ),
-        answers=(
-            "One zoom: you will not want to change lenses on a ridge.",
-            "A dry bag inside the pack and a shower cap over the camera. Really.",
-        ),
-        replies=("Stunning!", "Love this.", "What settings did you use?"),
     ),
     "sustainability-champions": Script(
         posts=(
-            "Repair day at {store}: {n} jackets and {m} tents fixed and back with their owners.",
-            "The {city} office now sorts food waste. Posters by the kitchen explain what goes "
-            "where.",
-            "This quarter's action: e-mail receipts by default in every store. Who will pilot?",
+            P(
+                "Repair day at {store}: {n} jackets and {m} tents fixed and back with their "
+                "owners.",
+                "What was the hardest repair?",
+                "^A tent pole snapped in three places. We made it work.",
+            ),
+            P(
+                "The {city} office now sorts food waste. Posters by the kitchen explain what "
+                "goes where.",
+                "Do tea bags go in food waste?",
+                "^Yes, tea bags and coffee grounds both.",
+            ),
+            P(
+                "This quarter's action: e-mail receipts by default in every store. Who will pilot?",
+                "We will pilot at {store}.",
+                "^Brilliant, I will send you the till settings.",
+            ),
         ),
         questions=(
-            "Does anyone know a supplier of compostable mailer bags that survive the rain?",
+            P(
+                "Does anyone know a supplier of compostable mailer bags that survive the rain?",
+                "Greenline Packaging has one, Operations are testing it.",
+                "^Thanks, I will ask Operations for a sample.",
+            ),
         ),
-        answers=(
-            "Greenline Packaging has one, Operations are testing it.",
-            "Ask the Planning & Sustainability team, they have samples.",
-        ),
-        replies=("Brilliant work!", "We will pilot in our store.", "Love this."),
     ),
     "parents": Script(
         posts=(
-            "School holidays start next week in {city}. Anyone else juggling? Tips welcome.",
-            "Tip from a tired parent: block school pick-up in your calendar, people respect it.",
-            "Bring your kids to work day is coming up, see the events tab.",
+            P(
+                "School holidays start next week in {city}. Anyone else juggling? Tips welcome.",
+                "We swap days with another family: two days each, one off for everyone.",
+            ),
+            P(
+                "Tip from a tired parent: block school pick-up in your calendar, people respect "
+                "it.",
+                "Doing this from today, thank you.",
+            ),
+            P(
+                "Bring your kids to work day is coming up, see the events tab.",
+                "Is there something for under-fives?",
+                "^Yes, a drawing corner all morning.",
+            ),
         ),
         questions=(
-            "Kids' hiking boots: does anyone have a size 30 to hand down?",
-            "How did you ask for flexible hours after parental leave?",
+            P(
+                "Kids' hiking boots: does anyone have a size 30 to hand down?",
+                "We have a pair, barely worn. I will bring them in on {day}.",
+                "^Thank you so much!",
+            ),
+            P(
+                "How did you ask for flexible hours after parental leave?",
+                "I wrote down the hours I wanted and why. My manager said yes the same week.",
+                "^That gives me courage, thanks.",
+            ),
         ),
-        answers=(
-            "We have a pair, barely worn. I will bring them in on {day}.",
-            "I wrote down the hours I wanted and why. My manager said yes the same week.",
-        ),
-        replies=("Thank you!", "Same here.", "This helps, thanks."),
     ),
     "project-summit": Script(
         posts=(
-            "Cutover rehearsal {n} done: stock migration took {m} hours, target is 6.",
-            "Decision log updated: payroll stays on the current system until phase 2.",
-            "Vendor demo of the warehouse module on {day}. Bring your trickiest returns case.",
-            "Reminder: Summit is confidential until the town hall. Thanks for keeping it so.",
+            P(
+                "Cutover rehearsal {n} done: stock migration took {m} hours, target is 6.",
+                "Where did the time go?",
+                "^Mostly re-indexing; we will run it in parallel next time.",
+            ),
+            P(
+                "Decision log updated: payroll stays on the current system until phase 2.",
+                "Good call, one less thing for the cutover weekend.",
+            ),
+            P(
+                "Vendor demo of the warehouse module on {day}. Bring your trickiest returns case.",
+                "I will bring the split-parcel return, it breaks everything.",
+            ),
+            P(
+                "Reminder: Summit is confidential until the town hall. Thanks for keeping it so.",
+                "Noted, and thank you for the reminder.",
+            ),
         ),
         questions=(
-            "Who signs off the chart of accounts mapping for {city}?",
-            "Do store tills need a new version for the cutover weekend?",
+            P(
+                "Who signs off the chart of accounts mapping for {city}?",
+                "The Finance Director signs off, after the controllers review it.",
+                "^Thanks, sending it to the controllers first.",
+            ),
+            P(
+                "Do store tills need a new version for the cutover weekend?",
+                "Yes, version 4.2. Store Technology will push it the week before.",
+                "^Adding it to the plan.",
+            ),
         ),
-        answers=(
-            "The Finance Director signs off, after the controllers review it.",
-            "Yes, version 4.2. Store Technology will push it the week before.",
-        ),
-        replies=("Noted.", "Thanks, adding it to the plan.", "Good progress!"),
-        welcome=(
+        welcome=P(
             "Welcome to Project Summit. Everything here is confidential until the programme is "
             "announced: please do not forward or screenshot. Plans and the decision log are "
-            "pinned in the files."
+            "pinned in the files.",
+            "Understood. Looking forward to working on this.",
         ),
         rate=0.8,
     ),
     "leadership-offsite": Script(
         posts=(
-            "Venue shortlist for the next offsite: two lodges in the Lake District and one near "
-            "Sintra. Vote by {day}.",
-            "Draft agenda v{n} is in the folder. Day one: customers and stores; day two: the "
-            "three-year plan.",
-            "Travel: please book through the portal by {day} so we can track arrivals.",
+            P(
+                "Venue shortlist for the next offsite: two lodges in the Lake District and one "
+                "near Sintra. Vote by {day}.",
+                "Sintra gets my vote, easy to reach from every office.",
+            ),
+            P(
+                "Draft agenda v{n} is in the folder. Day one: customers and stores; day two: the "
+                "three-year plan.",
+                "Can we start day two with the store managers' panel?",
+                "^Yes, moved it up.",
+            ),
+            P(
+                "Travel: please book through the portal by {day} so we can track arrivals.",
+                "Booked. The early train gets in at 10.",
+            ),
         ),
-        questions=("Do we invite the store managers' panel again? It was the best session.",),
-        answers=("Yes, and give them more time this year.",),
-        replies=("Agreed.", "Thanks for pulling this together.", "Works for me."),
+        questions=(
+            P(
+                "Do we invite the store managers' panel again? It was the best session.",
+                "Yes, and give them more time this year.",
+                "^Agreed, doubling their slot.",
+            ),
+        ),
         rate=0.9,
     ),
 }
@@ -400,6 +588,9 @@ class _Writer:
             for u in ctx.people
         }
         self.department = {u.pk: departments.get(u.department_id or 0, "") for u in ctx.people}
+        # Shared with the feed step: post texts already written, and replies' uses.
+        self.posted: set[str] = ctx.extra.setdefault("feed.posted", set())
+        self.reply_uses: Counter[str] = ctx.extra.setdefault("feed.reply_uses", Counter())
         self.zones: dict[str, zoneinfo.ZoneInfo] = {}
         self.tz = {
             u.pk: self._zone(
@@ -487,22 +678,24 @@ class _Writer:
 
     # --- New posts of each community -----------------------------------------------------------
 
-    def fill(self, template: str, author: int, first: str = "") -> str:
+    def values(self, author: int) -> dict[str, object]:
+        """The fills of one thread, drawn once and shared by its post and its replies."""
         rng = self.rng
         city = self.city.get(author, "London")
         n = rng.randint(2, 12)
-        return template.format(
-            day=rng.choice(DAYS),
-            city=city,
-            store=rng.choice(STORES.get(city) or ("Covent Garden", "Mitte", "SoHo")),
-            outdoors=OUTDOORS.get(city, "the hills"),
-            km=rng.choice((12, 16, 18, 21, 25, 30)),
-            n=n,
-            m=rng.randint(1, n),
-            pct=rng.randint(4, 30),
-            product=rng.choice(("Summit 2 tent", "Ridgeline jacket", "Pathfinder boots")),
-            first=first,
-        )
+        return {
+            "day": rng.choice(DAYS),
+            "city": city,
+            "store": rng.choice(STORES.get(city) or ("Covent Garden", "Mitte", "SoHo")),
+            "outdoors": OUTDOORS.get(city, "the hills"),
+            "km": rng.choice((12, 16, 18, 21, 25, 30)),
+            "n": n,
+            "m": rng.randint(1, n),
+            "pct": rng.randint(4, 30),
+            "product": rng.choice(("Summit 2 tent", "Ridgeline jacket", "Pathfinder boots")),
+            "supplier": rng.choice(("Greenline Packaging", "Kestrel Logistics", "Nordtex")),
+            "first": self.people[author].first_name,
+        }
 
     def when(self, author: int, since: dt.datetime) -> dt.datetime | None:
         """A working-hours moment after ``since`` in the author's own time zone."""
@@ -537,12 +730,15 @@ class _Writer:
                 continue
             members = self.members[handle]
             owner = self.moderators[handle][0]
-            if handle in WELCOME_PINNED and script.welcome:
+            if handle in WELCOME_PINNED and script.welcome is not None:
                 at = community.created_at + dt.timedelta(hours=rng.randint(1, 30))
                 if at < self.now:
-                    post = self._post(community, owner, script.welcome, PostKind.POST, at)
+                    values = self.values(owner)
+                    body = script.welcome.text.format(**values)
+                    self.posted.add(body)
+                    post = self._post(community, owner, body, PostKind.POST, at)
                     post.pinned_at = at + dt.timedelta(minutes=rng.randint(1, 20))
-                    threads.append(self._conversation(handle, post, script, ()))
+                    threads.append(self._conversation(handle, post, script.welcome, values))
             count = max(3, min(40, round(len(members) * script.rate)))
             authors = list(members)
             weights = [rng.paretovariate(1.5) for _ in authors]
@@ -552,17 +748,28 @@ class _Writer:
                 moment = self.when(author, since)
                 if moment is None:
                     continue
-                question = bool(script.questions) and rng.random() < 0.35
-                template = rng.choice(script.questions if question else script.posts)
-                body = self.fill(template, author)
+                # No two posts say the same thing: draw again when the text was posted.
+                for _attempt in range(4):
+                    question = bool(script.questions) and rng.random() < 0.35
+                    plan = rng.choice(script.questions if question else script.posts)
+                    values = self.values(author)
+                    body = plan.text.format(**values)
+                    if body not in self.posted:
+                        break
+                else:
+                    continue
+                self.posted.add(body)
                 kind = PostKind.QUESTION if question else PostKind.POST
                 post = self._post(community, author, body, kind, moment)
-                threads.append(self._conversation(handle, post, script, script.answers))
+                threads.append(self._conversation(handle, post, plan, values))
         Post.objects.bulk_create([t[0] for t in threads], batch_size=BATCH)
         replies = [r for t in threads for r in t[1]]
         for reply in replies:
             reply.post_id = reply.post.pk
-        Reply.objects.bulk_create(replies, batch_size=BATCH)
+        for nested in (False, True):  # parents first, so answers under them can point at them
+            Reply.objects.bulk_create(
+                [r for r in replies if (r.parent is not None) is nested], batch_size=BATCH
+            )
         accepted = []
         for post, _, _, answer in threads:
             if answer is not None:
@@ -590,40 +797,56 @@ class _Writer:
         )
 
     def _conversation(
-        self, handle: str, post: Post, script: Script, answers: Iterable[str]
+        self, handle: str, post: Post, plan: Plan, values: dict[str, object]
     ) -> tuple[Post, list[Reply], list[Reaction], Reply | None]:
+        """The plan's replies by members (a ``^`` reply is the author answering the one
+        before), a reply text used in too many threads left out; and members' reactions."""
         rng = self.rng
         author = post.author_id
-        first = self.people[author].first_name
         replies: list[Reply] = []
-        answers = tuple(answers)
         question = post.kind == PostKind.QUESTION
-        count = int(rng.expovariate(1 / 2.2))
-        if question and rng.random() < 0.25:
-            count = 0  # some questions wait for an answer
+        count = 1 + int(rng.expovariate(1 / 1.6))
+        if rng.random() < (0.25 if question else 0.3):
+            count = 0  # some questions wait for an answer; some posts get reactions only
         at = post.created_at
-        for index in range(count):
+        for template in plan.replies[:count]:
             at = self.later(at, 90)
             if at >= self.now:
                 break
-            repliers = self.others(handle, author, at)
-            if not repliers:
-                break
-            replier = rng.choice(repliers)
-            pool = answers if question and index < 2 and answers else script.replies
-            body = self.fill(rng.choice(pool), replier, first)
+            parent = None
+            if template.startswith("^"):
+                top = [r for r in replies if r.parent is None]
+                if not top or top[-1].author_id == author:
+                    continue
+                parent, replier, template = top[-1], author, template[1:]
+            else:
+                repliers = self.others(handle, author, at)
+                if not repliers:
+                    break
+                replier = rng.choice(repliers)
+            body = template.format(**values)
+            if self.reply_uses[body] >= MAX_REPLY_THREADS:
+                # A line said in enough threads already: say it to the person it answers.
+                to = parent.author_id if parent is not None else author
+                body = addressed(self.people[to].first_name, body)
+                if self.reply_uses[body] >= MAX_REPLY_THREADS:
+                    continue
+            self.reply_uses[body] += 1
             replies.append(
                 Reply(
                     post=post,
+                    parent=parent,
                     author_id=replier,
                     body=body,
                     body_html=self.render(body),
                     created_at=at,
                 )
             )
+        question_replies = [r for r in replies if r.parent is None and r.author_id != author]
+        replies_for_answer = question_replies
         accepted = None
-        if question and replies and rng.random() < 0.6:
-            accepted = replies[0]
+        if question and replies_for_answer and rng.random() < 0.6:
+            accepted = replies_for_answer[0]
         reactions: list[Reaction] = []
         summary: Counter[str] = Counter()
         fans = self.others(handle, author, self.now)

@@ -26,7 +26,7 @@ from typing import Any
 
 from watercooler.core.demo import DemoContext, register
 from watercooler.core.markdown import render_markdown
-from watercooler.feed import community_demo  # noqa: F401 (registers the step after this one)
+from watercooler.feed import community_demo, story_demo  # noqa: F401 (register later steps)
 from watercooler.feed import demo_text as text
 from watercooler.feed.actions import mention_url, topic_url
 from watercooler.feed.models import (
@@ -48,6 +48,8 @@ from watercooler.notifications.models import Notification, NotificationKind
 from watercooler.people.models import Role, User
 
 HISTORY_DAYS = 182
+# A reply's text appears in at most this many threads (across the feed and communities).
+MAX_REPLY_THREADS = 3
 BATCH = 2000
 # Posts per person up to this many people; past it volume grows with the square root, which
 # keeps ``--people 10000`` (the benchmark organisation) loading in seconds.
@@ -110,6 +112,8 @@ class _Thread:
     reply_authors: dict[int, _Person] = field(default_factory=dict)  # id(reply) -> author
     options: list[PollOption] = field(default_factory=list)
     accepted: Reply | None = None
+    plan: text.Plan = field(default_factory=lambda: text.Plan(""))
+    values: dict[str, Any] = field(default_factory=dict)
 
 
 class _Picker:
@@ -134,6 +138,9 @@ class _Builder:
         self.now = ctx.now
         self.start = ctx.now - dt.timedelta(days=HISTORY_DAYS)
         self.html: dict[str, str] = {}
+        # Reply text -> threads it is used in (see MAX_REPLY_THREADS); shared with the
+        # community step, which writes replies of its own.
+        self.reply_uses: Counter[str] = ctx.extra.setdefault("feed.reply_uses", Counter())
         # Big organisations get fewer reactions per post, so --people 10000 stays quick to load.
         self.reaction_scale = min(1.0, (LINEAR_UP_TO / max(ctx.people_count, 1)) ** 0.2)
         self._people()
@@ -321,10 +328,11 @@ class _Builder:
 
     # --- Text ----------------------------------------------------------------------------------
 
-    def fill(self, template: str, author: _Person, mention: _Person | None, first: str) -> str:
+    def values(self, author: _Person, mention: _Person | None) -> dict[str, Any]:
+        """The fills of one thread, drawn once and shared by its post and its replies."""
         rng = self.rng
         n = rng.randint(2, 40)
-        values = {
+        return {
             "product": rng.choice(text.PRODUCTS),
             "customer": rng.choice(text.CUSTOMERS),
             "city": author.city,
@@ -340,9 +348,8 @@ class _Builder:
             "role": rng.choice(text.ROLES),
             "launch": text.LAUNCH_PRODUCT,
             "mention": f"@{mention.user.username}" if mention else "",
-            "first": first,
+            "first": author.user.first_name,
         }
-        return template.format(**values)
 
     def render(self, body: str) -> str:
         html = self.html.get(body)
@@ -419,36 +426,43 @@ def build(ctx: DemoContext) -> None:
         )
 
 
-def _pick_topics(b: _Builder, author: _Person, day: dt.date) -> list[str]:
+def _plan(b: _Builder, author: _Person, day: dt.date, kind: str) -> text.Plan:
+    """The thread an author starts: a poll, a question of their department (or anyone's), an
+    event's thread in its week, or a thread of their department, company-wide or general."""
     rng = b.rng
+    if kind == PostKind.POLL:
+        return rng.choice(text.POLLS)
+    if kind == PostKind.QUESTION:
+        pool = text.DEPARTMENT_QUESTIONS.get(author.department, ())
+        return rng.choice(pool if pool and rng.random() < 0.75 else text.GENERIC_QUESTIONS)
     if b.launch[0] <= day <= b.launch[1] and rng.random() < 0.4:
-        return [text.LAUNCH_TOPIC]
+        return rng.choice(text.LAUNCH_THREADS)
     if b.offsite[0] <= day <= b.offsite[1] and rng.random() < 0.5:
-        return [text.OFFSITE_TOPIC]
-    own = text.DEPARTMENT_TOPICS.get(author.department, ())
+        return rng.choice(text.OFFSITE_THREADS)
+    own = text.DEPARTMENT_THREADS.get(author.department, ())
     roll = rng.random()
-    if roll < 0.5 and own:
-        # The department's first topic is its busiest.
-        chosen = [rng.choices(own, weights=[3, *[1] * (len(own) - 1)])[0]]
-        if rng.random() < 0.08:
-            chosen.append("wins")
-        return chosen
-    if roll < 0.74:
-        return [rng.choices(text.COMPANY_TOPICS, weights=text.COMPANY_TOPIC_WEIGHTS)[0]]
-    return []
+    if roll < 0.6 and own:
+        return rng.choice(own)
+    if roll < 0.88:
+        return rng.choice(text.COMPANY_THREADS)
+    return rng.choice(text.GENERIC_THREADS)
 
 
 def _threads(b: _Builder) -> list[_Thread]:
-    """Every post with its replies, mentions, reactions and votes, in memory."""
+    """Every post with its replies, mentions, reactions and votes, in memory.
+
+    No two posts say the same thing: a thread whose filled text was already posted is drawn
+    again (a few times; then that post is not written)."""
     rng = b.rng
     author_picker = _Picker(b.people, [p.post_weight for p in b.people])
     threads: list[_Thread] = []
+    # Shared with the community step, whose posts must not repeat these either.
+    posted: set[str] = b.ctx.extra.setdefault("feed.posted", set())
     for _ in range(_post_count(len(b.people))):
         author = author_picker.pick(rng)
         when = b.post_time(author)
         if when is None:
             continue
-        topics = _pick_topics(b, author, when.date())
         roll = rng.random()
         kind = (
             PostKind.QUESTION
@@ -457,38 +471,24 @@ def _threads(b: _Builder) -> list[_Thread]:
             if roll < QUESTION_SHARE + POLL_SHARE
             else PostKind.POST
         )
-        options: tuple[str, ...] = ()
-        if kind == PostKind.POLL:
-            template, options = rng.choice(text.POLLS)
-        elif kind == PostKind.QUESTION:
-            pool = text.DEPARTMENT_QUESTIONS.get(author.department, ())
-            template = rng.choice(pool if pool and rng.random() < 0.75 else text.GENERIC_QUESTIONS)
-            topics = [t for t in topics if t not in CELEBRATE_TOPICS]
-        elif topics and topics[0] in text.TOPIC_POSTS and rng.random() < 0.8:
-            template = rng.choice(text.TOPIC_POSTS[topics[0]])
+        for _attempt in range(6):
+            plan = _plan(b, author, when.date(), kind)
+            mention = None
+            if "{mention}" in plan.text or rng.random() < 0.1:
+                mention = b.partner(author, when)
+                if mention is None and "{mention}" in plan.text:
+                    continue
+            values = b.values(author, mention)
+            body = plan.text.format(**values)
+            if mention is not None and "@" not in body:
+                body += f" cc @{mention.user.username}"
+            if plan.topics:
+                body += " " + " ".join(f"#{t}" for t in plan.topics)
+            if body not in posted:
+                break
         else:
-            pool = text.DEPARTMENT_POSTS.get(author.department, ())
-            template = rng.choice(pool if pool and rng.random() < 0.85 else text.GENERIC_POSTS)
-        mentions: list[_Person] = []
-        mention = None
-        if "{mention}" in template or rng.random() < 0.1:
-            mention = b.partner(author, when)
-            if mention is None and "{mention}" in template:
-                template = rng.choice(text.DEPARTMENT_POSTS.get(author.department, ("",)))
-        body = b.fill(template, author, mention, author.user.first_name)
-        if mention is not None:
-            if "@" not in body:
-                endings = (
-                    (" cc @{}",) if kind == PostKind.QUESTION else (" cc @{}", " (thanks @{})")
-                )
-                body += rng.choice(endings)
-                body = body.format(mention.user.username)
-            mentions.append(mention)
-        if topics:
-            body += " " + " ".join(f"#{t}" for t in topics)
-        body = body.strip()
-        if not body:
             continue
+        posted.add(body)
         post = Post(
             author_id=author.pk,
             kind=kind,
@@ -498,10 +498,17 @@ def _threads(b: _Builder) -> list[_Thread]:
             last_activity_at=when,
             poll_closes_at=when + dt.timedelta(days=7) if kind == PostKind.POLL else None,
         )
-        thread = _Thread(post=post, author=author, topics=topics, mentions=mentions)
+        thread = _Thread(
+            post=post,
+            author=author,
+            topics=list(plan.topics),
+            mentions=[mention] if mention is not None else [],
+            plan=plan,
+            values=values,
+        )
         thread.options = [
-            PollOption(post=post, label=b.fill(label, author, None, ""), position=i)
-            for i, label in enumerate(options)
+            PollOption(post=post, label=label.format(**values), position=i)
+            for i, label in enumerate(plan.options)
         ]
         threads.append(thread)
     threads.sort(key=lambda t: t.post.created_at)
@@ -510,8 +517,15 @@ def _threads(b: _Builder) -> list[_Thread]:
     return threads
 
 
+def _at(person: _Person | None) -> str:
+    return f"@{person.user.username}" if person is not None else ""
+
+
 def _conversation(b: _Builder, thread: _Thread) -> None:
-    """Replies (some to replies) and who reacted, for one post."""
+    """The plan's replies (the author answering some of them), and who reacted, for one post.
+
+    A reply text already used in ``MAX_REPLY_THREADS`` threads is left out, so no line turns
+    into a stock answer."""
     rng, post, author = b.rng, thread.post, thread.author
     boost = 1.6 if author.connector or not b.ctx.managers.get(author.pk) else 1.0
     if post.kind == PostKind.QUESTION:
@@ -525,37 +539,39 @@ def _conversation(b: _Builder, thread: _Thread) -> None:
     celebrate = any(t in CELEBRATE_TOPICS for t in thread.topics)
     when = post.created_at
     top_level: list[Reply] = []
-    pool: tuple[str, ...]
-    for _ in range(count):
+    for template in thread.plan.replies[:count]:
         when = b.later(when, 50)
         if when >= b.now:
             break
-        parent = rng.choice(top_level) if top_level and rng.random() < 0.25 else None
-        if parent is not None:
-            parent_author = thread.reply_authors[id(parent)]
-            replier = (
-                author
-                if rng.random() < 0.5 and parent_author is not author
-                else b.partner(parent_author, when)
-            )
-            pool, first = text.FOLLOW_UPS, parent_author.user.first_name
+        parent = None
+        if template.startswith("^"):
+            # The author answers the reply just before (if someone else wrote it).
+            if not top_level or top_level[-1].author_id == author.pk:
+                continue
+            parent, replier = top_level[-1], author
+            template = template[1:]
+        elif not top_level and "{mention}" in thread.plan.text and thread.mentions:
+            # The person the post names answers first ("Kudos to @x" -> x says thank you).
+            replier = thread.mentions[0]
         else:
-            replier = b.partner(author, when)
-            first = author.user.first_name
-            if post.kind == PostKind.QUESTION:
-                pool = text.ANSWERS
-            elif celebrate:
-                pool = text.CELEBRATION_REPLIES
-            else:
-                pool = text.REPLIES
-        if replier is None:
-            continue
-        template = rng.choice(pool)
-        mention = b.partner(replier, when) if "{mention}" in template else None
-        if "{mention}" in template and (mention is None or mention is author):
-            template = rng.choice(text.REPLIES)
-            mention = None
-        body = b.fill(template, replier, mention, first)
+            partner = b.partner(author, when)
+            if partner is None:
+                continue
+            replier = partner
+        mention = None
+        if "{mention}" in template:
+            # Someone the replier works with, brought into the thread by name.
+            mention = b.partner(replier, when)
+            if mention is None or mention is author or mention is replier:
+                continue
+        body = template.format(**{**thread.values, "mention": _at(mention)})
+        if b.reply_uses[body] >= MAX_REPLY_THREADS:
+            # A line said in enough threads already: say it to the person it answers.
+            to = thread.reply_authors[id(parent)] if parent is not None else author
+            body = text.addressed(to.user.first_name, body)
+            if b.reply_uses[body] >= MAX_REPLY_THREADS:
+                continue
+        b.reply_uses[body] += 1
         reply = Reply(
             post=post,
             parent=parent,

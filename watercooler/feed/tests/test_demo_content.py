@@ -56,7 +56,8 @@ def test_volumes_are_plausible_and_in_the_past(demo: DemoContext) -> None:
         Reaction.objects.count(),
     )
     assert 400 <= posts <= 900  # about ten per person
-    assert 2 * posts <= replies <= 4 * posts
+    # Replies answer their own post (no stock lines), so threads are shorter than stock chatter.
+    assert 0.7 * posts <= replies <= 4 * posts
     assert 4 * posts <= reactions <= 11 * posts
     assert Post.objects.filter(created_at__gt=NOW).count() == 0
     assert Reply.objects.filter(created_at__gt=NOW).count() == 0

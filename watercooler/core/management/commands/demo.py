@@ -42,7 +42,11 @@ class Command(BaseCommand):
             "--photos",
             action=BooleanOptionalAction,
             default=True,
-            help="Draw profile photos for about 70%% of people (default: yes).",
+            help=(
+                "Draw profile photos for about 70%% of people, community covers and the "
+                "pictures and documents attached to posts (default: yes; --no-photos writes "
+                "no files)."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
