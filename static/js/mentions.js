@@ -216,7 +216,9 @@ export function attachSuggestions(root = document) {
   for (const field of root.querySelectorAll("textarea[data-mention-input]")) {
     if (attached.has(field)) continue;
     attached.add(field);
-    new Suggester(field);
+    const suggester = new Suggester(field);
+    // This file loads after the page (base.html): someone may already be typing a name.
+    if (document.activeElement === field) suggester.schedule();
   }
 }
 

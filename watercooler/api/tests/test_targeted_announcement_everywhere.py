@@ -84,9 +84,12 @@ def test_its_audience_author_comms_and_admins_see_it(
         for path in (f"/posts/{post.pk}/", f"/posts/{post.pk}/card/", f"/posts/{post.pk}/history/"):
             assert client.get(path).status_code == 200, (person.username, path)
         assert api.post(f"/posts/{post.pk}/reactions", {"kind": "celebrate"}).status_code == 201
-    # The audience has it in their home feed; the engineer's reply notified its author.
+    # The audience has it pinned (once: not again as a home feed card); the engineer's reply
+    # notified its author.
+    pinned = api_as(world.owner).get("/announcements").json()["items"]
+    assert post.pk in [item["post_id"] for item in pinned]
     feed = api_as(world.owner).get("/feed").json()["items"]
-    assert post.pk in [item["id"] for item in feed]
+    assert post.pk not in [item["id"] for item in feed]
     assert Notification.objects.filter(recipient=reorg["comms"], reply=reply).exists()
 
 
@@ -195,9 +198,10 @@ def test_a_community_announcement_is_for_the_members_it_went_to(
         api = api_as(person)
         expected = 200 if sees else 404
         assert api.get(f"/posts/{announcement.post_id}").status_code == expected
-        for path in ("/communities/platform/feed", "/feed"):
-            ids = [item["id"] for item in api.get(path).json()["items"]]
-            assert (announcement.post_id in ids) is sees, (person.username, path)
+        ids = [item["id"] for item in api.get("/communities/platform/feed").json()["items"]]
+        assert (announcement.post_id in ids) is sees, person.username
+        pinned = [item["post_id"] for item in api.get("/announcements").json()["items"]]
+        assert (announcement.post_id in pinned) is sees, person.username
         page = client_as(person).get("/c/platform/").content.decode()
         assert ("floor 7" in page) is sees
     # Everyone else who may read the open community: not them either, nor communications
