@@ -136,7 +136,12 @@ def document_errors(schema: DictStrAny) -> None:
     tests know every status an operation can return."""
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
-            responses = operation.setdefault("responses", {})
+            # ninja keys statuses by int; JSON would then hold "422" twice, which strict parsers
+            # (the docs page's YAML reader) refuse. One key per status, as text.
+            responses = {
+                str(status): answer for status, answer in operation.get("responses", {}).items()
+            }
+            operation["responses"] = responses
             statuses = dict(_ANY_REQUEST)
             if operation.get("security"):
                 statuses.update(_AUTHENTICATED)

@@ -48,12 +48,20 @@ SIGNATURE_SALT = "watercooler.core.media"
 # A check answers whether ``viewer`` may fetch the file stored under ``name``.
 MediaCheck = Callable[[Any, str], bool]
 _checks: dict[str, MediaCheck] = {}
+# Who a personal API token belongs to (None for no one); the people app, which owns tokens,
+# registers it (core may not import the apps above it).
+_token_owner: list[Callable[[str], Any]] = []
 
 
 def register_media(prefix: str, check: MediaCheck) -> None:
     """Serve files whose name starts with ``prefix`` to the viewers ``check`` allows (called
     from the owning app's ``ready``; core may not import the apps that own the files)."""
     _checks[prefix] = check
+
+
+def register_token_owner(lookup: Callable[[str], Any]) -> None:
+    """Let apps that fetch files with ``Authorization: Bearer`` be recognised (people's ready)."""
+    _token_owner[:] = [lookup]
 
 
 def _active(viewer: Any) -> bool:
@@ -87,11 +95,9 @@ def _viewer(request: HttpRequest) -> Any:
     if _active(request.user):
         return request.user
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if scheme.lower() != "bearer" or not token.strip() or not _token_owner:
         return None
-    from watercooler.people.actions import authenticate_api_token  # core loads before people
-
-    person = authenticate_api_token(token.strip())
+    person = _token_owner[0](token.strip())
     return person if _active(person) and not mfa_missing(person) else None
 
 

@@ -1,5 +1,6 @@
 """The OpenAPI document is valid, names each schema once, and documents the errors it returns."""
 
+import json
 import types
 import typing
 from collections import defaultdict
@@ -25,6 +26,18 @@ def document() -> dict[str, Any]:
 def test_document_is_valid_openapi(document: dict[str, Any]) -> None:
     # Against the OpenAPI 3 meta-schema (schemathesis ships it, and runs on this document).
     schemathesis.openapi.from_dict(document).validate()
+
+
+def test_document_has_each_key_once() -> None:
+    # JSON parsers disagree on repeated keys: Python keeps the last, the docs page's reader
+    # (js-yaml in Swagger UI) refuses the whole document.
+    def refuse_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _ in pairs]
+        assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+        return dict(pairs)
+
+    response = Client().get("/api/v1/openapi.json", headers={"Accept-Encoding": "identity"})
+    json.loads(response.content, object_pairs_hook=refuse_repeats)
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
