@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from watercooler.communities.models import Community
 from watercooler.core.pages import next_url
 from watercooler.core.paging import InvalidCursorError
 from watercooler.feed import announcements
@@ -38,6 +39,17 @@ def _viewer(request: HttpRequest) -> User:
 
 def _is_htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
+
+
+def _community(viewer: User, handle: str) -> Community | None:
+    """The community named by the composer's ``community`` field (None for a company-wide
+    announcement); Http404 when the viewer may not know it."""
+    if not handle.strip():
+        return None
+    try:
+        return announcements.announcement_community(viewer, handle.strip())
+    except ValidationError:
+        raise Http404("No such community.") from None
 
 
 def author_zone(user: User) -> zoneinfo.ZoneInfo:
@@ -81,13 +93,9 @@ def new_announcement(request: HttpRequest) -> HttpResponse:
     """The composer; with ``?community=<handle>`` (or the form's hidden ``community``) an
     announcement to that community's members, for its owners."""
     viewer = _viewer(request)
-    handle = (request.POST.get("community") or request.GET.get("community") or "").strip()
-    community = None
-    if handle:
-        try:
-            community = announcements.announcement_community(viewer, handle)
-        except ValidationError:
-            raise Http404("No such community.") from None
+    handle = request.POST.get("community") or request.GET.get("community") or ""
+    community = _community(viewer, handle)
+    if community is not None:
         if not announcements.can_announce(viewer, community):
             raise PermissionDenied("Only the community's owners can announce to its members.")
     elif not announcements.can_announce(viewer):
@@ -222,13 +230,7 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
 def audience_preview(request: HttpRequest) -> HttpResponse:
     """The composer's "who will get it" line for the targeting chosen so far (htmx GET)."""
     viewer = _viewer(request)
-    handle = (request.GET.get("community") or "").strip()
-    community = None
-    if handle:
-        try:
-            community = announcements.announcement_community(viewer, handle)
-        except ValidationError:
-            raise Http404("No such community.") from None
+    community = _community(viewer, request.GET.get("community") or "")
     context: dict[str, Any] = {}
     status = 200
     try:
