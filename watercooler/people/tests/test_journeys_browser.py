@@ -306,15 +306,21 @@ def shown_names(page: Page) -> list[str]:
 
 
 def scroll_to_the_end(page: Page, expected_total: int) -> None:
-    """Scroll "Load more" into view until the list is complete (htmx loads it when revealed)."""
+    """Scroll to the bottom until the list is complete (htmx loads "Load more" when revealed).
+
+    The page scrolls, not the link: a revealed link may already be loading its page and be
+    swapped out at any moment, so acting on that element races htmx on a busy machine.
+    """
     load_more = page.get_by_role("link", name="Load more people")
     for _ in range(10):
         if load_more.count() == 0:
             break
         shown = len(shown_names(page))  # counted before the scroll can load more
-        load_more.scroll_into_view_if_needed()
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
         page.wait_for_function(
-            "n => document.querySelectorAll('.person-card').length > n", arg=shown
+            """n => document.querySelectorAll('.person-card').length > n
+              || ![...document.querySelectorAll('a')].some(a => a.textContent.includes('Load more people'))""",
+            arg=shown,
         )
     expect(page.get_by_role("region", name="Results").locator(".person-card")).to_have_count(
         expected_total
