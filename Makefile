@@ -7,12 +7,15 @@ UV := $(VENV)/bin/uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The suite runs on both cores (pytest-xdist); PYTEST_WORKERS=0 runs it in one process. Each
+# worker has its own test database and Redis prefix (settings.py).
+PYTEST_WORKERS ?= 2
 
 # pytest exits 5 when it collected no test: say so plainly and fail, so a run that checked
 # nothing never looks green.
 PYTEST := $(VENV)/bin/pytest
 define run_pytest
-	$(PYTEST) $(PYTEST_ARGS) || { rc=$$?; [ $$rc -ne 5 ] || echo "pytest collected no tests \
+	$(PYTEST) -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || { rc=$$?; [ $$rc -ne 5 ] || echo "pytest collected no tests \
 (exit 5): nothing was checked; look at PYTEST_ARGS and testpaths in pyproject.toml." >&2; exit $$rc; }
 endef
 

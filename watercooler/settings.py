@@ -5,6 +5,7 @@ channel layer, a local-memory cache and the database task backend. Setting ``DAT
 ``REDIS_URL`` turns the same code into the scale-out deployment described in ``docs/deploy.md``.
 """
 
+import os
 import secrets
 import sys
 import zoneinfo
@@ -162,11 +163,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://")
+# Parallel test workers (pytest-xdist) share one Redis: each keeps to its own keys and channels,
+# as each has its own test database (rate-limit counts and live events must not cross).
+REDIS_PREFIX = env_str("REDIS_PREFIX", "watercooler")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    REDIS_PREFIX += "-" + os.environ["PYTEST_XDIST_WORKER"]
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("REDIS_PREFIX", "watercooler")},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": REDIS_PREFIX},
         }
     }
     CACHES = {
@@ -174,7 +180,7 @@ if REDIS_URL:
             # Django's Redis cache, with one connection pool a process (core/cache.py).
             "BACKEND": "watercooler.core.cache.SharedPoolRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("REDIS_PREFIX", "watercooler"),
+            "KEY_PREFIX": REDIS_PREFIX,
         }
     }
 else:
