@@ -10,6 +10,7 @@ import secrets
 import sys
 import zoneinfo
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -163,11 +164,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://")
-# Parallel test workers (pytest-xdist) share one Redis: each keeps to its own keys and channels,
-# as each has its own test database (rate-limit counts and live events must not cross).
+# Parallel test workers (pytest-xdist, named gw0, gw1, …) share one Redis server, as they share
+# one database server: each keeps to its own keys and channels (a prefix), and to its own Redis
+# database, because a test's cache.clear() empties the whole database it is in.
 REDIS_PREFIX = env_str("REDIS_PREFIX", "watercooler")
-if os.environ.get("PYTEST_XDIST_WORKER"):
-    REDIS_PREFIX += "-" + os.environ["PYTEST_XDIST_WORKER"]
+_test_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _test_worker.startswith("gw") and _test_worker[2:].isdigit():
+    REDIS_PREFIX += "-" + _test_worker
+    if REDIS_URL.startswith(("redis://", "rediss://")):
+        REDIS_URL = urlsplit(REDIS_URL)._replace(path=f"/{int(_test_worker[2:]) + 1}").geturl()
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
