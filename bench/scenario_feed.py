@@ -23,6 +23,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bench.load import Latency, Throughput, latency_at_rate, max_throughput, require_tools
@@ -136,21 +137,26 @@ def sign_in(base_url: str, username: str, password: str) -> str:
     raise RuntimeError(f"signing in as {username} gave no session (wrong password? MFA?)")
 
 
-def collected_static(env: dict[str, str]) -> dict[str, str]:
-    """Production static files for the page server: ``collectstatic`` once per change of the
+def collected_static(
+    env: dict[str, str], root: Path = STATIC_ROOT, ignore: Sequence[str] = ()
+) -> dict[str, str]:
+    """Production static files for the page server (hashed names, ``.gz``/``.br`` beside them)
+    in ``root``, without the apps named in ``ignore``: ``collectstatic`` once per change of the
     sources (a stamp holds their hash); returns the environment that points the settings at them."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(" ".join(ignore).encode())
     sources = sorted(ROOT.glob("static/**/*")) + sorted(ROOT.glob("watercooler/*/static/**/*"))
     for path in [*sources, ROOT / ".venv" / ".installed"]:
         if path.is_file():
             stat = path.stat()
             digest.update(f"{path.relative_to(ROOT)} {stat.st_size} {stat.st_mtime_ns}\n".encode())
-    stamp = STATIC_ROOT / ".bench-stamp"
-    extra = {"DJANGO_SETTINGS_MODULE": BENCH_SETTINGS, "BENCH_STATIC_ROOT": str(STATIC_ROOT)}
+    stamp = root / ".bench-stamp"
+    extra = {"DJANGO_SETTINGS_MODULE": BENCH_SETTINGS, "BENCH_STATIC_ROOT": str(root)}
     if not stamp.exists() or stamp.read_text() != digest.hexdigest():
-        print("Collecting static files for the page server (once, ~30 s)…", flush=True)
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "--clear", "-v", "0"],
+        print("Collecting static files for the page server (once)…", flush=True)
+        ignored = [arg for name in ignore for arg in ("-i", name)]
+        command = [sys.executable, "manage.py", "collectstatic", "--noinput", "--clear", "-v", "0"]
+        subprocess.run(  # noqa: S603 (our own interpreter and arguments)
+            [*command, *ignored],
             cwd=ROOT,
             env=child_env({**env, **extra}),
             check=True,

@@ -19,10 +19,8 @@ test suite keeps a bytes budget of its own (``watercooler/feed/tests/test_page_w
 """
 
 import argparse
-import hashlib
 import os
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -30,8 +28,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bench.report import Row, machine_description, write_report
-from bench.scenario_feed import BENCH_SETTINGS, sign_in
-from bench.server import ROOT, child_env, serve
+from bench.scenario_feed import collected_static, sign_in
+from bench.server import ROOT, serve
 
 if TYPE_CHECKING:
     from bench.data import BenchOrg
@@ -200,39 +198,6 @@ def measure(base_url: str, session_cookie: str, runs: int = 1) -> list[Visit]:
             browser.close()
 
 
-def collected_static(env: dict[str, str]) -> dict[str, str]:
-    """Production static files (hashed names, ``.gz``/``.br`` beside them, as
-    ``CompressedManifestStaticFilesStorage`` writes them) in a collection of this scenario's
-    own, redone when a source changes; returns the environment that points the settings at it."""
-    digest = hashlib.sha256(" ".join(STATIC_IGNORE).encode())
-    sources = sorted(ROOT.glob("static/**/*")) + sorted(ROOT.glob("watercooler/*/static/**/*"))
-    for path in [*sources, ROOT / ".venv" / ".installed"]:
-        if path.is_file():
-            stat = path.stat()
-            digest.update(f"{path.relative_to(ROOT)} {stat.st_size} {stat.st_mtime_ns}\n".encode())
-    stamp = STATIC_ROOT / ".bench-stamp"
-    extra = {"DJANGO_SETTINGS_MODULE": BENCH_SETTINGS, "BENCH_STATIC_ROOT": str(STATIC_ROOT)}
-    if not stamp.exists() or stamp.read_text() != digest.hexdigest():
-        ignore = [arg for name in STATIC_IGNORE for arg in ("-i", name)]
-        subprocess.run(  # noqa: S603 (our own interpreter and arguments)
-            [
-                sys.executable,
-                "manage.py",
-                "collectstatic",
-                "--noinput",
-                "--clear",
-                "-v",
-                "0",
-                *ignore,
-            ],
-            cwd=ROOT,
-            env=child_env({**env, **extra}),
-            check=True,
-        )
-        stamp.write_text(digest.hexdigest())
-    return extra
-
-
 def _kb(size: float) -> float:
     return size / 1000
 
@@ -272,7 +237,7 @@ def row(visits: Sequence[Visit], who: str) -> Row:
 
 
 def run(org: "BenchOrg", report: list[Row]) -> None:
-    env = {**org.env, **collected_static(org.env)}
+    env = {**org.env, **collected_static(org.env, STATIC_ROOT, STATIC_IGNORE)}
     reader = org.readers[0]
     with serve(APP, env=env) as server:
         session = sign_in(server.url, reader, org.password)
