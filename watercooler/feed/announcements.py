@@ -143,6 +143,20 @@ def _names(values: list[str] | None) -> list[str]:
     return list(dict.fromkeys(v.strip() for v in (values or []) if v and v.strip()))
 
 
+def _named[M: (Department, Location)](
+    model: type[M], field: str, noun: str, values: list[str] | None, errors: dict[str, list[str]]
+) -> list[M]:
+    """The ``model`` rows named in ``values``; unknown names are added to ``errors[field]``."""
+    names = _names(values)
+    found = list(model.objects.filter(name__in=names))
+    unknown = sorted(set(names) - {row.name for row in found})
+    if unknown:
+        errors.setdefault(field, []).append(
+            f"No {noun} is called " + ", ".join(repr(n) for n in unknown) + "."
+        )
+    return found
+
+
 def _resolve_targets(
     departments: list[str] | None,
     locations: list[str] | None,
@@ -151,20 +165,8 @@ def _resolve_targets(
 ) -> tuple[list[Department], list[Location], list[str]]:
     """The named departments, locations and roles; each unknown name is added to ``errors``
     under its field. Shared by publishing and the audience preview."""
-    department_names = _names(departments)
-    found_departments = list(Department.objects.filter(name__in=department_names))
-    unknown = sorted(set(department_names) - {d.name for d in found_departments})
-    if unknown:
-        errors.setdefault("departments", []).append(
-            "No department is called " + ", ".join(repr(n) for n in unknown) + "."
-        )
-    location_names = _names(locations)
-    found_locations = list(Location.objects.filter(name__in=location_names))
-    unknown = sorted(set(location_names) - {loc.name for loc in found_locations})
-    if unknown:
-        errors.setdefault("locations", []).append(
-            "No location is called " + ", ".join(repr(n) for n in unknown) + "."
-        )
+    found_departments = _named(Department, "departments", "department", departments, errors)
+    found_locations = _named(Location, "locations", "location", locations, errors)
     role_values = _names(roles)
     unknown = sorted(set(role_values) - set(Role.values))
     if unknown:
