@@ -5,12 +5,29 @@ outsider is in Sales in Berlin; the administrator is in IT; the guest is an exte
 Every page and endpoint is checked against whoever must not see or change it.
 """
 
+import time
 from dataclasses import dataclass
 from typing import Any
+
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
 from watercooler.people.models import Department, Location, Role, Skill, User
 
 PASSWORD = "correct-horse-battery-42"
+# A code is checked against its own 30-second step only (no tolerance): a code made in a step's
+# last seconds may reach the server in the next one on a busy machine.
+TOTP_MARGIN_SECONDS = 8
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows now (allauth's own HOTP arithmetic), made early
+    enough in its time step to still be current when the server checks it."""
+    left = mfa_settings.TOTP_PERIOD - time.time() % mfa_settings.TOTP_PERIOD
+    if left < TOTP_MARGIN_SECONDS:
+        time.sleep(left)
+    counter = int(time.time()) // mfa_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 @dataclass

@@ -4,19 +4,15 @@ authentication and its enforcement, the settings page and personal API tokens.""
 import dataclasses
 import datetime as dt
 import re
-import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
     SECRET_SESSION_KEY,
     TOTP,
-    format_hotp_value,
     generate_totp_secret,
-    hotp_value,
 )
 from django.core.cache import cache
 from django.test import Client
@@ -25,7 +21,7 @@ from django.utils import timezone
 from watercooler.core.models import SiteSettings
 from watercooler.people import account_views, actions
 from watercooler.people.models import AccessCode, ApiToken, User
-from watercooler.testing.world import PASSWORD, World
+from watercooler.testing.world import PASSWORD, World, totp_code
 
 LOGIN = "/accounts/login/"
 ACCESS_CODE = "/accounts/access-code/"
@@ -52,12 +48,6 @@ def signed_in_user_id(client: Client) -> str | None:
 
 def sign_in(client: Client, login: str, password: str = PASSWORD):
     return client.post(LOGIN, {"login": login, "password": password})
-
-
-def totp_code(secret: str) -> str:
-    """The code an authenticator app shows now (allauth's own HOTP arithmetic)."""
-    counter = int(time.time()) // mfa_settings.TOTP_PERIOD
-    return format_hotp_value(hotp_value(secret, counter))
 
 
 def require_mfa(on: bool = True) -> None:
