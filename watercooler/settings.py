@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "watercooler.core.middleware.RequireMfaMiddleware",
+    "watercooler.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "watercooler.urls"

@@ -28,13 +28,13 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.types import DictStrAny
 
-from watercooler.api.auth import InvalidCredentialsError, TooManyAttemptsError, api_auth
-from watercooler.communities.actions import Conflict as CommunityConflict
-from watercooler.core.errors import field_errors
+from watercooler.api.auth import api_auth
+from watercooler.core.errors import Conflict, field_errors, status_of
 from watercooler.core.inputs import first_problem
 from watercooler.core.paging import InvalidCursorError
 from watercooler.core.text import NUL_MESSAGE as NUL_TEXT_MESSAGE
 from watercooler.core.text import contains_nul
+from watercooler.people.credentials import InvalidCredentialsError, TooManyAttemptsError
 
 logger = logging.getLogger("django.request")
 
@@ -262,7 +262,7 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return error_response(request, 422, INVALID, field_errors(exc))
+    return error_response(request, status_of(exc) or 422, INVALID, field_errors(exc))
 
 
 @api.exception_handler(InvalidCursorError)
@@ -290,20 +290,25 @@ def on_too_many_attempts(request: HttpRequest, exc: TooManyAttemptsError) -> Htt
     return response
 
 
-@api.exception_handler(CommunityConflict)
-def on_community_conflict(request: HttpRequest, exc: CommunityConflict) -> HttpResponse:
-    # Joining twice, adding a member again: the request clashes with the current state.
-    return error_response(request, 409, str(exc) or "This clashes with the current state.")
+@api.exception_handler(Conflict)
+def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    # Joining twice, acknowledging twice, editing a cancelled event: the request clashes with
+    # the current state.
+    return error_response(
+        request, status_of(exc) or 409, str(exc) or "This clashes with the current state."
+    )
 
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return error_response(request, 403, str(exc) or "You do not have permission to do this.")
+    return error_response(
+        request, status_of(exc) or 403, str(exc) or "You do not have permission to do this."
+    )
 
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, 404, str(exc) or "Not found.")
+    return error_response(request, status_of(exc) or 404, str(exc) or "Not found.")
 
 
 @api.exception_handler(HttpError)

@@ -52,6 +52,9 @@ from watercooler.communities.models import (
 )
 from watercooler.communities.queries import can_moderate, is_owner
 from watercooler.communities.rules import apply_rule, apply_rules_for_people, follows_changed
+from watercooler.core.errors import Conflict
+from watercooler.core.media import delete_stored_files
+from watercooler.core.policy import check_active
 from watercooler.people.images import jpeg_bytes, open_checked_image
 from watercooler.people.models import Department, Location, User
 
@@ -112,16 +115,7 @@ EDITABLE = frozenset(
 )
 
 
-class Conflict(Exception):
-    """The change clashes with the current state (already a member, already asked...)."""
-
-
 # --- Checks ----------------------------------------------------------------------------------
-
-
-def check_active(actor: User) -> None:
-    if not (actor.is_authenticated and actor.is_active):
-        raise PermissionDenied("Sign in first.")
 
 
 def check_can_create(actor: User) -> None:
@@ -349,14 +343,6 @@ def make_cover_file(upload: UploadedFile) -> ContentFile:
     return ContentFile(jpeg_bytes(cover), name=f"{secrets.token_hex(16)}.jpg")
 
 
-def _delete_files(names: Iterable[str | None]) -> None:
-    from django.core.files.storage import default_storage
-
-    for name in names:
-        if name:
-            default_storage.delete(name)
-
-
 @transaction.atomic
 def do_set_cover(
     *, actor: User, community: Community, upload: UploadedFile, alt_text: Any = ""
@@ -374,7 +360,7 @@ def do_set_cover(
     locked.cover.save(cover.name or "cover.jpg", cover, save=False)
     locked.cover_alt = alt
     locked.save(update_fields=["cover", "cover_alt"])
-    transaction.on_commit(lambda: _delete_files([old]))
+    transaction.on_commit(lambda: delete_stored_files([old]))
     return locked
 
 
@@ -386,7 +372,7 @@ def do_remove_cover(*, actor: User, community: Community) -> Community:
     locked.cover = ""
     locked.cover_alt = ""
     locked.save(update_fields=["cover", "cover_alt"])
-    transaction.on_commit(lambda: _delete_files([old]))
+    transaction.on_commit(lambda: delete_stored_files([old]))
     return locked
 
 

@@ -11,14 +11,13 @@ A community's feed (``GET /communities/{handle}/feed``) is the feed app's
 (``feed.api.community_feed_router``).
 """
 
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from watercooler.api.schemas import ErrorOut
 from watercooler.communities import actions, queries
 from watercooler.communities.models import Category, Community, DirectoryRule, Membership
 from watercooler.communities.schemas import (
@@ -39,16 +38,14 @@ from watercooler.communities.schemas import (
     community_data,
     membership_data,
 )
+from watercooler.core.pages import viewer_of
+from watercooler.core.schemas import ErrorOut
 from watercooler.people.models import User
 
 router = Router()
 
 READ: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-def _viewer(request: HttpRequest) -> User:
-    return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
 def _person(username: str, *, field: str = "username") -> User:
@@ -78,7 +75,7 @@ def community_list(request: HttpRequest, params: Query[CommunityQuery]) -> dict[
     """The communities you may see, largest first (by name when searching with ``q``);
     ``mine=true`` keeps yours, ``category`` one category. Secret communities appear only to
     their members."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     if params.category and params.category not in Category.values:
         raise ValidationError({"category": [f"Must be one of: {', '.join(Category.values)}."]})
     page = queries.communities_page(
@@ -104,7 +101,7 @@ def community_list(request: HttpRequest, params: Query[CommunityQuery]) -> dict[
 @router.post("", response={201: CommunityOut, **WRITE}, summary="Create a community")
 def community_create(request: HttpRequest, payload: CommunityIn) -> Status[dict[str, Any]]:
     """You become its owner. Guests cannot create communities (403); a handle in use is 422."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     data = actions.check_community_input(
         actor=viewer,
         name=payload.name,
@@ -120,7 +117,7 @@ def community_create(request: HttpRequest, payload: CommunityIn) -> Status[dict[
 
 @router.get("/{handle}", response={200: CommunityOut, **READ}, summary="One community")
 def community_get(request: HttpRequest, handle: str) -> dict[str, Any]:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     community = queries.access_community(viewer, handle)
     return community_data(community, queries.membership_of(viewer, community), viewer)
 
@@ -128,7 +125,7 @@ def community_get(request: HttpRequest, handle: str) -> dict[str, Any]:
 @router.patch("/{handle}", response={200: CommunityOut, **WRITE}, summary="Change a community")
 def community_update(request: HttpRequest, handle: str, payload: CommunityPatch) -> dict[str, Any]:
     """Owners and moderators; the handle, owners only. Only the fields sent change."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     community = actions.do_update_community(
         actor=viewer,
         community=queries.access_community(viewer, handle),
@@ -146,7 +143,7 @@ def community_set_cover(
     request: HttpRequest, handle: str, file: File[UploadedFile], alt_text: Form[str] = ""
 ) -> dict[str, Any]:
     """multipart/form-data with ``file`` (JPEG, PNG, WebP or GIF; cut to 3:1) and ``alt_text``."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     community = actions.do_set_cover(
         actor=viewer,
         community=queries.access_community(viewer, handle),
@@ -160,7 +157,7 @@ def community_set_cover(
     "/{handle}/cover", response={200: CommunityOut, **WRITE}, summary="Remove the cover image"
 )
 def community_remove_cover(request: HttpRequest, handle: str) -> dict[str, Any]:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     community = actions.do_remove_cover(
         actor=viewer, community=queries.access_community(viewer, handle)
     )
@@ -182,7 +179,7 @@ def community_join_or_add(
     "active") or ask to join a closed one ("pending"). With ``{"username"}`` an owner or
     moderator adds that person at once, or approves their request. Already a member (or
     already asked): 409."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     community = queries.access_community(viewer, handle)
     if payload is None or payload.username is None:
         membership = actions.do_join(actor=viewer, community=community)
@@ -203,7 +200,7 @@ def community_leave_or_remove(
     """Without a body you leave (or withdraw your request); the only owner must hand over
     ownership first (422). With ``{"username"}`` an owner or moderator removes that person or
     declines their request."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     community = queries.access_community(viewer, handle)
     if payload is None or payload.username is None:
         actions.do_leave(actor=viewer, community=community)
@@ -220,7 +217,7 @@ def community_members(
     requests to join (owners and moderators only)."""
     if params.status not in ("active", "pending"):
         raise ValidationError({"status": ['Must be "active" or "pending".']})
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     page = queries.members_page(
         viewer,
         queries.access_community(viewer, handle),
@@ -243,7 +240,7 @@ def community_set_role(
     request: HttpRequest, handle: str, username: str, payload: CommunityRoleIn
 ) -> dict[str, Any]:
     """Owners only. The only owner cannot be made a moderator or member (422)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     person = _person(username)
     membership = actions.do_set_role(
         actor=viewer,
@@ -261,7 +258,7 @@ def community_transfer(
     request: HttpRequest, handle: str, payload: CommunityUsernameIn
 ) -> dict[str, Any]:
     """Owners only: the member named becomes an owner and you a moderator."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     community = queries.access_community(viewer, handle)
     actions.do_transfer_ownership(actor=viewer, community=community, user=_person(payload.username))
     return _community_out(viewer, community)
@@ -275,7 +272,7 @@ def community_transfer(
 def community_set_following(
     request: HttpRequest, handle: str, payload: CommunityFollowingIn
 ) -> dict[str, Any]:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     membership = actions.do_set_following(
         actor=viewer,
         community=queries.access_community(viewer, handle),
@@ -309,7 +306,7 @@ def community_set_rule(
     """Owners and moderators. People match when they match every condition given (within one,
     any value); the rule applies at once and again whenever profiles change. At least one
     condition; names must exist (422 otherwise)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     community = queries.access_community(viewer, handle)
     rule = actions.do_set_rule(
         actor=viewer,
@@ -326,6 +323,6 @@ def community_set_rule(
 @router.delete("/{handle}/rule", response={204: None, **WRITE}, summary="Remove the directory rule")
 def community_remove_rule(request: HttpRequest, handle: str) -> Status[None]:
     """The people it added stay members."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     actions.do_remove_rule(actor=viewer, community=queries.access_community(viewer, handle))
     return Status(204, None)

@@ -30,15 +30,12 @@ from watercooler.communities.models import (
     Privacy,
 )
 from watercooler.core.paging import Page, paginate
+from watercooler.core.policy import is_active_person
 from watercooler.people import queries as people_queries
 from watercooler.people.models import Department, Location, User
 
 COMMUNITY_PAGE_SIZE = 24
 MEMBERS_PAGE_SIZE = 50
-
-
-def _active(viewer: Any) -> bool:
-    return bool(viewer is not None and viewer.is_authenticated and viewer.is_active)
 
 
 def member_community_ids(viewer: User, *, following: bool | None = None) -> QuerySet[Any, Any]:
@@ -57,7 +54,7 @@ def open_community_ids() -> QuerySet[Any, Any]:
 
 def visible_communities_q(viewer: User) -> Q:
     """Filter on Community: the communities ``viewer`` may know exist."""
-    if not _active(viewer):
+    if not is_active_person(viewer):
         return Q(pk__in=[])
     mine = Q(pk__in=member_community_ids(viewer))
     if viewer.is_guest:
@@ -67,7 +64,7 @@ def visible_communities_q(viewer: User) -> Q:
 
 def content_communities_q(viewer: User) -> Q:
     """Filter on Community: the communities whose posts, members and events ``viewer`` may see."""
-    if not _active(viewer):
+    if not is_active_person(viewer):
         return Q(pk__in=[])
     mine = Q(pk__in=member_community_ids(viewer))
     if viewer.is_guest:
@@ -87,7 +84,7 @@ def can_fetch_cover_file(viewer: User, name: str) -> bool:
 
 def access_community(viewer: User, handle: str) -> Community:
     """The community ``handle`` if ``viewer`` may know it exists, else Http404."""
-    if not _active(viewer):
+    if not is_active_person(viewer):
         raise Http404("No such community.")
     community = visible_communities(viewer).filter(handle=str(handle).lower()[:40]).first()
     if community is None:
@@ -97,14 +94,14 @@ def access_community(viewer: User, handle: str) -> Community:
 
 def membership_of(viewer: User, community: Community) -> Membership | None:
     """``viewer``'s membership row (active or pending) in ``community``, if any."""
-    if not _active(viewer):
+    if not is_active_person(viewer):
         return None
     return Membership.objects.filter(community_id=community.pk, user_id=viewer.pk).first()
 
 
 def can_see_content(viewer: User, community: Community, membership: Membership | None) -> bool:
     """Whether ``viewer`` (whose ``membership`` was loaded) may see the community's content."""
-    if not _active(viewer):
+    if not is_active_person(viewer):
         return False
     if membership is not None and membership.is_active:
         return True
@@ -123,7 +120,7 @@ def check_can_see_content(viewer: User, community: Community) -> Membership | No
 
 def can_moderate(viewer: User, membership: Membership | None) -> bool:
     """Owners and moderators moderate; administrators may too (they run the network)."""
-    if not _active(viewer):
+    if not is_active_person(viewer):
         return False
     if membership is not None and membership.can_moderate:
         return True
@@ -139,7 +136,7 @@ def is_owner(viewer: User, membership: Membership | None) -> bool:
 def shares_community(viewer: User, person: User) -> bool:
     """Whether ``viewer`` and ``person`` are both active members of one community (a guest may
     then see ``person``'s profile card: people.queries.register_guest_contact)."""
-    if not _active(viewer):
+    if not is_active_person(viewer):
         return False
     return Membership.objects.filter(
         user_id=person.pk,
@@ -151,7 +148,7 @@ def shares_community(viewer: User, person: User) -> bool:
 def person_communities(viewer: User, person: User, *, limit: int = 12) -> list[Community]:
     """The communities ``person`` is an active member of that ``viewer`` may know exist (a
     secret one only to its members), largest first."""
-    if not _active(viewer):
+    if not is_active_person(viewer):
         return []
     mine = Membership.objects.filter(user_id=person.pk, status=MembershipStatus.ACTIVE)
     rows = visible_communities(viewer).filter(pk__in=mine.values("community_id"))
@@ -172,7 +169,7 @@ def communities_page(
 ) -> Page[Community]:
     """The directory of communities ``viewer`` may see: the largest first, or by name when
     searching (``q`` matches name, handle or description). ``mine`` keeps only their own."""
-    if not _active(viewer):
+    if not is_active_person(viewer):
         raise Http404("Sign in first.")
     rows = visible_communities(viewer)
     if mine:
@@ -303,7 +300,7 @@ def suggested_communities(viewer: User, limit: int = 6) -> list[Suggestion]:
     people of their department, then of their location, then of their team (same manager, their
     manager, their reports) are members in them. One query, plus one for the department and
     location names when the viewer's were not loaded. Guests get none: they see only their own."""
-    if not _active(viewer) or viewer.is_guest:
+    if not is_active_person(viewer) or viewer.is_guest:
         return []
     active_member = Q(
         memberships__status=MembershipStatus.ACTIVE, memberships__user__is_active=True

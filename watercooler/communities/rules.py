@@ -36,9 +36,8 @@ from watercooler.communities.models import (
     MembershipStatus,
     RuleOptOut,
 )
+from watercooler.core.events import send_on_commit, user_group
 from watercooler.people.models import Role, User
-from watercooler.realtime.events import send_on_commit
-from watercooler.realtime.groups import user_group
 
 # Ids per IN (...) list: well under every database's limit on bound parameters.
 CHUNK = 900

@@ -22,35 +22,15 @@ from watercooler.communities import actions, queries
 from watercooler.communities.forms import CommunityForm, RuleForm, suggest_handle
 from watercooler.communities.models import Category, MemberRole
 from watercooler.communities.queries import CommunityHeader
+from watercooler.core.errors import messages_by_field, one_line
 from watercooler.core.markdown import render_markdown
-from watercooler.core.pages import is_htmx as _is_htmx
-from watercooler.core.pages import next_url
-from watercooler.core.pages import problem_page as _problem
-from watercooler.core.pages import vary_on_htmx as _vary
+from watercooler.core.pages import is_htmx, next_url, problem_page, vary_on_htmx, viewer_of
 from watercooler.core.paging import InvalidCursorError
 from watercooler.core.text import contains_nul
 from watercooler.people import queries as people_queries
 from watercooler.people.models import User
 
 MAX_QUERY_LENGTH = 80
-
-
-def _viewer(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # login_required has run
-    return user
-
-
-def _messages_of(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return exc.message_dict
-    return {"__all__": list(exc.messages)}
-
-
-def _one_line(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(m for ms in _messages_of(exc).values() for m in ms)
-    return str(exc) or "That did not work."
 
 
 def _feed_url(handle: str) -> str:
@@ -89,10 +69,10 @@ def _moderator_header(viewer: User, handle: str) -> CommunityHeader:
 @login_required
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     get = request.GET
     if contains_nul(list(get.lists())):
-        return _problem(
+        return problem_page(
             request,
             title="This search cannot be run",
             message="The link carries characters no community name can contain.",
@@ -108,7 +88,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     try:
         page = queries.communities_page(viewer, q=q, category=category, mine=mine, cursor=cursor)
     except InvalidCursorError:
-        return _problem(
+        return problem_page(
             request,
             title="This page of the directory no longer exists",
             message=(
@@ -128,18 +108,18 @@ def directory(request: HttpRequest) -> HttpResponse:
         "filtered": bool(q or category or mine),
         "categories": Category.choices,
     }
-    if _is_htmx(request):
+    if is_htmx(request):
         template = (
             "communities/directory.html#page" if cursor else "communities/directory.html#results"
         )
-        return _vary(render(request, template, context))
+        return vary_on_htmx(render(request, template, context))
     if not (q or category or mine or cursor):
         suggestions = queries.suggested_communities(viewer, limit=6)
         cards = queries.card_headers(viewer, [s.community for s in suggestions])
         context["suggested"] = [
             {"card": card, "reason": s.reason} for card, s in zip(cards, suggestions, strict=True)
         ]
-    return _vary(render(request, "communities/directory.html", context))
+    return vary_on_htmx(render(request, "communities/directory.html", context))
 
 
 # --- Creating a community ----------------------------------------------------------------------
@@ -148,7 +128,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     if viewer.is_guest:
         # The action refuses guests too; the form is not even offered to them.
         raise PermissionDenied("Guests cannot create communities.")
@@ -162,7 +142,7 @@ def create(request: HttpRequest) -> HttpResponse:
             data = actions.check_community_input(actor=viewer, handle=form.handle, **form.fields())
             community = actions.do_create_community(actor=viewer, data=data)
         except ValidationError as exc:
-            form.errors = _messages_of(exc)
+            form.errors = messages_by_field(exc)
             status = 400
         else:
             messages.success(
@@ -178,7 +158,7 @@ def create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def about(request: HttpRequest, handle: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     header = queries.community_header(viewer, handle)
     community = header.community
     rule = queries.community_rule(community)
@@ -214,19 +194,19 @@ def _members_only(request: HttpRequest, header: CommunityHeader, tab: str) -> Ht
 @login_required
 @require_GET
 def members(request: HttpRequest, handle: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     header = queries.community_header(viewer, handle)
     if not header.can_see_content:
         return _members_only(request, header, "members")
     cursor = request.GET.get("cursor") or None
     q = str(request.GET.get("q", ""))
     add_q = str(request.GET.get("add_q", ""))
-    if header.can_moderate and add_q and _is_htmx(request):
-        return _vary(_candidates(request, header, add_q))
+    if header.can_moderate and add_q and is_htmx(request):
+        return vary_on_htmx(_candidates(request, header, add_q))
     try:
         page = queries.members_page(viewer, header.community, cursor=cursor, q=q)
     except InvalidCursorError:
-        return _problem(
+        return problem_page(
             request,
             title="This page of the members list no longer exists",
             message="The link asked for a page we cannot find. Start again from the first page.",
@@ -244,14 +224,14 @@ def members(request: HttpRequest, handle: str) -> HttpResponse:
     if header.can_moderate and add_q:
         context["candidates"] = queries.member_candidates(viewer, header.community, add_q)
     # A "Load more" or a search as one types: only the list's rows.
-    if _is_htmx(request) and (cursor or "q" in request.GET):
-        return _vary(render(request, "communities/members.html#page", context))
-    return _vary(render(request, "communities/members.html", context))
+    if is_htmx(request) and (cursor or "q" in request.GET):
+        return vary_on_htmx(render(request, "communities/members.html#page", context))
+    return vary_on_htmx(render(request, "communities/members.html", context))
 
 
 def _candidates(request: HttpRequest, header: CommunityHeader, add_q: str) -> HttpResponse:
     """The "Add people" picker's choices for what was typed (htmx)."""
-    candidates = queries.member_candidates(_viewer(request), header.community, add_q)
+    candidates = queries.member_candidates(viewer_of(request), header.community, add_q)
     return render(
         request,
         "communities/members.html#candidates",
@@ -279,7 +259,7 @@ def _member_answer(
     with a message (an error: the message and 4xx)."""
     handle = header.community.handle
     back = reverse(f"communities:{back_tab}", args=[handle])
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(
             request,
             "communities/_member_done.html",
@@ -287,7 +267,9 @@ def _member_answer(
             status=status,
         )
     if error:
-        return _problem(request, title="That did not work", message=error, status=status, back=back)
+        return problem_page(
+            request, title="That did not work", message=error, status=status, back=back
+        )
     messages.success(request, done)
     return redirect(next_url(request, back))
 
@@ -301,7 +283,7 @@ def _error_status(exc: Exception) -> int:
 @login_required
 @require_POST
 def add_member(request: HttpRequest, handle: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     header = _moderator_header(viewer, handle)
     community = header.community
     username = str(request.POST.get("username", ""))
@@ -316,7 +298,7 @@ def add_member(request: HttpRequest, handle: str) -> HttpResponse:
     try:
         actions.do_add_member(actor=viewer, community=community, user=person)
     except (ValidationError, actions.Conflict) as exc:
-        return _add_form_error(request, header, username, _one_line(exc), _error_status(exc))
+        return _add_form_error(request, header, username, one_line(exc), _error_status(exc))
     messages.success(request, f"{person.display_name} is now a member of {community.name}.")
     return redirect(reverse("communities:members", args=[community.handle]))
 
@@ -325,7 +307,7 @@ def _add_form_error(
     request: HttpRequest, header: CommunityHeader, username: str, error: str, status: int = 400
 ) -> HttpResponse:
     """The members page again with the "Add people" form's error by its field."""
-    page = queries.members_page(_viewer(request), header.community)
+    page = queries.members_page(viewer_of(request), header.community)
     return render(
         request,
         "communities/members.html",
@@ -344,7 +326,7 @@ def _add_form_error(
 @login_required
 @require_POST
 def remove_member(request: HttpRequest, handle: str, username: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     header = _moderator_header(viewer, handle)
     person = _person_in(viewer, username)
     if person is None:
@@ -353,7 +335,7 @@ def remove_member(request: HttpRequest, handle: str, username: str) -> HttpRespo
         actions.do_remove_member(actor=viewer, community=header.community, user=person)
     except (ValidationError, actions.Conflict) as exc:
         return _member_answer(
-            request, header, done="", error=_one_line(exc), status=_error_status(exc)
+            request, header, done="", error=one_line(exc), status=_error_status(exc)
         )
     return _member_answer(request, header, done=f"{person.display_name} is no longer a member.")
 
@@ -361,7 +343,7 @@ def remove_member(request: HttpRequest, handle: str, username: str) -> HttpRespo
 @login_required
 @require_POST
 def set_role(request: HttpRequest, handle: str, username: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     header = _moderator_header(viewer, handle)
     person = _person_in(viewer, username)
     if person is None:
@@ -375,7 +357,7 @@ def set_role(request: HttpRequest, handle: str, username: str) -> HttpResponse:
         actions.do_set_role(actor=viewer, community=header.community, user=person, role=role)
     except (ValidationError, actions.Conflict) as exc:
         return _member_answer(
-            request, header, done="", error=_one_line(exc), status=_error_status(exc)
+            request, header, done="", error=one_line(exc), status=_error_status(exc)
         )
     label = MemberRole(role).label.lower()
     return _member_answer(request, header, done=f"{person.display_name} is now {_a(label)}.")
@@ -388,7 +370,7 @@ def _a(label: str) -> str:
 @login_required
 @require_POST
 def transfer_ownership(request: HttpRequest, handle: str, username: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     header = _moderator_header(viewer, handle)
     person = _person_in(viewer, username)
     if person is None:
@@ -397,7 +379,7 @@ def transfer_ownership(request: HttpRequest, handle: str, username: str) -> Http
         actions.do_transfer_ownership(actor=viewer, community=header.community, user=person)
     except (ValidationError, actions.Conflict) as exc:
         return _member_answer(
-            request, header, done="", error=_one_line(exc), status=_error_status(exc)
+            request, header, done="", error=one_line(exc), status=_error_status(exc)
         )
     messages.success(
         request, f"{person.display_name} now owns {header.community.name}; you are a moderator."
@@ -411,13 +393,13 @@ def transfer_ownership(request: HttpRequest, handle: str, username: str) -> Http
 @login_required
 @require_GET
 def requests(request: HttpRequest, handle: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     header = _moderator_header(viewer, handle)
     cursor = request.GET.get("cursor") or None
     try:
         page = queries.requests_page(viewer, header.community, cursor=cursor)
     except InvalidCursorError:
-        return _problem(
+        return problem_page(
             request,
             title="This page of requests no longer exists",
             message="The link asked for a page we cannot find. Start again from the first page.",
@@ -425,15 +407,15 @@ def requests(request: HttpRequest, handle: str) -> HttpResponse:
             back=reverse("communities:requests", args=[header.community.handle]),
         )
     context = {"header": header, "active_tab": "requests", "page": page, "cursor": cursor}
-    if _is_htmx(request) and cursor:
-        return _vary(render(request, "communities/requests.html#page", context))
-    return _vary(render(request, "communities/requests.html", context))
+    if is_htmx(request) and cursor:
+        return vary_on_htmx(render(request, "communities/requests.html#page", context))
+    return vary_on_htmx(render(request, "communities/requests.html", context))
 
 
 @login_required
 @require_POST
 def answer_request(request: HttpRequest, handle: str, username: str, answer: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     header = _moderator_header(viewer, handle)
     person = _person_in(viewer, username)
     if person is None:
@@ -451,7 +433,7 @@ def answer_request(request: HttpRequest, handle: str, username: str, answer: str
             request,
             header,
             done="",
-            error=_one_line(exc),
+            error=one_line(exc),
             status=_error_status(exc),
             back_tab="requests",
         )
@@ -464,7 +446,7 @@ def answer_request(request: HttpRequest, handle: str, username: str, answer: str
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings(request: HttpRequest, handle: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     header = _moderator_header(viewer, handle)
     community = header.community
     rule = queries.community_rule(community)
@@ -528,7 +510,7 @@ def settings(request: HttpRequest, handle: str) -> HttpResponse:
                 messages.success(request, "The settings are saved.")
                 here = reverse("communities:settings", args=[community.handle])
         except ValidationError as exc:
-            errors = _messages_of(exc)
+            errors = messages_by_field(exc)
             status = 400
             if action == "cover":
                 cover_errors = [m for ms in errors.values() for m in ms]
@@ -586,13 +568,13 @@ def _membership_answer(
         header = queries.community_header(viewer, handle)
     except Http404:
         # They left a secret community: there is nothing left for them to see there.
-        if _is_htmx(request):
+        if is_htmx(request):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = reverse("communities:directory")
             return response
         messages.success(request, done or "You left the community.")
         return redirect("communities:directory")
-    if _is_htmx(request):
+    if is_htmx(request):
         response = render(
             request,
             "communities/_membership.html",
@@ -609,7 +591,9 @@ def _membership_answer(
         return response
     back = next_url(request, _about_url(header.community.handle))
     if error:
-        return _problem(request, title="That did not work", message=error, status=status, back=back)
+        return problem_page(
+            request, title="That did not work", message=error, status=status, back=back
+        )
     if done:
         messages.success(request, done)
     return redirect(back)
@@ -618,7 +602,7 @@ def _membership_answer(
 @login_required
 @require_POST
 def join(request: HttpRequest, handle: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     community = queries.access_community(viewer, handle)
     before = queries.can_see_content(viewer, community, queries.membership_of(viewer, community))
     try:
@@ -627,7 +611,7 @@ def join(request: HttpRequest, handle: str) -> HttpResponse:
         # Already a member or already asked (a double click, a stale page): show where they are.
         return _membership_answer(request, viewer, handle, before=before)
     except ValidationError as exc:
-        return _membership_answer(request, viewer, handle, error=_one_line(exc), status=400)
+        return _membership_answer(request, viewer, handle, error=one_line(exc), status=400)
     done = (
         f"You joined {community.name}."
         if membership.is_active
@@ -639,7 +623,7 @@ def join(request: HttpRequest, handle: str) -> HttpResponse:
 @login_required
 @require_POST
 def leave(request: HttpRequest, handle: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     community = queries.access_community(viewer, handle)
     membership = queries.membership_of(viewer, community)
     before = queries.can_see_content(viewer, community, membership)
@@ -650,7 +634,7 @@ def leave(request: HttpRequest, handle: str) -> HttpResponse:
         actions.do_leave(actor=viewer, community=community)
     except (ValidationError, PermissionDenied) as exc:
         status = 403 if isinstance(exc, PermissionDenied) else 400
-        message = _one_line(exc)
+        message = one_line(exc)
         if isinstance(exc, PermissionDenied) and not str(exc):
             message = "People its directory rule adds cannot leave this community."
         return _membership_answer(request, viewer, handle, error=message, status=status)
@@ -661,13 +645,13 @@ def leave(request: HttpRequest, handle: str) -> HttpResponse:
 @login_required
 @require_POST
 def following(request: HttpRequest, handle: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     community = queries.access_community(viewer, handle)
     follow = request.POST.get("following") == "1"
     try:
         actions.do_set_following(actor=viewer, community=community, following=follow)
     except (ValidationError, actions.Conflict) as exc:
-        return _membership_answer(request, viewer, handle, error=_one_line(exc), status=400)
+        return _membership_answer(request, viewer, handle, error=one_line(exc), status=400)
     done = (
         f"Posts in {community.name} show in your home feed."
         if follow

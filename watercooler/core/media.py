@@ -22,12 +22,13 @@ The app always decides; it does not always send the bytes. Behind nginx or Apach
 import mimetypes
 import posixpath
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.files.storage import default_storage
 from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -89,7 +90,7 @@ def media_url(file: FieldFile | None, viewer: Any) -> str:
     return f"{url}?e={expires}&s={_signature(name, viewer.pk, expires)}"
 
 
-def _viewer(request: HttpRequest) -> Any:
+def _requester(request: HttpRequest) -> Any:
     """Who asks: the signed-in person, or the owner of a personal API token sent as
     ``Authorization: Bearer`` (apps fetch the files the API hands out); None for nobody."""
     if _active(request.user):
@@ -150,7 +151,7 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponseBase:
     if path.startswith(PRIVATE_PREFIXES):
         raise Http404("Not found.")
     path = _clean(path)
-    viewer = _viewer(request)
+    viewer = _requester(request)
     if viewer is None:
         return redirect_to_login(request.get_full_path())
     if path.startswith(PUBLIC_PREFIXES):
@@ -164,3 +165,11 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponseBase:
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["Cache-Control"] = f"private, max-age={max_age}"
     return response
+
+
+def delete_stored_files(names: Iterable[str | None]) -> None:
+    """Remove files from storage (empty names skipped). Callers run it on commit, so a rolled
+    back change never loses the file its row still points at."""
+    for name in names:
+        if name:
+            default_storage.delete(name)

@@ -1,16 +1,19 @@
-"""Middleware that enforces organisation-wide account rules."""
+"""Middleware: organisation-wide account rules, and the status pages answer domain errors with."""
 
 import json
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
+from watercooler.core.errors import Conflict, one_line, status_of
 from watercooler.core.models import SiteSettings
+from watercooler.core.pages import problem_page
 
 MFA_REQUIRED_MESSAGE = (
     "Your organisation asks everyone to turn on two-factor authentication. Set up an "
@@ -67,3 +70,25 @@ class RequireMfaMiddleware:
         if request.method == "GET":
             messages.warning(request, MFA_REQUIRED_MESSAGE, fail_silently=True)
         return redirect(setup_url)
+
+
+class DomainErrorMiddleware:
+    """Pages answer an action's ``Conflict`` or ``ValidationError`` that no view caught with the
+    problem page and the status ``core.errors`` gives it (409, 422), as the API does, instead
+    of a server error. (Django itself maps ``Http404`` and ``PermissionDenied``.) The API has
+    its own handlers and never lets an exception reach here."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, Conflict | ValidationError):
+            return None
+        status = status_of(exception)
+        assert status is not None
+        return problem_page(
+            request, title="That did not work", message=one_line(exception), status=status
+        )

@@ -1,10 +1,25 @@
-"""Helpers every app's page views share: htmx detection, the "something is wrong" page, and
-where a form sends the person back to."""
+"""Helpers every app's page views and API share: who is asking, htmx detection, the "something is
+wrong" page, and where a form sends the person back to."""
+
+from typing import TYPE_CHECKING, cast
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+
+if TYPE_CHECKING:
+    # Types only: the user model (settings.AUTH_USER_MODEL) is the people app's, after core.
+    from watercooler.people.models import User
+
+
+def viewer_of(request: HttpRequest) -> "User":
+    """The signed-in person asking. Pages call it behind ``login_required`` and the API behind
+    its authentication (a token or the session: ninja puts the person in ``request.auth``), so
+    there always is one."""
+    person = getattr(request, "auth", None) or request.user
+    assert person.is_authenticated, "viewer_of() needs login_required or the API's authentication"
+    return cast("User", person)
 
 
 def is_htmx(request: HttpRequest) -> bool:

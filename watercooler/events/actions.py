@@ -30,8 +30,10 @@ from django.utils import timezone
 
 from watercooler.communities.models import Community
 from watercooler.communities.queries import access_community, membership_of
+from watercooler.core.errors import Conflict
 from watercooler.core.inputs import MOMENT_MESSAGE, moment_in_range
 from watercooler.core.markdown import render_markdown
+from watercooler.core.policy import check_active
 from watercooler.events import queries, signals
 from watercooler.events.models import CalendarFeed, Event, Rsvp, RsvpStatus
 from watercooler.people.models import User
@@ -47,17 +49,8 @@ CAPACITY_MAX = 100_000
 LONGEST_EVENT = dt.timedelta(days=31)
 
 
-class Conflict(Exception):
-    """The change clashes with the event's state (cancelled, already started)."""
-
-
 def _signal_on_commit(send: Callable[[], Any]) -> None:
     transaction.on_commit(send, robust=True)
-
-
-def check_active(actor: User) -> None:
-    if not (actor.is_authenticated and actor.is_active):
-        raise PermissionDenied("Sign in first.")
 
 
 def check_can_manage(*, actor: User, event: Event) -> None:

@@ -6,17 +6,15 @@ Each endpoint parses its input and calls one action or query. An event one may n
 (answering a cancelled or started event, cancelling twice) answers 409.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Status
-from ninja.errors import HttpError
 
-from watercooler.api.schemas import ErrorOut
 from watercooler.communities.queries import access_community
+from watercooler.core.pages import viewer_of
+from watercooler.core.schemas import ErrorOut
 from watercooler.events import actions, ics, queries
 from watercooler.events.models import Event
 from watercooler.events.schemas import (
@@ -39,18 +37,6 @@ READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-def _viewer(request: HttpRequest) -> User:
-    return cast(User, request.auth)  # type: ignore[attr-defined]
-
-
-@contextmanager
-def _conflicts() -> Iterator[None]:
-    try:
-        yield
-    except actions.Conflict as exc:
-        raise HttpError(409, str(exc)) from None
-
-
 def _event_out(viewer: User, event_id: int) -> dict[str, Any]:
     detail = queries.event_detail(viewer, event_id, attendee_limit=0)
     return event_data(
@@ -67,7 +53,7 @@ def list_events(request: HttpRequest, params: Query[EventsQuery]) -> dict[str, A
     """Upcoming events (not yet ended, soonest first) you may see: company-wide ones and those
     of communities whose content you see. ``when=past``: ended ones, most recent first.
     ``community``: one community's events."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     community = access_community(viewer, params.community) if params.community else None
     page = queries.events_page(
         viewer, when=params.when, community=community, cursor=params.cursor, limit=params.limit
@@ -96,7 +82,7 @@ def create_event(request: HttpRequest, payload: EventIn) -> Status[dict[str, Any
     """Company-wide (any member but guests) or in a community you are a member of
     (``community``: its handle). Times in ISO 8601 with an offset, or without one plus
     ``timezone``."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     data = actions.check_event_input(
         actor=viewer,
         title=payload.title,
@@ -116,7 +102,7 @@ def create_event(request: HttpRequest, payload: EventIn) -> Status[dict[str, Any
 @router.get("/{event_id}.ics", response={200: None, **READ}, summary="The event as .ics")
 def download_event_ics(request: HttpRequest, event_id: int) -> HttpResponse:
     """An iCalendar file (text/calendar) to add the event to a calendar application."""
-    event = queries.access_event(_viewer(request), event_id)
+    event = queries.access_event(viewer_of(request), event_id)
     return _ics_response(event)
 
 
@@ -130,14 +116,14 @@ def _ics_response(event: Event) -> HttpResponse:
 @router.get("/{event_id}", response={200: EventOut, **READ}, summary="One event")
 def get_event(request: HttpRequest, event_id: int) -> dict[str, Any]:
     """With your answer (``my_rsvp``), the counts and your place on the waitlist."""
-    return _event_out(_viewer(request), event_id)
+    return _event_out(viewer_of(request), event_id)
 
 
 @router.patch("/{event_id}", response={200: EventOut, **WRITE}, summary="Change an event")
 def update_event(request: HttpRequest, event_id: int, payload: EventPatch) -> dict[str, Any]:
     """The organiser, the community's owners and moderators, or an administrator. Fields left
     out keep their value; a larger capacity gives places to people waiting."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     event = queries.access_event(viewer, event_id)
     actions.check_can_manage(actor=viewer, event=event)
     given = payload.model_dump(exclude_unset=True)
@@ -159,18 +145,16 @@ def update_event(request: HttpRequest, event_id: int, payload: EventPatch) -> di
         description=given.get("description", event.description),
         event=event,
     )
-    with _conflicts():
-        actions.do_update_event(actor=viewer, event=event, data=data)
+    actions.do_update_event(actor=viewer, event=event, data=data)
     return _event_out(viewer, event_id)
 
 
 @router.post("/{event_id}/cancel", response={200: EventOut, **WRITE}, summary="Cancel an event")
 def cancel_event(request: HttpRequest, event_id: int) -> dict[str, Any]:
     """The event stays (marked cancelled, answers closed); calendars show it cancelled."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     event = queries.access_event(viewer, event_id)
-    with _conflicts():
-        actions.do_cancel_event(actor=viewer, event=event)
+    actions.do_cancel_event(actor=viewer, event=event)
     return _event_out(viewer, event_id)
 
 
@@ -180,10 +164,9 @@ def rsvp_event(request: HttpRequest, event_id: int, payload: RsvpIn) -> dict[str
     waitlist (``waitlisted: true`` with your ``position``); when someone going changes their
     answer, the longest-waiting person gets the place and a notification. 409 once the event
     has started or was cancelled."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     event = queries.access_event(viewer, event_id)
-    with _conflicts():
-        result = actions.do_rsvp(actor=viewer, event=event, status=payload.status)
+    result = actions.do_rsvp(actor=viewer, event=event, status=payload.status)
     return {
         "status": result.rsvp.status,
         "waitlisted": result.waitlisted,
@@ -197,7 +180,7 @@ def list_event_attendees(
     request: HttpRequest, event_id: int, params: Query[PageQuery]
 ) -> dict[str, Any]:
     """People going (with a place; not the waitlist), in the order they answered."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     event = queries.access_event(viewer, event_id)
     page = queries.attendees_page(viewer, event, cursor=params.cursor, limit=params.limit)
     return {

@@ -35,6 +35,7 @@ from watercooler.communities.queries import (
     membership_of,
 )
 from watercooler.core.paging import Page, paginate
+from watercooler.core.policy import is_active_person
 from watercooler.events.models import CalendarFeed, Event, Rsvp, RsvpStatus
 from watercooler.people.models import User
 
@@ -47,13 +48,9 @@ FEED_PAST_DAYS = 90
 WHEN = ("upcoming", "past")
 
 
-def _active(viewer: Any) -> bool:
-    return bool(viewer is not None and viewer.is_authenticated and viewer.is_active)
-
-
 def visible_events_q(viewer: User) -> Q:
     """THE visibility rule, as a filter on Event (cancelled events stay visible, marked)."""
-    if not _active(viewer):
+    if not is_active_person(viewer):
         return Q(pk__in=[])
     communities = Q(
         community_id__in=Community.objects.filter(content_communities_q(viewer)).values("pk")
@@ -74,7 +71,7 @@ def visible_events(viewer: User) -> QuerySet[Event]:
 def access_event(viewer: User, event_id: int) -> Event:
     """The event ``event_id`` if ``viewer`` may see it, else Http404 (missing and not visible
     answer the same, so a secret community's events cannot be probed)."""
-    if not _active(viewer):
+    if not is_active_person(viewer):
         raise Http404("No such event.")
     event = visible_events(viewer).filter(pk=event_id).first()
     if event is None:
@@ -106,7 +103,7 @@ def people_who_can_see(event: Event, user_ids: Iterable[int]) -> set[int]:
 
 def can_manage(viewer: User, event: Event) -> bool:
     """Edit and cancel: the organiser, the community's owners and moderators, administrators."""
-    if not _active(viewer):
+    if not is_active_person(viewer):
         return False
     if viewer.pk == event.organiser_id or viewer.is_administrator:
         return True
@@ -118,7 +115,7 @@ def can_manage(viewer: User, event: Event) -> bool:
 def managed_event_ids(viewer: User, events: Sequence[Event]) -> set[int]:
     """Which of ``events`` ``viewer`` may edit and cancel (``can_manage`` for a whole page, in
     one query at most)."""
-    if not _active(viewer):
+    if not is_active_person(viewer):
         return set()
     if viewer.is_administrator:
         return {e.pk for e in events}
@@ -144,7 +141,7 @@ def has_started(event: Event, now: dt.datetime | None = None) -> bool:
 def viewer_zone(viewer: Any, event: Event | None = None) -> zoneinfo.ZoneInfo:
     """The zone ``viewer`` reads times in: their location's; else the event's; else UTC."""
     names: list[str] = []
-    location = getattr(viewer, "location", None) if _active(viewer) else None
+    location = getattr(viewer, "location", None) if is_active_person(viewer) else None
     if location is not None:
         names.append(location.timezone)
     if event is not None:
@@ -171,7 +168,7 @@ def events_page(
 ) -> Page[Event]:
     """Events ``viewer`` may see: ``upcoming`` (not yet ended; soonest first) or ``past``
     (ended; most recent first), optionally in one community (whose content they may see)."""
-    if not _active(viewer):
+    if not is_active_person(viewer):
         raise Http404("Sign in first.")
     now = now or timezone.now()
     limit = max(1, min(limit, MAX_PAGE_SIZE))
@@ -195,7 +192,7 @@ def upcoming_events(
 ) -> list[Event]:
     """The next few events ``viewer`` may see that are not cancelled nor over (one query): for
     the home page, or of one community (nothing when its content is hidden from them)."""
-    if not _active(viewer):
+    if not is_active_person(viewer):
         return []
     rows = visible_events(viewer).filter(ends_at__gt=now or timezone.now(), cancelled_at=None)
     if community is not None:
@@ -206,7 +203,7 @@ def upcoming_events(
 def my_rsvps(viewer: User, events: Sequence[Event]) -> dict[int, Rsvp]:
     """``viewer``'s RSVP per event id, for a page of events (one query; none when empty)."""
     ids = [e.pk for e in events]
-    if not ids or not _active(viewer):
+    if not ids or not is_active_person(viewer):
         return {}
     return {r.event_id: r for r in Rsvp.objects.filter(user_id=viewer.pk, event_id__in=ids)}
 

@@ -22,18 +22,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from watercooler.communities.models import Community
 from watercooler.communities.queries import community_header, member_community_ids
 from watercooler.core.compression import carries_secret
-from watercooler.core.pages import bad_cursor_page as _bad_cursor
-from watercooler.core.pages import is_htmx as _is_htmx
+from watercooler.core.pages import bad_cursor_page, is_htmx, viewer_of
 from watercooler.core.paging import InvalidCursorError
 from watercooler.events import actions, forms, ics, queries
 from watercooler.events.models import Event
 from watercooler.people.models import User
-
-
-def _viewer(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # login_required has run
-    return user
 
 
 def _cards(viewer: User, events: list[Event]) -> list[Event]:
@@ -66,11 +59,11 @@ def _list_context(
 @login_required
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     context = _list_context(request, viewer, None)
     if context is None:
-        return _bad_cursor(request)
-    template = "events/_list.html#page" if _is_htmx(request) else "events/list.html"
+        return bad_cursor_page(request)
+    template = "events/_list.html#page" if is_htmx(request) else "events/list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -79,17 +72,17 @@ def event_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def community_events(request: HttpRequest, handle: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     header = community_header(viewer, handle)
     context: dict[str, Any] = {"header": header, "active_tab": "events"}
     if header.can_see_content:
         listed = _list_context(request, viewer, header.community)
         if listed is None:
-            return _bad_cursor(request)
+            return bad_cursor_page(request)
         context |= listed
         context["can_plan"] = header.is_member
     template = "events/community.html"
-    if _is_htmx(request) and header.can_see_content:
+    if is_htmx(request) and header.can_see_content:
         template = "events/_list.html#page"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
@@ -126,7 +119,7 @@ def _form_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def new_event(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     if request.method == "POST":
         form = forms.read_form(request.POST)
         try:
@@ -149,7 +142,7 @@ def new_event(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_event(request: HttpRequest, event_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     event = queries.access_event(viewer, event_id)
     actions.check_can_manage(actor=viewer, event=event)
     if request.method == "POST":
@@ -186,7 +179,7 @@ def _detail_context(viewer: User, event_id: int) -> dict[str, Any]:
 @login_required
 @require_GET
 def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     return render(request, "events/detail.html", _detail_context(viewer, event_id))
 
 
@@ -194,14 +187,14 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
 @require_POST
 def rsvp(request: HttpRequest, event_id: int) -> HttpResponse:
     """htmx gets the answer box back; a plain form post a redirect with the outcome."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     event = queries.access_event(viewer, event_id)
     error = ""
     try:
         result = actions.do_rsvp(actor=viewer, event=event, status=request.POST.get("status"))
     except (actions.Conflict, ValidationError) as exc:
         error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    if _is_htmx(request):
+    if is_htmx(request):
         context = _detail_context(viewer, event_id)
         context["rsvp_error"] = error
         return render(request, "events/_rsvp.html", context, status=409 if error else 200)
@@ -217,7 +210,7 @@ def rsvp(request: HttpRequest, event_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def cancel_event(request: HttpRequest, event_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     event = queries.access_event(viewer, event_id)
     try:
         actions.do_cancel_event(actor=viewer, event=event)
@@ -231,13 +224,13 @@ def cancel_event(request: HttpRequest, event_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def attendees(request: HttpRequest, event_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     event = queries.access_event(viewer, event_id)
     try:
         page = queries.attendees_page(viewer, event, cursor=request.GET.get("cursor") or None)
     except InvalidCursorError:
-        return _bad_cursor(request)
-    template = "events/attendees.html#page" if _is_htmx(request) else "events/attendees.html"
+        return bad_cursor_page(request)
+    template = "events/attendees.html#page" if is_htmx(request) else "events/attendees.html"
     return render(request, template, {"event": event, "page": page})
 
 
@@ -252,7 +245,7 @@ def _calendar_response(body: bytes, filename: str, *, cache_control: str) -> Htt
 @login_required
 @require_GET
 def event_ics(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = queries.access_event(_viewer(request), event_id)
+    event = queries.access_event(viewer_of(request), event_id)
     return _calendar_response(
         ics.event_ics(event), ics.ics_filename(event), cache_control="private, no-cache"
     )
@@ -272,7 +265,7 @@ def _feed_urls(request: HttpRequest, token: str) -> dict[str, str]:
 @require_GET
 @carries_secret
 def calendar(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     feed = actions.do_get_calendar_feed(actor=viewer)
     return render(request, "events/calendar.html", {"urls": _feed_urls(request, feed.token)})
 
@@ -280,7 +273,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def reset_calendar(request: HttpRequest) -> HttpResponse:
-    actions.do_reset_calendar_feed(actor=_viewer(request))
+    actions.do_reset_calendar_feed(actor=viewer_of(request))
     messages.success(
         request, "New address made. Subscribe again with it: the old one no longer works."
     )

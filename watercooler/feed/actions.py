@@ -35,7 +35,11 @@ from watercooler.communities.models import (
     Privacy,
 )
 from watercooler.communities.queries import access_community, can_moderate, membership_of
+from watercooler.core.errors import Conflict
+from watercooler.core.events import community_group, send_event, send_on_commit, user_group
 from watercooler.core.markdown import find_mentions, find_topics, render_markdown
+from watercooler.core.media import delete_stored_files
+from watercooler.core.policy import check_active
 from watercooler.feed import events, signals
 from watercooler.feed.attachments import check_upload
 from watercooler.feed.models import (
@@ -62,8 +66,6 @@ from watercooler.feed.queries import (
     prefilled,
 )
 from watercooler.people.models import Role, User
-from watercooler.realtime.events import send_on_commit
-from watercooler.realtime.groups import community_group, user_group
 
 POST_BODY_MAX = 20_000
 REPLY_BODY_MAX = 10_000
@@ -72,10 +74,6 @@ POLL_MAX_OPTIONS = 10
 POLL_OPTION_MAX = 140
 MAX_MENTIONS = 50
 MAX_TOPICS = 30
-
-
-class Conflict(Exception):
-    """The change clashes with the current state (already reacted, voted, following...)."""
 
 
 def _json(data: Any) -> Any:
@@ -96,11 +94,6 @@ def topic_url(name: str) -> str:
 
 
 # --- Checks ----------------------------------------------------------------------------------
-
-
-def check_active(actor: User) -> None:
-    if not (actor.is_authenticated and actor.is_active):
-        raise PermissionDenied("Sign in first.")
 
 
 def check_can_post(actor: User, *, in_community: bool = False) -> None:
@@ -440,7 +433,7 @@ def do_create_post(*, author: User, data: PostInput) -> Post:
         "attachments": prefilled(post.attachments.all(), []),
         "poll_options": prefilled(post.poll_options.all(), options),
     }
-    events.send(
+    send_event(
         events.post_created_groups(
             author_id=author.pk,
             topics=[t.name for t in topics],
@@ -510,7 +503,7 @@ def do_pin_post(*, actor: User, post: Post, pinned: bool) -> Post:
     post.pinned_at = timezone.now() if pinned else None
     post.save(update_fields=["pinned_at"])
     assert post.community_id is not None  # check_can_pin
-    events.send(
+    send_event(
         [community_group(post.community_id), *events.post_groups(post.pk)],
         events.PostPinned(post_id=post.pk, pinned=pinned),
     )
@@ -545,7 +538,7 @@ def do_edit_post(*, actor: User, post: Post, body: Any) -> Post:
         u for u in _who_can_see(post, rendered.mentioned, actor_id=actor.pk) if u.pk not in already
     ]
     Mention.objects.bulk_create([Mention(post=post, user=u, created_at=now) for u in mentioned])
-    events.send(
+    send_event(
         events.post_groups(post.pk),
         events.PostUpdated(
             post_id=post.pk,
@@ -557,14 +550,6 @@ def do_edit_post(*, actor: User, post: Post, body: Any) -> Post:
     )
     _signal_on_commit(signals.post_updated, Post, post=post, mentioned=mentioned)
     return post
-
-
-def _delete_files(names: list[str | None]) -> None:
-    from django.core.files.storage import default_storage
-
-    for name in names:
-        if name:
-            default_storage.delete(name)
 
 
 @transaction.atomic
@@ -589,8 +574,8 @@ def do_delete_post(*, actor: User, post: Post) -> None:
     PollOption.objects.filter(post=post).delete()
     post.body, post.body_html, post.deleted_at = "", "", now
     post.save(update_fields=["body", "body_html", "deleted_at"])
-    transaction.on_commit(lambda: _delete_files(files))
-    events.send(events.post_groups(post.pk), events.PostDeleted(post_id=post.pk))
+    transaction.on_commit(lambda: delete_stored_files(files))
+    send_event(events.post_groups(post.pk), events.PostDeleted(post_id=post.pk))
     _signal_on_commit(signals.post_deleted, Post, post=post)
 
 
@@ -675,7 +660,7 @@ def do_create_reply(*, author: User, post: Post, body: Any, parent_id: int | Non
     locked.reply_count += 1
     mentioned = _who_can_see(locked, rendered.mentioned, actor_id=author.pk)
     Mention.objects.bulk_create([Mention(reply=reply, user=u, created_at=now) for u in mentioned])
-    events.send(
+    send_event(
         events.post_groups(post.pk),
         events.ReplyCreated(
             post_id=post.pk, reply=_reply_payload(reply), reply_count=locked.reply_count
@@ -702,7 +687,7 @@ def do_delete_reply(*, actor: User, reply: Reply) -> None:
         reply_count=F("reply_count") - 1
     )
     count = Post.objects.filter(pk=reply.post_id).values_list("reply_count", flat=True).get()
-    events.send(
+    send_event(
         events.post_groups(reply.post_id),
         events.ReplyDeleted(post_id=reply.post_id, reply_id=reply.pk, reply_count=count),
     )
@@ -765,7 +750,7 @@ def _lock_target(post: Post, reply: Reply | None) -> tuple[Post, Reply | None]:
 
 
 def _send_reaction_changed(state: ReactionState) -> None:
-    events.send(
+    send_event(
         events.post_groups(state.post_id),
         events.ReactionChanged(
             post_id=state.post_id,
@@ -846,7 +831,7 @@ def do_vote(*, user: User, post: Post, option_id: Any) -> PollVote:
         raise Conflict("You already voted in this poll.") from None
     PollOption.objects.filter(pk=option.pk).update(vote_count=F("vote_count") + 1)
     total = PollVote.objects.filter(post=post).count()
-    events.send(events.post_groups(post.pk), events.PollVoted(post_id=post.pk, total_votes=total))
+    send_event(events.post_groups(post.pk), events.PollVoted(post_id=post.pk, total_votes=total))
     return vote
 
 

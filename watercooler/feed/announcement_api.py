@@ -8,19 +8,17 @@ shape.
 """
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 
-from watercooler.api.schemas import ErrorOut
 from watercooler.core.inputs import Moment
+from watercooler.core.pages import viewer_of
+from watercooler.core.schemas import ErrorOut
 from watercooler.feed import announcements
 from watercooler.feed.models import Announcement, AnnouncementReceipt
-from watercooler.people.models import User
 
 router = Router()
 
@@ -156,17 +154,6 @@ class ManagedQuery(Schema):
     limit: int = Field(default=announcements.LIST_PAGE_SIZE, ge=1, le=100)
 
 
-def _viewer(request: HttpRequest) -> User:
-    return cast(User, request.auth)  # type: ignore[attr-defined]
-
-
-def _conflicts_are_409[T](call: Callable[[], T]) -> T:
-    try:
-        return call()
-    except announcements.AnnouncementConflict as exc:
-        raise HttpError(409, str(exc)) from None
-
-
 def serialize(announcement: Announcement) -> dict[str, Any]:
     """The announcement as every endpoint returns it. ``my_receipt`` is the one attached by
     the query that loaded it (None for people outside the audience, such as a scheduling
@@ -213,7 +200,7 @@ def create_announcement(request: HttpRequest, payload: AnnouncementIn) -> Status
     ``roles`` mean everyone (guests only when ``roles`` lists "guest"); otherwise a person must
     match every non-empty list. Without ``publish_at`` it is published at once. With
     ``community`` (a handle) it goes to that community's active members: its owners only."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     hours = payload.remind_after_hours
     community = None
     if payload.community is not None:
@@ -248,7 +235,7 @@ def create_announcement(request: HttpRequest, payload: AnnouncementIn) -> Status
 def preview_audience(request: HttpRequest, params: Query[AudienceQuery]) -> dict[str, Any]:
     """The same targeting as ``POST /announcements``, counted now by the same rule. 403 for
     people who may not announce; 422 naming an unknown department, location or role."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     community = None
     if params.community:
         community = announcements.announcement_community(viewer, params.community)
@@ -270,7 +257,9 @@ def preview_audience(request: HttpRequest, params: Query[AudienceQuery]) -> dict
 def list_managed_announcements(request: HttpRequest, params: Query[ManagedQuery]) -> dict[str, Any]:
     """Communications people and administrators: every company announcement; anyone else:
     the ones they wrote. Newest publish time first, a page at a time."""
-    page = announcements.dashboard_page(_viewer(request), cursor=params.cursor, limit=params.limit)
+    page = announcements.dashboard_page(
+        viewer_of(request), cursor=params.cursor, limit=params.limit
+    )
     return {
         "items": [
             {
@@ -300,7 +289,7 @@ def list_managed_announcements(request: HttpRequest, params: Query[ManagedQuery]
 def list_pinned_announcements(request: HttpRequest) -> dict[str, Any]:
     """Published, unexpired, not dismissed and (must-read ones) not acknowledged; must-read
     ones first."""
-    pinned = announcements.pinned_announcements(_viewer(request))
+    pinned = announcements.pinned_announcements(viewer_of(request))
     return {"items": [serialize(a) for a in pinned]}
 
 
@@ -309,13 +298,13 @@ def list_pinned_announcements(request: HttpRequest) -> dict[str, Any]:
 )
 def get_announcement(request: HttpRequest, announcement_id: int) -> dict[str, Any]:
     """404 unless you are in its audience, its author, or in communications."""
-    return serialize(announcements.access_announcement(_viewer(request), announcement_id))
+    return serialize(announcements.access_announcement(viewer_of(request), announcement_id))
 
 
 def _receipt_action(request: HttpRequest, announcement_id: int, action: Any) -> dict[str, Any]:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     announcement = announcements.access_announcement(viewer, announcement_id)
-    _conflicts_are_409(lambda: action(user=viewer, announcement=announcement))
+    action(user=viewer, announcement=announcement)
     return serialize(announcements.access_announcement(viewer, announcement_id))
 
 
@@ -362,7 +351,7 @@ def announcement_stats(
     audience, 404 for others). ``not_acknowledged`` lists, in name order and a page at a time,
     who has not acknowledged a must-read announcement (or not seen any other)."""
     stats = announcements.announcement_stats(
-        _viewer(request), announcement_id, cursor=params.cursor, limit=params.limit
+        viewer_of(request), announcement_id, cursor=params.cursor, limit=params.limit
     )
     return {
         "announcement_id": stats.announcement.pk,

@@ -22,23 +22,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from watercooler.communities.models import Community
-from watercooler.core.pages import next_url
+from watercooler.core.errors import Conflict
+from watercooler.core.pages import is_htmx, next_url, viewer_of
 from watercooler.core.paging import InvalidCursorError
 from watercooler.feed import announcements
 from watercooler.people.models import Role, User
 
 REMIND_CHOICES = [("", "No reminder"), ("24", "After 1 day"), ("72", "After 3 days"),
                   ("168", "After 1 week")]  # fmt: skip
-
-
-def _viewer(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # login_required has run
-    return user
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def _community(viewer: User, handle: str) -> Community | None:
@@ -92,7 +83,7 @@ def _parse_hours(value: str) -> dt.timedelta | None:
 def new_announcement(request: HttpRequest) -> HttpResponse:
     """The composer; with ``?community=<handle>`` (or the form's hidden ``community``) an
     announcement to that community's members, for its owners."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     handle = request.POST.get("community") or request.GET.get("community") or ""
     community = _community(viewer, handle)
     if community is not None:
@@ -205,7 +196,7 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
     """Communications people and administrators (and community owners with announcements of
     their own) get the dashboard; ``?view=mine``, and everyone else, the announcements
     addressed to them, folded ones included."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     cursor = request.GET.get("cursor") or None
     manages = announcements.can_manage_announcements(viewer)
     view = request.GET.get("view", "")
@@ -229,7 +220,7 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def audience_preview(request: HttpRequest) -> HttpResponse:
     """The composer's "who will get it" line for the targeting chosen so far (htmx GET)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     community = _community(viewer, request.GET.get("community") or "")
     context: dict[str, Any] = {}
     status = 200
@@ -263,7 +254,7 @@ def export_csv(request: HttpRequest, announcement_id: int) -> HttpResponse:
     """One announcement's figures as CSV: a summary, a blank line, then one row per person.
     Built whole rather than streamed: under ASGI Django would buffer a synchronous stream
     anyway, and 10,000 people make about half a megabyte."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     export = announcements.announcement_export(viewer, announcement_id)
     a = export.announcement
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -306,7 +297,7 @@ def export_csv(request: HttpRequest, announcement_id: int) -> HttpResponse:
 def pinned_card(request: HttpRequest, announcement_id: int) -> HttpResponse:
     """One pinned card for the viewer, for the home page to insert when
     ``announcement.published`` arrives; empty when it is not (or no longer) pinned for them."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     announcement = announcements.access_announcement(viewer, announcement_id)
     pinned = announcements.pinned_announcements(viewer, announcement_id=announcement.pk)
     if not pinned:
@@ -318,7 +309,7 @@ def pinned_card(request: HttpRequest, announcement_id: int) -> HttpResponse:
 @require_GET
 def announcement_detail(request: HttpRequest, announcement_id: int) -> HttpResponse:
     """Shows the announcement and records that the viewer has seen it (once)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     announcement = announcements.access_announcement(viewer, announcement_id)
     receipt = getattr(announcement, "my_receipt", None)
     if receipt is not None and receipt.seen_at is None:
@@ -339,7 +330,7 @@ def announcement_detail(request: HttpRequest, announcement_id: int) -> HttpRespo
 @login_required
 @require_GET
 def announcement_stats(request: HttpRequest, announcement_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     try:
         stats = announcements.announcement_stats(
             viewer, announcement_id, cursor=request.GET.get("cursor") or None
@@ -360,17 +351,17 @@ def _back(request: HttpRequest, announcement_id: int) -> HttpResponse:
 def _receipt_view(request: HttpRequest, announcement_id: int, action: Any) -> HttpResponse:
     """Runs one receipt action; an htmx request gets the pinned card back (empty once
     dismissed), a plain form post a redirect with the outcome as a message."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     announcement = announcements.access_announcement(viewer, announcement_id)
     try:
         receipt = action(user=viewer, announcement=announcement)
-    except announcements.AnnouncementConflict as exc:
-        if _is_htmx(request):
+    except Conflict as exc:
+        if is_htmx(request):
             return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
         messages.error(request, str(exc))
         return _back(request, announcement_id)
     announcement.my_receipt = receipt  # type: ignore[attr-defined]
-    if _is_htmx(request):
+    if is_htmx(request):
         if receipt.dismissed_at is not None:
             return HttpResponse("")
         return render(

@@ -40,7 +40,10 @@ from django.utils import timezone
 
 from watercooler.communities.models import Community, MemberRole, Membership, MembershipStatus
 from watercooler.communities.queries import access_community
+from watercooler.core.errors import Conflict
+from watercooler.core.events import send_on_commit, user_group
 from watercooler.core.paging import Page, paginate
+from watercooler.core.policy import is_active_person
 from watercooler.feed import signals
 from watercooler.feed.models import (
     Announcement,
@@ -50,8 +53,6 @@ from watercooler.feed.models import (
     PostKind,
 )
 from watercooler.people.models import Department, Location, Role, User
-from watercooler.realtime.events import send_on_commit
-from watercooler.realtime.groups import user_group
 
 logger = logging.getLogger(__name__)
 
@@ -66,10 +67,6 @@ MAX_REMIND_AFTER = dt.timedelta(days=30)
 DIRECT_FANOUT_LIMIT = 200
 PINNED_LIMIT = 20
 STATS_PAGE_SIZE = 50
-
-
-class AnnouncementConflict(Exception):
-    """The request contradicts the receipt's state (the API answers 409)."""
 
 
 # --- Permissions ---------------------------------------------------------------------------------
@@ -87,7 +84,7 @@ def _owns(user: User, community_id: int) -> bool:
 def can_announce(user: User, community: Community | None = None) -> bool:
     """Company-wide: communications people and administrators (``is_communications`` covers
     both). To a community: its active owners only (the issue's rule; moderators do not)."""
-    if not (user.is_authenticated and user.is_active):
+    if not is_active_person(user):
         return False
     if community is not None:
         return _owns(user, community.pk)
@@ -635,18 +632,18 @@ def do_mark_seen(
 def do_acknowledge(
     *, user: User, announcement: Announcement, now: dt.datetime | None = None
 ) -> AnnouncementReceipt:
-    """ "I have read this": must-read announcements only (else AnnouncementConflict), once (a
-    second time is AnnouncementConflict, like reacting twice). Acknowledging also marks seen."""
+    """ "I have read this": must-read announcements only (else Conflict), once (a
+    second time is Conflict, like reacting twice). Acknowledging also marks seen."""
     now = now or timezone.now()
     receipt = _receipt(user, announcement)
     if not announcement.must_read:
-        raise AnnouncementConflict("This announcement does not ask to be acknowledged.")
+        raise Conflict("This announcement does not ask to be acknowledged.")
     with transaction.atomic():
         acknowledged = AnnouncementReceipt.objects.filter(
             pk=receipt.pk, acknowledged_at__isnull=True
         ).update(acknowledged_at=now)
         if not acknowledged:
-            raise AnnouncementConflict("You have already acknowledged this announcement.")
+            raise Conflict("You have already acknowledged this announcement.")
         _mark_seen(receipt, now)
         Announcement.objects.filter(pk=announcement.pk).update(
             acknowledged_count=F("acknowledged_count") + 1
@@ -660,13 +657,11 @@ def do_dismiss(
     *, user: User, announcement: Announcement, now: dt.datetime | None = None
 ) -> AnnouncementReceipt:
     """Unpin it from the person's feed (dismissing again changes nothing). A must-read
-    announcement stays pinned until acknowledged (AnnouncementConflict)."""
+    announcement stays pinned until acknowledged (Conflict)."""
     now = now or timezone.now()
     receipt = _receipt(user, announcement)
     if announcement.must_read and receipt.acknowledged_at is None:
-        raise AnnouncementConflict(
-            "This announcement is must-read: acknowledge it before dismissing it."
-        )
+        raise Conflict("This announcement is must-read: acknowledge it before dismissing it.")
     if receipt.dismissed_at is None:
         AnnouncementReceipt.objects.filter(pk=receipt.pk, dismissed_at__isnull=True).update(
             dismissed_at=now
@@ -744,7 +739,7 @@ def access_announcement(viewer: User, announcement_id: int) -> Announcement:
     Visible to its author and to communications people and administrators (also before it is
     published), and to everyone in its audience once published. Anyone else gets 404.
     """
-    if not (viewer.is_authenticated and viewer.is_active):
+    if not is_active_person(viewer):
         raise Http404("No such announcement.")
     announcement = _announcements().filter(pk=announcement_id).first()
     if announcement is None:
@@ -768,7 +763,7 @@ def pinned_announcements(
     """What sits at the top of ``viewer``'s feed: published, unexpired, neither dismissed nor
     (for a must-read) acknowledged; must-read ones waiting for the viewer first, then the
     newest. One query. With ``announcement_id``: that one, if it is pinned for ``viewer``."""
-    if not (viewer.is_authenticated and viewer.is_active):
+    if not is_active_person(viewer):
         return []
     now = now or timezone.now()
     only = Q(announcement_id=announcement_id) if announcement_id is not None else Q()
@@ -817,9 +812,7 @@ def pinned_area(viewer: User, *, now: dt.datetime | None = None) -> PinnedCards:
     """What the home page shows above the feed: the pinned cards (one query) and, only when
     there are none, one more query to know whether to link to earlier announcements."""
     cards = PinnedCards(pinned_announcements(viewer, now=now))
-    cards.has_earlier = bool(cards) or (
-        viewer.is_authenticated and viewer.is_active and has_addressed(viewer)
-    )
+    cards.has_earlier = bool(cards) or (is_active_person(viewer) and has_addressed(viewer))
     return cards
 
 
@@ -981,7 +974,7 @@ def _decorate(items: list[Announcement], now: dt.datetime) -> None:
 
 def can_manage_announcements(viewer: User) -> bool:
     """Who gets the dashboard of every company announcement: communications and admins."""
-    return bool(viewer.is_authenticated and viewer.is_active and viewer.is_communications)
+    return is_active_person(viewer) and viewer.is_communications
 
 
 def dashboard_page(
@@ -995,7 +988,7 @@ def dashboard_page(
     announcement for communications people and administrators, and anyone's own (a community
     owner's to their community). Paged over ``announcement_list_idx``; three queries (the page
     and the prefetched departments and locations). Raises InvalidCursorError."""
-    if not (viewer.is_authenticated and viewer.is_active):
+    if not is_active_person(viewer):
         raise Http404("Sign in first.")
     now = now or timezone.now()
     mine = Q(post__author_id=viewer.pk)
@@ -1020,7 +1013,7 @@ def addressed_page(
     """The announcements addressed to ``viewer`` (their receipts), newest first, folded
     (acknowledged, dismissed, expired) ones included: where a folded card is found again.
     Paged over ``receipt_user_recent_idx``. Raises InvalidCursorError."""
-    if not (viewer.is_authenticated and viewer.is_active):
+    if not is_active_person(viewer):
         raise Http404("Sign in first.")
     now = now or timezone.now()
     page = paginate(

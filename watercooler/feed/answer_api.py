@@ -8,12 +8,13 @@ question 422 on ``post``, and a reply that is missing, deleted or under another 
 ``reply_id``.
 """
 
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router
 
-from watercooler.api.schemas import ErrorOut
+from watercooler.core.pages import viewer_of
+from watercooler.core.schemas import ErrorOut
 from watercooler.feed import answers, queries
 from watercooler.feed.models import Post
 from watercooler.feed.schemas import PostOut, StrictInput, post_data
@@ -30,10 +31,6 @@ class AcceptAnswerIn(StrictInput):
     reply_id: int = Field(ge=1, le=2**63 - 1, description="A live reply under the question.")
 
 
-def _viewer(request: HttpRequest) -> User:
-    return cast(User, request.auth)  # type: ignore[attr-defined]
-
-
 def _post_out(viewer: User, post: Post) -> dict[str, Any]:
     fresh = queries.access_post(viewer, post.pk)
     return post_data(fresh, queries.viewer_context(viewer, [fresh]))
@@ -47,7 +44,7 @@ def _post_out(viewer: User, post: Post) -> dict[str, Any]:
 def accept_answer(request: HttpRequest, post_id: int, payload: AcceptAnswerIn) -> dict[str, Any]:
     """The question's author, or a moderator of the community it was asked in. Accepting
     another reply replaces the accepted answer; the reply's author is notified."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     post = answers.do_accept_answer(
         actor=viewer,
         post=queries.access_post(viewer, post_id, related=False),
@@ -63,7 +60,7 @@ def accept_answer(request: HttpRequest, post_id: int, payload: AcceptAnswerIn) -
 )
 def clear_accepted_answer(request: HttpRequest, post_id: int) -> dict[str, Any]:
     """The question is unanswered again. Clearing when there is no accepted answer is fine."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     post = answers.do_clear_answer(
         actor=viewer, post=queries.access_post(viewer, post_id, related=False)
     )

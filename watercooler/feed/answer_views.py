@@ -18,18 +18,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from watercooler.core.pages import bad_cursor_page, is_htmx, vary_on_htmx, viewer_of
 from watercooler.core.paging import InvalidCursorError
 from watercooler.feed import answers, queries
 from watercooler.feed.models import Post
-from watercooler.feed.views import (
-    _bad_cursor,
-    _int,
-    _is_htmx,
-    _thread_context,
-    _vary,
-    _viewer,
-    decorate,
-)
+from watercooler.feed.views import _int, _thread_context, decorate
 
 SUGGESTIONS_ON_PAGE = 5
 
@@ -38,8 +31,8 @@ def _thread_response(request: HttpRequest, post: Post, *, reply_id: int | None) 
     """The thread after a change: htmx gets the thread and, when the page shows it, the chip on
     the question's card (out of band); a plain form post goes back to the thread at the
     accepted reply."""
-    viewer = _viewer(request)
-    if not _is_htmx(request):
+    viewer = viewer_of(request)
+    if not is_htmx(request):
         anchor = f"#reply-{reply_id}" if reply_id else "#replies"
         return redirect(reverse("feed:post", args=[post.pk]) + anchor)
     context = _thread_context(request, viewer, post.pk, None)
@@ -58,7 +51,7 @@ def _refused(request: HttpRequest, post_id: int, exc: ValidationError) -> HttpRe
     """A reply deleted meanwhile, or a post that is no question: say so on the thread page."""
     messages.error(request, " ".join(exc.messages))
     target = reverse("feed:post", args=[post_id]) + "#replies"
-    if _is_htmx(request):
+    if is_htmx(request):
         return HttpResponseClientRedirect(target)
     return redirect(target)
 
@@ -66,14 +59,14 @@ def _refused(request: HttpRequest, post_id: int, exc: ValidationError) -> HttpRe
 @login_required
 @require_POST
 def accept_answer(request: HttpRequest, post_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     post = queries.access_post(viewer, post_id, related=False)
     reply_id = _int(request.POST.get("reply_id"))
     try:
         post = answers.do_accept_answer(actor=viewer, post=post, reply=reply_id)
     except ValidationError as exc:
         return _refused(request, post_id, exc)
-    if not _is_htmx(request):
+    if not is_htmx(request):
         messages.success(request, "Marked as the accepted answer.")
     return _thread_response(request, post, reply_id=post.accepted_reply_id)
 
@@ -81,13 +74,13 @@ def accept_answer(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def clear_answer(request: HttpRequest, post_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     post = queries.access_post(viewer, post_id, related=False)
     try:
         post = answers.do_clear_answer(actor=viewer, post=post)
     except ValidationError as exc:
         return _refused(request, post_id, exc)
-    if not _is_htmx(request):
+    if not is_htmx(request):
         messages.success(request, "The question has no accepted answer now.")
     return _thread_response(request, post, reply_id=None)
 
@@ -97,7 +90,7 @@ def clear_answer(request: HttpRequest, post_id: int) -> HttpResponse:
 def questions(request: HttpRequest) -> HttpResponse:
     """Questions you could answer (first page only) and the questions you can see, newest
     first: unanswered by default, or answered, or all (``?show=``; anything else: unanswered)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     show = request.GET.get("show") or "unanswered"
     if show not in answers.QUESTION_FILTERS:
         show = "unanswered"
@@ -105,11 +98,11 @@ def questions(request: HttpRequest) -> HttpResponse:
     try:
         page = answers.questions_page(viewer, show=show, cursor=cursor)
     except InvalidCursorError:
-        return _bad_cursor(request)
+        return bad_cursor_page(request)
     decorate(viewer, page.items, page.context)
     context: dict[str, Any] = {"page": page, "show": show}
-    if cursor and _is_htmx(request):
-        return _vary(render(request, "feed/questions.html#page", context))
+    if cursor and is_htmx(request):
+        return vary_on_htmx(render(request, "feed/questions.html#page", context))
     if not cursor:
         context["suggestions"] = answers.answerable_questions(viewer, limit=SUGGESTIONS_ON_PAGE)
-    return _vary(render(request, "feed/questions.html", context))
+    return vary_on_htmx(render(request, "feed/questions.html", context))

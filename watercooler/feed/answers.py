@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from watercooler.communities.models import Community
 from watercooler.communities.queries import can_moderate, membership_of
+from watercooler.core.events import post_group, send_on_commit
 from watercooler.core.paging import Page
 from watercooler.feed import signals
 from watercooler.feed.models import Post, PostKind, Reply, Topic, TopicFollow
@@ -45,8 +46,6 @@ from watercooler.feed.queries import (
     visible_posts_q,
 )
 from watercooler.people.models import User
-from watercooler.realtime.events import send_on_commit
-from watercooler.realtime.groups import post_group
 
 # Suggestions look this far back: an old unanswered question has usually been settled elsewhere.
 SUGGESTION_WINDOW_DAYS = 60

@@ -10,20 +10,18 @@ Attachments are uploaded one file per request, as multipart/form-data, to
 they are downloaded through ``GET /attachments/{id}``, always as an attachment.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest
 from ninja import Field, File, Form, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from watercooler.api.schemas import ErrorOut
 from watercooler.communities.models import Privacy
 from watercooler.communities.queries import access_community, can_see_content, membership_of
+from watercooler.core.pages import viewer_of
 from watercooler.core.paging import InvalidCursorError
+from watercooler.core.schemas import ErrorOut
 from watercooler.feed import actions, queries
 from watercooler.feed.models import Attachment, Post
 from watercooler.feed.schemas import (
@@ -66,18 +64,6 @@ READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-def _viewer(request: HttpRequest) -> User:
-    return cast(User, request.auth)  # type: ignore[attr-defined]
-
-
-@contextmanager
-def _conflicts() -> Iterator[None]:
-    try:
-        yield
-    except actions.Conflict as exc:
-        raise HttpError(409, str(exc)) from None
-
-
 def _post_out(viewer: User, post: Post) -> dict[str, Any]:
     """One post as ``viewer`` sees it (re-read with its prefetches)."""
     fresh = queries.access_post(viewer, post.pk)
@@ -99,7 +85,7 @@ def create_post(request: HttpRequest, payload: PostIn) -> Status[dict[str, Any]]
     """A post, question or poll (``poll_options``: 2 to 10). ``audience`` "followers" shows it
     only to your followers. ``quoted_post_id`` quotes a post you can see. ``community`` (a
     handle) posts into a community you are an active member of; guests may post only there."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     data = actions.check_post_input(
         author=viewer,
         body=payload.body,
@@ -126,7 +112,7 @@ def _new_post_out(author: User, post: Post) -> dict[str, Any]:
 @posts_router.get("/{post_id}", response={200: PostOut, **READ}, summary="One post")
 def get_post(request: HttpRequest, post_id: int) -> dict[str, Any]:
     """404 for a post that does not exist, was deleted, or that you may not see."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     post = queries.access_post(viewer, post_id)
     return post_data(post, queries.viewer_context(viewer, [post]))
 
@@ -134,7 +120,7 @@ def get_post(request: HttpRequest, post_id: int) -> dict[str, Any]:
 @posts_router.patch("/{post_id}", response={200: PostOut, **WRITE}, summary="Edit a post")
 def update_post(request: HttpRequest, post_id: int, payload: PostPatch) -> dict[str, Any]:
     """The author only (others get 403). The old text is kept as a revision."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     post = actions.do_edit_post(
         actor=viewer, post=queries.access_post(viewer, post_id, related=False), body=payload.body
     )
@@ -145,7 +131,7 @@ def update_post(request: HttpRequest, post_id: int, payload: PostPatch) -> dict[
 def delete_post(request: HttpRequest, post_id: int) -> Status[None]:
     """The author, an administrator, or for a post in a community its owners and moderators.
     Replies stay readable under a tombstone."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     actions.do_delete_post(actor=viewer, post=queries.access_post(viewer, post_id, related=False))
     return Status(204, None)
 
@@ -154,7 +140,7 @@ def delete_post(request: HttpRequest, post_id: int) -> Status[None]:
 def pin_post(request: HttpRequest, post_id: int) -> dict[str, Any]:
     """Pin a post to the top of its community's page: the community's owners and moderators
     (403 for others); 422 for a post outside communities. Pinning twice changes nothing."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     post = queries.access_post(viewer, post_id, related=False)
     actions.do_pin_post(actor=viewer, post=post, pinned=True)
     return _post_out(viewer, post)
@@ -163,7 +149,7 @@ def pin_post(request: HttpRequest, post_id: int) -> dict[str, Any]:
 @posts_router.delete("/{post_id}/pin", response={200: PostOut, **WRITE}, summary="Unpin a post")
 def unpin_post(request: HttpRequest, post_id: int) -> dict[str, Any]:
     """The same people as pinning; unpinning a post that is not pinned changes nothing."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     post = queries.access_post(viewer, post_id, related=False)
     actions.do_pin_post(actor=viewer, post=post, pinned=False)
     return _post_out(viewer, post)
@@ -173,7 +159,7 @@ def unpin_post(request: HttpRequest, post_id: int) -> dict[str, Any]:
     "/{post_id}/revisions", response={200: RevisionList, **READ}, summary="Earlier texts"
 )
 def list_post_revisions(request: HttpRequest, post_id: int) -> dict[str, Any]:
-    post, revisions = queries.post_revisions(_viewer(request), post_id)
+    post, revisions = queries.post_revisions(viewer_of(request), post_id)
     return {
         "post_id": post.pk,
         "edited_at": post.edited_at,
@@ -195,7 +181,7 @@ def add_post_attachment(
     """multipart/form-data with ``file`` and optional ``alt_text``. Images (JPEG, PNG, WebP,
     GIF) get a thumbnail; other files: pdf, docx, xlsx, pptx, txt, csv, zip. At most 10 per
     post, each at most ATTACHMENT_MAX_BYTES."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     attachment = actions.do_add_attachment(
         actor=viewer,
         post=queries.access_post(viewer, post_id, related=False),
@@ -212,7 +198,7 @@ def add_post_attachment(
 def list_replies(request: HttpRequest, post_id: int, params: Query[PageQuery]) -> dict[str, Any]:
     """Top-level replies oldest first, each with its replies in ``children``. Replies under a
     deleted post stay readable: ``post`` is then null and ``post_deleted`` true."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     thread = queries.replies_page(viewer, post_id, cursor=params.cursor, limit=params.limit)
     post = thread.post
     return {
@@ -228,7 +214,7 @@ def list_replies(request: HttpRequest, post_id: int, params: Query[PageQuery]) -
 @posts_router.post("/{post_id}/replies", response={201: ReplyOut, **WRITE}, summary="Reply")
 def create_reply(request: HttpRequest, post_id: int, payload: ReplyIn) -> Status[dict[str, Any]]:
     """``parent_id`` replies to a reply; a reply to a child reply attaches to its parent."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     reply = actions.do_create_reply(
         author=viewer,
         post=queries.access_post(viewer, post_id, related=False),
@@ -240,7 +226,7 @@ def create_reply(request: HttpRequest, post_id: int, payload: ReplyIn) -> Status
 
 @replies_router.delete("/{reply_id}", response={204: None, **WRITE}, summary="Delete a reply")
 def delete_reply(request: HttpRequest, reply_id: int) -> Status[None]:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     actions.do_delete_reply(actor=viewer, reply=queries.access_reply(viewer, reply_id))
     return Status(204, None)
 
@@ -255,17 +241,16 @@ def react_to_post(
     request: HttpRequest, post_id: int, payload: ReactionIn
 ) -> Status[actions.ReactionState]:
     """Reacting twice with the same kind answers 409."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     post = queries.access_post(viewer, post_id, related=False)
-    with _conflicts():
-        return Status(201, actions.do_react(user=viewer, post=post, kind=payload.kind))
+    return Status(201, actions.do_react(user=viewer, post=post, kind=payload.kind))
 
 
 @posts_router.delete(
     "/{post_id}/reactions", response={200: ReactionStateOut, **WRITE}, summary="Take it back"
 )
 def unreact_to_post(request: HttpRequest, post_id: int, payload: ReactionIn) -> Any:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     post = queries.access_post(viewer, post_id, related=False)
     return actions.do_unreact(user=viewer, post=post, kind=payload.kind)
 
@@ -277,7 +262,7 @@ def list_post_reactions(
     request: HttpRequest, post_id: int, params: Query[PageQuery]
 ) -> dict[str, Any]:
     page = queries.reactions_page(
-        _viewer(request), post_id=post_id, cursor=params.cursor, limit=params.limit
+        viewer_of(request), post_id=post_id, cursor=params.cursor, limit=params.limit
     )
     return _reactions_out(page)
 
@@ -298,19 +283,18 @@ def _reactions_out(page: Any) -> dict[str, Any]:
 def react_to_reply(
     request: HttpRequest, reply_id: int, payload: ReactionIn
 ) -> Status[actions.ReactionState]:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     reply = queries.access_reply(viewer, reply_id)
-    with _conflicts():
-        return Status(
-            201, actions.do_react(user=viewer, post=reply.post, reply=reply, kind=payload.kind)
-        )
+    return Status(
+        201, actions.do_react(user=viewer, post=reply.post, reply=reply, kind=payload.kind)
+    )
 
 
 @replies_router.delete(
     "/{reply_id}/reactions", response={200: ReactionStateOut, **WRITE}, summary="Take it back"
 )
 def unreact_to_reply(request: HttpRequest, reply_id: int, payload: ReactionIn) -> Any:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     reply = queries.access_reply(viewer, reply_id)
     return actions.do_unreact(user=viewer, post=reply.post, reply=reply, kind=payload.kind)
 
@@ -322,7 +306,7 @@ def list_reply_reactions(
     request: HttpRequest, reply_id: int, params: Query[PageQuery]
 ) -> dict[str, Any]:
     page = queries.reactions_page(
-        _viewer(request), reply_id=reply_id, cursor=params.cursor, limit=params.limit
+        viewer_of(request), reply_id=reply_id, cursor=params.cursor, limit=params.limit
     )
     return _reactions_out(page)
 
@@ -334,10 +318,9 @@ def list_reply_reactions(
 def vote_in_poll(request: HttpRequest, post_id: int, payload: VoteIn) -> dict[str, Any]:
     """One vote per person: a second vote, or a vote in a closed poll, answers 409. The post
     comes back with the results."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     post = queries.access_post(viewer, post_id, related=False)
-    with _conflicts():
-        actions.do_vote(user=viewer, post=post, option_id=payload.option_id)
+    actions.do_vote(user=viewer, post=post, option_id=payload.option_id)
     return _post_out(viewer, post)
 
 
@@ -350,14 +333,14 @@ def get_feed(request: HttpRequest, params: Query[FeedQuery]) -> dict[str, Any]:
     ``GET /announcements``).
     ``order=latest`` (newest first) or ``top`` (ranked; see docs/feed.md)."""
     page = queries.feed_page(
-        _viewer(request), order=params.order, cursor=params.cursor, limit=params.limit
+        viewer_of(request), order=params.order, cursor=params.cursor, limit=params.limit
     )
     return _page_out(page)
 
 
 @feed_router.get("/suggestions", response={200: SuggestionsOut, **READ}, summary="Who to follow")
 def get_feed_suggestions(request: HttpRequest) -> dict[str, Any]:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     suggestions = queries.feed_suggestions(viewer)
     return {
         "people": [person_data(p) for p in suggestions.people],
@@ -402,7 +385,7 @@ def community_feed_posts(
 ) -> dict[str, Any]:
     """Newest first. ``show``: all, questions, unanswered or answered. 403 for a closed
     community you are not a member of; 404 for one you may not know about."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     community = _community_for_posts(viewer, handle)
     try:
         page = queries.community_posts_page(
@@ -422,7 +405,7 @@ def community_feed_posts(
 )
 def community_feed_pinned(request: HttpRequest, handle: str) -> dict[str, Any]:
     """Most recently pinned first (at most 5); the same access as the community's feed."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     community = _community_for_posts(viewer, handle)
     posts = queries.community_pinned_posts(viewer, community)
     context = queries.viewer_context(viewer, posts)
@@ -447,31 +430,30 @@ def _topic_out(topic: Any, *, following: bool) -> dict[str, Any]:
 
 @topics_router.get("/{name}", response={200: TopicOut, **READ}, summary="A topic")
 def get_topic(request: HttpRequest, name: str) -> dict[str, Any]:
-    details = queries.topic_details(_viewer(request), name)
+    details = queries.topic_details(viewer_of(request), name)
     return _topic_out(details.topic, following=details.is_following)
 
 
 @topics_router.get("/{name}/posts", response={200: PostPage, **READ}, summary="A topic's posts")
 def list_topic_posts(request: HttpRequest, name: str, params: Query[PageQuery]) -> dict[str, Any]:
     page = queries.topic_posts_page(
-        _viewer(request), name, cursor=params.cursor, limit=min(params.limit, 50)
+        viewer_of(request), name, cursor=params.cursor, limit=min(params.limit, 50)
     )
     return _page_out(page)
 
 
 @topics_router.post("/{name}/follow", response={201: TopicOut, **WRITE}, summary="Follow a topic")
 def follow_topic(request: HttpRequest, name: str) -> Status[dict[str, Any]]:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     topic = queries.access_topic(viewer, name)
-    with _conflicts():
-        actions.do_follow_topic(follower=viewer, topic=topic)
+    actions.do_follow_topic(follower=viewer, topic=topic)
     topic.refresh_from_db()
     return Status(201, _topic_out(topic, following=True))
 
 
 @topics_router.delete("/{name}/follow", response={204: None, **WRITE}, summary="Unfollow a topic")
 def unfollow_topic(request: HttpRequest, name: str) -> Status[None]:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     actions.do_unfollow_topic(follower=viewer, topic=queries.access_topic(viewer, name))
     return Status(204, None)
 
@@ -484,10 +466,9 @@ def unfollow_topic(request: HttpRequest, name: str) -> Status[None]:
 )
 def follow_person(request: HttpRequest, username: str) -> Status[dict[str, Any]]:
     """Following twice answers 409; yourself, 422."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     person = access_person(viewer, username)
-    with _conflicts():
-        actions.do_follow_person(follower=viewer, followee=person)
+    actions.do_follow_person(follower=viewer, followee=person)
     return Status(201, {"following": True, "follower_count": person.followers.count()})
 
 
@@ -495,7 +476,7 @@ def follow_person(request: HttpRequest, username: str) -> Status[dict[str, Any]]
     "/{username}/follow", response={204: None, **WRITE}, summary="Unfollow someone"
 )
 def unfollow_person(request: HttpRequest, username: str) -> Status[None]:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     actions.do_unfollow_person(follower=viewer, followee=access_person(viewer, username))
     return Status(204, None)
 
@@ -504,7 +485,7 @@ def unfollow_person(request: HttpRequest, username: str) -> Status[None]:
     "/{username}/followers", response={200: FollowPage, **READ}, summary="Their followers"
 )
 def list_followers(request: HttpRequest, username: str, params: Query[PageQuery]) -> dict[str, Any]:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     page = queries.followers_page(
         viewer, access_person(viewer, username), cursor=params.cursor, limit=params.limit
     )
@@ -518,7 +499,7 @@ def list_followers(request: HttpRequest, username: str, params: Query[PageQuery]
     "/{username}/following", response={200: FollowPage, **READ}, summary="Whom they follow"
 )
 def list_following(request: HttpRequest, username: str, params: Query[PageQuery]) -> dict[str, Any]:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     page = queries.following_page(
         viewer, access_person(viewer, username), cursor=params.cursor, limit=params.limit
     )
@@ -536,7 +517,7 @@ def list_following(request: HttpRequest, username: str, params: Query[PageQuery]
 )
 def download_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     """The file, always with ``Content-Disposition: attachment`` (never shown inline)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     attachment = Attachment.objects.filter(pk=attachment_id).only("post_id").first()
     post = queries.access_post(viewer, attachment.post_id if attachment else 0, related=False)
     attachment = Attachment.objects.get(pk=attachment_id, post=post)

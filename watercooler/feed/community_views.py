@@ -20,11 +20,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from watercooler.communities.queries import CommunityHeader, community_header
+from watercooler.core.pages import bad_cursor_page, is_htmx, problem_page, vary_on_htmx, viewer_of
 from watercooler.core.paging import InvalidCursorError, Page
 from watercooler.feed import community_stats, queries
 from watercooler.feed.forms import Composer
 from watercooler.feed.models import Attachment, Post
-from watercooler.feed.views import _bad_cursor, _is_htmx, _problem, _vary, _viewer, decorate
+from watercooler.feed.views import decorate
 
 # Pinned posts are shown above the list (and left out of it); moderators pin a few at most.
 PINNED_LIMIT = 10
@@ -45,7 +46,7 @@ def _tab(
     context: dict[str, Any],
 ) -> HttpResponse:
     context.update(header=header, community=header.community, active_tab=active_tab)
-    return _vary(render(request, template, context))
+    return vary_on_htmx(render(request, template, context))
 
 
 def _members_only(request: HttpRequest, header: CommunityHeader, active_tab: str) -> HttpResponse:
@@ -61,11 +62,11 @@ def _members_only(request: HttpRequest, header: CommunityHeader, active_tab: str
 @login_required
 @require_GET
 def feed(request: HttpRequest, handle: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     header = community_header(viewer, handle)
     show = request.GET.get("show") or "all"
     if show not in queries.POST_FILTERS:
-        return _problem(
+        return problem_page(
             request,
             title="Unknown filter",
             message="Show all posts, questions, unanswered or answered questions.",
@@ -78,7 +79,7 @@ def feed(request: HttpRequest, handle: str) -> HttpResponse:
     try:
         page = queries.community_posts_page(viewer, community, cursor=cursor, show=show)
     except InvalidCursorError:
-        return _bad_cursor(request)
+        return bad_cursor_page(request)
     # Pinned posts sit above the list on the unfiltered view; a filtered view lists them in place.
     skip_pinned = show == "all"
     items = [p for p in page.items if not (skip_pinned and p.pinned_at is not None)]
@@ -98,8 +99,8 @@ def feed(request: HttpRequest, handle: str) -> HttpResponse:
         "show": show,
         "cursor": cursor,
     }
-    if cursor and _is_htmx(request):
-        return _vary(render(request, "feed/community_feed.html#page", context))
+    if cursor and is_htmx(request):
+        return vary_on_htmx(render(request, "feed/community_feed.html#page", context))
     context.update(
         # Active members post here (guests too, when they are members).
         composer=Composer() if header.is_member else None,
@@ -139,7 +140,7 @@ def _labelled(page: Page[Attachment]) -> Page[Attachment]:
 def files(request: HttpRequest, handle: str) -> HttpResponse:
     """Images as a grid and other files as a list, each with its own "Load more"
     (``?images=<cursor>`` / ``?files=<cursor>``; htmx gets just that list's next page)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     header = community_header(viewer, handle)
     if not header.can_see_content:
         return _members_only(request, header, "files")
@@ -147,13 +148,13 @@ def files(request: HttpRequest, handle: str) -> HttpResponse:
     image_cursor = request.GET.get("images") or None
     file_cursor = request.GET.get("files") or None
     try:
-        if _is_htmx(request) and (image_cursor or file_cursor):
+        if is_htmx(request) and (image_cursor or file_cursor):
             images = bool(image_cursor)
             page = community_stats.community_files_page(
                 viewer, community, images=images, cursor=image_cursor or file_cursor
             )
             part = "images" if images else "documents"
-            return _vary(
+            return vary_on_htmx(
                 render(request, f"feed/community_files.html#{part}", {part: _labelled(page)})
             )
         images_page = community_stats.community_files_page(
@@ -163,7 +164,7 @@ def files(request: HttpRequest, handle: str) -> HttpResponse:
             viewer, community, images=False, cursor=file_cursor
         )
     except InvalidCursorError:
-        return _bad_cursor(request)
+        return bad_cursor_page(request)
     context: dict[str, Any] = {"images": images_page, "documents": _labelled(files_page)}
     return _tab(request, "feed/community_files.html", header, "files", context)
 
@@ -357,7 +358,7 @@ def health_charts(health: community_stats.Health) -> list[Chart]:
 @login_required
 @require_GET
 def health(request: HttpRequest, handle: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     header = community_header(viewer, handle)
     report = community_stats.community_health(viewer, header)
     context = {"health": report, "charts": health_charts(report), "weeks": len(report.weeks)}

@@ -1,10 +1,10 @@
 """Every realtime event the feed sends, one dataclass per ``type``, and the groups it goes to.
 
 Events are built and queued only by ``watercooler.feed.actions``, and delivered only after the
-transaction commits (``watercooler.realtime.events.send_on_commit``). A client applying an event
+transaction commits (``watercooler.core.events.send_on_commit``). A client applying an event
 to what it shows must end up with what a fresh read returns; when in doubt it re-reads.
 
-Groups (``watercooler.realtime.groups``):
+Groups (``watercooler.core.events``):
 
 * ``post.created`` → ``author.<author id>``, ``topic.<name>`` for each topic and ``user.<author
   id>``; for a followers-only post only ``author.<author id>`` (its members are exactly the
@@ -16,11 +16,11 @@ Groups (``watercooler.realtime.groups``):
 * ``post.pinned`` → ``community.<id>`` and ``post.<post id>``.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from watercooler.realtime import events as realtime
-from watercooler.realtime.groups import (
+from watercooler.core.events import (
+    Event,
     author_group,
     community_group,
     post_group,
@@ -30,15 +30,7 @@ from watercooler.realtime.groups import (
 
 
 @dataclass(frozen=True)
-class FeedEvent:
-    type: ClassVar[str]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"type": self.type, **asdict(self)}
-
-
-@dataclass(frozen=True)
-class PostCreated(FeedEvent):
+class PostCreated(Event):
     """A new post. ``post`` is the post as ``GET /api/v1/posts/{id}`` returns it, without the
     fields that depend on who reads it (``my_reactions``, ``poll.my_vote``; poll ``votes`` are
     null because nobody has voted yet)."""
@@ -48,7 +40,7 @@ class PostCreated(FeedEvent):
 
 
 @dataclass(frozen=True)
-class PostUpdated(FeedEvent):
+class PostUpdated(Event):
     """A post's text was edited: its new ``body``, ``body_html``, ``topics`` (names) and
     ``edited_at`` (ISO 8601)."""
 
@@ -61,7 +53,7 @@ class PostUpdated(FeedEvent):
 
 
 @dataclass(frozen=True)
-class PostDeleted(FeedEvent):
+class PostDeleted(Event):
     """A post was deleted: remove it from lists; a thread page shows a tombstone instead."""
 
     type: ClassVar[str] = "post.deleted"
@@ -69,7 +61,7 @@ class PostDeleted(FeedEvent):
 
 
 @dataclass(frozen=True)
-class ReplyCreated(FeedEvent):
+class ReplyCreated(Event):
     """A reply under ``post_id``: ``reply`` as the replies endpoint returns it (without
     ``my_reactions``), and the post's new ``reply_count``."""
 
@@ -80,7 +72,7 @@ class ReplyCreated(FeedEvent):
 
 
 @dataclass(frozen=True)
-class ReplyDeleted(FeedEvent):
+class ReplyDeleted(Event):
     """A reply was deleted (shown as a tombstone if it has children)."""
 
     type: ClassVar[str] = "reply.deleted"
@@ -90,7 +82,7 @@ class ReplyDeleted(FeedEvent):
 
 
 @dataclass(frozen=True)
-class ReactionChanged(FeedEvent):
+class ReactionChanged(Event):
     """Someone reacted or took a reaction back, on the post (``reply_id`` null) or on one of its
     replies: the target's new ``reaction_count`` and ``reaction_summary`` ({kind: count})."""
 
@@ -102,7 +94,7 @@ class ReactionChanged(FeedEvent):
 
 
 @dataclass(frozen=True)
-class PostPinned(FeedEvent):
+class PostPinned(Event):
     """A community's owner or moderator pinned (``pinned`` true) or unpinned a post. It may
     reach a socket twice (community and post group); applying it twice changes nothing."""
 
@@ -112,17 +104,12 @@ class PostPinned(FeedEvent):
 
 
 @dataclass(frozen=True)
-class PollVoted(FeedEvent):
+class PollVoted(Event):
     """Someone voted in a poll. Only the total: per-option results are for people who voted."""
 
     type: ClassVar[str] = "poll.voted"
     post_id: int
     total_votes: int
-
-
-def send(groups: list[str], event: FeedEvent) -> None:
-    """Queue ``event`` for ``groups`` to go out when the current transaction commits."""
-    realtime.send_on_commit(groups, event.as_dict())
 
 
 def post_created_groups(

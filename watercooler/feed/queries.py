@@ -31,6 +31,7 @@ from watercooler.core.paging import (
     decode_moment,
     encode_cursor,
 )
+from watercooler.core.policy import is_active_person
 from watercooler.core.sqlcache import run_template
 from watercooler.feed.models import (
     Announcement,
@@ -57,10 +58,6 @@ PROFILE_PAGE_SIZE = 5  # posts and replies on a profile, then "More"
 TOP_WINDOW_DAYS = 14
 TOP_CANDIDATES = 500
 FEED_ORDERS = ("latest", "top")
-
-
-def _active(viewer: Any) -> bool:
-    return bool(viewer is not None and viewer.is_authenticated and viewer.is_active)
 
 
 def followee_ids(viewer: User) -> QuerySet[PersonFollow, Any]:
@@ -90,7 +87,7 @@ def visible_posts_q(viewer: User) -> Q:
     whether the viewer is a guest and whether they are communications people: a compiled
     template (``_latest_page``) keys on both.
     """
-    if not _active(viewer):
+    if not is_active_person(viewer):
         return Q(pk__in=[])
     ordinary = Q(community_id__in=member_community_ids(viewer))
     if not viewer.is_guest:
@@ -161,7 +158,7 @@ def is_announcement(post: Post) -> bool:
 
 def can_see_post(viewer: User, post: Post) -> bool:
     """Whether ``viewer`` may see ``post`` (deleted or not). One query at most."""
-    if not _active(viewer):
+    if not is_active_person(viewer):
         return False
     if post.author_id == viewer.pk:
         return True
@@ -333,7 +330,7 @@ def access_post(
 ) -> Post:
     """The post ``post_id`` if ``viewer`` may see it, else Http404 (the same for missing, not
     visible and, unless ``include_deleted``, deleted posts, so nothing can be probed)."""
-    if not _active(viewer):
+    if not is_active_person(viewer):
         raise Http404("No such post.")
     posts = post_queryset() if related else Post.objects.all()
     posts = posts.filter(visible_posts_q(viewer), pk=post_id)
@@ -348,7 +345,7 @@ def access_post(
 def access_reply(viewer: User, reply_id: int) -> Reply:
     """A reply that is not deleted, under a post ``viewer`` may see (deleted posts included:
     their replies stay readable), else Http404."""
-    if not _active(viewer):
+    if not is_active_person(viewer):
         raise Http404("No such reply.")
     reply = (
         Reply.objects.select_related("post", "author")
@@ -368,7 +365,7 @@ def can_fetch_attachment_file(viewer: User, name: str) -> bool:
     """Whether ``viewer`` may fetch the stored file ``name``, a post attachment or its thumbnail:
     the post is not deleted and ``can_see_post`` holds (the media view's check for URLs that
     carry no signature; two queries at most)."""
-    if not _active(viewer) or not name:
+    if not is_active_person(viewer) or not name:
         return False
     attachment = (
         Attachment.objects.select_related("post")
@@ -382,7 +379,7 @@ def access_topic(viewer: User, name: str) -> Topic:
     """The topic ``name`` if ``viewer`` may know it (``readable_topics_q``) or follows it, else
     Http404 (the same as for a topic nobody used). One query (two for a guest: their count);
     ``is_following`` is set on it."""
-    if not _active(viewer):
+    if not is_active_person(viewer):
         raise Http404("No such topic.")
     following = Exists(TopicFollow.objects.filter(follower_id=viewer.pk, topic_id=OuterRef("pk")))
     topic = (
@@ -579,7 +576,7 @@ class FeedPage:
 
 
 def _check_reader(viewer: User) -> None:
-    if not _active(viewer):
+    if not is_active_person(viewer):
         raise Http404("Sign in first.")
 
 

@@ -35,6 +35,7 @@ from django.utils import timezone
 from watercooler.communities.actions import do_join, do_set_cover
 from watercooler.communities.models import Community, Membership, MembershipStatus
 from watercooler.core import demo_images as draw
+from watercooler.core import events as realtime
 from watercooler.core.demo import DemoContext, register
 from watercooler.events.actions import create_event, do_rsvp
 from watercooler.events.models import Event
@@ -44,7 +45,6 @@ from watercooler.feed.announcements import do_create_announcement
 from watercooler.feed.answers import do_accept_answer
 from watercooler.feed.models import Post, PostKind, Reaction, Reply
 from watercooler.people.models import Role, User
-from watercooler.realtime import events as realtime
 
 GREEN, ORANGE, BLUE, RED, PURPLE, YELLOW = draw.PALETTE
 

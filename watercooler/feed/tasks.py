@@ -11,10 +11,10 @@ import logging
 from django.tasks import task
 from django.utils import timezone
 
+from watercooler.core import events as realtime
+from watercooler.core.events import user_group
 from watercooler.feed import announcements
 from watercooler.feed.models import Announcement, AnnouncementReceipt
-from watercooler.realtime import events as realtime
-from watercooler.realtime.groups import user_group
 
 logger = logging.getLogger(__name__)
 

@@ -22,11 +22,15 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from watercooler.core.pages import bad_cursor_page as _bad_cursor
-from watercooler.core.pages import is_htmx as _is_htmx
-from watercooler.core.pages import next_url
-from watercooler.core.pages import problem_page as _problem
-from watercooler.core.pages import vary_on_htmx as _vary
+from watercooler.core.errors import messages_by_field, one_line
+from watercooler.core.pages import (
+    bad_cursor_page,
+    is_htmx,
+    next_url,
+    problem_page,
+    vary_on_htmx,
+    viewer_of,
+)
 from watercooler.core.paging import InvalidCursorError
 from watercooler.feed import actions, queries
 from watercooler.feed.attachments import check_upload
@@ -42,18 +46,6 @@ SPARSE_FEED = 5  # fewer posts than this on the first page: suggest people and t
 # in as the reader scrolls ("Load more" is revealed), and each card costs ~0.6 ms to render, so
 # the first page is half the API's 20 (docs/performance.md).
 HOME_PAGE_POSTS = 10
-
-
-def _viewer(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # login_required has run
-    return user
-
-
-def _messages_of(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return exc.message_dict
-    return {"__all__": list(exc.messages)}
 
 
 # --- What a card shows to the viewer ------------------------------------------------------------
@@ -225,7 +217,7 @@ def _composer_for(
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     order = request.GET.get("order", "latest")
     if order not in queries.FEED_ORDERS:
         order = "latest"
@@ -233,11 +225,11 @@ def home(request: HttpRequest) -> HttpResponse:
     try:
         page = queries.feed_page(viewer, order=order, cursor=cursor, limit=HOME_PAGE_POSTS)
     except InvalidCursorError:
-        return _bad_cursor(request)
+        return bad_cursor_page(request)
     decorate(viewer, page.items, page.context)
     context: dict[str, Any] = {"page": page, "order": order, "cursor": cursor}
-    if cursor and _is_htmx(request):
-        return _vary(render(request, "feed/home.html#page", context))
+    if cursor and is_htmx(request):
+        return vary_on_htmx(render(request, "feed/home.html#page", context))
     sparse = not cursor and len(page.items) < SPARSE_FEED
     summary = people_queries.home_summary(viewer)
     context.update(
@@ -248,7 +240,7 @@ def home(request: HttpRequest) -> HttpResponse:
         pinned=_pinned(viewer),
         has_pinned_template=_has_template("feed/_pinned_announcements.html"),
     )
-    return _vary(render(request, "feed/home.html", context))
+    return vary_on_htmx(render(request, "feed/home.html", context))
 
 
 def _int(raw: str | None) -> int | None:
@@ -274,7 +266,7 @@ def community_composer(viewer: User, header: Any) -> Composer | None:
 @login_required
 @require_POST
 def create_post(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     community_handle = request.POST.get("community", "").strip()[:80] or None
     actions.check_can_post(viewer, in_community=community_handle is not None)
     form = read_post_form(request.POST, request.FILES)
@@ -292,7 +284,7 @@ def create_post(request: HttpRequest) -> HttpResponse:
             community_handle=community_handle,
         )
     except ValidationError as exc:
-        composer.add_errors(_messages_of(exc))
+        composer.add_errors(messages_by_field(exc))
     if form.bad_duration:
         composer.add_errors({"closes_in": ["Choose how long the poll stays open."]})
     file_errors = _check_uploads(form.uploads)
@@ -307,9 +299,11 @@ def create_post(request: HttpRequest) -> HttpResponse:
                 upload.seek(0)
                 actions.do_add_attachment(actor=viewer, post=post, upload=upload, alt_text=alt)
     except ValidationError as exc:
-        composer.add_errors({"attachments": [m for ms in _messages_of(exc).values() for m in ms]})
+        composer.add_errors(
+            {"attachments": [m for ms in messages_by_field(exc).values() for m in ms]}
+        )
         return _composer_errors(request, viewer, composer, community_handle)
-    if _is_htmx(request):
+    if is_htmx(request):
         card = queries.access_post(viewer, post.pk)
         return render(request, "feed/_created.html", {"post": _one_card(viewer, card)})
     messages.success(request, "Your post is published.")
@@ -351,7 +345,7 @@ def _composer_errors(
         # Shown back as "Posting in …" so a second try still goes to the community.
         community = actions.check_post_community(viewer, community_handle)
     context = {"composer": composer, "prefill": _prefill(request), "community": community}
-    if _is_htmx(request):
+    if is_htmx(request):
         response = render(request, "feed/_composer.html", context, status=400)
         # htmx leaves 4xx answers unswapped by default; feed.js swaps a composer's own errors.
         response["HX-Retarget"] = "#composer"
@@ -387,22 +381,22 @@ def _thread_context(
 @login_required
 @require_GET
 def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     cursor = request.GET.get("cursor") or None
     try:
         context = _thread_context(request, viewer, post_id, cursor)
     except InvalidCursorError:
-        return _bad_cursor(request)
-    if cursor and _is_htmx(request):
-        return _vary(render(request, "feed/post.html#replies-page", context))
-    return _vary(render(request, "feed/post.html", context))
+        return bad_cursor_page(request)
+    if cursor and is_htmx(request):
+        return vary_on_htmx(render(request, "feed/post.html#replies-page", context))
+    return vary_on_htmx(render(request, "feed/post.html", context))
 
 
 @login_required
 @require_GET
 def post_card(request: HttpRequest, post_id: int) -> HttpResponse:
     """One card, for pages that show a post someone else just wrote (live.js)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     post = queries.access_post(viewer, post_id)
     return render(request, "feed/_post.html", {"post": _one_card(viewer, post)})
 
@@ -411,7 +405,7 @@ def post_card(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def replies(request: HttpRequest, post_id: int) -> HttpResponse:
     """GET: the thread (for live updates). POST: a reply, or a reply to a reply (parent)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
     status = 200
@@ -424,29 +418,29 @@ def replies(request: HttpRequest, post_id: int) -> HttpResponse:
                 author=viewer, post=post, body=body, parent_id=parent_id
             )
         except ValidationError as exc:
-            errors = _messages_of(exc)
+            errors = messages_by_field(exc)
             values = {"body": body, "parent": parent_id}
             status = 400
         else:
-            if not _is_htmx(request):
+            if not is_htmx(request):
                 return redirect(reverse("feed:post", args=[post.pk]) + f"#reply-{reply.pk}")
             values = {"new_reply": reply.pk}
     context = _thread_context(request, viewer, post_id, None)
     context.update(errors=errors, values=values)
     if errors:
         context["reply_to"] = values.get("parent")
-    if _is_htmx(request):
-        return _vary(render(request, "feed/post.html#thread", context, status=status))
+    if is_htmx(request):
+        return vary_on_htmx(render(request, "feed/post.html#thread", context, status=status))
     return render(request, "feed/post.html", context, status=status)
 
 
 @login_required
 @require_POST
 def delete_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     reply = queries.access_reply(viewer, reply_id)
     actions.do_delete_reply(actor=viewer, reply=reply)
-    if _is_htmx(request):
+    if is_htmx(request):
         context = _thread_context(request, viewer, reply.post_id, None)
         return render(request, "feed/post.html#thread", context)
     messages.success(request, "Your reply is deleted.")
@@ -464,7 +458,7 @@ def _reaction_kind(request: HttpRequest) -> str | None:
 
 
 def _bad_reaction(request: HttpRequest) -> HttpResponse:
-    return _problem(
+    return problem_page(
         request,
         title="Unknown reaction",
         message="Choose one of the reactions under the post.",
@@ -502,7 +496,7 @@ def _toggle(viewer: User, post: Post, reply: Reply | None, kind: str) -> actions
 def _reaction_response(
     request: HttpRequest, target: Post | Reply, kind: str, state: actions.ReactionState, back: str
 ) -> HttpResponse:
-    if not _is_htmx(request):
+    if not is_htmx(request):
         return redirect(next_url(request, back))
     target.reaction_count = state.reaction_count
     target.reaction_summary = state.reaction_summary
@@ -514,7 +508,7 @@ def _reaction_response(
 @login_required
 @require_POST
 def react_post(request: HttpRequest, post_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     post = queries.access_post(viewer, post_id, related=False)
     kind = _reaction_kind(request)
     if kind is None:
@@ -526,7 +520,7 @@ def react_post(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def react_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     reply = queries.access_reply(viewer, reply_id)
     kind = _reaction_kind(request)
     if kind is None:
@@ -539,12 +533,12 @@ def react_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
 def _who_reacted(
     request: HttpRequest, *, post_id: int | None = None, reply_id: int | None = None
 ) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     cursor = request.GET.get("cursor") or None
     try:
         page = queries.reactions_page(viewer, post_id=post_id, reply_id=reply_id, cursor=cursor)
     except InvalidCursorError:
-        return _bad_cursor(request)
+        return bad_cursor_page(request)
     names = {kind: (emoji, name) for kind, emoji, name in REACTIONS}
     for reaction in page.items:
         reaction.emoji, reaction.label = names.get(reaction.kind, ("", reaction.kind))  # type: ignore[attr-defined]
@@ -553,9 +547,9 @@ def _who_reacted(
     else:
         back = reverse("feed:post", args=[post_id])
     context = {"page": page, "back": back}
-    if _is_htmx(request):
-        return _vary(render(request, "feed/reactions.html#list", context))
-    return _vary(render(request, "feed/reactions.html", context))
+    if is_htmx(request):
+        return vary_on_htmx(render(request, "feed/reactions.html#list", context))
+    return vary_on_htmx(render(request, "feed/reactions.html", context))
 
 
 @login_required
@@ -573,22 +567,22 @@ def reply_reactions(request: HttpRequest, reply_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def vote(request: HttpRequest, post_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     post = queries.access_post(viewer, post_id, related=False)
     error = ""
     status = 200
     try:
         actions.do_vote(user=viewer, post=post, option_id=_int(request.POST.get("option")))
     except ValidationError as exc:
-        error = " ".join(m for ms in _messages_of(exc).values() for m in ms)
+        error = one_line(exc)
         status = 400
     except actions.Conflict:
         pass  # already voted or closed: the results show what is true now
-    if not _is_htmx(request) and not error:
+    if not is_htmx(request) and not error:
         return redirect(next_url(request, reverse("feed:post", args=[post.pk])))
     card = _one_card(viewer, queries.access_post(viewer, post_id))
-    if not _is_htmx(request):
-        return _problem(request, title="That vote did not count", message=error, status=400)
+    if not is_htmx(request):
+        return problem_page(request, title="That vote did not count", message=error, status=400)
     return render(
         request,
         "feed/_poll.html",
@@ -603,7 +597,7 @@ def vote(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     post = queries.access_post(viewer, post_id)
     actions.check_can_edit(actor=viewer, author_id=post.author_id)
     body = post.body
@@ -614,7 +608,7 @@ def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
         try:
             actions.do_edit_post(actor=viewer, post=post, body=body)
         except ValidationError as exc:
-            errors = _messages_of(exc)
+            errors = messages_by_field(exc)
             status = 400
         else:
             messages.success(request, "Your changes are saved.")
@@ -630,7 +624,7 @@ def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     post, revisions = queries.post_revisions(viewer, post_id)
     return render(request, "feed/history.html", {"post": post, "revisions": revisions})
 
@@ -638,7 +632,7 @@ def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_post(request: HttpRequest, post_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     post = queries.access_post(viewer, post_id)
     actions.check_can_delete(actor=viewer, author_id=post.author_id, community_id=post.community_id)
     if request.method == "POST":
@@ -655,15 +649,17 @@ def delete_post(request: HttpRequest, post_id: int) -> HttpResponse:
 def pin_post(request: HttpRequest, post_id: int) -> HttpResponse:
     """Pin (``action=pin``) or unpin (``action=unpin``) a post in a community; an htmx request
     gets the card back, a form post goes back to where it came from."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     post = queries.access_post(viewer, post_id, related=False)
     pinned = request.POST.get("action", "pin") != "unpin"
     try:
         actions.do_pin_post(actor=viewer, post=post, pinned=pinned)
     except ValidationError as exc:
-        message = " ".join(m for ms in _messages_of(exc).values() for m in ms)
-        return _problem(request, title="This post cannot be pinned", message=message, status=400)
-    if _is_htmx(request):
+        message = one_line(exc)
+        return problem_page(
+            request, title="This post cannot be pinned", message=message, status=400
+        )
+    if is_htmx(request):
         card = _one_card(viewer, queries.access_post(viewer, post_id))
         return render(request, "feed/_post.html", {"post": card})
     messages.success(request, "Pinned to the community's page." if pinned else "Unpinned.")
@@ -676,16 +672,16 @@ def pin_post(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def topics(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     cursor = request.GET.get("cursor") or None
     try:
         page = queries.active_topics_page(viewer, cursor=cursor)
     except InvalidCursorError:
-        return _bad_cursor(request)
+        return bad_cursor_page(request)
     context = {"page": page, "cursor": cursor}
-    if cursor and _is_htmx(request):
-        return _vary(render(request, "feed/topics.html#page", context))
-    return _vary(render(request, "feed/topics.html", context))
+    if cursor and is_htmx(request):
+        return vary_on_htmx(render(request, "feed/topics.html#page", context))
+    return vary_on_htmx(render(request, "feed/topics.html", context))
 
 
 @login_required
@@ -693,7 +689,7 @@ def topics(request: HttpRequest) -> HttpResponse:
 def topic(request: HttpRequest, name: str) -> HttpResponse:
     """A topic's posts, newest first; ``?show=`` narrows them to questions, unanswered or
     answered ones (``queries.filter_posts``; anything else shows all)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     cursor = request.GET.get("cursor") or None
     show = request.GET.get("show") or "all"
     if show not in queries.POST_FILTERS:
@@ -702,7 +698,7 @@ def topic(request: HttpRequest, name: str) -> HttpResponse:
     try:
         page = queries.topic_posts_page(viewer, details.topic.name, cursor=cursor, show=show)
     except InvalidCursorError:
-        return _bad_cursor(request)
+        return bad_cursor_page(request)
     decorate(viewer, page.items, page.context)
     context: dict[str, Any] = {
         "details": details,
@@ -710,17 +706,17 @@ def topic(request: HttpRequest, name: str) -> HttpResponse:
         "page": page,
         "show": show,
     }
-    if cursor and _is_htmx(request):
-        return _vary(render(request, "feed/topic.html#page", context))
+    if cursor and is_htmx(request):
+        return vary_on_htmx(render(request, "feed/topic.html#page", context))
     prefill = f"#{details.topic.label} "
     context.update(composer=_composer_for(viewer, body=prefill), prefill=prefill)
-    return _vary(render(request, "feed/topic.html", context))
+    return vary_on_htmx(render(request, "feed/topic.html", context))
 
 
 @login_required
 @require_POST
 def follow_topic(request: HttpRequest, name: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     found = queries.access_topic(viewer, name)
     try:
         if request.POST.get("action") == "unfollow":
@@ -729,7 +725,7 @@ def follow_topic(request: HttpRequest, name: str) -> HttpResponse:
             actions.do_follow_topic(follower=viewer, topic=found)
     except (actions.Conflict, Http404):
         pass  # already in the state asked for
-    if _is_htmx(request):
+    if is_htmx(request):
         details = queries.topic_details(viewer, found.name)
         return render(request, "feed/_topic_follow.html", {"details": details})
     return redirect(next_url(request, reverse("feed:topic", args=[found.name])))
@@ -738,7 +734,7 @@ def follow_topic(request: HttpRequest, name: str) -> HttpResponse:
 @login_required
 @require_GET
 def topic_suggest(request: HttpRequest) -> JsonResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     found = queries.suggest_topics(viewer, request.GET.get("q", "")[:64], limit=SUGGEST_LIMIT)
     return JsonResponse(
         [{"name": t.name, "label": t.label, "post_count": t.post_count} for t in found],
@@ -753,7 +749,7 @@ def topic_suggest(request: HttpRequest) -> JsonResponse:
 @require_GET
 def mention_suggest(request: HttpRequest) -> JsonResponse:
     """Up to 8 people for "@abc" while typing; guests may not browse people (403)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     q = request.GET.get("q", "").strip().lstrip("@")[:50]
     if not q:
         people_queries.check_can_browse_directory(viewer)
@@ -779,7 +775,7 @@ def mention_suggest(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_POST
 def follow_person(request: HttpRequest, username: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     person = people_queries.access_person(viewer, username)
     try:
         if request.POST.get("action") == "unfollow":
@@ -789,10 +785,12 @@ def follow_person(request: HttpRequest, username: str) -> HttpResponse:
     except (actions.Conflict, Http404):
         pass  # already in the state asked for
     except ValidationError as exc:
-        if _is_htmx(request):
+        if is_htmx(request):
             return HttpResponse(" ".join(exc.messages), status=400)
-        return _problem(request, title="Not followed", message=" ".join(exc.messages), status=400)
-    if _is_htmx(request):
+        return problem_page(
+            request, title="Not followed", message=" ".join(exc.messages), status=400
+        )
+    if is_htmx(request):
         following = bool(queries.is_following(viewer, [person.pk]))
         return render(
             request,
@@ -809,46 +807,46 @@ def follow_person(request: HttpRequest, username: str) -> HttpResponse:
 @require_GET
 def author_posts(request: HttpRequest, username: str) -> HttpResponse:
     """Posts by ``username`` that the viewer may see, newest first, cursor-paged."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     person, _card_only = people_queries.access_person_card(viewer, username)
     cursor = request.GET.get("cursor") or None
     try:
         page = queries.author_posts_page(viewer, person, cursor=cursor)
     except InvalidCursorError:
-        return _bad_cursor(request)
+        return bad_cursor_page(request)
     decorate(viewer, page.items, page.context)
     context = {"person": person, "page": page}
-    if cursor and _is_htmx(request):
-        return _vary(render(request, "feed/_author_posts_page.html", context))
-    return _vary(render(request, "feed/author_posts.html", context))
+    if cursor and is_htmx(request):
+        return vary_on_htmx(render(request, "feed/_author_posts_page.html", context))
+    return vary_on_htmx(render(request, "feed/author_posts.html", context))
 
 
 @login_required
 @require_GET
 def author_replies(request: HttpRequest, username: str) -> HttpResponse:
     """Replies and answers by ``username`` on posts the viewer may see, newest first."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     person, _card_only = people_queries.access_person_card(viewer, username)
     cursor = request.GET.get("cursor") or None
     try:
         page = queries.author_replies_page(viewer, person, cursor=cursor)
     except InvalidCursorError:
-        return _bad_cursor(request)
+        return bad_cursor_page(request)
     context = {"person": person, "page": page}
-    if cursor and _is_htmx(request):
-        return _vary(render(request, "feed/_author_replies_page.html", context))
-    return _vary(render(request, "feed/author_replies.html", context))
+    if cursor and is_htmx(request):
+        return vary_on_htmx(render(request, "feed/_author_replies_page.html", context))
+    return vary_on_htmx(render(request, "feed/author_replies.html", context))
 
 
 def _follow_list(request: HttpRequest, username: str, *, which: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     person = people_queries.access_person(viewer, username)
     cursor = request.GET.get("cursor") or None
     lister = queries.followers_page if which == "followers" else queries.following_page
     try:
         page = lister(viewer, person, cursor=cursor)
     except InvalidCursorError:
-        return _bad_cursor(request)
+        return bad_cursor_page(request)
     people = [f.follower if which == "followers" else f.followee for f in page.items]
     mine = queries.is_following(viewer, [p.pk for p in people]) if people else set()
     for other in people:
@@ -861,9 +859,9 @@ def _follow_list(request: HttpRequest, username: str, *, which: str) -> HttpResp
         "counts": queries.follow_counts(person),
         "is_self": person.pk == viewer.pk,
     }
-    if cursor and _is_htmx(request):
-        return _vary(render(request, "feed/follows.html#page", context))
-    return _vary(render(request, "feed/follows.html", context))
+    if cursor and is_htmx(request):
+        return vary_on_htmx(render(request, "feed/follows.html#page", context))
+    return vary_on_htmx(render(request, "feed/follows.html", context))
 
 
 @login_required

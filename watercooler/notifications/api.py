@@ -4,13 +4,14 @@ Each endpoint parses its input and calls one query or action; every notification
 changed is the caller's own.
 """
 
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from watercooler.api.schemas import ErrorOut
+from watercooler.core.pages import viewer_of
+from watercooler.core.schemas import ErrorOut
 from watercooler.notifications import actions, queries
 from watercooler.notifications.schemas import (
     MarkReadIn,
@@ -18,21 +19,16 @@ from watercooler.notifications.schemas import (
     NotificationsQuery,
     UnreadOut,
 )
-from watercooler.people.models import User
 
 router = Router()
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
 
 
-def _viewer(request: HttpRequest) -> User:
-    return cast(User, request.auth)  # type: ignore[attr-defined]
-
-
 @router.get("", response={200: NotificationPage, **ERRORS}, summary="Your notifications")
 def list_notifications(request: HttpRequest, params: Query[NotificationsQuery]) -> Any:
     """Newest (or most recently folded) first, a page at a time."""
-    page = queries.notifications_page(_viewer(request), params.cursor, limit=params.limit)
+    page = queries.notifications_page(viewer_of(request), params.cursor, limit=params.limit)
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
@@ -45,5 +41,5 @@ def mark_notifications_read(request: HttpRequest, payload: MarkReadIn | None = N
         raise ValidationError({"all": "Send either ids or all, not both."})
     if payload.ids is None and payload.all is False:
         raise ValidationError({"ids": "Send the ids to mark read, or all: true."})
-    count = actions.do_mark_read(user=_viewer(request), ids=payload.ids)
+    count = actions.do_mark_read(user=viewer_of(request), ids=payload.ids)
     return {"unread_count": count}

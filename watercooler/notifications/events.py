@@ -6,25 +6,21 @@ is the notification as ``GET /api/v1/notifications`` returns it; ``unread_count`
 new number. A client replaces any row with the same id and sets the badge to ``unread_count``.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from watercooler.realtime import events as realtime
-from watercooler.realtime.groups import user_group
+from watercooler.core.events import Event, send_event, user_group
 
 
 @dataclass(frozen=True)
-class NotificationCreated:
+class NotificationCreated(Event):
     type: ClassVar[str] = "notification.created"
     notification: dict[str, Any]
     unread_count: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"type": self.type, **asdict(self)}
 
 
 def send_created(recipient_id: int, notification: dict[str, Any], unread_count: int) -> None:
     """Queue the event for the recipient's sockets once the current transaction commits (at
     once when there is none, as in the feed's on-commit signal receivers)."""
     event = NotificationCreated(notification=notification, unread_count=unread_count)
-    realtime.send_on_commit([user_group(recipient_id)], event.as_dict())
+    send_event([user_group(recipient_id)], event)

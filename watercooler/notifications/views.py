@@ -10,22 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
+from watercooler.core.pages import is_htmx, viewer_of
 from watercooler.core.paging import InvalidCursorError
 from watercooler.notifications import actions, queries
 from watercooler.notifications.context_processors import remember_unread_count
 from watercooler.notifications.models import Notification
-from watercooler.people.models import User
-
-
-def _viewer(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # login_required has run
-    return user
-
-
-def _is_fragment_request(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
 
 
 def _cards(items: list[Notification]) -> list[dict[str, object]]:
@@ -44,7 +33,7 @@ def _cards(items: list[Notification]) -> list[dict[str, object]]:
 def notification_list(request: HttpRequest) -> HttpResponse:
     cursor = request.GET.get("cursor") or None
     try:
-        page = queries.notifications_page(_viewer(request), cursor)
+        page = queries.notifications_page(viewer_of(request), cursor)
     except InvalidCursorError:
         return render(
             request,
@@ -56,7 +45,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     context = {"page": page, "cards": _cards(page.items), "cursor": cursor}
-    if cursor and _is_fragment_request(request):
+    if cursor and is_htmx(request):
         response = render(request, "notifications/list.html#page", context)
     else:
         response = render(request, "notifications/list.html", context)
@@ -69,9 +58,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     """Without JavaScript: back to the list. With htmx: the emptied-of-highlights list and the
     nav badge (out of band) in one answer."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     count = actions.do_mark_read(user=viewer)
-    if not _is_fragment_request(request):
+    if not is_htmx(request):
         return redirect("notifications:list")
     remember_unread_count(request, count)
     page = queries.notifications_page(viewer, None)
@@ -84,7 +73,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
     """Mark one's own notification read and go to what it is about. A GET is enough: it changes
     nothing but the reader's own read state. Anyone else's notification is 404."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     notification = queries.access_notification(viewer, notification_id)
     if notification.read_at is None:
         actions.do_mark_read(user=viewer, ids=[notification.pk])

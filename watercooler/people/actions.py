@@ -19,6 +19,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from watercooler.core.media import delete_stored_files
 from watercooler.core.text import NUL_MESSAGE, contains_nul
 from watercooler.people.images import make_photo_files, photo_stem
 from watercooler.people.models import (
@@ -350,7 +351,7 @@ def do_set_photo(*, actor: User, person: User, upload: UploadedFile) -> User:
     person.photo.save(photo.name or "photo.jpg", photo, save=False)
     person.photo_thumb.save(thumb.name or "thumb.jpg", thumb, save=False)
     person.save(update_fields=["photo", "photo_thumb"])
-    transaction.on_commit(lambda: _delete_files(old))
+    transaction.on_commit(lambda: delete_stored_files(old))
     return person
 
 
@@ -360,16 +361,8 @@ def do_remove_photo(*, actor: User, person: User) -> User:
     old = (person.photo.name, person.photo_thumb.name)
     person.photo = person.photo_thumb = ""
     person.save(update_fields=["photo", "photo_thumb"])
-    transaction.on_commit(lambda: _delete_files(old))
+    transaction.on_commit(lambda: delete_stored_files(old))
     return person
-
-
-def _delete_files(names: Iterable[str | None]) -> None:
-    from django.core.files.storage import default_storage
-
-    for name in names:
-        if name:
-            default_storage.delete(name)
 
 
 # --- Creating and deactivating people ---------------------------------------------------------

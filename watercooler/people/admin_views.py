@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from watercooler.core.compression import carries_secret
 from watercooler.core.models import SiteSettings
+from watercooler.core.pages import viewer_of
 from watercooler.core.paging import InvalidCursorError
 from watercooler.core.text import contains_nul
 from watercooler.people import actions, admin_actions, importer, queries
@@ -36,15 +37,9 @@ PLAN_ROWS_SHOWN = 200
 MAX_QUERY_LENGTH = 100
 
 
-def _viewer(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # login_required has run
-    return user
-
-
 def _administrator(request: HttpRequest) -> User:
     """The signed-in administrator; PermissionDenied (403) for anyone else."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     queries.check_can_administer(viewer)
     return viewer
 
@@ -156,7 +151,7 @@ PERSON_ACTIONS = ("role", "deactivate", "reactivate", "access_code", "invite")
 @require_http_methods(["GET", "POST"])
 @carries_secret
 def admin_person(request: HttpRequest, username: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     details = queries.admin_person_details(viewer, username)
     if request.method == "GET":
         return _render_person(request, details)

@@ -4,16 +4,17 @@ Each endpoint parses its input, calls one action (writes) or query (reads) and r
 schema from ``schemas.py``. Permissions and value rules live in ``actions`` and ``queries``.
 """
 
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
 
-from watercooler.api.auth import check_token_credentials
-from watercooler.api.schemas import ErrorOut
 from watercooler.core.compression import never_compress
+from watercooler.core.pages import viewer_of
+from watercooler.core.schemas import ErrorOut
 from watercooler.people import actions, queries
+from watercooler.people.credentials import check_token_credentials
 from watercooler.people.models import Role, User
 from watercooler.people.schemas import (
     DirectoryQuery,
@@ -31,11 +32,6 @@ people_router = Router()
 
 # Errors every authenticated endpoint may answer, for the OpenAPI document.
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
-
-
-def _viewer(request: HttpRequest) -> User:
-    """The authenticated person (the API's auth has already run)."""
-    return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
 @auth_router.post(
@@ -58,14 +54,14 @@ def create_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
 
 @me_router.get("", response={200: PersonOut, 401: ErrorOut, 403: ErrorOut}, summary="Your profile")
 def get_me(request: HttpRequest) -> User:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     return queries.access_person(viewer, viewer.username)
 
 
 @me_router.patch("", response={200: PersonOut, **ERRORS}, summary="Change your profile")
 def update_me(request: HttpRequest, payload: ProfilePatch) -> User:
     """Only the fields sent change; with any error nothing changes."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     changes = actions.check_profile_changes(
         actor=viewer, person=viewer, data=payload.model_dump(exclude_unset=True)
     )
@@ -77,7 +73,7 @@ def update_me(request: HttpRequest, payload: ProfilePatch) -> User:
 def list_people(request: HttpRequest, filters: Query[DirectoryQuery]) -> Any:
     """Active people in name order, a page at a time. Guests get 403."""
     page = queries.directory_page(
-        _viewer(request),
+        viewer_of(request),
         queries.DirectoryFilter(
             q=filters.q,
             department=filters.department,
@@ -97,13 +93,13 @@ def list_people(request: HttpRequest, filters: Query[DirectoryQuery]) -> Any:
 )
 def get_person(request: HttpRequest, username: str) -> User:
     """404 for unknown and deactivated people (and, for guests, anyone but themselves)."""
-    return queries.access_person(_viewer(request), username)
+    return queries.access_person(viewer_of(request), username)
 
 
 @people_router.post("", response={201: PersonOut, **ERRORS}, summary="Add a person")
 def create_person(request: HttpRequest, payload: PersonCreate) -> Status[User]:
     """Administrators only."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     person = actions.do_create_person(
         actor=viewer,
         username=payload.username,

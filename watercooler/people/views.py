@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
-from watercooler.core.pages import is_htmx as _is_fragment_request
-from watercooler.core.pages import problem_page as _problem
+from watercooler.core.pages import is_htmx, problem_page, viewer_of
 from watercooler.core.paging import InvalidCursorError
 from watercooler.core.text import contains_nul
 from watercooler.people import actions, queries
@@ -34,12 +33,6 @@ MAX_QUERY_LENGTH = 100
 MAX_FILTER_LENGTH = 120
 
 
-def _viewer(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # login_required has run
-    return user
-
-
 # --- Directory ---------------------------------------------------------------------------------
 
 
@@ -47,10 +40,10 @@ def _viewer(request: HttpRequest) -> User:
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
     get = request.GET
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     queries.check_can_browse_directory(viewer)  # before looking at the input: guests get 403
     if contains_nul(list(get.lists())):
-        return _problem(
+        return problem_page(
             request,
             title="This search cannot be run",
             message="The link carries characters no name or job title can contain.",
@@ -66,7 +59,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     try:
         page = queries.directory_page(viewer, filters, cursor=cursor)
     except InvalidCursorError:
-        return _problem(
+        return problem_page(
             request,
             title="This page of the directory no longer exists",
             message=(
@@ -81,7 +74,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "filtered": bool(filters.department or filters.location or filters.skill),
         "cursor": cursor,
     }
-    if _is_fragment_request(request):
+    if is_htmx(request):
         # More of the list (a cursor) or a fresh result list (the live search form).
         template = "people/directory.html#page" if cursor else "people/directory.html#results"
         response = render(request, template, context)
@@ -126,7 +119,7 @@ def _hours_apart(theirs: dt.datetime | None, viewer: User, person: User) -> str:
 @login_required
 @require_GET
 def profile(request: HttpRequest, username: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     details = queries.profile_details(viewer, username)
     person = details.person
     local_now = _local_now(person)
@@ -150,7 +143,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_profile(request: HttpRequest, username: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     person = queries.access_person(viewer, username)
     actions.check_can_edit_profile(actor=viewer, person=person)
     profile_url = reverse("people:profile", args=[person.username])
@@ -229,5 +222,5 @@ def _messages_for(exc: ValidationError, name: str) -> list[str]:
 @login_required
 @require_GET
 def org_chart(request: HttpRequest, username: str) -> HttpResponse:
-    chart = queries.access_org_chart(_viewer(request), username)
+    chart = queries.access_org_chart(viewer_of(request), username)
     return render(request, "people/org_chart.html", {"chart": chart, "person": chart.person})

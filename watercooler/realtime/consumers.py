@@ -39,16 +39,17 @@ from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from watercooler.core.inputs import MOMENT_MESSAGE, first_problem, moment_in_range
-from watercooler.people.models import User
-from watercooler.realtime import access
-from watercooler.realtime.groups import (
+from watercooler.core import middleware
+from watercooler.core.events import (
     author_group,
     community_group,
     post_group,
     topic_group,
     user_group,
 )
+from watercooler.core.inputs import MOMENT_MESSAGE, first_problem, moment_in_range
+from watercooler.people.models import User
+from watercooler.realtime import access
 from watercooler.realtime.recheck import REAUTHORISE_SECONDS, Credential, rechecker
 
 logger = logging.getLogger(__name__)
@@ -82,9 +83,7 @@ class ClientError(Exception):
 
 def _opening(user: User) -> tuple[bool, tuple[dict[int, str], set[str], set[int]] | None]:
     """(second factor missing, what the person follows): one trip to the database thread."""
-    from watercooler.api.auth import mfa_missing
-
-    if mfa_missing(user):
+    if middleware.mfa_missing(user):
         return True, None
     return False, access.following(user)
 
@@ -216,7 +215,7 @@ async def _feed(source: Callable[[], Awaitable[Any]], inbox: _Inbox, *, layer: b
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     """One authenticated socket per browser tab. Group messages are ``{"type": "deliver",
-    "event": {...}, "text": "..."}`` (realtime.events.send_now) and reach :meth:`deliver`."""
+    "event": {...}, "text": "..."}`` (core.events.send_now) and reach :meth:`deliver`."""
 
     user: User
     credential: Credential

@@ -53,13 +53,13 @@ def commit(django_capture_on_commit_callbacks: Any) -> Any:
 
 @pytest.fixture
 def sent_events() -> Iterator[list[tuple[list[str], dict[str, Any]]]]:
-    """Every (groups, event) handed to ``realtime.events.send_now`` (i.e. after commit)."""
+    """Every (groups, event) handed to ``core.events.send_now`` (i.e. after commit)."""
     sent: list[tuple[list[str], dict[str, Any]]] = []
 
     def capture(groups: Any, event: dict[str, Any]) -> None:
         sent.append((list(groups), event))
 
-    with mock.patch("watercooler.realtime.events.send_now", side_effect=capture):
+    with mock.patch("watercooler.core.events.send_now", side_effect=capture):
         yield sent
 
 

@@ -6,21 +6,22 @@ from unittest import mock
 
 import pytest
 
+from watercooler.core.events import EVENT_TYPES
 from watercooler.feed import events, signals
 
 
 @pytest.fixture
 def sent_events() -> Iterator[list[tuple[list[str], dict[str, Any]]]]:
-    """Every feed (groups, event) handed to ``realtime.events.send_now`` (i.e. after commit);
+    """Every feed (groups, event) handed to ``core.events.send_now`` (i.e. after commit);
     other apps' events (notifications...) are left out."""
     sent: list[tuple[list[str], dict[str, Any]]] = []
-    feed_types = {cls.type for cls in events.FeedEvent.__subclasses__()}
+    feed_types = {t for t, cls in EVENT_TYPES.items() if cls.__module__ == events.__name__}
 
     def capture(groups: Any, event: dict[str, Any]) -> None:
         if event.get("type") in feed_types:
             sent.append((list(groups), event))
 
-    with mock.patch("watercooler.realtime.events.send_now", side_effect=capture):
+    with mock.patch("watercooler.core.events.send_now", side_effect=capture):
         yield sent
 
 

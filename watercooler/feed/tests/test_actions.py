@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from watercooler.core.events import author_group, post_group, topic_group, user_group
 from watercooler.feed import actions, queries
 from watercooler.feed.models import Mention, PersonFollow, Post, Revision, Topic
-from watercooler.realtime.groups import author_group, post_group, topic_group, user_group
 
 pytestmark = pytest.mark.django_db
 
@@ -184,7 +184,7 @@ def test_follows_and_unfollows_tell_the_followers_sockets(
         lambda: actions.do_follow_topic(follower=world.outsider, topic=topic),
         lambda: actions.do_unfollow_topic(follower=world.outsider, topic=topic),
     ]
-    with mock.patch("watercooler.realtime.events.send_now") as send_now:
+    with mock.patch("watercooler.core.events.send_now") as send_now:
         for step in steps:
             with django_capture_on_commit_callbacks(execute=False) as callbacks:
                 step()

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from watercooler.core.errors import Conflict
 from watercooler.feed import announcements as ann
 from watercooler.feed import signals, tasks
 from watercooler.feed.models import Announcement, AnnouncementReceipt
@@ -50,7 +51,7 @@ def captured() -> Any:
     """Every realtime event sent (after commit), as (groups, event) pairs."""
     sent: list[tuple[list[str], dict[str, Any]]] = []
     with mock.patch(
-        "watercooler.realtime.events.send_now",
+        "watercooler.core.events.send_now",
         side_effect=lambda groups, event: sent.append((list(groups), event)),
     ):
         yield sent
@@ -203,7 +204,7 @@ def test_dismiss(world: World, comms: User) -> None:
 
 def test_must_read_cannot_be_dismissed_before_acknowledged(world: World, comms: User) -> None:
     a = create(comms, must_read=True)
-    with pytest.raises(ann.AnnouncementConflict):
+    with pytest.raises(Conflict):
         ann.do_dismiss(user=world.owner, announcement=a)
     ann.do_acknowledge(user=world.owner, announcement=a)
     ann.do_dismiss(user=world.owner, announcement=a)
@@ -243,7 +244,7 @@ def test_seen_then_acknowledge_counts(
         ann.do_acknowledge(user=world.teammate, announcement=a)
     a.refresh_from_db()
     assert (a.seen_count, a.acknowledged_count) == (2, 2)
-    with pytest.raises(ann.AnnouncementConflict, match="already"):
+    with pytest.raises(Conflict, match="already"):
         ann.do_acknowledge(user=world.owner, announcement=a)
     a.refresh_from_db()
     assert a.acknowledged_count == 2
@@ -260,7 +261,7 @@ def test_seen_then_acknowledge_counts(
 
 def test_stats_event_waits_for_commit(world: World, comms: User) -> None:
     a = create(comms, must_read=True)
-    with mock.patch("watercooler.realtime.events.send_now") as send_now:
+    with mock.patch("watercooler.core.events.send_now") as send_now:
         # pytest-django's test transaction never commits: nothing may be sent.
         ann.do_acknowledge(user=world.owner, announcement=a)
         send_now.assert_not_called()
@@ -268,7 +269,7 @@ def test_stats_event_waits_for_commit(world: World, comms: User) -> None:
 
 def test_acknowledging_a_plain_announcement_is_a_conflict(world: World, comms: User) -> None:
     a = create(comms)
-    with pytest.raises(ann.AnnouncementConflict):
+    with pytest.raises(Conflict):
         ann.do_acknowledge(user=world.owner, announcement=a)
 
 
@@ -385,7 +386,7 @@ def test_large_audience_publishes_in_bounded_queries(world: World, comms: User) 
         ]
     )
     with (
-        mock.patch("watercooler.realtime.events.send_now"),
+        mock.patch("watercooler.core.events.send_now"),
         CaptureQueriesContext(connection) as ctx,
     ):
         a = create(comms, departments=["Sales"])

@@ -59,7 +59,7 @@ def question(world: World) -> tuple[Post, Reply, Reply]:
 @pytest.fixture
 def sent() -> Any:
     """Every realtime event handed to the channel layer (i.e. after commit)."""
-    with mock.patch("watercooler.realtime.events.send_now") as send_now:
+    with mock.patch("watercooler.core.events.send_now") as send_now:
         yield send_now
 
 

@@ -20,11 +20,11 @@ from watercooler.communities.models import (
     MembershipStatus,
     Privacy,
 )
+from watercooler.core.events import community_group, post_group
 from watercooler.feed import actions, queries
 from watercooler.feed.models import Announcement, AnnouncementReceipt, Post, PostKind
 from watercooler.notifications.models import Notification
 from watercooler.people.models import User
-from watercooler.realtime.groups import community_group, post_group
 from watercooler.testing.world import World
 
 pytestmark = pytest.mark.django_db

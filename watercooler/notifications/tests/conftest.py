@@ -18,5 +18,5 @@ def notified() -> Iterator[list[tuple[list[str], dict[str, Any]]]]:
         if event.get("type") == NotificationCreated.type:
             sent.append((list(groups), event))
 
-    with mock.patch("watercooler.realtime.events.send_now", side_effect=capture):
+    with mock.patch("watercooler.core.events.send_now", side_effect=capture):
         yield sent

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from watercooler.core.events import user_group
 from watercooler.feed import actions as feed
 from watercooler.feed import signals
 from watercooler.feed.models import Announcement, AnnouncementReceipt, Post
@@ -13,7 +14,6 @@ from watercooler.notifications import queries
 from watercooler.notifications.actions import do_mark_read
 from watercooler.notifications.models import Notification, NotificationKind
 from watercooler.people.actions import do_set_active
-from watercooler.realtime.groups import user_group
 from watercooler.testing.world import World, make_person
 
 pytestmark = pytest.mark.django_db

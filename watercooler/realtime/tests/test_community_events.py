@@ -13,11 +13,10 @@ from asgiref.sync import sync_to_async
 from django.utils import timezone
 
 from watercooler.communities.models import Community, MemberRole, Membership, Privacy
+from watercooler.core.events import author_group, community_group, post_group, send_now, topic_group
 from watercooler.feed import actions as feed_actions
 from watercooler.feed.models import PersonFollow, Topic, TopicFollow
 from watercooler.people.models import User
-from watercooler.realtime.events import send_now
-from watercooler.realtime.groups import author_group, community_group, post_group, topic_group
 from watercooler.realtime.tests.test_consumers import as_user, subscribe
 from watercooler.testing.world import World
 

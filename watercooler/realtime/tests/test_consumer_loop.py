@@ -12,11 +12,10 @@ from asgiref.sync import sync_to_async
 from channels.layers import channel_layers, get_channel_layer
 from django.conf import settings as django_settings
 
+from watercooler.core.events import author_group, encode, send_now, topic_group, user_group
 from watercooler.feed.models import PersonFollow, Topic, TopicFollow
 from watercooler.realtime import consumers
 from watercooler.realtime.consumers import CLOSE_UNAUTHENTICATED, _Inbox
-from watercooler.realtime.events import encode, send_now
-from watercooler.realtime.groups import author_group, topic_group, user_group
 from watercooler.realtime.tests.helpers import WebsocketCommunicator, communicator, token_for
 from watercooler.testing.world import World
 

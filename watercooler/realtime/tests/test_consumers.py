@@ -13,14 +13,13 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.utils import timezone
 
+from watercooler.core.events import author_group, post_group, send_now, topic_group, user_group
 from watercooler.core.models import SiteSettings
 from watercooler.feed import actions as feed_actions
 from watercooler.feed.models import Audience, PersonFollow, Post, Topic, TopicFollow
 from watercooler.notifications.models import Notification, NotificationKind
 from watercooler.people.models import User
 from watercooler.realtime.consumers import CLOSE_MFA_REQUIRED, CLOSE_UNAUTHENTICATED
-from watercooler.realtime.events import send_now
-from watercooler.realtime.groups import author_group, post_group, topic_group, user_group
 from watercooler.realtime.tests.helpers import (
     WebsocketCommunicator,
     communicator,

@@ -10,11 +10,10 @@ from django.contrib.auth import HASH_SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 
+from watercooler.core.events import send_now, user_group
 from watercooler.people.models import ApiToken, User
 from watercooler.realtime import consumers, recheck
 from watercooler.realtime.consumers import CLOSE_UNAUTHENTICATED
-from watercooler.realtime.events import send_now
-from watercooler.realtime.groups import user_group
 from watercooler.realtime.recheck import Credential, still_authorised
 from watercooler.realtime.tests.helpers import (
     WebsocketCommunicator,

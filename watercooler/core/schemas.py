@@ -1,4 +1,4 @@
-"""Schemas every router shares: the error shape, so each endpoint can document its errors."""
+"""Schemas every API router shares: the error shape, so each endpoint can document its errors."""
 
 from ninja import Schema
 
