@@ -1,4 +1,4 @@
-// The announcement composer's targeting lists (feed/announcements/_picker.html): a filter box
+// The announcement composer's targeting lists (announcements/_picker.html): a filter box
 // above each list hides the options that do not match what is typed, and the legend says how
 // many are ticked. The lists work without this file; it only helps with long ones.
 

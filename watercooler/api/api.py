@@ -34,6 +34,7 @@ from watercooler.core.inputs import first_problem
 from watercooler.core.paging import InvalidCursorError
 from watercooler.core.text import NUL_MESSAGE as NUL_TEXT_MESSAGE
 from watercooler.core.text import contains_nul
+from watercooler.people.api import auth_router, me_router, people_router
 from watercooler.people.credentials import InvalidCredentialsError, TooManyAttemptsError
 
 logger = logging.getLogger("django.request")
@@ -345,8 +346,6 @@ def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _register_routers() -> None:
-    from watercooler.people.api import auth_router, me_router, people_router
-
     api.add_router("/auth", auth_router, tags=["auth"])
     api.add_router("/me", me_router, tags=["me"])
     api.add_router("/people", people_router, tags=["people"])
@@ -357,9 +356,7 @@ def _register_routers() -> None:
     api.add_router("/topics", "watercooler.feed.api.topics_router", tags=["topics"])
     api.add_router("/attachments", "watercooler.feed.api.attachments_router", tags=["posts"])
     api.add_router("/notifications", "watercooler.notifications.api.router", tags=["notifications"])
-    api.add_router(
-        "/announcements", "watercooler.feed.announcement_api.router", tags=["announcements"]
-    )
+    api.add_router("/announcements", "watercooler.announcements.api.router", tags=["announcements"])
     api.add_router("/communities", "watercooler.communities.api.router", tags=["communities"])
     # A community's feed is the feed app's (communities may not import the feed).
     api.add_router(

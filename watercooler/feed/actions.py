@@ -42,6 +42,7 @@ from watercooler.core.media import delete_stored_files
 from watercooler.core.policy import check_active
 from watercooler.feed import events, signals
 from watercooler.feed.attachments import check_upload
+from watercooler.feed.audiences import is_restricted, mark_unrestricted
 from watercooler.feed.models import (
     Attachment,
     Audience,
@@ -60,11 +61,11 @@ from watercooler.feed.models import (
 )
 from watercooler.feed.queries import (
     access_post,
-    is_announcement,
     open_to_every_member,
     people_who_can_see,
     prefilled,
 )
+from watercooler.feed.schemas import post_data, reply_data
 from watercooler.people.models import Role, User
 
 POST_BODY_MAX = 20_000
@@ -263,11 +264,7 @@ def _who_can_see(post: Post, people: list[User], *, actor_id: int) -> list[User]
     others = [p for p in people if p.pk != actor_id]
     if not others:
         return []
-    if (
-        post.audience == Audience.EVERYONE
-        and post.community_id is None
-        and not is_announcement(post)
-    ):
+    if post.audience == Audience.EVERYONE and post.community_id is None and not is_restricted(post):
         return [p for p in others if not p.is_guest]
     allowed = people_who_can_see(post, [p.pk for p in others])
     return [p for p in others if p.pk in allowed]
@@ -276,8 +273,6 @@ def _who_can_see(post: Post, people: list[User], *, actor_id: int) -> list[User]
 def _post_payload(post: Post) -> dict[str, Any]:
     """``post.created``'s payload of a post ``do_create_post`` just made (its relations at
     hand, so no re-read)."""
-    from watercooler.feed.schemas import post_data
-
     return _json(post_data(post, None))
 
 
@@ -407,8 +402,8 @@ def do_create_post(*, author: User, data: PostInput) -> Post:
         poll_closes_at=data.poll_closes_at,
         community=community,
     )
-    # A new post is no announcement's: known without asking (``is_announcement``).
-    post._state.fields_cache["announcement"] = None
+    # A new post has no audience of its own: known without asking.
+    mark_unrestricted(post)
     if community is not None:
         Community.objects.filter(pk=community.pk).update(
             post_count=F("post_count") + 1, last_activity_at=now
@@ -622,8 +617,6 @@ def do_add_attachment(
 
 
 def _reply_payload(reply: Reply) -> dict[str, Any]:
-    from watercooler.feed.schemas import reply_data
-
     return _json(reply_data(reply, my_reactions=None))
 
 

@@ -29,14 +29,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Max
 
+from watercooler.announcements.models import Announcement, AnnouncementReceipt
 from watercooler.communities.models import Community, Membership, Privacy
 from watercooler.core.demo import DemoContext, register
 from watercooler.core.markdown import render_markdown
 from watercooler.feed.actions import mention_url, topic_url
 from watercooler.feed.demo_text import P, Plan, addressed
 from watercooler.feed.models import (
-    Announcement,
-    AnnouncementReceipt,
     Audience,
     Mention,
     PollVote,

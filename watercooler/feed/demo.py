@@ -24,14 +24,13 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
+from watercooler.announcements.models import Announcement, AnnouncementReceipt
 from watercooler.core.demo import DemoContext, register
 from watercooler.core.markdown import render_markdown
 from watercooler.feed import community_demo, story_demo  # noqa: F401 (register later steps)
 from watercooler.feed import demo_text as text
 from watercooler.feed.actions import mention_url, topic_url
 from watercooler.feed.models import (
-    Announcement,
-    AnnouncementReceipt,
     Mention,
     PersonFollow,
     PollOption,

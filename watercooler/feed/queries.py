@@ -33,9 +33,8 @@ from watercooler.core.paging import (
 )
 from watercooler.core.policy import is_active_person
 from watercooler.core.sqlcache import run_template
+from watercooler.feed.audiences import is_restricted, post_audiences
 from watercooler.feed.models import (
-    Announcement,
-    AnnouncementReceipt,
     Attachment,
     Audience,
     PersonFollow,
@@ -65,11 +64,6 @@ def followee_ids(viewer: User) -> QuerySet[PersonFollow, Any]:
     return PersonFollow.objects.filter(follower_id=viewer.pk).values("followee_id")
 
 
-def announcement_post_ids(viewer: User) -> QuerySet[AnnouncementReceipt, Any]:
-    """Subquery: the posts of announcements addressed to ``viewer``."""
-    return AnnouncementReceipt.objects.filter(user_id=viewer.pk).values("announcement__post_id")
-
-
 def visible_posts_q(viewer: User) -> Q:
     """THE visibility rule, as a filter on Post (deletion is not part of it).
 
@@ -96,12 +90,11 @@ def visible_posts_q(viewer: User) -> Q:
             | Q(audience=Audience.EVERYONE, community_id__in=open_community_ids())
             | Q(audience=Audience.FOLLOWERS, author_id__in=followee_ids(viewer))
         )
-    # Receipts exist from publication on, so that branch needs no "published" test.
-    hidden = _hidden_announcement_post_ids(viewer)
+    restricted = post_audiences()
     return (
         Q(author_id=viewer.pk)
-        | Q(pk__in=announcement_post_ids(viewer))
-        | (ordinary & ~Q(pk__in=hidden))
+        | Q(pk__in=restricted.addressed_post_ids(viewer))
+        | (ordinary & ~Q(pk__in=restricted.hidden_post_ids(viewer)))
     )
 
 
@@ -109,30 +102,12 @@ def community_content_q(viewer: User) -> Q:
     """``visible_posts_q`` for a list of one community's posts once ``check_can_see_content``
     passed (so every ordinary post in it is visible): only the announcements' part of the rule
     is left, and the list keeps its index (``post_community_recent_idx``)."""
-    hidden = _hidden_announcement_post_ids(viewer)
-    return Q(author_id=viewer.pk) | Q(pk__in=announcement_post_ids(viewer)) | ~Q(pk__in=hidden)
-
-
-def _hidden_announcement_post_ids(viewer: User) -> QuerySet[Announcement, Any]:
-    """Subquery: the announcements' posts ``viewer`` may not see as ordinary posts: all of them,
-    but for communications people and administrators only those not published yet and those of
-    community announcements."""
-    if viewer.is_communications:
-        # A community's announcement is its members' business (and its owners'): secret
-        # communities must not show through it.
-        company_wide_published = Q(published_at__isnull=False, community__isnull=True)
-        return Announcement.objects.exclude(company_wide_published).values("post_id")
-    return all_announcement_post_ids()
-
-
-def all_announcement_post_ids() -> QuerySet[Announcement, Any]:
-    """Subquery: the posts of every announcement, published or not."""
-    return Announcement.objects.values("post_id")
-
-
-def unpublished_announcement_post_ids() -> QuerySet[Announcement, Any]:
-    """Subquery: the posts of announcements not published yet (scheduled for later)."""
-    return Announcement.objects.filter(published_at__isnull=True).values("post_id")
+    restricted = post_audiences()
+    return (
+        Q(author_id=viewer.pk)
+        | Q(pk__in=restricted.addressed_post_ids(viewer))
+        | ~Q(pk__in=restricted.hidden_post_ids(viewer))
+    )
 
 
 def visible_posts(viewer: User) -> QuerySet[Post]:
@@ -143,17 +118,12 @@ def visible_posts(viewer: User) -> QuerySet[Post]:
 def open_to_every_member(post: Post) -> bool:
     """Whether every member (not guests) may see ``post``, deletion aside: to everyone, outside
     communities or in an open one, and not an announcement's post. Reads ``post.community`` and may ask
-    whether it is an announcement's (``is_announcement``)."""
+    whether it is an announcement's (``audiences.is_restricted``)."""
     if post.audience != Audience.EVERYONE:
         return False
     community = post.community
     open_to_all = community is None or community.privacy == Privacy.OPEN
-    return open_to_all and not is_announcement(post)
-
-
-def is_announcement(post: Post) -> bool:
-    """Whether ``post`` is an announcement's post (a query, unless the relation is loaded)."""
-    return hasattr(post, "announcement")
+    return open_to_all and not is_restricted(post)
 
 
 def can_see_post(viewer: User, post: Post) -> bool:
@@ -166,7 +136,7 @@ def can_see_post(viewer: User, post: Post) -> bool:
         post.audience == Audience.EVERYONE
         and post.community_id is None
         and not viewer.is_guest
-        and not is_announcement(post)
+        and not is_restricted(post)
     ):
         return True
     return Post.objects.filter(visible_posts_q(viewer), pk=post.pk).exists()
@@ -192,28 +162,18 @@ def people_who_can_see(post: Post, user_ids: Iterable[int]) -> set[int]:
     )
     active = {person.pk: person for person in people}
     visible = {post.author_id} & active.keys()
-    # (published_at, community_id) for an announcement's post, None for an ordinary post.
-    announcement = (
-        Announcement.objects.filter(post_id=post.pk)
-        .values_list("published_at", "community_id")
-        .first()
-    )
-    announced = announcement is not None
-    if announcement is not None and announcement[0] is None:
+    restricted = post_audiences().audience(post.pk, active.keys() - visible)
+    if restricted is not None and not restricted.published:
         return visible
-    comms_too = announcement is not None and announcement[1] is None
-    if announced and (rest := active.keys() - visible):
-        visible |= set(
-            AnnouncementReceipt.objects.filter(
-                announcement__post_id=post.pk, user_id__in=rest
-            ).values_list("user_id", flat=True)
-        )
+    if restricted is not None:
+        visible |= restricted.addressed
     # Who may see it as an ordinary post: everyone for one, communications people only for a
     # company announcement.
     ordinary = {
         pk: person
         for pk, person in active.items()
-        if pk not in visible and (not announced or (comms_too and person.is_communications))
+        if pk not in visible
+        and (restricted is None or (restricted.communications_too and person.is_communications))
     }
     members = {pk for pk, person in ordinary.items() if not person.is_guest}
     open_to_members = post.audience == Audience.EVERYONE
@@ -546,7 +506,7 @@ def page_oldest_first[T: Model](
 def home_feed_q(viewer: User) -> Q:
     """What the home feed is made of: people, topics and communities I follow and my own posts
     (as id subqueries: no join can duplicate a row). Announcements are not among them: the feed
-    shows them once, as pinned cards above it (feed/announcements.py), and folded ones are
+    shows them once, as pinned cards above it (the announcements app, through ``home_sections``), and folded ones are
     listed at /announcements/."""
     through = Post.topics.through
     my_topics = TopicFollow.objects.filter(follower_id=viewer.pk).values("topic_id")
@@ -555,12 +515,7 @@ def home_feed_q(viewer: User) -> Q:
         | Q(author_id=viewer.pk)
         | Q(pk__in=through.objects.filter(topic_id__in=my_topics).values("post_id"))
         | Q(community_id__in=member_community_ids(viewer, following=True))
-    ) & ~Q(pk__in=announcement_posts())
-
-
-def announcement_posts() -> QuerySet[Announcement, Any]:
-    """Subquery: the posts that carry an announcement (shown pinned, not as feed cards)."""
-    return Announcement.objects.values("post_id")
+    ) & ~Q(pk__in=post_audiences().all_post_ids())
 
 
 def home_feed_posts(viewer: User) -> QuerySet[Post]:
@@ -663,7 +618,7 @@ def _latest_qs(viewer: User, *, sparse: bool | None = None, bare: bool = False) 
             | Q(post_key__in=through.objects.filter(topic_id__in=my_topics).values("post_id"))
             | Q(community_key__in=member_community_ids(viewer, following=True))
         )
-        .exclude(post_key__in=announcement_posts())
+        .exclude(post_key__in=post_audiences().all_post_ids())
     )
 
 

@@ -19,9 +19,5 @@ reaction_added = Signal()
 reaction_removed = Signal()
 # follower=User, followee=User
 person_followed = Signal()
-# announcement=Announcement, recipients=list[int] (user ids)
-announcement_published = Signal()
-# announcement=Announcement, recipients=list[int]
-announcement_reminder_due = Signal()
 # post=Post (the question), reply=Reply (the accepted answer), by=User (who accepted it)
 answer_accepted = Signal()

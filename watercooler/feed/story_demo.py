@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from watercooler.announcements.actions import do_create_announcement
 from watercooler.communities.actions import do_join, do_set_cover
 from watercooler.communities.models import Community, Membership, MembershipStatus
 from watercooler.core import demo_images as draw
@@ -41,7 +42,6 @@ from watercooler.events.actions import create_event, do_rsvp
 from watercooler.events.models import Event
 from watercooler.feed import demo_text as text
 from watercooler.feed.actions import create_post, do_add_attachment, do_create_reply, do_react
-from watercooler.feed.announcements import do_create_announcement
 from watercooler.feed.answers import do_accept_answer
 from watercooler.feed.models import Post, PostKind, Reaction, Reply
 from watercooler.people.models import Role, User

@@ -17,8 +17,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -35,7 +33,8 @@ from watercooler.core.paging import InvalidCursorError
 from watercooler.feed import actions, queries
 from watercooler.feed.attachments import check_upload
 from watercooler.feed.forms import Composer, read_post_form
-from watercooler.feed.models import Post, ReactionKind, Reply
+from watercooler.feed.home_sections import home_sections
+from watercooler.feed.models import Post, Reaction, ReactionKind, Reply
 from watercooler.feed.schemas import poll_data
 from watercooler.people import queries as people_queries
 from watercooler.people.models import User
@@ -182,20 +181,6 @@ def _one_card(viewer: User, post: Post) -> Post:
 
 
 @cache
-def _has_template(name: str) -> bool:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
-
-
-def _pinned(viewer: User) -> list[Any]:
-    from watercooler.feed.announcements import pinned_area
-
-    return pinned_area(viewer)
-
-
 def _composer_for(
     viewer: User, *, body: str = "", quote_id: int | None = None, in_community: bool = False
 ) -> Composer | None:
@@ -237,8 +222,7 @@ def home(request: HttpRequest) -> HttpResponse:
         summary=summary,
         profile_done=4 - len(summary.missing),
         suggestions=queries.feed_suggestions(viewer) if sparse else None,
-        pinned=_pinned(viewer),
-        has_pinned_template=_has_template("feed/_pinned_announcements.html"),
+        sections=home_sections(viewer),
     )
     return vary_on_htmx(render(request, "feed/home.html", context))
 
@@ -469,8 +453,6 @@ def _bad_reaction(request: HttpRequest) -> HttpResponse:
 def _toggle(viewer: User, post: Post, reply: Reply | None, kind: str) -> actions.ReactionState:
     mine = queries.viewer_context(viewer, [post]).my_reactions.get(post.pk, [])
     if reply is not None:
-        from watercooler.feed.models import Reaction
-
         mine = list(
             Reaction.objects.filter(reply_id=reply.pk, user_id=viewer.pk).values_list(
                 "kind", flat=True

@@ -13,8 +13,10 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from watercooler.announcements import signals as announcement_signals
+from watercooler.announcements.models import Announcement
 from watercooler.feed import signals
-from watercooler.feed.models import Announcement, Post, Reaction, Reply
+from watercooler.feed.models import Post, Reaction, Reply
 from watercooler.feed.queries import people_who_can_see
 from watercooler.notifications import actions
 from watercooler.notifications.models import NotificationKind
@@ -60,7 +62,9 @@ def on_person_followed(sender: Any, *, follower: User, followee: User, **_: Any)
     actions.do_notify_follow(follower=follower, followee=followee)
 
 
-@receiver(signals.announcement_published, dispatch_uid="notifications.announcement_published")
+@receiver(
+    announcement_signals.announcement_published, dispatch_uid="notifications.announcement_published"
+)
 @_logged
 def on_announcement_published(
     sender: Any, *, announcement: Announcement, recipients: list[int], **_: Any
@@ -72,7 +76,7 @@ def on_announcement_published(
     )
 
 
-@receiver(signals.announcement_reminder_due, dispatch_uid="notifications.reminder_due")
+@receiver(announcement_signals.announcement_reminder_due, dispatch_uid="notifications.reminder_due")
 @_logged
 def on_announcement_reminder_due(
     sender: Any, *, announcement: Announcement, recipients: list[int], **_: Any

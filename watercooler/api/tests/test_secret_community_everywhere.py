@@ -15,11 +15,12 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from watercooler.announcements import actions as announcement_actions
 from watercooler.communities import actions as community_actions
 from watercooler.events import actions as event_actions
 from watercooler.events.models import CalendarFeed
 from watercooler.feed import actions as feed_actions
-from watercooler.feed import announcements, answers
+from watercooler.feed import answers
 from watercooler.feed.models import PersonFollow, Topic, TopicFollow
 from watercooler.notifications.models import Notification
 from watercooler.testing.world import World
@@ -74,7 +75,7 @@ def falcon(world: World) -> dict[str, Any]:
     reply = feed_actions.do_create_reply(author=world.teammate, post=question, body="I do")
     answers.do_accept_answer(actor=world.owner, post=question, reply=reply)
     feed_actions.do_pin_post(actor=world.owner, post=post, pinned=True)
-    announcements.do_create_announcement(
+    announcement_actions.do_create_announcement(
         actor=world.owner, title="Read this first", body="Falcon rules", community=community
     )
     return {"community": community, "post": post, "question": question, "event": event}

@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 
+from watercooler.announcements import actions as announcement_actions
+from watercooler.announcements.models import Announcement
 from watercooler.communities import actions as community_actions
 from watercooler.feed import actions as feed_actions
-from watercooler.feed import announcements
-from watercooler.feed.models import Announcement, PersonFollow, Post, Reply
+from watercooler.feed.models import PersonFollow, Post, Reply
 from watercooler.notifications.models import Notification
 from watercooler.people.models import Role, User
 from watercooler.realtime.tests.test_consumers import as_user, subscribe
@@ -39,7 +40,7 @@ def _reorg(world: World) -> dict[str, Any]:
     # The usual ways a post reaches someone are open to the outsider: they follow its author.
     PersonFollow.objects.create(follower=world.outsider, followee=comms)
     PersonFollow.objects.create(follower=world.outsider, followee=world.teammate)
-    announcement = announcements.do_create_announcement(
+    announcement = announcement_actions.do_create_announcement(
         actor=comms,
         title="Engineering reorg",
         body="Engineering moves to floor 7 on Monday",
@@ -189,7 +190,7 @@ def test_a_community_announcement_is_for_the_members_it_went_to(
         world.owner, name="Platform", handle="platform", privacy="open"
     )
     community_actions.do_add_member(actor=world.owner, community=community, user=world.teammate)
-    announcement = announcements.do_create_announcement(
+    announcement = announcement_actions.do_create_announcement(
         actor=world.owner, title="Engineering reorg", body="To floor 7", community=community
     )
     # Joined after it was published: not in its audience.
@@ -219,7 +220,7 @@ def test_a_scheduled_announcement_stays_its_authors_until_published(
 
     from django.utils import timezone
 
-    announcement = announcements.do_create_announcement(
+    announcement = announcement_actions.do_create_announcement(
         actor=world.admin,
         title="Engineering reorg",
         body="floor 7",
@@ -268,7 +269,7 @@ async def test_sockets_outside_its_audience_hear_nothing_of_it(world: World) -> 
         assert post.pk not in caught["new_post_ids"]
         _clean(str(caught))
     # A new announcement of the same author, published while they listen: nothing either.
-    await sync_to_async(announcements.do_create_announcement)(
+    await sync_to_async(announcement_actions.do_create_announcement)(
         actor=reorg["comms"], title="Engineering reorg", body="floor 7", departments=["Engineering"]
     )
     for comm in outsiders:

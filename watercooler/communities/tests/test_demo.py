@@ -32,7 +32,7 @@ NOW = dt.datetime(2025, 3, 12, 15, 30, tzinfo=dt.UTC)
 Post = apps.get_model("feed", "Post")
 Reply = apps.get_model("feed", "Reply")
 Reaction = apps.get_model("feed", "Reaction")
-Announcement = apps.get_model("feed", "Announcement")
+Announcement = apps.get_model("announcements", "Announcement")
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ def _task(
 ) -> DBTaskResult:
     now = timezone.now()
     row = DBTaskResult.objects.create(
-        task_path="watercooler.feed.tasks.publish_due_announcements_task",
+        task_path="watercooler.announcements.tasks.publish_due_announcements_task",
         args_kwargs={"args": [], "kwargs": {}},
         backend_name="default",
         run_after=run_after or get_date_max(),

@@ -129,7 +129,7 @@ def _enqueue(served: Served) -> uuid.UUID:
             "shell",
             "--no-imports",
             "-c",
-            "from watercooler.feed.tasks import publish_due_announcements_task as t;"
+            "from watercooler.announcements.tasks import publish_due_announcements_task as t;"
             " print(t.enqueue().id)",
         ],
         cwd=settings.BASE_DIR,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from watercooler.feed import queries
+from watercooler.feed.home_sections import FilledSection
 from watercooler.feed.models import Attachment
 from watercooler.feed.views import decorate
 from watercooler.people.models import User
@@ -76,3 +77,9 @@ def profile_activity(context: template.Context, person: User) -> SafeString:
     return render_to_string(
         "feed/_profile_activity.html", _page_context(context, person=person, page=page)
     )
+
+
+@register.simple_tag(takes_context=True)
+def home_section(context: template.Context, section: FilledSection) -> SafeString:
+    """One section another app added above the home feed (``feed.home_sections``)."""
+    return render_to_string(section.template, section.context, request=context.get("request"))

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from watercooler.announcements.models import Announcement, AnnouncementReceipt
 from watercooler.communities.models import (
     Community,
     MemberRole,
@@ -22,7 +23,7 @@ from watercooler.communities.models import (
 )
 from watercooler.core.events import community_group, post_group
 from watercooler.feed import actions, queries
-from watercooler.feed.models import Announcement, AnnouncementReceipt, Post, PostKind
+from watercooler.feed.models import Post, PostKind
 from watercooler.notifications.models import Notification
 from watercooler.people.models import User
 from watercooler.testing.world import World

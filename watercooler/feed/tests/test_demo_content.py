@@ -9,12 +9,11 @@ import pytest
 from django.apps import apps
 from django.db.models import Count, Q
 
+from watercooler.announcements.models import Announcement, AnnouncementReceipt
 from watercooler.core.demo import DemoContext, run_demo
 from watercooler.feed.actions import render_body
 from watercooler.feed.demo_text import DEPARTMENT_TOPICS
 from watercooler.feed.models import (
-    Announcement,
-    AnnouncementReceipt,
     Mention,
     PersonFollow,
     PollOption,

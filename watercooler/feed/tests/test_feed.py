@@ -7,16 +7,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from watercooler.announcements.models import Announcement, AnnouncementReceipt
 from watercooler.feed import actions, queries
-from watercooler.feed.models import (
-    Announcement,
-    AnnouncementReceipt,
-    Attachment,
-    PersonFollow,
-    Post,
-    Topic,
-    TopicFollow,
-)
+from watercooler.feed.models import Attachment, PersonFollow, Post, Topic, TopicFollow
 from watercooler.testing.world import make_person
 
 pytestmark = pytest.mark.django_db
@@ -232,7 +225,8 @@ def test_feed_excludes_deleted_posts(world, api_as):
 def test_people_who_can_see_agrees_with_can_see_post(world):
     """The bulk form of the visibility rule (notifications use it) gives, for every kind of
     person and post, exactly the people ``can_see_post`` lets in."""
-    from watercooler.feed import announcements
+    from watercooler.announcements import actions as announcement_actions
+    from watercooler.announcements import tasks as announcement_tasks
 
     gone = make_person("dora_departed", display_name="Dora Departed")
     actions.do_follow_person(follower=world.teammate, followee=world.owner)
@@ -241,10 +235,10 @@ def test_people_who_can_see_agrees_with_can_see_post(world):
     gone.save()
     comms = make_person("cora_comms", display_name="Cora Comms", role="comms")
     people = [*world.everyone, gone, comms]
-    announcement = announcements.do_create_announcement(
+    announcement = announcement_actions.do_create_announcement(
         actor=comms, title="Welcome, guests", body="Monday", roles=["guest"]
     )
-    announcements.publish_announcement(announcement.pk)
+    announcement_tasks.publish_announcement(announcement.pk)
     deleted = actions.create_post(world.owner, body="soon gone")
     deleted.deleted_at = timezone.now()
     deleted.save()

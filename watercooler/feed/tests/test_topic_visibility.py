@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from watercooler.announcements import actions as announcement_actions
 from watercooler.communities import actions as community_actions
-from watercooler.feed import actions, announcements
+from watercooler.feed import actions
 from watercooler.feed.models import Post, Topic, TopicFollow
 from watercooler.testing.world import World
 
@@ -25,7 +26,7 @@ def hidden_tags(world: World, django_capture_on_commit_callbacks: Any) -> dict[s
     actions.create_post(world.owner, body="Plans for #falconwing", community_handle="falcon")
     actions.do_follow_person(follower=world.teammate, followee=world.owner)
     actions.create_post(world.owner, body="Between us: #quietplan", audience="followers")
-    announcement = announcements.do_create_announcement(
+    announcement = announcement_actions.do_create_announcement(
         actor=world.admin, title="Reorg", body="Floor 7", departments=["Engineering"]
     )
     # Its author tags it afterwards: the announcement's post now carries the topic.
@@ -136,11 +137,13 @@ def test_topic_list_and_suggestions_cost_no_query_per_topic(
 def test_the_migration_recounts_what_every_member_may_see(world: World) -> None:
     import importlib
 
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
-    migration = importlib.import_module(
-        "watercooler.feed.migrations.0006_recount_topics_visible_to_every_member"
-    )
+    name = "0006_recount_topics_visible_to_every_member"
+    migration = importlib.import_module(f"watercooler.feed.migrations.{name}")
+    # The models as they were when the migration ran (announcements were the feed's then).
+    apps = MigrationLoader(connection).project_state(("feed", name)).apps
     actions.create_post(world.owner, body="Open #rollout notes")
     actions.create_post(world.owner, body="For followers: #rollout", audience="followers")
     # As counted before followers-only posts were left out.

@@ -6,10 +6,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from watercooler.announcements import signals as announcement_signals
+from watercooler.announcements.models import Announcement, AnnouncementReceipt
 from watercooler.core.events import user_group
 from watercooler.feed import actions as feed
-from watercooler.feed import signals
-from watercooler.feed.models import Announcement, AnnouncementReceipt, Post
+from watercooler.feed.models import Post
 from watercooler.notifications import queries
 from watercooler.notifications.actions import do_mark_read
 from watercooler.notifications.models import Notification, NotificationKind
@@ -192,7 +193,7 @@ def test_announcement_for_each_recipient_in_bulk(
     extra = [make_person(f"reader_{i}") for i in range(30)]
     recipients = [p.pk for p in world.everyone + extra]
     with django_assert_max_num_queries(6), commit():
-        signals.announcement_published.send(
+        announcement_signals.announcement_published.send(
             sender=Announcement, announcement=announcement, recipients=recipients
         )
     rows = Notification.objects.filter(kind=NotificationKind.ANNOUNCEMENT)
@@ -203,7 +204,7 @@ def test_announcement_for_each_recipient_in_bulk(
     assert text_of(n) == "Ada Admin announced: All hands on Friday"
 
     with commit():
-        signals.announcement_reminder_due.send(
+        announcement_signals.announcement_reminder_due.send(
             sender=Announcement, announcement=announcement, recipients=[world.owner.pk]
         )
     [reminder] = Notification.objects.filter(kind=NotificationKind.ANNOUNCEMENT_REMINDER)
@@ -212,7 +213,7 @@ def test_announcement_for_each_recipient_in_bulk(
 
 
 def test_announcement_from_the_feed_action(world: World, commit: Any) -> None:
-    from watercooler.feed.announcements import do_create_announcement
+    from watercooler.announcements.actions import do_create_announcement
 
     with commit():
         do_create_announcement(actor=world.admin, title="Office closed", body="Monday")

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from watercooler.feed.tasks import publish_due_announcements, send_announcement_reminders
+from watercooler.announcements.tasks import publish_due_announcements, send_announcement_reminders
 
 
 class Command(BaseCommand):

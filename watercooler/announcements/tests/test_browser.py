@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from watercooler.feed.models import Announcement
+from watercooler.announcements.models import Announcement
 from watercooler.people.models import Role
 from watercooler.people.tests.test_journeys_browser import Watch
 from watercooler.testing.fixtures import add_session_cookie

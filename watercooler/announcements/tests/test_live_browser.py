@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from watercooler.feed.models import Announcement
+from watercooler.announcements.models import Announcement
 from watercooler.people.models import Role
 from watercooler.people.tests.test_journeys_browser import Watch
 from watercooler.testing.fixtures import add_session_cookie
@@ -131,20 +131,20 @@ def test_targeted_announcement_arrives_live_once_and_folds(
 def test_stats_page_fits_a_phone(
     phone: Any, asgi_server: str, world: World, screenshot: Any
 ) -> None:
-    from watercooler.feed import announcements as ann
+    from watercooler.announcements import actions as announcement_actions
     from watercooler.people.models import Department
 
     comms = make_person("cora_comms", display_name="Cora Comms", role=Role.COMMS)
     support = Department.objects.create(name="Customer Experience")
     for i in range(3):
         make_person(f"cx{i}", display_name=f"Casey Experience {i}", department=support)
-    a = ann.do_create_announcement(
+    a = announcement_actions.do_create_announcement(
         actor=comms,
         title="Updated travel and expenses policy for everyone",
         body="Read it.",
         must_read=True,
     )
-    ann.do_acknowledge(user=world.owner, announcement=a)
+    announcement_actions.do_acknowledge(user=world.owner, announcement=a)
     add_session_cookie(phone, asgi_server, comms)
     page = phone.new_page()
     page.goto(f"{asgi_server}/announcements/{a.pk}/stats/")

@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from watercooler.feed import announcements as ann
-from watercooler.feed.models import Announcement
+from watercooler.announcements import actions as announcement_actions
+from watercooler.announcements import queries as announcement_queries
+from watercooler.announcements.models import Announcement
 from watercooler.people.models import Role, User
 from watercooler.testing.world import World, make_person
 
@@ -111,7 +112,7 @@ def test_api_bad_input(world: World, comms: User, api_as: Any) -> None:
 
 
 def test_api_access_rules(world: World, comms: User, api_as: Any) -> None:
-    a = ann.do_create_announcement(
+    a = announcement_actions.do_create_announcement(
         actor=comms, title="Eng", body="b", departments=["Engineering"], must_read=True
     )
     outsider = api_as(world.outsider)
@@ -126,7 +127,7 @@ def test_api_access_rules(world: World, comms: User, api_as: Any) -> None:
 
 
 def test_api_acknowledge_plain_announcement_is_409(world: World, comms: User, api_as: Any) -> None:
-    a = ann.do_create_announcement(actor=comms, title="Plain", body="b")
+    a = announcement_actions.do_create_announcement(actor=comms, title="Plain", body="b")
     response = api_as(world.owner).post(f"/announcements/{a.pk}/acknowledge")
     assert response.status_code == 409
     assert response.json()["errors"] == []
@@ -180,7 +181,7 @@ def test_new_page_shows_errors(world: World, comms: User, client_as: Any) -> Non
 
 
 def test_detail_page_marks_seen_and_acknowledges(world: World, comms: User, client_as: Any) -> None:
-    a = ann.do_create_announcement(
+    a = announcement_actions.do_create_announcement(
         actor=comms, title="Read me", body="Text", departments=["Engineering"], must_read=True
     )
     client = client_as(world.owner)
@@ -197,7 +198,9 @@ def test_detail_page_marks_seen_and_acknowledges(world: World, comms: User, clie
 
 
 def test_pinned_card_htmx(world: World, comms: User, client_as: Any) -> None:
-    a = ann.do_create_announcement(actor=comms, title="Card", body="Text", must_read=True)
+    a = announcement_actions.do_create_announcement(
+        actor=comms, title="Card", body="Text", must_read=True
+    )
     client = client_as(world.owner)
     headers = {"HX-Request": "true"}
     dismiss = client.post(f"/announcements/{a.pk}/dismiss/", headers=headers)
@@ -216,12 +219,14 @@ def test_pinned_card_htmx(world: World, comms: User, client_as: Any) -> None:
 def test_pinned_partial_renders(world: World, comms: User, rf: Any) -> None:
     from django.template.loader import render_to_string
 
-    ann.do_create_announcement(actor=comms, title="Partial", body="Hello **all**", must_read=True)
+    announcement_actions.do_create_announcement(
+        actor=comms, title="Partial", body="Hello **all**", must_read=True
+    )
     request = rf.get("/")
     request.user = world.owner
     html = render_to_string(
-        "feed/_pinned_announcements.html",
-        {"announcements": ann.pinned_announcements(world.owner)},
+        "announcements/_pinned.html",
+        {"announcements": announcement_queries.pinned_announcements(world.owner)},
         request=request,
     )
     assert "Partial" in html
@@ -230,8 +235,10 @@ def test_pinned_partial_renders(world: World, comms: User, rf: Any) -> None:
 
 
 def test_stats_page(world: World, comms: User, client_as: Any) -> None:
-    a = ann.do_create_announcement(actor=comms, title="Stats", body="b", must_read=True)
-    ann.do_acknowledge(user=world.owner, announcement=a)
+    a = announcement_actions.do_create_announcement(
+        actor=comms, title="Stats", body="b", must_read=True
+    )
+    announcement_actions.do_acknowledge(user=world.owner, announcement=a)
     page = client_as(comms).get(f"/announcements/{a.pk}/stats/")
     assert page.status_code == 200
     content = page.content.decode()
@@ -251,7 +258,9 @@ def test_stats_page_query_count_is_constant(world: World, comms: User, client_as
     def count_for(size: int) -> int:
         for i in range(size):
             make_person(f"p{size}_{i}", department=world.sales)
-        a = ann.do_create_announcement(actor=comms, title="Q", body="b", must_read=True)
+        a = announcement_actions.do_create_announcement(
+            actor=comms, title="Q", body="b", must_read=True
+        )
         client.get(f"/announcements/{a.pk}/stats/")  # warm the per-process caches
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(f"/announcements/{a.pk}/stats/").status_code == 200

@@ -12,9 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from watercooler.feed import announcements as ann
+from watercooler.announcements import actions as announcement_actions
+from watercooler.announcements import queries as announcement_queries
+from watercooler.announcements.models import Announcement
 from watercooler.feed import queries
-from watercooler.feed.models import Announcement
 from watercooler.feed.tests.test_community_pages import make_community
 from watercooler.people.models import Role, User
 from watercooler.realtime.access import new_post_ids
@@ -31,7 +32,7 @@ def comms(world: World) -> User:
 def create(actor: User, **kwargs: Any) -> Announcement:
     kwargs.setdefault("title", "Office closed Friday")
     kwargs.setdefault("body", "The London office is closed on Friday.")
-    return ann.do_create_announcement(actor=actor, **kwargs)
+    return announcement_actions.do_create_announcement(actor=actor, **kwargs)
 
 
 # --- Shown once, folded when done ---------------------------------------------------------------
@@ -87,7 +88,7 @@ def test_card_endpoint_for_live_insertion(world: World, comms: User, client_as: 
     assert f'id="announcement-{a.pk}"' in card.content.decode()
     assert client_as(world.outsider).get(f"/announcements/{a.pk}/card/").status_code == 404
     assert client_as(world.guest).get(f"/announcements/{a.pk}/card/").status_code == 404
-    ann.do_dismiss(user=world.owner, announcement=a)
+    announcement_actions.do_dismiss(user=world.owner, announcement=a)
     gone = client_as(world.owner).get(f"/announcements/{a.pk}/card/")
     assert (gone.status_code, gone.content) == (200, b"")
 
@@ -103,8 +104,8 @@ def test_home_page_loads_the_live_insertion_script(world: World, client_as: Any)
 
 def test_audience_in_words(world: World, comms: User) -> None:
     a = create(comms, departments=["Sales", "Engineering"], locations=["Berlin"], roles=["guest"])
-    assert ann.audience_words(a) == "Engineering, Sales, Berlin · guests"
-    assert ann.audience_words(create(comms)) == "Everyone"
+    assert announcement_queries.audience_words(a) == "Engineering, Sales, Berlin · guests"
+    assert announcement_queries.audience_words(create(comms)) == "Everyone"
 
 
 def test_dashboard_lists_status_audience_and_rates(
@@ -112,7 +113,7 @@ def test_dashboard_lists_status_audience_and_rates(
 ) -> None:
     now = timezone.now()
     live = create(comms, title="Live", departments=["Engineering"], must_read=True)
-    ann.do_acknowledge(user=world.owner, announcement=live)
+    announcement_actions.do_acknowledge(user=world.owner, announcement=live)
     create(comms, title="Later", publish_at=now + dt.timedelta(days=2))
     expired = create(comms, title="Over", expires_at=now + dt.timedelta(hours=1))
     Announcement.objects.filter(pk=expired.pk).update(expires_at=now - dt.timedelta(minutes=1))
@@ -136,9 +137,9 @@ def test_dashboard_pages_with_a_cursor_in_constant_queries(
         create(comms, title=f"N{i}", departments=["Sales"], now=now + dt.timedelta(seconds=i))
         for i in range(30)
     ]
-    first = ann.dashboard_page(comms, limit=25)
+    first = announcement_queries.dashboard_page(comms, limit=25)
     assert first.next_cursor
-    rest = ann.dashboard_page(comms, cursor=first.next_cursor, limit=25)
+    rest = announcement_queries.dashboard_page(comms, cursor=first.next_cursor, limit=25)
     ids = [a.pk for a in first.items + rest.items]
     assert ids == [a.pk for a in reversed(made)]
     client = client_as(comms)
@@ -154,7 +155,7 @@ def test_dashboard_pages_with_a_cursor_in_constant_queries(
 def test_members_get_what_was_addressed_to_them(world: World, comms: User, client_as: Any) -> None:
     to_eng = create(comms, title="For engineering", departments=["Engineering"])
     create(comms, title="For sales", departments=["Sales"])
-    ann.do_dismiss(user=world.owner, announcement=to_eng)
+    announcement_actions.do_dismiss(user=world.owner, announcement=to_eng)
     owner = client_as(world.owner).get("/announcements/")
     assert owner.status_code == 200
     html = owner.content.decode()
@@ -175,7 +176,9 @@ def test_members_get_what_was_addressed_to_them(world: World, comms: User, clien
 def test_community_owner_sees_only_their_own(world: World, comms: User, client_as: Any) -> None:
     create(comms, title="Company wide")
     community = make_community("climbing", "open", owner=world.owner, members=[world.teammate])
-    ann.do_create_announcement(actor=world.owner, title="Club news", body="b", community=community)
+    announcement_actions.do_create_announcement(
+        actor=world.owner, title="Club news", body="b", community=community
+    )
     html = client_as(world.owner).get("/announcements/").content.decode()
     assert "Club news" in html
     assert "ann-status-live" in html
@@ -196,7 +199,7 @@ def test_csv_export(world: World, comms: User, client_as: Any) -> None:
     world.teammate.display_name = "=HYPERLINK(1)"
     world.teammate.save()
     a = create(comms, title="Badges", departments=["Engineering"], must_read=True)
-    ann.do_acknowledge(user=world.owner, announcement=a)
+    announcement_actions.do_acknowledge(user=world.owner, announcement=a)
     response = client_as(comms).get(f"/announcements/{a.pk}/export.csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -271,7 +274,7 @@ def test_preview_counts_a_large_audience_in_few_queries(
               department=world.sales) for i in range(300)]
     )  # fmt: skip
     with django_assert_num_queries(3):  # departments (no location named), sample, count
-        preview = ann.audience_preview(actor=comms, departments=["Sales"])
+        preview = announcement_queries.audience_preview(actor=comms, departments=["Sales"])
     assert preview.size == 301
     assert preview.sample == ["Bulk 0", "Bulk 1"]
     assert preview.more == 299
@@ -292,7 +295,7 @@ def test_api_audience_preview_and_dashboard(world: World, comms: User, api_as: A
     assert api_as(world.guest).get("/announcements/audience").status_code == 403
 
     a = create(comms, title="Badges", departments=["Engineering"], must_read=True)
-    ann.do_acknowledge(user=world.owner, announcement=a)
+    announcement_actions.do_acknowledge(user=world.owner, announcement=a)
     listed = api.get("/announcements/all")
     assert listed.status_code == 200, listed.content
     [item] = listed.json()["items"]

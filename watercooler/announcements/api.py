@@ -2,7 +2,7 @@
 list pinned, list all (the communications dashboard), read, mark seen, acknowledge, dismiss and
 the author's statistics.
 
-Each endpoint parses input and calls one action or query in ``feed/announcements.py``. A state
+Each endpoint parses input and calls one action or query (``actions``, ``queries``). A state
 conflict (acknowledging twice, dismissing an unacknowledged must-read) is 409 in the usual error
 shape.
 """
@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from watercooler.announcements import actions, queries
+from watercooler.announcements.models import Announcement, AnnouncementReceipt
 from watercooler.core.inputs import Moment
 from watercooler.core.pages import viewer_of
 from watercooler.core.schemas import ErrorOut
-from watercooler.feed import announcements
-from watercooler.feed.models import Announcement, AnnouncementReceipt
 
 router = Router()
 
@@ -26,8 +26,8 @@ ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Erro
 
 
 class AnnouncementIn(Schema):
-    title: str = Field(max_length=announcements.MAX_TITLE_LENGTH * 2)
-    body: str = Field(max_length=announcements.MAX_BODY_LENGTH * 2)
+    title: str = Field(max_length=actions.MAX_TITLE_LENGTH * 2)
+    body: str = Field(max_length=actions.MAX_BODY_LENGTH * 2)
     departments: list[str] = Field(default_factory=list, max_length=500)
     locations: list[str] = Field(default_factory=list, max_length=500)
     roles: list[str] = Field(default_factory=list, max_length=10)
@@ -110,7 +110,7 @@ class StatsOut(Schema):
 
 class StatsQuery(Schema):
     cursor: str | None = Field(default=None, max_length=500)
-    limit: int = Field(default=announcements.STATS_PAGE_SIZE, ge=1, le=100)
+    limit: int = Field(default=queries.STATS_PAGE_SIZE, ge=1, le=100)
 
 
 class AudienceQuery(Schema):
@@ -151,7 +151,7 @@ class ManagedPage(Schema):
 
 class ManagedQuery(Schema):
     cursor: str | None = Field(default=None, max_length=500)
-    limit: int = Field(default=announcements.LIST_PAGE_SIZE, ge=1, le=100)
+    limit: int = Field(default=queries.LIST_PAGE_SIZE, ge=1, le=100)
 
 
 def serialize(announcement: Announcement) -> dict[str, Any]:
@@ -204,9 +204,9 @@ def create_announcement(request: HttpRequest, payload: AnnouncementIn) -> Status
     hours = payload.remind_after_hours
     community = None
     if payload.community is not None:
-        community = announcements.announcement_community(viewer, payload.community)
+        community = queries.announcement_community(viewer, payload.community)
     try:
-        announcement = announcements.do_create_announcement(
+        announcement = actions.do_create_announcement(
             community=community,
             actor=viewer,
             title=payload.title,
@@ -224,7 +224,7 @@ def create_announcement(request: HttpRequest, payload: AnnouncementIn) -> Status
         if hasattr(exc, "error_dict") and "remind_after" in exc.error_dict:
             exc.error_dict["remind_after_hours"] = exc.error_dict.pop("remind_after")
         raise
-    return Status(201, serialize(announcements.access_announcement(viewer, announcement.pk)))
+    return Status(201, serialize(queries.access_announcement(viewer, announcement.pk)))
 
 
 @router.get(
@@ -238,8 +238,8 @@ def preview_audience(request: HttpRequest, params: Query[AudienceQuery]) -> dict
     viewer = viewer_of(request)
     community = None
     if params.community:
-        community = announcements.announcement_community(viewer, params.community)
-    preview = announcements.audience_preview(
+        community = queries.announcement_community(viewer, params.community)
+    preview = queries.audience_preview(
         actor=viewer,
         departments=params.departments,
         locations=params.locations,
@@ -257,9 +257,7 @@ def preview_audience(request: HttpRequest, params: Query[AudienceQuery]) -> dict
 def list_managed_announcements(request: HttpRequest, params: Query[ManagedQuery]) -> dict[str, Any]:
     """Communications people and administrators: every company announcement; anyone else:
     the ones they wrote. Newest publish time first, a page at a time."""
-    page = announcements.dashboard_page(
-        viewer_of(request), cursor=params.cursor, limit=params.limit
-    )
+    page = queries.dashboard_page(viewer_of(request), cursor=params.cursor, limit=params.limit)
     return {
         "items": [
             {
@@ -289,7 +287,7 @@ def list_managed_announcements(request: HttpRequest, params: Query[ManagedQuery]
 def list_pinned_announcements(request: HttpRequest) -> dict[str, Any]:
     """Published, unexpired, not dismissed and (must-read ones) not acknowledged; must-read
     ones first."""
-    pinned = announcements.pinned_announcements(viewer_of(request))
+    pinned = queries.pinned_announcements(viewer_of(request))
     return {"items": [serialize(a) for a in pinned]}
 
 
@@ -298,14 +296,14 @@ def list_pinned_announcements(request: HttpRequest) -> dict[str, Any]:
 )
 def get_announcement(request: HttpRequest, announcement_id: int) -> dict[str, Any]:
     """404 unless you are in its audience, its author, or in communications."""
-    return serialize(announcements.access_announcement(viewer_of(request), announcement_id))
+    return serialize(queries.access_announcement(viewer_of(request), announcement_id))
 
 
 def _receipt_action(request: HttpRequest, announcement_id: int, action: Any) -> dict[str, Any]:
     viewer = viewer_of(request)
-    announcement = announcements.access_announcement(viewer, announcement_id)
+    announcement = queries.access_announcement(viewer, announcement_id)
     action(user=viewer, announcement=announcement)
-    return serialize(announcements.access_announcement(viewer, announcement_id))
+    return serialize(queries.access_announcement(viewer, announcement_id))
 
 
 @router.post(
@@ -315,7 +313,7 @@ def _receipt_action(request: HttpRequest, announcement_id: int, action: Any) -> 
 )
 def mark_announcement_seen(request: HttpRequest, announcement_id: int) -> dict[str, Any]:
     """Only the first call counts; 404 outside the audience."""
-    return _receipt_action(request, announcement_id, announcements.do_mark_seen)
+    return _receipt_action(request, announcement_id, actions.do_mark_seen)
 
 
 @router.post(
@@ -326,7 +324,7 @@ def mark_announcement_seen(request: HttpRequest, announcement_id: int) -> dict[s
 def acknowledge_announcement(request: HttpRequest, announcement_id: int) -> dict[str, Any]:
     """Must-read announcements only; 409 for others and when already acknowledged, 404
     outside the audience."""
-    return _receipt_action(request, announcement_id, announcements.do_acknowledge)
+    return _receipt_action(request, announcement_id, actions.do_acknowledge)
 
 
 @router.post(
@@ -336,7 +334,7 @@ def acknowledge_announcement(request: HttpRequest, announcement_id: int) -> dict
 )
 def dismiss_announcement(request: HttpRequest, announcement_id: int) -> dict[str, Any]:
     """409 for a must-read announcement you have not acknowledged yet."""
-    return _receipt_action(request, announcement_id, announcements.do_dismiss)
+    return _receipt_action(request, announcement_id, actions.do_dismiss)
 
 
 @router.get(
@@ -350,7 +348,7 @@ def announcement_stats(
     """The author, communications people and administrators only (403 for the rest of the
     audience, 404 for others). ``not_acknowledged`` lists, in name order and a page at a time,
     who has not acknowledged a must-read announcement (or not seen any other)."""
-    stats = announcements.announcement_stats(
+    stats = queries.announcement_stats(
         viewer_of(request), announcement_id, cursor=params.cursor, limit=params.limit
     )
     return {

@@ -11,10 +11,11 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from watercooler.announcements import actions as announcement_actions
+from watercooler.announcements import queries as announcement_queries
+from watercooler.announcements import signals, tasks
+from watercooler.announcements.models import Announcement, AnnouncementReceipt
 from watercooler.core.errors import Conflict
-from watercooler.feed import announcements as ann
-from watercooler.feed import signals, tasks
-from watercooler.feed.models import Announcement, AnnouncementReceipt
 from watercooler.people.models import Role, User
 from watercooler.testing.world import World, make_person
 
@@ -29,7 +30,7 @@ def comms(world: World) -> User:
 def create(actor: User, **kwargs: Any) -> Announcement:
     kwargs.setdefault("title", "Office closed Friday")
     kwargs.setdefault("body", "The **London** office is closed on Friday.")
-    return ann.do_create_announcement(actor=actor, **kwargs)
+    return announcement_actions.do_create_announcement(actor=actor, **kwargs)
 
 
 def receipt_users(announcement: Announcement) -> set[str]:
@@ -90,13 +91,13 @@ def test_department_targeting_leaves_the_author_out(world: World, comms: User) -
     a = create(comms, departments=["Engineering"], must_read=True)
     assert receipt_users(a) == {"olivia_owner", "theo_teammate"}
     assert a.audience_size == 2
-    ann.do_acknowledge(user=world.owner, announcement=a)
-    stats = ann.announcement_stats(comms, a.pk)
+    announcement_actions.do_acknowledge(user=world.owner, announcement=a)
+    stats = announcement_queries.announcement_stats(comms, a.pk)
     # Not "1 of 3" with the author listed as not having acknowledged their own announcement.
     assert (stats.audience_size, stats.acknowledged_count, stats.acknowledged_percent) == (2, 1, 50)
     assert [r.user.username for r in stats.not_acknowledged.items] == ["theo_teammate"]
     # The author still opens it and its statistics.
-    assert ann.access_announcement(comms, a.pk).my_receipt is None  # type: ignore[attr-defined]
+    assert announcement_queries.access_announcement(comms, a.pk).my_receipt is None  # type: ignore[attr-defined]
 
 
 def test_department_and_location_must_both_match(world: World, comms: User) -> None:
@@ -155,10 +156,12 @@ def test_scheduled_publish(world: World, comms: User, commit_callbacks: Any) -> 
         a = create(comms, publish_at=now + dt.timedelta(hours=2), now=now)
         assert a.published_at is None
         assert not AnnouncementReceipt.objects.filter(announcement=a).exists()
-        assert ann.pinned_announcements(world.owner, now=now) == []
+        assert announcement_queries.pinned_announcements(world.owner, now=now) == []
         with pytest.raises(Http404):
-            ann.access_announcement(world.owner, a.pk)
-        ann.access_announcement(comms, a.pk)  # the author sees it before publication
+            announcement_queries.access_announcement(world.owner, a.pk)
+        announcement_queries.access_announcement(
+            comms, a.pk
+        )  # the author sees it before publication
         assert tasks.publish_due_announcements(now=now + dt.timedelta(hours=1)) == 0
         later = now + dt.timedelta(hours=2, minutes=1)
         with commit_callbacks(execute=True):
@@ -168,7 +171,9 @@ def test_scheduled_publish(world: World, comms: User, commit_callbacks: Any) -> 
         signals.announcement_published.disconnect(on_published)
     a.refresh_from_db()
     assert a.published_at == later
-    assert [p.pk for p in ann.pinned_announcements(world.owner, now=later)] == [a.pk]
+    assert [p.pk for p in announcement_queries.pinned_announcements(world.owner, now=later)] == [
+        a.pk
+    ]
     assert len(published) == 1
     assert set(published[0]["recipients"]) == set(
         AnnouncementReceipt.objects.filter(announcement=a).values_list("user_id", flat=True)
@@ -190,25 +195,30 @@ def test_publish_sends_event_to_each_recipient(
 def test_expiry_unpins(world: World, comms: User) -> None:
     now = timezone.now()
     a = create(comms, expires_at=now + dt.timedelta(days=1), now=now)
-    assert [p.pk for p in ann.pinned_announcements(world.owner, now=now)] == [a.pk]
-    assert ann.pinned_announcements(world.owner, now=now + dt.timedelta(days=1, seconds=1)) == []
+    assert [p.pk for p in announcement_queries.pinned_announcements(world.owner, now=now)] == [a.pk]
+    assert (
+        announcement_queries.pinned_announcements(
+            world.owner, now=now + dt.timedelta(days=1, seconds=1)
+        )
+        == []
+    )
 
 
 def test_dismiss(world: World, comms: User) -> None:
     a = create(comms)
-    ann.do_dismiss(user=world.owner, announcement=a)
-    ann.do_dismiss(user=world.owner, announcement=a)  # again: nothing changes
-    assert ann.pinned_announcements(world.owner) == []
-    assert [p.pk for p in ann.pinned_announcements(world.teammate)] == [a.pk]
+    announcement_actions.do_dismiss(user=world.owner, announcement=a)
+    announcement_actions.do_dismiss(user=world.owner, announcement=a)  # again: nothing changes
+    assert announcement_queries.pinned_announcements(world.owner) == []
+    assert [p.pk for p in announcement_queries.pinned_announcements(world.teammate)] == [a.pk]
 
 
 def test_must_read_cannot_be_dismissed_before_acknowledged(world: World, comms: User) -> None:
     a = create(comms, must_read=True)
     with pytest.raises(Conflict):
-        ann.do_dismiss(user=world.owner, announcement=a)
-    ann.do_acknowledge(user=world.owner, announcement=a)
-    ann.do_dismiss(user=world.owner, announcement=a)
-    assert ann.pinned_announcements(world.owner) == []
+        announcement_actions.do_dismiss(user=world.owner, announcement=a)
+    announcement_actions.do_acknowledge(user=world.owner, announcement=a)
+    announcement_actions.do_dismiss(user=world.owner, announcement=a)
+    assert announcement_queries.pinned_announcements(world.owner) == []
 
 
 def test_pinned_orders_waiting_must_read_first_and_folds_it_once_acknowledged(
@@ -218,15 +228,22 @@ def test_pinned_orders_waiting_must_read_first_and_folds_it_once_acknowledged(
     must = create(comms, title="Must", must_read=True, now=now)
     newer = create(comms, title="Newer", now=now + dt.timedelta(minutes=1))
     later = now + dt.timedelta(minutes=2)
-    assert [a.pk for a in ann.pinned_announcements(world.owner, now=later)] == [must.pk, newer.pk]
-    ann.do_acknowledge(user=world.owner, announcement=must)
+    assert [a.pk for a in announcement_queries.pinned_announcements(world.owner, now=later)] == [
+        must.pk,
+        newer.pk,
+    ]
+    announcement_actions.do_acknowledge(user=world.owner, announcement=must)
     # Acknowledged: folded away from the pinned area, still in the owner's list.
-    assert [a.pk for a in ann.pinned_announcements(world.owner, now=later)] == [newer.pk]
-    mine = ann.addressed_page(world.owner, now=later)
+    assert [a.pk for a in announcement_queries.pinned_announcements(world.owner, now=later)] == [
+        newer.pk
+    ]
+    mine = announcement_queries.addressed_page(world.owner, now=later)
     assert [r.announcement_id for r in mine.items] == [newer.pk, must.pk]
     assert mine.items[1].acknowledged_at is not None
     # Others still have it pinned.
-    assert must.pk in [a.pk for a in ann.pinned_announcements(world.teammate, now=later)]
+    assert must.pk in [
+        a.pk for a in announcement_queries.pinned_announcements(world.teammate, now=later)
+    ]
 
 
 # --- Must-read flow -----------------------------------------------------------------------------
@@ -237,15 +254,15 @@ def test_seen_then_acknowledge_counts(
 ) -> None:
     a = create(comms, must_read=True)
     with commit_callbacks(execute=True):
-        ann.do_mark_seen(user=world.owner, announcement=a)
-        ann.do_mark_seen(user=world.owner, announcement=a)  # counted once
-        ann.do_acknowledge(user=world.owner, announcement=a)
+        announcement_actions.do_mark_seen(user=world.owner, announcement=a)
+        announcement_actions.do_mark_seen(user=world.owner, announcement=a)  # counted once
+        announcement_actions.do_acknowledge(user=world.owner, announcement=a)
         # acknowledging also marks seen
-        ann.do_acknowledge(user=world.teammate, announcement=a)
+        announcement_actions.do_acknowledge(user=world.teammate, announcement=a)
     a.refresh_from_db()
     assert (a.seen_count, a.acknowledged_count) == (2, 2)
     with pytest.raises(Conflict, match="already"):
-        ann.do_acknowledge(user=world.owner, announcement=a)
+        announcement_actions.do_acknowledge(user=world.owner, announcement=a)
     a.refresh_from_db()
     assert a.acknowledged_count == 2
     stats_events = [(g, e) for g, e in captured if e["type"] == "announcement.stats"]
@@ -263,23 +280,27 @@ def test_stats_event_waits_for_commit(world: World, comms: User) -> None:
     a = create(comms, must_read=True)
     with mock.patch("watercooler.core.events.send_now") as send_now:
         # pytest-django's test transaction never commits: nothing may be sent.
-        ann.do_acknowledge(user=world.owner, announcement=a)
+        announcement_actions.do_acknowledge(user=world.owner, announcement=a)
         send_now.assert_not_called()
 
 
 def test_acknowledging_a_plain_announcement_is_a_conflict(world: World, comms: User) -> None:
     a = create(comms)
     with pytest.raises(Conflict):
-        ann.do_acknowledge(user=world.owner, announcement=a)
+        announcement_actions.do_acknowledge(user=world.owner, announcement=a)
 
 
 def test_outside_the_audience_is_404(world: World, comms: User) -> None:
     a = create(comms, departments=["Engineering"], must_read=True)
-    for action in (ann.do_acknowledge, ann.do_mark_seen, ann.do_dismiss):
+    for action in (
+        announcement_actions.do_acknowledge,
+        announcement_actions.do_mark_seen,
+        announcement_actions.do_dismiss,
+    ):
         with pytest.raises(Http404):
             action(user=world.outsider, announcement=a)
     with pytest.raises(Http404):
-        ann.access_announcement(world.outsider, a.pk)
+        announcement_queries.access_announcement(world.outsider, a.pk)
 
 
 # --- Reminders ----------------------------------------------------------------------------------
@@ -293,7 +314,7 @@ def test_reminders_once_to_non_acknowledgers_after_the_delay(
         comms, departments=["Engineering"], must_read=True, remind_after=dt.timedelta(hours=24),
         now=now,
     )  # fmt: skip
-    ann.do_acknowledge(user=world.owner, announcement=a, now=now)
+    announcement_actions.do_acknowledge(user=world.owner, announcement=a, now=now)
     sent: list[dict[str, Any]] = []
 
     def on_due(**kwargs: Any) -> None:
@@ -328,22 +349,28 @@ def test_send_reminders_command(world: World, comms: User) -> None:
 
 def test_stats_permissions(world: World, comms: User) -> None:
     a = create(comms, departments=["Engineering"], must_read=True)
-    ann.announcement_stats(comms, a.pk)
-    ann.announcement_stats(world.admin, a.pk)  # an administrator outside the audience
+    announcement_queries.announcement_stats(comms, a.pk)
+    announcement_queries.announcement_stats(
+        world.admin, a.pk
+    )  # an administrator outside the audience
     with pytest.raises(PermissionDenied):
-        ann.announcement_stats(world.owner, a.pk)  # in the audience, not the author
+        announcement_queries.announcement_stats(
+            world.owner, a.pk
+        )  # in the audience, not the author
     with pytest.raises(Http404):
-        ann.announcement_stats(world.outsider, a.pk)
+        announcement_queries.announcement_stats(world.outsider, a.pk)
 
 
 def test_stats_lists_who_has_not_acknowledged(world: World, comms: User) -> None:
     a = create(comms, must_read=True)
-    ann.do_acknowledge(user=world.owner, announcement=a)
-    stats = ann.announcement_stats(comms, a.pk, limit=2)
+    announcement_actions.do_acknowledge(user=world.owner, announcement=a)
+    stats = announcement_queries.announcement_stats(comms, a.pk, limit=2)
     assert stats.acknowledged_count == 1
     first = [r.user.username for r in stats.not_acknowledged.items]
     assert stats.not_acknowledged.next_cursor
-    rest = ann.announcement_stats(comms, a.pk, cursor=stats.not_acknowledged.next_cursor)
+    rest = announcement_queries.announcement_stats(
+        comms, a.pk, cursor=stats.not_acknowledged.next_cursor
+    )
     names = first + [r.user.username for r in rest.not_acknowledged.items]
     assert names == ["ada_admin", "oscar_outsider", "theo_teammate"]
     engineering = next(d for d in stats.by_department if d.department == "Engineering")
@@ -357,7 +384,7 @@ def test_pinned_is_one_query(world: World, comms: User, django_assert_num_querie
     for i in range(5):
         create(comms, title=f"A{i}", must_read=bool(i % 2))
     with django_assert_num_queries(1):
-        pinned = ann.pinned_announcements(world.owner)
+        pinned = announcement_queries.pinned_announcements(world.owner)
         assert [a.post.author.username for a in pinned] == ["cora_comms"] * 5
 
 
@@ -367,7 +394,7 @@ def test_stats_query_count_is_constant(world: World, comms: User) -> None:
             make_person(f"p{size}_{i}", department=world.sales)
         a = create(comms, must_read=True)
         with CaptureQueriesContext(connection) as ctx:
-            ann.announcement_stats(comms, a.pk)
+            announcement_queries.announcement_stats(comms, a.pk)
         return len(ctx.captured_queries)
 
     assert count_for(10) == count_for(100)

@@ -1,8 +1,8 @@
-"""Announcement pages (announcement_views.py): list, compose, read and acknowledge, statistics."""
+"""Announcement pages (views.py): list, compose, read and acknowledge, statistics."""
 
 from django.urls import path
 
-from watercooler.feed import announcement_views as views
+from watercooler.announcements import views
 
 app_name = "announcements"
 

@@ -2,7 +2,7 @@
 composer and its audience preview, one announcement (with "I have read this"), the author's
 live statistics and CSV export, and the htmx endpoints behind the pinned cards on the home feed.
 
-Each view parses input and calls one action or query from ``feed/announcements.py``, the same
+Each view parses input and calls one action or query (``actions``, ``queries``), the same
 ones the API uses.
 """
 
@@ -21,11 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from watercooler.announcements import actions, policy, queries
 from watercooler.communities.models import Community
 from watercooler.core.errors import Conflict
 from watercooler.core.pages import is_htmx, next_url, viewer_of
 from watercooler.core.paging import InvalidCursorError
-from watercooler.feed import announcements
 from watercooler.people.models import Role, User
 
 REMIND_CHOICES = [("", "No reminder"), ("24", "After 1 day"), ("72", "After 3 days"),
@@ -38,7 +38,7 @@ def _community(viewer: User, handle: str) -> Community | None:
     if not handle.strip():
         return None
     try:
-        return announcements.announcement_community(viewer, handle.strip())
+        return queries.announcement_community(viewer, handle.strip())
     except ValidationError:
         raise Http404("No such community.") from None
 
@@ -87,9 +87,9 @@ def new_announcement(request: HttpRequest) -> HttpResponse:
     handle = request.POST.get("community") or request.GET.get("community") or ""
     community = _community(viewer, handle)
     if community is not None:
-        if not announcements.can_announce(viewer, community):
+        if not policy.can_announce(viewer, community):
             raise PermissionDenied("Only the community's owners can announce to its members.")
-    elif not announcements.can_announce(viewer):
+    elif not policy.can_announce(viewer):
         raise PermissionDenied("Only communications people and administrators can announce.")
     zone = author_zone(viewer)
     values: dict[str, Any] = {
@@ -145,11 +145,11 @@ def new_announcement(request: HttpRequest) -> HttpResponse:
             if parse_errors:
                 # Report the other fields' problems too, in one round trip.
                 try:
-                    announcements.check_create_announcement(**arguments)
+                    actions.check_create_announcement(**arguments)
                 except ValidationError as exc:
                     parse_errors = {**exc.message_dict, **parse_errors}
                 raise ValidationError(parse_errors)
-            announcement = announcements.do_create_announcement(**arguments)
+            announcement = actions.do_create_announcement(**arguments)
         except ValidationError as exc:
             errors = exc.message_dict
             status = 400
@@ -159,12 +159,12 @@ def new_announcement(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "Scheduled. It will be published at the chosen time.")
             return redirect("announcements:stats", announcement.pk)
-    choices = announcements.announcement_choices()
+    choices = queries.announcement_choices()
     preview = None
     if community is None:
         # An unknown name is the form's field error; the preview then stays empty.
         with contextlib.suppress(ValidationError):
-            preview = announcements.audience_preview(
+            preview = queries.audience_preview(
                 actor=viewer,
                 departments=values["departments"],
                 locations=values["locations"],
@@ -172,7 +172,7 @@ def new_announcement(request: HttpRequest) -> HttpResponse:
             )
     return render(
         request,
-        "feed/announcements/new.html",
+        "announcements/new.html",
         {
             "values": values,
             "errors": errors,
@@ -198,22 +198,22 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
     addressed to them, folded ones included."""
     viewer = viewer_of(request)
     cursor = request.GET.get("cursor") or None
-    manages = announcements.can_manage_announcements(viewer)
+    manages = policy.can_manage_announcements(viewer)
     view = request.GET.get("view", "")
     context: dict[str, Any] = {"manages": manages, "view": "mine"}
     try:
         if view != "mine":
-            dashboard = announcements.dashboard_page(viewer, cursor=cursor)
+            dashboard = queries.dashboard_page(viewer, cursor=cursor)
             if manages or dashboard.items:
                 context.update(view="all", dashboard=dashboard)
         if context["view"] == "mine":
-            context["addressed"] = announcements.addressed_page(
+            context["addressed"] = queries.addressed_page(
                 viewer, cursor=cursor if view == "mine" else None
             )
     except InvalidCursorError:
         return redirect("announcements:list")
     context["manages"] = manages or context["view"] == "all"
-    return render(request, "feed/announcements/list.html", context)
+    return render(request, "announcements/list.html", context)
 
 
 @login_required
@@ -225,7 +225,7 @@ def audience_preview(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {}
     status = 200
     try:
-        context["preview"] = announcements.audience_preview(
+        context["preview"] = queries.audience_preview(
             actor=viewer,
             departments=request.GET.getlist("departments"),
             locations=request.GET.getlist("locations"),
@@ -235,7 +235,7 @@ def audience_preview(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         context["errors"] = exc.message_dict
         status = 400
-    return render(request, "feed/announcements/_preview.html", context, status=status)
+    return render(request, "announcements/_preview.html", context, status=status)
 
 
 def _csv_cell(value: Any) -> str:
@@ -255,7 +255,7 @@ def export_csv(request: HttpRequest, announcement_id: int) -> HttpResponse:
     Built whole rather than streamed: under ASGI Django would buffer a synchronous stream
     anyway, and 10,000 people make about half a megabyte."""
     viewer = viewer_of(request)
-    export = announcements.announcement_export(viewer, announcement_id)
+    export = queries.announcement_export(viewer, announcement_id)
     a = export.announcement
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="announcement-{a.pk}.csv"'
@@ -298,11 +298,11 @@ def pinned_card(request: HttpRequest, announcement_id: int) -> HttpResponse:
     """One pinned card for the viewer, for the home page to insert when
     ``announcement.published`` arrives; empty when it is not (or no longer) pinned for them."""
     viewer = viewer_of(request)
-    announcement = announcements.access_announcement(viewer, announcement_id)
-    pinned = announcements.pinned_announcements(viewer, announcement_id=announcement.pk)
+    announcement = queries.access_announcement(viewer, announcement_id)
+    pinned = queries.pinned_announcements(viewer, announcement_id=announcement.pk)
     if not pinned:
         return HttpResponse("")
-    return render(request, "feed/announcements/_card.html", {"announcement": pinned[0]})
+    return render(request, "announcements/_card.html", {"announcement": pinned[0]})
 
 
 @login_required
@@ -310,18 +310,18 @@ def pinned_card(request: HttpRequest, announcement_id: int) -> HttpResponse:
 def announcement_detail(request: HttpRequest, announcement_id: int) -> HttpResponse:
     """Shows the announcement and records that the viewer has seen it (once)."""
     viewer = viewer_of(request)
-    announcement = announcements.access_announcement(viewer, announcement_id)
+    announcement = queries.access_announcement(viewer, announcement_id)
     receipt = getattr(announcement, "my_receipt", None)
     if receipt is not None and receipt.seen_at is None:
-        announcement.my_receipt = announcements.do_mark_seen(  # type: ignore[attr-defined]
+        announcement.my_receipt = actions.do_mark_seen(  # type: ignore[attr-defined]
             user=viewer, announcement=announcement
         )
     return render(
         request,
-        "feed/announcements/detail.html",
+        "announcements/detail.html",
         {
             "announcement": announcement,
-            "can_view_stats": announcements.can_view_stats(viewer, announcement),
+            "can_view_stats": policy.can_view_stats(viewer, announcement),
             "now": timezone.now(),
         },
     )
@@ -332,15 +332,15 @@ def announcement_detail(request: HttpRequest, announcement_id: int) -> HttpRespo
 def announcement_stats(request: HttpRequest, announcement_id: int) -> HttpResponse:
     viewer = viewer_of(request)
     try:
-        stats = announcements.announcement_stats(
+        stats = queries.announcement_stats(
             viewer, announcement_id, cursor=request.GET.get("cursor") or None
         )
     except InvalidCursorError:
         return redirect("announcements:stats", announcement_id)
     return render(
         request,
-        "feed/announcements/stats.html",
-        {"stats": stats, "audience_text": announcements.audience_words(stats.announcement)},
+        "announcements/stats.html",
+        {"stats": stats, "audience_text": queries.audience_words(stats.announcement)},
     )
 
 
@@ -352,7 +352,7 @@ def _receipt_view(request: HttpRequest, announcement_id: int, action: Any) -> Ht
     """Runs one receipt action; an htmx request gets the pinned card back (empty once
     dismissed), a plain form post a redirect with the outcome as a message."""
     viewer = viewer_of(request)
-    announcement = announcements.access_announcement(viewer, announcement_id)
+    announcement = queries.access_announcement(viewer, announcement_id)
     try:
         receipt = action(user=viewer, announcement=announcement)
     except Conflict as exc:
@@ -366,7 +366,7 @@ def _receipt_view(request: HttpRequest, announcement_id: int, action: Any) -> Ht
             return HttpResponse("")
         return render(
             request,
-            "feed/announcements/_card.html",
+            "announcements/_card.html",
             {"announcement": announcement, "acknowledged_now": True},
         )
     return _back(request, announcement_id)
@@ -375,10 +375,10 @@ def _receipt_view(request: HttpRequest, announcement_id: int, action: Any) -> Ht
 @login_required
 @require_POST
 def acknowledge(request: HttpRequest, announcement_id: int) -> HttpResponse:
-    return _receipt_view(request, announcement_id, announcements.do_acknowledge)
+    return _receipt_view(request, announcement_id, actions.do_acknowledge)
 
 
 @login_required
 @require_POST
 def dismiss(request: HttpRequest, announcement_id: int) -> HttpResponse:
-    return _receipt_view(request, announcement_id, announcements.do_dismiss)
+    return _receipt_view(request, announcement_id, actions.do_dismiss)
