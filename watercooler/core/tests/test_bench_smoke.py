@@ -6,7 +6,7 @@ locust in their own processes. It checks the harness, not the figures (this mach
 running the rest of the suite): a report is written, with every row of every scenario in
 SMOKE_SCENARIOS, and no failed scenario.
 
-Needs wrk (``make bench-tools``), locust (the ``bench`` extra, installed by ``make setup``) and
+Needs wrk (``make bench-tools``), locust (the ``bench`` group, which the test group includes) and
 Chromium (the front-line scenario, as the browser tests); without them it is skipped, except in
 CI (CI=true), where it must run.
 """
@@ -44,7 +44,7 @@ def _tools_missing() -> str | None:
     if shutil.which("wrk") is None:
         return "wrk is not installed (make bench-tools)"
     if not (Path(sys.executable).parent / "locust").exists():
-        return "locust is not installed (make setup installs the bench extra)"
+        return "locust is not installed (make setup-test or make setup-bench installs it)"
     if not Path(CHROMIUM).exists():
         return f"Chromium is not installed at {CHROMIUM} (the front-line scenario drives it)"
     return None
