@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "watercooler.people",
     "watercooler.communities",
     "watercooler.feed",
+    "watercooler.questions",
     "watercooler.events",
     "watercooler.notifications",
     "watercooler.realtime",

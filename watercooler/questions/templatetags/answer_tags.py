@@ -6,8 +6,8 @@ from typing import Any
 
 from django import template
 
-from watercooler.feed import answers
 from watercooler.feed.models import Post
+from watercooler.questions import actions as answers
 
 register = template.Library()
 
@@ -25,7 +25,7 @@ def can_accept_answer(context: template.Context, post: Post) -> bool:
     return bool(cached)
 
 
-@register.inclusion_tag("feed/_answer_suggestions.html", takes_context=True)
+@register.inclusion_tag("questions/_answer_suggestions.html", takes_context=True)
 def questions_to_answer(context: template.Context, limit: int = HOME_SUGGESTIONS) -> dict[str, Any]:
     """The box of unanswered questions the viewer could answer (nothing for guests)."""
     viewer = context.get("user")

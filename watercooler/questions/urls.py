@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from watercooler.feed import answer_views as views
+from watercooler.questions import views
 
 app_name = "answers"
 

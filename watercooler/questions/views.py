@@ -20,9 +20,10 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from watercooler.core.pages import bad_cursor_page, is_htmx, vary_on_htmx, viewer_of
 from watercooler.core.paging import InvalidCursorError
-from watercooler.feed import answers, queries
+from watercooler.feed import queries
 from watercooler.feed.models import Post
 from watercooler.feed.views import _int, _thread_context, decorate
+from watercooler.questions import actions as answers
 
 SUGGESTIONS_ON_PAGE = 5
 
@@ -102,7 +103,7 @@ def questions(request: HttpRequest) -> HttpResponse:
     decorate(viewer, page.items, page.context)
     context: dict[str, Any] = {"page": page, "show": show}
     if cursor and is_htmx(request):
-        return vary_on_htmx(render(request, "feed/questions.html#page", context))
+        return vary_on_htmx(render(request, "questions/questions.html#page", context))
     if not cursor:
         context["suggestions"] = answers.answerable_questions(viewer, limit=SUGGESTIONS_ON_PAGE)
-    return vary_on_htmx(render(request, "feed/questions.html", context))
+    return vary_on_htmx(render(request, "questions/questions.html", context))

@@ -12,9 +12,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from watercooler.communities.models import Community, MemberRole, Membership, Privacy
-from watercooler.feed import actions, answers, queries
+from watercooler.feed import actions, queries
 from watercooler.feed.models import Post, PostKind, Reply, Topic, TopicFollow
 from watercooler.notifications.models import Notification, NotificationKind
+from watercooler.questions import actions as answers
 from watercooler.testing.world import World, make_person
 
 HTMX = {"HX-Request": "true"}
