@@ -23,5 +23,3 @@ person_followed = Signal()
 announcement_published = Signal()
 # announcement=Announcement, recipients=list[int]
 announcement_reminder_due = Signal()
-# post=Post (the question), reply=Reply (the accepted answer), by=User (who accepted it)
-answer_accepted = Signal()

@@ -16,4 +16,4 @@ class QuestionsConfig(AppConfig):
     def ready(self) -> None:
         # Deleting an accepted reply clears the answer: a receiver of the feed's signal, wired
         # here because the feed may not import this app.
-        from watercooler.questions import actions  # noqa: F401
+        from watercooler.questions import receivers  # noqa: F401

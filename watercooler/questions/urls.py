@@ -1,4 +1,4 @@
-"""Questions and accepted answers (answer_views.py): the questions page, choosing the answer."""
+"""Questions and accepted answers (views.py): the questions page, choosing the answer."""
 
 from django.urls import path
 
