@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "watercooler.communities",
     "watercooler.feed",
     "watercooler.announcements",
+    "watercooler.questions",
     "watercooler.events",
     "watercooler.notifications",
     "watercooler.realtime",

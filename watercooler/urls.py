@@ -18,7 +18,7 @@ urlpatterns = [
     path("", include("watercooler.people.urls")),
     path("", include("watercooler.notifications.urls")),
     path("", include("watercooler.announcements.urls")),
-    path("", include("watercooler.feed.answer_urls")),
+    path("", include("watercooler.questions.urls")),
     path("", include("watercooler.communities.urls")),
     path("", include("watercooler.feed.community_urls")),
     path("", include("watercooler.events.urls")),

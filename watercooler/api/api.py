@@ -362,7 +362,7 @@ def _register_routers() -> None:
     api.add_router(
         "/communities", "watercooler.feed.api.community_feed_router", tags=["communities"]
     )
-    api.add_router("/posts", "watercooler.feed.answer_api.router", tags=["questions"])
+    api.add_router("/posts", "watercooler.questions.api.router", tags=["questions"])
     api.add_router("/events", "watercooler.events.api.router", tags=["events"])
 
 

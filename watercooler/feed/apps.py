@@ -7,9 +7,7 @@ class FeedConfig(AppConfig):
     verbose_name = "Conversations"
 
     def ready(self) -> None:
-        # Deleting an accepted reply clears the answer (a receiver of the feed's own signal).
         from watercooler.core.media import register_media
-        from watercooler.feed import answers  # noqa: F401
         from watercooler.feed.queries import can_fetch_attachment_file
 
         # Attachments and their thumbnails go to those who may see the post.

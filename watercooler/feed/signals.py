@@ -19,5 +19,3 @@ reaction_added = Signal()
 reaction_removed = Signal()
 # follower=User, followee=User
 person_followed = Signal()
-# post=Post (the question), reply=Reply (the accepted answer), by=User (who accepted it)
-answer_accepted = Signal()

@@ -42,9 +42,9 @@ from watercooler.events.actions import create_event, do_rsvp
 from watercooler.events.models import Event
 from watercooler.feed import demo_text as text
 from watercooler.feed.actions import create_post, do_add_attachment, do_create_reply, do_react
-from watercooler.feed.answers import do_accept_answer
 from watercooler.feed.models import Post, PostKind, Reaction, Reply
 from watercooler.people.models import Role, User
+from watercooler.questions.actions import do_accept_answer
 
 GREEN, ORANGE, BLUE, RED, PURPLE, YELLOW = draw.PALETTE
 

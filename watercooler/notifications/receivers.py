@@ -21,6 +21,7 @@ from watercooler.feed.queries import people_who_can_see
 from watercooler.notifications import actions
 from watercooler.notifications.models import NotificationKind
 from watercooler.people.models import User
+from watercooler.questions import signals as question_signals
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +101,7 @@ def on_reply_deleted(sender: Any, *, reply: Reply, **_: Any) -> None:
     actions.do_forget_reply(reply_id=reply.pk)
 
 
-@receiver(signals.answer_accepted, dispatch_uid="notifications.answer_accepted")
+@receiver(question_signals.answer_accepted, dispatch_uid="notifications.answer_accepted")
 @_logged
 def on_answer_accepted(sender: Any, *, post: Post, reply: Reply, by: User, **_: Any) -> None:
     # The reply's author may have lost sight of the question since (left its community);

@@ -20,9 +20,9 @@ from watercooler.communities import actions as community_actions
 from watercooler.events import actions as event_actions
 from watercooler.events.models import CalendarFeed
 from watercooler.feed import actions as feed_actions
-from watercooler.feed import answers
 from watercooler.feed.models import PersonFollow, Topic, TopicFollow
 from watercooler.notifications.models import Notification
+from watercooler.questions import actions as question_actions
 from watercooler.testing.world import World
 
 # The search box echoes what the outsider typed ("falcon"), so look for what only the
@@ -73,7 +73,7 @@ def falcon(world: World) -> dict[str, Any]:
         community_handle="falcon",
     )
     reply = feed_actions.do_create_reply(author=world.teammate, post=question, body="I do")
-    answers.do_accept_answer(actor=world.owner, post=question, reply=reply)
+    question_actions.do_accept_answer(actor=world.owner, post=question, reply=reply)
     feed_actions.do_pin_post(actor=world.owner, post=post, pinned=True)
     announcement_actions.do_create_announcement(
         actor=world.owner, title="Read this first", body="Falcon rules", community=community

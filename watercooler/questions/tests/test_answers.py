@@ -12,9 +12,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from watercooler.communities.models import Community, MemberRole, Membership, Privacy
-from watercooler.feed import actions, answers, queries
+from watercooler.feed import actions, queries
 from watercooler.feed.models import Post, PostKind, Reply, Topic, TopicFollow
 from watercooler.notifications.models import Notification, NotificationKind
+from watercooler.questions.actions import do_accept_answer, do_clear_answer
+from watercooler.questions.policy import can_accept_answer
+from watercooler.questions.queries import answerable_questions, skill_topic_name
 from watercooler.testing.world import World, make_person
 
 HTMX = {"HX-Request": "true"}
@@ -76,13 +79,13 @@ def answer_events(send_now: Any) -> list[tuple[list[str], dict[str, Any]]]:
 
 def test_author_accepts_and_replaces_the_answer(world: World, question: Any) -> None:
     post, first, second = question
-    answers.do_accept_answer(actor=world.owner, post=post, reply=first)
+    do_accept_answer(actor=world.owner, post=post, reply=first)
     post.refresh_from_db()
     assert (post.accepted_reply_id, post.accepted_by_id) == (first.pk, world.owner.pk)
-    answers.do_accept_answer(actor=world.owner, post=post, reply=second.pk)
+    do_accept_answer(actor=world.owner, post=post, reply=second.pk)
     post.refresh_from_db()
     assert post.accepted_reply_id == second.pk
-    answers.do_clear_answer(actor=world.owner, post=post)
+    do_clear_answer(actor=world.owner, post=post)
     post.refresh_from_db()
     assert (post.accepted_reply_id, post.accepted_by_id) == (None, None)
 
@@ -90,12 +93,12 @@ def test_author_accepts_and_replaces_the_answer(world: World, question: Any) -> 
 def test_others_may_not_choose_the_answer_outside_communities(world: World, question: Any) -> None:
     post, first, _ = question
     for other in (world.teammate, world.outsider, world.admin):
-        assert not answers.can_accept_answer(other, post)
+        assert not can_accept_answer(other, post)
         with pytest.raises(PermissionDenied):
-            answers.do_accept_answer(actor=other, post=post, reply=first)
+            do_accept_answer(actor=other, post=post, reply=first)
         with pytest.raises(PermissionDenied):
-            answers.do_clear_answer(actor=other, post=post)
-    assert answers.can_accept_answer(world.owner, post)
+            do_clear_answer(actor=other, post=post)
+    assert can_accept_answer(world.owner, post)
     post.refresh_from_db()
     assert post.accepted_reply_id is None
 
@@ -111,24 +114,24 @@ def test_community_moderator_chooses_but_a_plain_member_cannot(world: World) -> 
     )
     post = in_community(ask(world.outsider), place)
     reply = reply_to(post, world.teammate)
-    assert not answers.can_accept_answer(world.teammate, post)
+    assert not can_accept_answer(world.teammate, post)
     with pytest.raises(PermissionDenied):
-        answers.do_accept_answer(actor=world.teammate, post=post, reply=reply)
-    assert answers.can_accept_answer(mod, post)
-    answers.do_accept_answer(actor=mod, post=post, reply=reply)
+        do_accept_answer(actor=world.teammate, post=post, reply=reply)
+    assert can_accept_answer(mod, post)
+    do_accept_answer(actor=mod, post=post, reply=reply)
     post.refresh_from_db()
     assert (post.accepted_reply_id, post.accepted_by_id) == (reply.pk, mod.pk)
     # The community's owner moderates too; site administrators run the network.
-    answers.do_clear_answer(actor=world.owner, post=post)
-    assert answers.can_accept_answer(world.admin, post)
+    do_clear_answer(actor=world.owner, post=post)
+    assert can_accept_answer(world.admin, post)
 
 
 def test_only_questions_have_answers(world: World) -> None:
     post = actions.create_post(world.owner, body="Release notes")
     reply = reply_to(post, world.teammate)
-    assert not answers.can_accept_answer(world.owner, post)
+    assert not can_accept_answer(world.owner, post)
     with pytest.raises(ValidationError) as caught:
-        answers.do_accept_answer(actor=world.owner, post=post, reply=reply)
+        do_accept_answer(actor=world.owner, post=post, reply=reply)
     assert list(caught.value.message_dict) == ["post"]
 
 
@@ -144,7 +147,7 @@ def test_bad_replies_are_refused_on_reply_id(world: World, question: Any, bad: A
     elif bad == "missing":
         bad = 987654
     with pytest.raises(ValidationError) as caught:
-        answers.do_accept_answer(actor=world.owner, post=post, reply=bad)
+        do_accept_answer(actor=world.owner, post=post, reply=bad)
     assert list(caught.value.message_dict) == ["reply_id"]
     post.refresh_from_db()
     assert post.accepted_reply_id is None
@@ -154,11 +157,11 @@ def test_a_deleted_question_cannot_get_an_answer(world: World, question: Any) ->
     post, first, _ = question
     actions.do_delete_post(actor=world.owner, post=post)
     with pytest.raises(Http404):
-        answers.do_accept_answer(actor=world.owner, post=post, reply=first)
+        do_accept_answer(actor=world.owner, post=post, reply=first)
     post.refresh_from_db()
-    assert not answers.can_accept_answer(world.owner, post)
+    assert not can_accept_answer(world.owner, post)
     with pytest.raises(Http404):
-        answers.do_accept_answer(actor=world.owner, post=post, reply=first)
+        do_accept_answer(actor=world.owner, post=post, reply=first)
 
 
 def test_event_goes_to_the_post_group_on_commit_only(
@@ -166,7 +169,7 @@ def test_event_goes_to_the_post_group_on_commit_only(
 ) -> None:
     post, first, _ = question
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        answers.do_accept_answer(actor=world.owner, post=post, reply=first)
+        do_accept_answer(actor=world.owner, post=post, reply=first)
     assert answer_events(sent) == []  # nothing before the commit
     for callback in callbacks:
         callback()
@@ -175,10 +178,10 @@ def test_event_goes_to_the_post_group_on_commit_only(
     ]
     sent.reset_mock()
     with django_capture_on_commit_callbacks(execute=True):
-        answers.do_accept_answer(actor=world.owner, post=post, reply=first)  # no change
+        do_accept_answer(actor=world.owner, post=post, reply=first)  # no change
     assert answer_events(sent) == []
     with django_capture_on_commit_callbacks(execute=True):
-        answers.do_clear_answer(actor=world.owner, post=post)
+        do_clear_answer(actor=world.owner, post=post)
     assert answer_events(sent) == [
         ([f"post.{post.pk}"], {"type": "answer.accepted", "post_id": post.pk, "reply_id": None})
     ]
@@ -189,7 +192,7 @@ def test_the_reply_author_is_notified(
 ) -> None:
     post, first, _ = question
     with django_capture_on_commit_callbacks(execute=True):
-        answers.do_accept_answer(actor=world.owner, post=post, reply=first)
+        do_accept_answer(actor=world.owner, post=post, reply=first)
     note = Notification.objects.get(kind=NotificationKind.ANSWER_ACCEPTED)
     assert (note.recipient_id, note.actor_id, note.post_id, note.reply_id) == (
         world.teammate.pk,
@@ -199,7 +202,7 @@ def test_the_reply_author_is_notified(
     )
     mine = reply_to(post, world.owner, "Answering myself")
     with django_capture_on_commit_callbacks(execute=True):
-        answers.do_accept_answer(actor=world.owner, post=post, reply=mine)
+        do_accept_answer(actor=world.owner, post=post, reply=mine)
     assert Notification.objects.filter(kind=NotificationKind.ANSWER_ACCEPTED).count() == 1
 
 
@@ -207,7 +210,7 @@ def test_deleting_the_accepted_reply_clears_it(
     world: World, question: Any, client_as: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     post, first, _ = question
-    answers.do_accept_answer(actor=world.owner, post=post, reply=first)
+    do_accept_answer(actor=world.owner, post=post, reply=first)
     with django_capture_on_commit_callbacks(execute=True):
         actions.do_delete_reply(actor=world.teammate, reply=first)
     post.refresh_from_db()
@@ -410,7 +413,7 @@ def mixed_topic(world: World) -> dict[str, Post]:
     plain = actions.create_post(world.owner, body="We are hiring! #hiring")
     open_q = ask(world.teammate, "Who interviews on Friday? #hiring")
     done_q = ask(world.owner, "Where is the hiring plan? #hiring")
-    answers.do_accept_answer(actor=world.owner, post=done_q, reply=reply_to(done_q, world.admin))
+    do_accept_answer(actor=world.owner, post=done_q, reply=reply_to(done_q, world.admin))
     return {"plain": plain, "open": open_q, "done": done_q}
 
 
@@ -477,7 +480,7 @@ def test_suggestions_by_followed_topic_and_by_skill(world: World) -> None:
     hiring = ask(world.outsider, "Who runs #hiring this quarter?")
     ask(world.owner, "Is #lunch free on Friday?")  # neither followed nor a skill
     TopicFollow.objects.create(follower=world.teammate, topic=Topic.objects.get(name="hiring"))
-    found = answers.answerable_questions(world.teammate)
+    found = answerable_questions(world.teammate)
     assert [(s.post.pk, s.reason) for s in found] == [
         (hiring.pk, "You follow #hiring"),
         (py.pk, "You know Python"),
@@ -485,13 +488,13 @@ def test_suggestions_by_followed_topic_and_by_skill(world: World) -> None:
 
 
 def test_skill_names_match_topic_names(world: World) -> None:
-    assert answers.skill_topic_name("Machine Learning") == "machinelearning"
-    assert answers.skill_topic_name("Node.js") == "nodejs"
-    assert answers.skill_topic_name("front-end") == "frontend"
-    assert answers.skill_topic_name("C++") is None
+    assert skill_topic_name("Machine Learning") == "machinelearning"
+    assert skill_topic_name("Node.js") == "nodejs"
+    assert skill_topic_name("front-end") == "frontend"
+    assert skill_topic_name("C++") is None
     dev = make_person("dev_person", skills=["Machine Learning"])
     post = ask(world.owner, "Any #MachineLearning reading group?")
-    assert [(s.post.pk, s.reason) for s in answers.answerable_questions(dev)] == [
+    assert [(s.post.pk, s.reason) for s in answerable_questions(dev)] == [
         (post.pk, "You know Machine Learning")
     ]
 
@@ -499,9 +502,7 @@ def test_skill_names_match_topic_names(world: World) -> None:
 def test_suggestions_leave_out_mine_answered_old_plain_and_invisible(world: World) -> None:
     ask(world.teammate, "My own #python question")
     answered = ask(world.owner, "Answered #python question")
-    answers.do_accept_answer(
-        actor=world.owner, post=answered, reply=reply_to(answered, world.admin)
-    )
+    do_accept_answer(actor=world.owner, post=answered, reply=reply_to(answered, world.admin))
     old = ask(world.owner, "Old #python question")
     Post.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=61))
     actions.create_post(world.owner, body="Not a question about #python")
@@ -510,15 +511,15 @@ def test_suggestions_leave_out_mine_answered_old_plain_and_invisible(world: Worl
     in_community(ask(world.owner, "Secret #python question"), secret)
     deleted = ask(world.owner, "Deleted #python question")
     actions.do_delete_post(actor=world.owner, post=deleted)
-    assert answers.answerable_questions(world.teammate) == []
+    assert answerable_questions(world.teammate) == []
     # Once visible (a member of the secret community), its question is suggested.
     Membership.objects.create(
         community=secret, user=world.teammate, status="active", joined_at=timezone.now()
     )
-    assert [s.post.body for s in answers.answerable_questions(world.teammate)] == [
+    assert [s.post.body for s in answerable_questions(world.teammate)] == [
         "Secret #python question"
     ]
-    assert followers_only.pk not in [s.post.pk for s in answers.answerable_questions(world.owner)]
+    assert followers_only.pk not in [s.post.pk for s in answerable_questions(world.owner)]
 
 
 def test_suggestions_rank_fewest_replies_then_newest(world: World) -> None:
@@ -527,15 +528,15 @@ def test_suggestions_rank_fewest_replies_then_newest(world: World) -> None:
     older = ask(world.owner, "Older #python question")
     newer = ask(world.owner, "Newer #python question")
     Post.objects.filter(pk=older.pk).update(created_at=timezone.now() - dt.timedelta(days=2))
-    found = [s.post.pk for s in answers.answerable_questions(world.teammate)]
+    found = [s.post.pk for s in answerable_questions(world.teammate)]
     assert found == [newer.pk, older.pk, busy.pk]
-    assert len(answers.answerable_questions(world.teammate, limit=2)) == 2
+    assert len(answerable_questions(world.teammate, limit=2)) == 2
 
 
 def test_guests_and_people_without_interests_get_none(world: World) -> None:
     ask(world.owner, "A #python question")
-    assert answers.answerable_questions(world.guest) == []
-    assert answers.answerable_questions(world.admin) == []  # no skills, no follows
+    assert answerable_questions(world.guest) == []
+    assert answerable_questions(world.admin) == []  # no skills, no follows
 
 
 @pytest.mark.parametrize("count", [2, 25])
@@ -548,7 +549,7 @@ def test_suggestions_take_constant_queries(
             follower=world.teammate, topic=Topic.objects.get(name=f"topic{i}")
         )
     with django_assert_max_num_queries(4):
-        found = answers.answerable_questions(world.teammate, limit=5)
+        found = answerable_questions(world.teammate, limit=5)
     assert len(found) == min(count, 5)
 
 
@@ -558,7 +559,7 @@ def test_suggestions_take_constant_queries(
 def test_questions_page_lists_suggestions_and_open_questions(world: World, client_as: Any) -> None:
     py = ask(world.owner, "Which #python linter?")
     done = ask(world.owner, "Solved #python question")
-    answers.do_accept_answer(actor=world.owner, post=done, reply=reply_to(done, world.admin))
+    do_accept_answer(actor=world.owner, post=done, reply=reply_to(done, world.admin))
     secret = community("vault", Privacy.SECRET, owner=(world.owner, MemberRole.OWNER))
     hidden = in_community(ask(world.owner, "Hidden #python question"), secret)
     html = client_as(world.teammate).get("/questions/").content.decode()

@@ -15,10 +15,11 @@ from ninja import Field, Router
 
 from watercooler.core.pages import viewer_of
 from watercooler.core.schemas import ErrorOut
-from watercooler.feed import answers, queries
+from watercooler.feed import queries
 from watercooler.feed.models import Post
 from watercooler.feed.schemas import PostOut, StrictInput, post_data
 from watercooler.people.models import User
+from watercooler.questions import actions
 
 router = Router()
 
@@ -45,7 +46,7 @@ def accept_answer(request: HttpRequest, post_id: int, payload: AcceptAnswerIn) -
     """The question's author, or a moderator of the community it was asked in. Accepting
     another reply replaces the accepted answer; the reply's author is notified."""
     viewer = viewer_of(request)
-    post = answers.do_accept_answer(
+    post = actions.do_accept_answer(
         actor=viewer,
         post=queries.access_post(viewer, post_id, related=False),
         reply=payload.reply_id,
@@ -61,7 +62,7 @@ def accept_answer(request: HttpRequest, post_id: int, payload: AcceptAnswerIn) -
 def clear_accepted_answer(request: HttpRequest, post_id: int) -> dict[str, Any]:
     """The question is unanswered again. Clearing when there is no accepted answer is fine."""
     viewer = viewer_of(request)
-    post = answers.do_clear_answer(
+    post = actions.do_clear_answer(
         actor=viewer, post=queries.access_post(viewer, post_id, related=False)
     )
     return _post_out(viewer, post)

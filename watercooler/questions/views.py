@@ -1,8 +1,8 @@
 """Pages of questions and accepted answers: choosing (or clearing) a question's accepted answer
 from its thread, and the questions page ("Questions you could answer" and every open question).
 
-Each view parses its input and calls one action or query of ``feed/answers.py``, the same ones
-the API uses. htmx requests get the thread back (and the question's Answered chip out of band);
+Each view parses its input and calls one action or query (``actions.py``, ``queries.py``), the
+same ones the API uses. htmx requests get the thread back (and the question's Answered chip out of band);
 without JavaScript the forms post and redirect back to the thread.
 """
 
@@ -20,9 +20,10 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from watercooler.core.pages import bad_cursor_page, is_htmx, vary_on_htmx, viewer_of
 from watercooler.core.paging import InvalidCursorError
-from watercooler.feed import answers, queries
+from watercooler.feed import queries as feed_queries
 from watercooler.feed.models import Post
 from watercooler.feed.views import _int, _thread_context, decorate
+from watercooler.questions import actions, queries
 
 SUGGESTIONS_ON_PAGE = 5
 
@@ -60,10 +61,10 @@ def _refused(request: HttpRequest, post_id: int, exc: ValidationError) -> HttpRe
 @require_POST
 def accept_answer(request: HttpRequest, post_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    post = queries.access_post(viewer, post_id, related=False)
+    post = feed_queries.access_post(viewer, post_id, related=False)
     reply_id = _int(request.POST.get("reply_id"))
     try:
-        post = answers.do_accept_answer(actor=viewer, post=post, reply=reply_id)
+        post = actions.do_accept_answer(actor=viewer, post=post, reply=reply_id)
     except ValidationError as exc:
         return _refused(request, post_id, exc)
     if not is_htmx(request):
@@ -75,9 +76,9 @@ def accept_answer(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def clear_answer(request: HttpRequest, post_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    post = queries.access_post(viewer, post_id, related=False)
+    post = feed_queries.access_post(viewer, post_id, related=False)
     try:
-        post = answers.do_clear_answer(actor=viewer, post=post)
+        post = actions.do_clear_answer(actor=viewer, post=post)
     except ValidationError as exc:
         return _refused(request, post_id, exc)
     if not is_htmx(request):
@@ -92,17 +93,17 @@ def questions(request: HttpRequest) -> HttpResponse:
     first: unanswered by default, or answered, or all (``?show=``; anything else: unanswered)."""
     viewer = viewer_of(request)
     show = request.GET.get("show") or "unanswered"
-    if show not in answers.QUESTION_FILTERS:
+    if show not in queries.QUESTION_FILTERS:
         show = "unanswered"
     cursor = request.GET.get("cursor") or None
     try:
-        page = answers.questions_page(viewer, show=show, cursor=cursor)
+        page = queries.questions_page(viewer, show=show, cursor=cursor)
     except InvalidCursorError:
         return bad_cursor_page(request)
     decorate(viewer, page.items, page.context)
     context: dict[str, Any] = {"page": page, "show": show}
     if cursor and is_htmx(request):
-        return vary_on_htmx(render(request, "feed/questions.html#page", context))
+        return vary_on_htmx(render(request, "questions/questions.html#page", context))
     if not cursor:
-        context["suggestions"] = answers.answerable_questions(viewer, limit=SUGGESTIONS_ON_PAGE)
-    return vary_on_htmx(render(request, "feed/questions.html", context))
+        context["suggestions"] = queries.answerable_questions(viewer, limit=SUGGESTIONS_ON_PAGE)
+    return vary_on_htmx(render(request, "questions/questions.html", context))

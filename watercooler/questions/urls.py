@@ -1,8 +1,8 @@
-"""Questions and accepted answers (answer_views.py): the questions page, choosing the answer."""
+"""Questions and accepted answers (views.py): the questions page, choosing the answer."""
 
 from django.urls import path
 
-from watercooler.feed import answer_views as views
+from watercooler.questions import views
 
 app_name = "answers"
 

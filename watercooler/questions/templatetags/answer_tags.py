@@ -1,4 +1,4 @@
-"""Template tags for questions and accepted answers (feed/answers.py):
+"""Template tags for questions and accepted answers (policy.py, queries.py):
 ``{% can_accept_answer post as can_accept %}`` in a thread's replies, and
 ``{% questions_to_answer %}`` for the "Questions you could answer" box beside the home feed."""
 
@@ -6,8 +6,8 @@ from typing import Any
 
 from django import template
 
-from watercooler.feed import answers
 from watercooler.feed.models import Post
+from watercooler.questions import policy, queries
 
 register = template.Library()
 
@@ -20,17 +20,17 @@ def can_accept_answer(context: template.Context, post: Post) -> bool:
     a thread of many replies asks the database once at most."""
     cached = getattr(post, "_can_accept_answer", None)
     if cached is None:
-        cached = answers.can_accept_answer(context.get("user"), post)  # type: ignore[arg-type]
+        cached = policy.can_accept_answer(context.get("user"), post)  # type: ignore[arg-type]
         post._can_accept_answer = cached  # type: ignore[attr-defined]
     return bool(cached)
 
 
-@register.inclusion_tag("feed/_answer_suggestions.html", takes_context=True)
+@register.inclusion_tag("questions/_answer_suggestions.html", takes_context=True)
 def questions_to_answer(context: template.Context, limit: int = HOME_SUGGESTIONS) -> dict[str, Any]:
     """The box of unanswered questions the viewer could answer (nothing for guests)."""
     viewer = context.get("user")
     return {
         "user": viewer,
-        "suggestions": answers.answerable_questions(viewer, limit=limit),  # type: ignore[arg-type]
+        "suggestions": queries.answerable_questions(viewer, limit=limit),  # type: ignore[arg-type]
         "compact": True,
     }
