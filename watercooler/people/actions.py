@@ -1,8 +1,9 @@
 """Everything that changes people, their profiles and their credentials.
 
-Each public ``do_*`` function checks that ``actor`` may do it (raising ``PermissionDenied``),
-validates its input (raising ``ValidationError`` keyed by field name) and writes in one
-transaction. Views, the API, the importer and the demo all come through here.
+Each public ``do_*`` function checks that ``actor`` may do it (raising ``PermissionDenied``
+through the ``check_*`` functions here, which ask ``policy``), validates its input (raising
+``ValidationError`` keyed by field name) and writes in one transaction. Views, the API, the
+importer and the demo all come through here.
 """
 
 import datetime as dt
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from watercooler.core.media import delete_stored_files
 from watercooler.core.text import NUL_MESSAGE, contains_nul
+from watercooler.people import policy
 from watercooler.people.images import make_photo_files, photo_stem
 from watercooler.people.models import (
     AccessCode,
@@ -34,28 +36,6 @@ from watercooler.people.models import (
 )
 from watercooler.people.signals import send_profiles_changed_on_commit
 
-# Fields a person may change on their own profile; the rest come from HR and administrators.
-SELF_EDITABLE = frozenset(
-    {
-        "display_name",
-        "pronouns",
-        "title",
-        "phone",
-        "bio",
-        "skills",
-        "languages",
-        "links",
-        "location",
-    }
-)
-ADMIN_EDITABLE = SELF_EDITABLE | {
-    "department",
-    "manager",
-    "employee_id",
-    "start_date",
-    "email",
-    "role",
-}
 # Changes that can decide which communities' directory rules a person matches.
 RULE_FIELDS = frozenset({"department", "location", "role"})
 MAX_SKILLS = 30
@@ -64,36 +44,27 @@ MAX_LINKS = 10
 
 
 def check_can_edit_profile(*, actor: User, person: User) -> None:
-    if not actor.is_active or (actor.pk != person.pk and not actor.is_administrator):
-        raise PermissionDenied("You can only edit your own profile.")
+    if not policy.can_edit_profile(actor, person):
+        raise PermissionDenied(policy.OWN_PROFILE_ONLY)
 
 
 def check_is_administrator(actor: User) -> None:
-    if not actor.is_administrator:
-        raise PermissionDenied("Only administrators can do this.")
+    if not policy.can_administer(actor):
+        raise PermissionDenied(policy.ADMINISTRATORS_ONLY)
 
 
 def check_can_manage_account(*, actor: User, person: User) -> None:
-    """Administrators manage how people sign in (access codes, invitations, email address,
-    deactivation), except for superusers: only a superuser may do that to a superuser.
-
-    Otherwise an administrator could give a superuser's account a new email address or an
-    access code, sign in as them and so gain the Django admin.
-    """
+    """How people sign in is for administrators, a superuser's for superusers
+    (``policy.can_manage_account``)."""
     check_is_administrator(actor)
-    if person.is_superuser and not actor.is_superuser:
-        raise PermissionDenied("Only a superuser can change how a superuser signs in.")
+    if not policy.can_manage_account(actor, person):
+        raise PermissionDenied(policy.SUPERUSERS_SIGN_IN)
 
 
 def check_role_change(*, actor: User, person: User, role: str) -> None:
-    """An administrator cannot take away their own administrator role (superusers may).
-
-    Without this an organisation could lock itself out of its own administration.
-    """
-    if person.pk == actor.pk and role != Role.ADMIN and not actor.is_superuser:
-        raise ValidationError(
-            {"role": ["You cannot remove your own administrator role; ask another administrator."]}
-        )
+    """An administrator cannot take away their own administrator role (``policy.can_give_role``)."""
+    if not policy.can_give_role(actor, person, role):
+        raise ValidationError({"role": [policy.KEEP_OWN_ADMIN_ROLE]})
 
 
 # --- Reference data --------------------------------------------------------------------------
@@ -161,11 +132,11 @@ class ProfileChanges:
 def check_profile_changes(*, actor: User, person: User, data: dict[str, Any]) -> ProfileChanges:
     """Validate raw profile input (from a form or the API) into typed changes."""
     check_can_edit_profile(actor=actor, person=person)
-    allowed = ADMIN_EDITABLE if actor.is_administrator else SELF_EDITABLE
+    allowed = policy.editable_profile_fields(actor)
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
     for field, raw in data.items():
-        if field not in ADMIN_EDITABLE:
+        if field not in policy.ADMIN_EDITABLE:
             errors.setdefault(field, []).append("This field does not exist or cannot be changed.")
             continue
         if field not in allowed:

@@ -10,8 +10,9 @@ from typing import Any
 
 from django.http import QueryDict
 
-from watercooler.people.actions import ADMIN_EDITABLE, MAX_LINKS, SELF_EDITABLE
+from watercooler.people.actions import MAX_LINKS
 from watercooler.people.models import Role, User
+from watercooler.people.policy import editable_profile_fields
 
 LINK_ROWS = 5
 
@@ -77,10 +78,6 @@ class ProfileForm:
         return [self.fields[n] for n in names if n in self.fields]
 
 
-def editable_fields(actor: User) -> frozenset[str]:
-    return ADMIN_EDITABLE if actor.is_administrator else SELF_EDITABLE
-
-
 def values_from_person(person: User) -> dict[str, Any]:
     """The stored profile as the strings the inputs show."""
     return {
@@ -135,7 +132,7 @@ def build_profile_form(
     locations: list[str],
 ) -> ProfileForm:
     errors = dict(errors or {})
-    allowed = editable_fields(actor)
+    allowed = editable_profile_fields(actor)
     specs = [
         Field(
             "display_name",

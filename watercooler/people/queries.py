@@ -8,6 +8,7 @@ people are gone from every directory read, though their content stays attributed
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from allauth.mfa.models import Authenticator
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -15,8 +16,11 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from watercooler.core.paging import Page, paginate
+from watercooler.core.models import SiteSettings
+from watercooler.core.paging import InvalidCursorError, Page, paginate
+from watercooler.core.policy import check_active, is_active_person
 from watercooler.core.text import contains_nul
+from watercooler.people import policy
 from watercooler.people.models import (
     AccessCode,
     ApiToken,
@@ -32,13 +36,9 @@ DIRECTORY_PAGE_SIZE = 24
 MAX_PAGE_SIZE = 100
 
 
-def can_browse_directory(viewer: User) -> bool:
-    return viewer.is_authenticated and viewer.is_active and not viewer.is_guest
-
-
 def check_can_browse_directory(viewer: User) -> None:
-    if not can_browse_directory(viewer):
-        raise PermissionDenied("Guests cannot browse the directory.")
+    if not policy.can_browse_directory(viewer):
+        raise PermissionDenied(policy.GUESTS_CANNOT_BROWSE)
 
 
 def _people() -> QuerySet[User]:
@@ -65,7 +65,7 @@ def access_person_card(viewer: User, username: str) -> tuple[User, bool]:
     """``(person, card_only)``: like ``access_person``, but a guest also gets the people they
     share something with (a community), as a minimal card (``card_only`` True: name, photo,
     title and department; no contact details, team or links). Anyone else: Http404 for guests."""
-    if viewer.is_authenticated and viewer.is_active and viewer.is_guest and "\x00" not in username:
+    if is_active_person(viewer) and viewer.is_guest and "\x00" not in username:
         person = _people().filter(username=username).first()
         if person is not None and person.pk != viewer.pk and guest_may_know(viewer, person):
             return person, True
@@ -90,7 +90,7 @@ def access_person(viewer: User, username: str) -> User:
     directory cannot be probed.
     """
     # A NUL can be in no username (and PostgreSQL refuses it in a query).
-    if not (viewer.is_authenticated and viewer.is_active) or "\x00" in username:
+    if not is_active_person(viewer) or "\x00" in username:
         raise Http404("No such person.")
     person = (
         _people()
@@ -99,7 +99,7 @@ def access_person(viewer: User, username: str) -> User:
         .filter(username=username)
         .first()
     )
-    if person is None or (viewer.is_guest and person.pk != viewer.pk):
+    if person is None or not policy.can_see_person(viewer, person):
         raise Http404("No such person.")
     return person
 
@@ -249,31 +249,25 @@ class ProfileDetails:
     can_edit: bool
     can_browse: bool  # the viewer may follow links into the directory and the org chart
     card_only: bool = False  # a guest's view of someone they share a community with
+    can_administer: bool = False  # the viewer may manage people (a link to this one's account)
 
 
 def profile_details(viewer: User, username: str) -> ProfileDetails:
     """What the profile page shows, in a fixed number of queries. Http404 as
     ``access_person_card``."""
-    from watercooler.people.actions import check_can_edit_profile
-
     person, card_only = access_person_card(viewer, username)
     if card_only:
         return ProfileDetails(person, None, 0, can_edit=False, can_browse=False, card_only=True)
-    can_browse = can_browse_directory(viewer)
+    can_browse = policy.can_browse_directory(viewer)
     reports_count = _people().filter(manager=person).count() if can_browse else 0
-    try:
-        check_can_edit_profile(actor=viewer, person=person)
-    except PermissionDenied:
-        can_edit = False
-    else:
-        can_edit = True
     manager = person.manager if person.manager and person.manager.is_active else None
     return ProfileDetails(
         person=person,
         manager=manager if can_browse else None,
         reports_count=reports_count,
-        can_edit=can_edit,
+        can_edit=policy.can_edit_profile(viewer, person),
         can_browse=can_browse,
+        can_administer=policy.can_administer(viewer),
     )
 
 
@@ -303,8 +297,7 @@ def home_summary(viewer: User) -> HomeSummary:
 
     Guests get only their own profile: the directory is closed to them.
     """
-    if not (viewer.is_authenticated and viewer.is_active):
-        raise PermissionDenied("Sign in first.")
+    check_active(viewer)
     person = _people().select_related("manager").get(pk=viewer.pk)
     missing = [
         part
@@ -316,7 +309,7 @@ def home_summary(viewer: User) -> HomeSummary:
         )
         if not present
     ]
-    if not can_browse_directory(viewer):
+    if not policy.can_browse_directory(viewer):
         return HomeSummary(person, missing, None, [], False, [], False, [])
     manager = person.manager if person.manager and person.manager.is_active else None
     teammates: list[User] = []
@@ -360,12 +353,7 @@ class AccountOverview:
 
 def account_overview(viewer: User) -> AccountOverview:
     """What the settings page shows about the viewer's own sign-in: only ever their own rows."""
-    from allauth.mfa.models import Authenticator
-
-    from watercooler.core.models import SiteSettings
-
-    if not (viewer.is_authenticated and viewer.is_active):
-        raise PermissionDenied("Sign in first.")
+    check_active(viewer)
     authenticators = {a.type: a for a in Authenticator.objects.filter(user=viewer)}
     codes = authenticators.get(Authenticator.Type.RECOVERY_CODES)
     return AccountOverview(
@@ -384,8 +372,8 @@ ADMIN_STATUSES = ("active", "deactivated", "all")
 
 
 def check_can_administer(viewer: User) -> None:
-    if not (viewer.is_authenticated and viewer.is_administrator):
-        raise PermissionDenied("Only administrators can do this.")
+    if not policy.can_administer(viewer):
+        raise PermissionDenied(policy.ADMINISTRATORS_ONLY)
 
 
 def admin_people_page(
@@ -403,8 +391,6 @@ def admin_people_page(
     ("a:…" or "d:…"), so a page is at most two indexed queries however deep it is and the
     database alone decides the order. Raises InvalidCursorError for a foreign cursor.
     """
-    from watercooler.core.paging import InvalidCursorError
-
     check_can_administer(viewer)
     if contains_nul(q):  # matches no one, as in directory_page
         return Page(items=[], next_cursor=None)
@@ -467,19 +453,11 @@ class AdminPersonDetails:
 
 def admin_person_details(viewer: User, username: str) -> AdminPersonDetails:
     """What an administrator's page about one person shows, in a fixed number of queries."""
-    from watercooler.people.actions import check_can_manage_account
-
     person = admin_access_person(viewer, username)
-    try:
-        check_can_manage_account(actor=viewer, person=person)
-    except PermissionDenied:
-        can_manage_account = False
-    else:
-        can_manage_account = True
     return AdminPersonDetails(
         person=person,
         invitation=Invitation.objects.filter(user=person).order_by("-created_at", "-id").first(),
         access_code=AccessCode.objects.filter(user=person).order_by("-created_at", "-id").first(),
         reports_count=User.objects.filter(manager=person, is_active=True).count(),
-        can_manage_account=can_manage_account,
+        can_manage_account=policy.can_manage_account(viewer, person),
     )

@@ -1,7 +1,7 @@
 """Pages of the people app: the directory, profiles, the profile editor and the org chart.
 
-Each view parses its input, calls one query or action and renders. Rules and permissions live in
-``actions`` and ``queries``, shared with the API.
+Each view parses its input, calls one query or action and renders. Rules live in ``actions`` and
+``queries``, permissions in ``policy``, all shared with the API.
 """
 
 import datetime as dt
@@ -20,14 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from watercooler.core.pages import is_htmx, problem_page, viewer_of
 from watercooler.core.paging import InvalidCursorError
 from watercooler.core.text import contains_nul
-from watercooler.people import actions, queries
+from watercooler.people import actions, policy, queries
 from watercooler.people.models import User
-from watercooler.people.page_forms import (
-    build_profile_form,
-    editable_fields,
-    values_from_person,
-    values_from_post,
-)
+from watercooler.people.page_forms import build_profile_form, values_from_person, values_from_post
 
 MAX_QUERY_LENGTH = 100
 MAX_FILTER_LENGTH = 120
@@ -73,6 +68,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "filtered": bool(filters.department or filters.location or filters.skill),
         "cursor": cursor,
+        "can_administer": policy.can_administer(viewer),
     }
     if is_htmx(request):
         # More of the list (a cursor) or a fresh result list (the live search form).
@@ -173,7 +169,7 @@ def edit_profile(request: HttpRequest, username: str) -> HttpResponse:
             messages.success(request, "The photo is removed; your initials show instead.")
             return redirect(edit_url)
         else:
-            data = values_from_post(request.POST, editable_fields(viewer))
+            data = values_from_post(request.POST, policy.editable_profile_fields(viewer))
             try:
                 changes = actions.check_profile_changes(actor=viewer, person=person, data=data)
                 actions.do_update_profile(actor=viewer, person=person, changes=changes)
@@ -204,7 +200,7 @@ def edit_profile(request: HttpRequest, username: str) -> HttpResponse:
             "form": form,
             "photo_errors": photo_errors,
             "is_self": viewer.pk == person.pk,
-            "is_admin": viewer.is_administrator,
+            "is_admin": policy.can_administer(viewer),
         },
         status=status,
     )
