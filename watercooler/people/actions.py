@@ -20,6 +20,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from watercooler.core.errors import FieldErrors
 from watercooler.core.media import delete_stored_files
 from watercooler.core.text import NUL_MESSAGE, contains_nul
 from watercooler.people import policy
@@ -133,31 +134,27 @@ def check_profile_changes(*, actor: User, person: User, data: dict[str, Any]) ->
     """Validate raw profile input (from a form or the API) into typed changes."""
     check_can_edit_profile(actor=actor, person=person)
     allowed = policy.editable_profile_fields(actor)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     values: dict[str, Any] = {}
     for field, raw in data.items():
         if field not in policy.ADMIN_EDITABLE:
-            errors.setdefault(field, []).append("This field does not exist or cannot be changed.")
+            errors.add(field, "This field does not exist or cannot be changed.")
             continue
         if field not in allowed:
-            errors.setdefault(field, []).append("Only an administrator can change this field.")
+            errors.add(field, "Only an administrator can change this field.")
             continue
-        try:
+        with errors.collect(field):
             values[field] = _clean_profile_value(field, raw, person=person)
-        except ValidationError as exc:
-            errors.setdefault(field, []).extend(exc.messages)
     try:
         if "role" in values:
             check_role_change(actor=actor, person=person, role=values["role"])
         if "email" in values and values["email"] != person.email:
             check_can_manage_account(actor=actor, person=person)
     except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
+        errors.merge(exc)
     except PermissionDenied as exc:
-        errors.setdefault("email", []).append(str(exc))
-    if errors:
-        raise ValidationError(errors)
+        errors.add("email", str(exc))
+    errors.raise_if_any()
     return ProfileChanges(values=values)
 
 
@@ -355,9 +352,9 @@ def do_create_person(
 ) -> User:
     """Create a person. Without a password they cannot sign in until invited or given a code."""
     check_is_administrator(actor)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     username = (username or "").strip()
-    try:
+    with errors.collect("username"):
         User.username_validator(username)
         if not username:
             raise ValidationError("This field is required.")
@@ -365,8 +362,6 @@ def do_create_person(
             raise ValidationError("At most 150 characters.")
         if User.objects.filter(username__iexact=username).exists():
             raise ValidationError("This username is taken.")
-    except ValidationError as exc:
-        errors["username"] = exc.messages
     person = User(username=username)
     data: dict[str, Any] = {
         "display_name": display_name,
@@ -380,18 +375,14 @@ def do_create_person(
         data["location"] = location
     if manager:
         data["manager"] = manager
-    try:
+    changes: ProfileChanges | None = None
+    with errors.collect():
         changes = check_profile_changes(actor=actor, person=person, data=data)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-        changes = None
     if password:
-        try:
+        with errors.collect("password"):
             validate_password(password, user=person)
-        except ValidationError as exc:
-            errors["password"] = exc.messages
-    if errors or changes is None:
-        raise ValidationError(errors)
+    errors.raise_if_any()
+    assert changes is not None  # else its errors were raised just above
     if password:
         person.set_password(password)
     else:

@@ -4,9 +4,9 @@ Each one checks that ``actor`` is an administrator and writes in one transaction
 rules that live in ``actions`` rather than restating them.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from watercooler.core.errors import FieldErrors
 from watercooler.core.models import SiteSettings
 from watercooler.people.actions import (
     check_is_administrator,
@@ -46,12 +46,13 @@ def do_add_person(
     Both happen or neither: a person who cannot be invited (no email address) is not created
     when an invitation was asked for. The email leaves only after the transaction commits.
     """
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if invite and not (email or "").strip():
-        errors["email"] = [
-            "An invitation needs an email address; or leave it out and issue an access code."
-        ]
-    try:
+        errors.add(
+            "email",
+            "An invitation needs an email address; or leave it out and issue an access code.",
+        )
+    with errors.collect():
         person = do_create_person(
             actor=actor,
             username=username,
@@ -63,12 +64,8 @@ def do_add_person(
             title=title,
             role=role,
         )
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    if errors:
-        # Raised inside this transaction: a person created above is rolled back with it.
-        raise ValidationError(errors)
+    # Raised inside this transaction: a person created above is rolled back with it.
+    errors.raise_if_any()
     invitation = do_invite_person(actor=actor, person=person) if invite else None
     return person, invitation
 
