@@ -3,7 +3,7 @@
 Day-to-day administration happens on the Manage people pages (``admin_views``), which go through
 ``actions``. Here too, the rules that matter are kept: deactivation goes through
 ``actions.do_set_active`` (sessions ended, tokens revoked), a manager is checked for loops, links
-and languages go through the actions' cleaners, and secrets (access codes, API tokens,
+and languages go through ``profile_fields``' cleaners, and secrets (access codes, API tokens,
 invitation links) are shown only as their hashes, read-only.
 """
 
@@ -16,12 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from watercooler.people.actions import (
-    check_manager_is_acyclic,
-    clean_languages,
-    clean_links,
-    do_set_active,
-)
+from watercooler.people.actions import do_set_active
 from watercooler.people.models import (
     AccessCode,
     ApiToken,
@@ -31,6 +26,7 @@ from watercooler.people.models import (
     Skill,
     User,
 )
+from watercooler.people.profile_fields import check_manager_is_acyclic, clean_languages, clean_links
 
 
 class PersonChangeForm(UserChangeForm):

@@ -10,9 +10,9 @@ from typing import Any
 
 from django.http import QueryDict
 
-from watercooler.people.actions import MAX_LINKS
 from watercooler.people.models import Role, User
 from watercooler.people.policy import editable_profile_fields
+from watercooler.people.profile_fields import MAX_LINKS
 
 LINK_ROWS = 5
 
