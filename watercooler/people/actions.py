@@ -14,9 +14,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from watercooler.core.errors import FieldErrors
@@ -281,8 +285,6 @@ def _revoke_sign_ins(person_ids: set[int]) -> None:
     the rows makes that true for any session store reading them. Sessions are signed, not
     indexed by person, so this is one pass over the live ones however many people leave.
     """
-    from django.contrib.sessions.models import Session
-
     if not person_ids:
         return
     ApiToken.objects.filter(user_id__in=person_ids).delete()
@@ -427,10 +429,6 @@ def do_invite_person(*, actor: User, person: User) -> Invitation:
 
 
 def send_invitation_email(invitation: Invitation, token: str) -> None:
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-
     context = {
         "invitation": invitation,
         "person": invitation.user,

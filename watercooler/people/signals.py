@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.dispatch import Signal
 
+from watercooler.people.models import User
+
 # user_ids=list[int]: people whose department, location or role changed, who were created or
 # reactivated; sent once per transaction (an HR import sends one signal for every row it touched).
 profiles_changed = Signal()
@@ -19,8 +21,6 @@ def send_profiles_changed_on_commit(user_ids: Iterable[int]) -> None:
         return
 
     def send() -> None:
-        from watercooler.people.models import User
-
         profiles_changed.send(sender=User, user_ids=ids)
 
     transaction.on_commit(send, robust=True)

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from watercooler.core.models import SiteSettings
 from watercooler.people import queries
-from watercooler.people.actions import redeem_access_code
+from watercooler.people.actions import do_create_api_token, do_issue_access_code, redeem_access_code
 from watercooler.people.models import Invitation, Role, User
 from watercooler.people.tests.test_import import EXAMPLE, db_state, give_employee_ids
 from watercooler.testing.world import PASSWORD, World, make_person
@@ -589,8 +589,6 @@ def test_the_django_admin_lists_every_model(world: World, client_as: Any, superu
 def test_the_django_admin_shows_only_the_hash_of_an_access_code(
     world: World, client_as: Any, superuser: User
 ) -> None:
-    from watercooler.people.actions import do_issue_access_code
-
     row, code = do_issue_access_code(actor=world.admin, person=world.outsider)
     client = client_as(superuser)
     page = client.get(f"/admin/people/accesscode/{row.pk}/change/").content.decode()
@@ -636,8 +634,6 @@ def test_the_django_admin_refuses_a_javascript_link(
 def test_deactivating_in_the_django_admin_goes_through_the_action(
     world: World, client_as: Any, superuser: User
 ) -> None:
-    from watercooler.people.actions import do_create_api_token
-
     do_create_api_token(user=world.outsider, name="laptop")
     client = client_as(superuser)
     url = f"/admin/people/user/{world.outsider.pk}/change/"

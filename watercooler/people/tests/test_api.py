@@ -8,6 +8,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
@@ -162,14 +169,6 @@ def test_success_clears_the_username_count(world: World) -> None:
 
 
 def test_two_factor_people_must_send_a_code(world: World) -> None:
-    from allauth.mfa.totp.internal.auth import (
-        TOTP,
-        format_hotp_value,
-        generate_totp_secret,
-        hotp_value,
-        yield_hotp_counters_from_time,
-    )
-
     secret = generate_totp_secret()
     TOTP.activate(world.owner, secret)
     body = {"username": "olivia_owner", "password": PASSWORD}

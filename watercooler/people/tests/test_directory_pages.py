@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from watercooler.core.paging import encode_cursor
-from watercooler.people.models import Department, Location, Role, User
+from watercooler.people import queries
+from watercooler.people.models import Department, Location, Role, Skill, User
 from watercooler.testing.world import World, make_person
 
 DIRECTORY = "/people/"
@@ -80,8 +81,6 @@ def test_a_nul_character_in_the_search_is_a_400(world: World, client_as, param: 
 @pytest.mark.parametrize("field", ["q", "department", "location", "skill"])
 def test_the_directory_query_matches_no_one_for_a_nul_filter(world: World, field: str) -> None:
     # Other callers (mention suggestions, say) pass text straight through: no query may fail.
-    from watercooler.people import queries
-
     page = queries.directory_page(
         world.owner, queries.DirectoryFilter(**{field: "Ol\x00"}), cursor=None
     )
@@ -169,8 +168,6 @@ def test_skill_suggestions_are_the_commonest_skills_of_active_people(
 def test_skill_suggestions_are_capped_but_any_skill_can_be_typed(
     world: World, client_as, monkeypatch
 ) -> None:
-    from watercooler.people import queries
-
     monkeypatch.setattr(queries, "SKILL_SUGGESTIONS", 2)
     client = client_as(world.owner)
     html = client.get(DIRECTORY).content.decode()
@@ -183,8 +180,6 @@ def test_skill_suggestions_are_capped_but_any_skill_can_be_typed(
 
 def test_skills_differing_only_in_case_list_a_person_once(world: World, client_as) -> None:
     # The Django admin can create "python" beside "Python"; a person may list both.
-    from watercooler.people.models import Skill
-
     world.owner.skills.add(Skill.objects.create(name="python"))
     html = client_as(world.teammate).get(DIRECTORY, {"skill": "PYTHON"}).content.decode()
     assert names_in(html) == ["Olivia Owner", "Theo Teammate"]
