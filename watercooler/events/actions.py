@@ -2,11 +2,11 @@
 waitlist, the personal calendar feed's secret address, and reminders.
 
 Each ``do_*`` function takes keyword arguments only, checks that the actor may do it
-(``PermissionDenied``; ``Http404`` for what they may not see: callers load events through
-``queries.access_event``), validates input through ``check_*`` (``ValidationError`` keyed by
-field) and sends domain signals (``events.signals``) only once the transaction commits. A change
-that clashes with the event's state (an RSVP to a cancelled or started event) raises
-``Conflict``, which the API answers with 409.
+(``PermissionDenied``, asking ``policy``; ``Http404`` for what they may not see: callers load
+events through ``queries.access_event``), validates input through ``check_*``
+(``ValidationError`` keyed by field) and sends domain signals (``events.signals``) only once the
+transaction commits. A change that clashes with the event's state (an RSVP to a cancelled or
+started event) raises ``Conflict``, which the API answers with 409.
 
 The waitlist: ``going`` beyond the capacity is waitlisted (``Rsvp.waitlisted_at``). Every RSVP
 change locks the event row (``select_for_update``), so changes to one event are serialised, the
@@ -34,7 +34,7 @@ from watercooler.core.errors import Conflict
 from watercooler.core.inputs import MOMENT_MESSAGE, moment_in_range
 from watercooler.core.markdown import render_markdown
 from watercooler.core.policy import check_active
-from watercooler.events import queries, signals
+from watercooler.events import policy, queries, signals
 from watercooler.events.models import CalendarFeed, Event, Rsvp, RsvpStatus
 from watercooler.people.models import User
 
@@ -53,12 +53,10 @@ def _signal_on_commit(send: Callable[[], Any]) -> None:
     transaction.on_commit(send, robust=True)
 
 
-def check_can_manage(*, actor: User, event: Event) -> None:
+def check_can_manage_event(*, actor: User, event: Event) -> None:
     check_active(actor)
-    if not queries.can_manage(actor, event):
-        raise PermissionDenied(
-            "Only the organiser, the community's moderators or an administrator can change this event."
-        )
+    if not policy.can_manage_event(actor, event):
+        raise PermissionDenied(policy.ORGANISERS_ONLY)
 
 
 # --- Checking input ------------------------------------------------------------------------------
@@ -230,13 +228,15 @@ def check_event_input(
         except Http404:
             errors.setdefault("community", []).append("No such community.")
         else:
-            membership = membership_of(actor, community)
-            if membership is None or not membership.is_active:
-                errors.setdefault("community", []).append(
-                    "Join the community first: only its members can plan its events."
-                )
-    if event is None and community is None and actor.is_guest and "community" not in errors:
-        raise PermissionDenied("Guests can only plan events in communities they belong to.")
+            if not policy.can_plan_community_event(actor, membership_of(actor, community)):
+                errors.setdefault("community", []).append(policy.MEMBERS_PLAN)
+    if (
+        event is None
+        and community is None
+        and not policy.can_plan_company_event(actor)
+        and "community" not in errors
+    ):
+        raise PermissionDenied(policy.GUESTS_PLAN_IN_COMMUNITIES)
     if errors:
         raise ValidationError(errors)
     return EventInput(
@@ -307,7 +307,7 @@ def do_update_event(*, actor: User, event: Event, data: EventInput) -> Event:
     """Change an event (organiser, community moderators, administrators). SEQUENCE goes up so
     calendar applications replace their copy; a larger capacity promotes waiting people; a new
     start time re-arms the reminder."""
-    check_can_manage(actor=actor, event=event)
+    check_can_manage_event(actor=actor, event=event)
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.cancelled_at is not None:
         raise Conflict("This event was cancelled; it cannot be changed.")
@@ -340,7 +340,7 @@ def do_update_event(*, actor: User, event: Event, data: EventInput) -> Event:
 def do_cancel_event(*, actor: User, event: Event) -> Event:
     """Cancel (organiser, community moderators, administrators). The event stays, marked
     cancelled, with its RSVPs; calendars see STATUS:CANCELLED. Cancelling twice: Conflict."""
-    check_can_manage(actor=actor, event=event)
+    check_can_manage_event(actor=actor, event=event)
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.cancelled_at is not None:
         raise Conflict("This event is already cancelled.")
@@ -420,7 +420,7 @@ def do_rsvp(
     )
     if event.cancelled_at is not None:
         raise Conflict("This event was cancelled: answers are closed.")
-    if queries.has_started(event, now):
+    if policy.has_started(event, now):
         raise Conflict("This event has already started: answers are closed.")
     rsvp = Rsvp.objects.filter(event_id=event.pk, user_id=actor.pk).first()
     if rsvp is not None and rsvp.status == status:

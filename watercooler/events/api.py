@@ -2,7 +2,7 @@
 RSVP with the waitlist, the people going, and the event's ``.ics`` file.
 
 Each endpoint parses its input and calls one action or query. An event one may not see answers
-404 exactly like a missing one (a secret community's events cannot be probed). ``actions.Conflict``
+404 exactly like a missing one (a secret community's events cannot be probed). ``Conflict``
 (answering a cancelled or started event, cancelling twice) answers 409.
 """
 
@@ -15,7 +15,7 @@ from ninja import Query, Router, Status
 from watercooler.communities.queries import access_community
 from watercooler.core.pages import viewer_of
 from watercooler.core.schemas import ErrorOut
-from watercooler.events import actions, ics, queries
+from watercooler.events import actions, ics, policy, queries
 from watercooler.events.models import Event
 from watercooler.events.schemas import (
     AttendeePage,
@@ -59,7 +59,7 @@ def list_events(request: HttpRequest, params: Query[EventsQuery]) -> dict[str, A
         viewer, when=params.when, community=community, cursor=params.cursor, limit=params.limit
     )
     mine = queries.my_rsvps(viewer, page.items)
-    managed = queries.managed_event_ids(viewer, page.items)
+    managed = policy.managed_event_ids(viewer, page.items)
     now = timezone.now()
     return {
         "items": [
@@ -125,7 +125,7 @@ def update_event(request: HttpRequest, event_id: int, payload: EventPatch) -> di
     out keep their value; a larger capacity gives places to people waiting."""
     viewer = viewer_of(request)
     event = queries.access_event(viewer, event_id)
-    actions.check_can_manage(actor=viewer, event=event)
+    actions.check_can_manage_event(actor=viewer, event=event)
     given = payload.model_dump(exclude_unset=True)
     zone = given.get("timezone") or event.timezone
 

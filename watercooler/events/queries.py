@@ -21,21 +21,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from watercooler.communities.models import (
-    Community,
-    MemberRole,
-    Membership,
-    MembershipStatus,
-    Privacy,
-)
-from watercooler.communities.queries import (
-    can_moderate,
-    check_can_see_content,
-    content_communities_q,
-    membership_of,
-)
+from watercooler.communities.models import Community, Membership, MembershipStatus, Privacy
+from watercooler.communities.queries import check_can_see_content, content_communities_q
 from watercooler.core.paging import Page, paginate
 from watercooler.core.policy import is_active_person
+from watercooler.events import policy
 from watercooler.events.models import CalendarFeed, Event, Rsvp, RsvpStatus
 from watercooler.people.models import User
 
@@ -99,43 +89,6 @@ def people_who_can_see(event: Event, user_ids: Iterable[int]) -> set[int]:
             ).values_list("user_id", flat=True)
         )
     return visible
-
-
-def can_manage(viewer: User, event: Event) -> bool:
-    """Edit and cancel: the organiser, the community's owners and moderators, administrators."""
-    if not is_active_person(viewer):
-        return False
-    if viewer.pk == event.organiser_id or viewer.is_administrator:
-        return True
-    if event.community is None:
-        return False
-    return can_moderate(viewer, membership_of(viewer, event.community))
-
-
-def managed_event_ids(viewer: User, events: Sequence[Event]) -> set[int]:
-    """Which of ``events`` ``viewer`` may edit and cancel (``can_manage`` for a whole page, in
-    one query at most)."""
-    if not is_active_person(viewer):
-        return set()
-    if viewer.is_administrator:
-        return {e.pk for e in events}
-    managed = {e.pk for e in events if e.organiser_id == viewer.pk}
-    community_ids = {e.community_id for e in events if e.community_id and e.pk not in managed}
-    if community_ids:
-        moderated = set(
-            Membership.objects.filter(
-                user_id=viewer.pk,
-                community_id__in=community_ids,
-                status=MembershipStatus.ACTIVE,
-                role__in=[MemberRole.OWNER, MemberRole.MODERATOR],
-            ).values_list("community_id", flat=True)
-        )
-        managed |= {e.pk for e in events if e.community_id in moderated}
-    return managed
-
-
-def has_started(event: Event, now: dt.datetime | None = None) -> bool:
-    return event.starts_at <= (now or timezone.now())
 
 
 def viewer_zone(viewer: Any, event: Event | None = None) -> zoneinfo.ZoneInfo:
@@ -265,9 +218,9 @@ def event_detail(
         event=event,
         my_rsvp=rsvp,
         waitlist_position=waitlist_position(rsvp),
-        can_manage=can_manage(viewer, event),
+        can_manage=policy.can_manage_event(viewer, event),
         attendees=attendees,
-        rsvp_open=event.cancelled_at is None and not has_started(event, now),
+        rsvp_open=policy.can_rsvp(viewer, event, now),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from watercooler.events import policy
 from watercooler.events.ics import event_url
 from watercooler.events.models import Event, Rsvp
 from watercooler.feed.schemas import PersonRefOut, person_data
@@ -154,7 +155,7 @@ def event_data(
         "is_cancelled": event.cancelled_at is not None,
         "cancelled_at": event.cancelled_at,
         "is_past": event.ends_at <= now,
-        "rsvp_open": event.cancelled_at is None and event.starts_at > now,
+        "rsvp_open": policy.rsvp_open(event, now),
         "sequence": event.sequence,
         "counts": {
             "going": event.going_count,

@@ -22,9 +22,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from watercooler.communities.models import Community
 from watercooler.communities.queries import community_header, member_community_ids
 from watercooler.core.compression import carries_secret
+from watercooler.core.errors import Conflict
 from watercooler.core.pages import bad_cursor_page, is_htmx, viewer_of
 from watercooler.core.paging import InvalidCursorError
-from watercooler.events import actions, forms, ics, queries
+from watercooler.events import actions, forms, ics, policy, queries
 from watercooler.events.models import Event
 from watercooler.people.models import User
 
@@ -52,7 +53,7 @@ def _list_context(
         "page": page,
         "events": _cards(viewer, page.items),
         "zone": queries.viewer_zone(viewer),
-        "can_plan": not viewer.is_guest,
+        "can_plan": policy.can_plan_company_event(viewer),
     }
 
 
@@ -80,7 +81,7 @@ def community_events(request: HttpRequest, handle: str) -> HttpResponse:
         if listed is None:
             return bad_cursor_page(request)
         context |= listed
-        context["can_plan"] = header.is_member
+        context["can_plan"] = policy.can_plan_community_event(viewer, header.membership)
     template = "events/community.html"
     if is_htmx(request) and header.can_see_content:
         template = "events/_list.html#page"
@@ -110,7 +111,7 @@ def _form_page(
             "form": form,
             "event": event,
             "communities": _my_communities(viewer) if event is None else [],
-            "company_wide_allowed": not viewer.is_guest,
+            "company_wide_allowed": policy.can_plan_company_event(viewer),
         },
         status=status,
     )
@@ -144,7 +145,7 @@ def new_event(request: HttpRequest) -> HttpResponse:
 def edit_event(request: HttpRequest, event_id: int) -> HttpResponse:
     viewer = viewer_of(request)
     event = queries.access_event(viewer, event_id)
-    actions.check_can_manage(actor=viewer, event=event)
+    actions.check_can_manage_event(actor=viewer, event=event)
     if request.method == "POST":
         form = forms.read_form(request.POST)
         arguments = forms.action_arguments(form)
@@ -155,7 +156,7 @@ def edit_event(request: HttpRequest, event_id: int) -> HttpResponse:
         except ValidationError as exc:
             form.errors = exc.message_dict
             return _form_page(request, viewer, form, event=event, status=400)
-        except actions.Conflict as exc:
+        except Conflict as exc:
             messages.error(request, str(exc))
             return redirect("events:detail", event.pk)
         messages.success(request, "Event updated. Calendars that have it will update too.")
@@ -192,7 +193,7 @@ def rsvp(request: HttpRequest, event_id: int) -> HttpResponse:
     error = ""
     try:
         result = actions.do_rsvp(actor=viewer, event=event, status=request.POST.get("status"))
-    except (actions.Conflict, ValidationError) as exc:
+    except (Conflict, ValidationError) as exc:
         error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
     if is_htmx(request):
         context = _detail_context(viewer, event_id)
@@ -214,7 +215,7 @@ def cancel_event(request: HttpRequest, event_id: int) -> HttpResponse:
     event = queries.access_event(viewer, event_id)
     try:
         actions.do_cancel_event(actor=viewer, event=event)
-    except actions.Conflict as exc:
+    except Conflict as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Event cancelled. It stays listed, marked cancelled.")

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from watercooler.events import queries
+from watercooler.events import policy, queries
 from watercooler.people.models import User
 
 register = template.Library()
@@ -26,6 +26,6 @@ def upcoming_events(
         "events": queries.upcoming_events(viewer, community=community, limit=min(int(limit), 5)),
         "community": community,
         "signed_in": True,
-        "can_plan": not viewer.is_guest,
+        "can_plan": policy.can_plan_company_event(viewer),
         "zone": queries.viewer_zone(viewer),
     }
