@@ -1,5 +1,6 @@
 """Everything that changes events: creating, editing and cancelling them, RSVPs with the
-waitlist, the personal calendar feed's secret address, and reminders.
+waitlist, and the personal calendar feed's secret address (reminders are background work:
+``tasks``).
 
 Each ``do_*`` function takes keyword arguments only, checks that the actor may do it
 (``PermissionDenied``, asking ``policy``; ``Http404`` for what they may not see: callers load
@@ -15,7 +16,6 @@ person in the same transaction.
 """
 
 import datetime as dt
-import logging
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,11 +34,9 @@ from watercooler.core.errors import Conflict
 from watercooler.core.inputs import MOMENT_MESSAGE, moment_in_range
 from watercooler.core.markdown import render_markdown
 from watercooler.core.policy import check_active
-from watercooler.events import policy, queries, signals
+from watercooler.events import policy, queries, signals, tasks
 from watercooler.events.models import CalendarFeed, Event, Rsvp, RsvpStatus
 from watercooler.people.models import User
-
-logger = logging.getLogger(__name__)
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000
@@ -47,10 +45,6 @@ URL_MAX = 500
 CAPACITY_MAX = 100_000
 # Longer than this is a series or a festival, not an event; most likely a typo in the date.
 LONGEST_EVENT = dt.timedelta(days=31)
-
-
-def _signal_on_commit(send: Callable[[], Any]) -> None:
-    transaction.on_commit(send, robust=True)
 
 
 def check_can_manage_event(*, actor: User, event: Event) -> None:
@@ -296,8 +290,6 @@ def create_event(actor: User, **fields: Any) -> Event:
 
 
 def _schedule_reminder_on_commit(event: Event) -> None:
-    from watercooler.events import tasks
-
     pk, starts_at = event.pk, event.starts_at
     transaction.on_commit(lambda: tasks.schedule_reminder(pk, starts_at), robust=True)
 
@@ -390,9 +382,7 @@ def _promote_waiting(event: Event) -> list[int]:
 
 def _send_promoted(event: Event, promoted: list[int]) -> None:
     if promoted:
-        _signal_on_commit(
-            lambda: signals.waitlist_promoted.send(sender=Event, event=event, user_ids=promoted)
-        )
+        signals.send_on_commit(signals.waitlist_promoted, event=event, user_ids=promoted)
 
 
 def check_rsvp_status(raw: Any) -> str:
@@ -491,48 +481,3 @@ def do_reset_calendar_feed(*, actor: User) -> CalendarFeed:
         feed.created_at = timezone.now()
         feed.save(update_fields=["token", "created_at"])
         return feed
-
-
-# --- Reminders -----------------------------------------------------------------------------------
-
-
-def _remind_on_commit(event: Event, recipients: list[int]) -> None:
-    _signal_on_commit(
-        lambda: signals.event_reminder_due.send(sender=Event, event=event, user_ids=recipients)
-    )
-
-
-REMINDER_LEAD = dt.timedelta(hours=1)
-
-
-def send_due_reminders(
-    *, now: dt.datetime | None = None, lead: dt.timedelta = REMINDER_LEAD
-) -> int:
-    """Remind the people going (confirmed) to each event starting within ``lead`` from ``now``,
-    once per event; returns how many people were reminded. Idempotent: an event is claimed by a
-    conditional UPDATE (``reminded_at IS NULL``), so overlapping workers never send twice.
-    People who may no longer see the event (left a secret community) are left out."""
-    now = now or timezone.now()
-    reminded = 0
-    due = Event.objects.filter(
-        reminded_at__isnull=True,
-        cancelled_at__isnull=True,
-        starts_at__gt=now,
-        starts_at__lte=now + lead,
-    ).order_by("starts_at", "pk")
-    for event in due:
-        with transaction.atomic():
-            claimed = Event.objects.filter(pk=event.pk, reminded_at__isnull=True).update(
-                reminded_at=now
-            )
-            if not claimed:
-                continue
-            going = Rsvp.objects.filter(
-                event_id=event.pk, status=RsvpStatus.GOING, waitlisted_at__isnull=True
-            ).values_list("user_id", flat=True)
-            recipients = sorted(queries.people_who_can_see(event, going))
-            if not recipients:
-                continue
-            reminded += len(recipients)
-            _remind_on_commit(event, recipients)
-    return reminded

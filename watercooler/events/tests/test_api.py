@@ -4,6 +4,8 @@ waitlist, attendees, cancel, edit, the .ics file; and what outsiders and guests 
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from watercooler.events import actions
 from watercooler.events.tests.conftest import make_event, soon
@@ -132,9 +134,6 @@ def test_lists_page_upcoming_and_past_with_constant_queries(
     api = api_as(world.teammate)
 
     def count_queries() -> int:
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         with CaptureQueriesContext(connection) as ctx:
             assert api.get("/events", limit=100).status_code == 200
         return len(ctx.captured_queries)
