@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from watercooler.communities.models import Community
 from watercooler.communities.queries import access_community, membership_of
-from watercooler.core.errors import Conflict
+from watercooler.core.errors import Conflict, FieldErrors
 from watercooler.core.inputs import MOMENT_MESSAGE, moment_in_range
 from watercooler.core.markdown import render_markdown
 from watercooler.core.policy import check_active
@@ -181,15 +181,13 @@ def check_event_input(
     a community event needs active membership of that community (guests too, when members)."""
     check_active(actor)
     now = now or timezone.now()
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
 
     def collect(fn: Callable[[], Any]) -> Any:
-        try:
+        """``fn()``, or None when it raised ValidationError (its messages are collected)."""
+        with errors.collect():
             return fn()
-        except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                errors.setdefault(field, []).extend(messages)
-            return None
+        return None
 
     zone_given = timezone_name not in (None, "")
     zone = collect(lambda: check_zone(timezone_name)) if zone_given else None
@@ -201,18 +199,19 @@ def check_event_input(
     end = collect(lambda: check_time(ends_at, field="ends_at", zone=zone))
     if start is not None and end is not None:
         if end <= start:
-            errors.setdefault("ends_at", []).append("The end must be after the start.")
+            errors.add("ends_at", "The end must be after the start.")
         elif end - start > LONGEST_EVENT:
-            errors.setdefault("ends_at", []).append("An event lasts at most 31 days.")
+            errors.add("ends_at", "An event lasts at most 31 days.")
     changed_start = event is None or (start is not None and start != event.starts_at)
     if start is not None and changed_start and start <= now:
-        errors.setdefault("starts_at", []).append("The start must be in the future.")
+        errors.add("starts_at", "The start must be in the future.")
     checked_location = collect(lambda: _text(location, field="location", limit=LOCATION_MAX))
     url = collect(lambda: check_online_url(online_url))
     cap = collect(lambda: check_capacity(capacity))
     if event is not None and cap is not None and cap < event.going_count:
-        errors.setdefault("capacity", []).append(
-            f"{event.going_count} people are already going: at least {event.going_count}."
+        errors.add(
+            "capacity",
+            f"{event.going_count} people are already going: at least {event.going_count}.",
         )
     text = collect(lambda: _text(description, field="description", limit=DESCRIPTION_MAX))
     community: Community | None = event.community if event is not None else None
@@ -220,10 +219,10 @@ def check_event_input(
         try:
             community = access_community(actor, str(community_handle))
         except Http404:
-            errors.setdefault("community", []).append("No such community.")
+            errors.add("community", "No such community.")
         else:
             if not policy.can_plan_community_event(actor, membership_of(actor, community)):
-                errors.setdefault("community", []).append(policy.MEMBERS_PLAN)
+                errors.add("community", policy.MEMBERS_PLAN)
     if (
         event is None
         and community is None
@@ -231,8 +230,7 @@ def check_event_input(
         and "community" not in errors
     ):
         raise PermissionDenied(policy.GUESTS_PLAN_IN_COMMUNITIES)
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     return EventInput(
         title=checked_title,
         starts_at=start,
