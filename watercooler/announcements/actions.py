@@ -19,7 +19,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import (
     F,
@@ -34,7 +34,7 @@ from watercooler.announcements.policy import can_announce
 from watercooler.announcements.queries import resolve_targets, target_names
 from watercooler.announcements.tasks import publish_announcement
 from watercooler.communities.models import Community
-from watercooler.core.errors import Conflict
+from watercooler.core.errors import Conflict, FieldErrors
 from watercooler.core.events import send_on_commit, user_group
 from watercooler.core.markdown import find_mentions, render_markdown
 from watercooler.feed.models import Audience, Post, PostKind
@@ -100,7 +100,7 @@ def check_create_announcement(
     elif not can_announce(actor):
         raise PermissionDenied("Only communications people and administrators can announce.")
     now = now or timezone.now()
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if community is not None:
         for target, chosen in (
             ("departments", departments),
@@ -108,23 +108,20 @@ def check_create_announcement(
             ("roles", roles),
         ):
             if target_names(chosen):
-                errors.setdefault(target, []).append(
-                    "A community announcement goes to the community's members: leave this empty."
+                errors.add(
+                    target,
+                    "A community announcement goes to the community's members: leave this empty.",
                 )
     title = (title or "").strip()
     body = (body or "").strip()
     if not title:
-        errors.setdefault("title", []).append("Give the announcement a title.")
+        errors.add("title", "Give the announcement a title.")
     elif len(title) > MAX_TITLE_LENGTH:
-        errors.setdefault("title", []).append(
-            f"Keep the title to {MAX_TITLE_LENGTH} characters or fewer."
-        )
+        errors.add("title", f"Keep the title to {MAX_TITLE_LENGTH} characters or fewer.")
     if not body:
-        errors.setdefault("body", []).append("Write the announcement's text.")
+        errors.add("body", "Write the announcement's text.")
     elif len(body) > MAX_BODY_LENGTH:
-        errors.setdefault("body", []).append(
-            f"Keep the text to {MAX_BODY_LENGTH:,} characters or fewer."
-        )
+        errors.add("body", f"Keep the text to {MAX_BODY_LENGTH:,} characters or fewer.")
 
     found_departments, found_locations, role_values = resolve_targets(
         departments, locations, roles, errors
@@ -132,9 +129,9 @@ def check_create_announcement(
 
     for name, value in (("publish_at", publish_at), ("expires_at", expires_at)):
         if value is not None and timezone.is_naive(value):
-            errors.setdefault(name, []).append("Give a time zone with the time.")
+            errors.add(name, "Give a time zone with the time.")
     if "publish_at" not in errors and publish_at is not None and publish_at < now - PAST_GRACE:
-        errors.setdefault("publish_at", []).append("The publish time is in the past.")
+        errors.add("publish_at", "The publish time is in the past.")
     effective_publish = publish_at if publish_at is not None and publish_at > now else now
     if (
         "expires_at" not in errors
@@ -142,18 +139,16 @@ def check_create_announcement(
         and expires_at is not None
         and expires_at <= effective_publish
     ):
-        errors.setdefault("expires_at", []).append(
-            "The announcement must expire after it is published."
-        )
+        errors.add("expires_at", "The announcement must expire after it is published.")
     if remind_after is not None:
         if not must_read:
-            errors.setdefault("remind_after", []).append(
-                "Reminders are for must-read announcements: tick must-read or leave this empty."
+            errors.add(
+                "remind_after",
+                "Reminders are for must-read announcements: tick must-read or leave this empty.",
             )
         elif not MIN_REMIND_AFTER <= remind_after <= MAX_REMIND_AFTER:
-            errors.setdefault("remind_after", []).append("Remind after between 1 hour and 30 days.")
-    if errors:
-        raise ValidationError(errors)
+            errors.add("remind_after", "Remind after between 1 hour and 30 days.")
+    errors.raise_if_any()
     return AnnouncementInput(
         title=title,
         body=body,

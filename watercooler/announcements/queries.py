@@ -24,6 +24,7 @@ from watercooler.announcements.models import Announcement, AnnouncementReceipt
 from watercooler.announcements.policy import can_announce, can_manage_announcements, can_view_stats
 from watercooler.communities.models import Community, Membership, MembershipStatus
 from watercooler.communities.queries import access_community
+from watercooler.core.errors import FieldErrors
 from watercooler.core.paging import Page, paginate
 from watercooler.core.policy import is_active_person
 from watercooler.feed.audiences import RestrictedAudience
@@ -130,12 +131,11 @@ def audience_preview(
     unknown department, location or role. Two queries (count and sample)."""
     if not can_announce(actor, community):
         raise PermissionDenied("Only communications people and administrators can announce.")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     found_departments, found_locations, role_values = resolve_targets(
         departments, locations, roles, errors
     )
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     people = audience_people(
         author_id=actor.pk,
         department_ids=[d.pk for d in found_departments],
@@ -489,16 +489,14 @@ def target_names(values: list[str] | None) -> list[str]:
 
 
 def _named[M: (Department, Location)](
-    model: type[M], field: str, noun: str, values: list[str] | None, errors: dict[str, list[str]]
+    model: type[M], field: str, noun: str, values: list[str] | None, errors: FieldErrors
 ) -> list[M]:
-    """The ``model`` rows named in ``values``; unknown names are added to ``errors[field]``."""
+    """The ``model`` rows named in ``values``; unknown names are added to ``errors`` under ``field``."""
     names = target_names(values)
     found = list(model.objects.filter(name__in=names))
     unknown = sorted(set(names) - {row.name for row in found})
     if unknown:
-        errors.setdefault(field, []).append(
-            f"No {noun} is called " + ", ".join(repr(n) for n in unknown) + "."
-        )
+        errors.add(field, f"No {noun} is called " + ", ".join(repr(n) for n in unknown) + ".")
     return found
 
 
@@ -506,7 +504,7 @@ def resolve_targets(
     departments: list[str] | None,
     locations: list[str] | None,
     roles: list[str] | None,
-    errors: dict[str, list[str]],
+    errors: FieldErrors,
 ) -> tuple[list[Department], list[Location], list[str]]:
     """The named departments, locations and roles; each unknown name is added to ``errors``
     under its field. Shared by publishing and the audience preview."""
@@ -515,10 +513,11 @@ def resolve_targets(
     role_values = target_names(roles)
     unknown = sorted(set(role_values) - set(Role.values))
     if unknown:
-        errors.setdefault("roles", []).append(
+        errors.add(
+            "roles",
             "Unknown role "
             + ", ".join(repr(n) for n in unknown)
-            + f" (use {', '.join(Role.values)})."
+            + f" (use {', '.join(Role.values)}).",
         )
     return found_departments, found_locations, role_values
 

@@ -13,7 +13,7 @@ is applied once, in ``queries.visible_posts_q``.
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,19 +29,16 @@ from django.utils import timezone
 
 from watercooler.communities.models import (
     Community,
-    MemberRole,
-    Membership,
-    MembershipStatus,
     Privacy,
 )
-from watercooler.communities.queries import access_community, can_moderate, membership_of
-from watercooler.core.errors import Conflict
+from watercooler.communities.queries import access_community, membership_of
+from watercooler.core.errors import Conflict, FieldErrors
 from watercooler.core.events import community_group, send_event, send_on_commit, user_group
 from watercooler.core.markdown import find_mentions, find_topics, render_markdown
 from watercooler.core.media import delete_stored_files
 from watercooler.core.policy import check_active
-from watercooler.feed import events, signals
-from watercooler.feed.attachments import check_upload
+from watercooler.feed import events, policy, signals
+from watercooler.feed.attachments import check_alt_text, check_upload
 from watercooler.feed.audiences import is_restricted, mark_unrestricted
 from watercooler.feed.models import (
     Attachment,
@@ -98,34 +95,9 @@ def topic_url(name: str) -> str:
 
 
 def check_can_post(actor: User, *, in_community: bool = False) -> None:
-    """Members post; guests post only inside communities they belong to (``check_post_input``
-    checks that membership), elsewhere they only read what is shared with them."""
     check_active(actor)
-    if actor.role == Role.GUEST and not actor.is_superuser and not in_community:
+    if not policy.can_post(actor, in_community=in_community):
         raise PermissionDenied("Guests can post only in communities they are members of.")
-
-
-def moderated_community_ids(actor: User, community_ids: Iterable[int | None]) -> set[int]:
-    """Which of ``community_ids`` ``actor`` moderates (owner or moderator, or any of them for an
-    administrator): one query, none when the list holds no community. For pages that decide
-    per card whether to offer Pin and Delete."""
-    wanted = {pk for pk in community_ids if pk is not None}
-    if not wanted or not (actor.is_authenticated and actor.is_active):
-        return set()
-    if actor.is_administrator:
-        return wanted
-    return set(
-        Membership.objects.filter(
-            user_id=actor.pk,
-            community_id__in=wanted,
-            status=MembershipStatus.ACTIVE,
-            role__in=[MemberRole.OWNER, MemberRole.MODERATOR],
-        ).values_list("community_id", flat=True)
-    )
-
-
-def _moderates(actor: User, community_id: int) -> bool:
-    return community_id in moderated_community_ids(actor, [community_id])
 
 
 def check_body(raw: Any, *, limit: int, field: str = "body") -> str:
@@ -327,42 +299,37 @@ def check_post_input(
     too) and its audience must be "everyone": the community's privacy decides who sees it."""
     in_community = community_handle is not None and community_handle != ""
     check_can_post(author, in_community=in_community)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     quoted: Post | None = None
     community: Community | None = None
-
-    def collect(fn: Callable[[], Any]) -> Any:
-        try:
-            return fn()
-        except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                errors.setdefault(field, []).extend(messages)
-            return None
-
-    checked_body = collect(lambda: check_body(body, limit=POST_BODY_MAX)) or ""
+    checked_body = ""
+    options: list[str] = []
+    with errors.collect():
+        checked_body = check_body(body, limit=POST_BODY_MAX)
     if kind not in PostKind.values:
-        errors["kind"] = [f"Must be one of: {', '.join(PostKind.values)}."]
+        errors.add("kind", f"Must be one of: {', '.join(PostKind.values)}.")
     if audience not in Audience.values:
-        errors["audience"] = [f"Must be one of: {', '.join(Audience.values)}."]
+        errors.add("audience", f"Must be one of: {', '.join(Audience.values)}.")
     if in_community:
-        community = collect(lambda: check_post_community(author, community_handle))
+        with errors.collect():
+            community = check_post_community(author, community_handle)
         if audience == Audience.FOLLOWERS:
-            errors["audience"] = [
-                "Posts in a community go to everyone who may see the community's posts."
-            ]
-    options = collect(lambda: check_poll_options(str(kind), poll_options)) or []
+            errors.add(
+                "audience", "Posts in a community go to everyone who may see the community's posts."
+            )
+    with errors.collect():
+        options = check_poll_options(str(kind), poll_options)
     if poll_closes_at is not None:
         if kind != PostKind.POLL:
-            errors["poll_closes_at"] = ["Only polls close."]
+            errors.add("poll_closes_at", "Only polls close.")
         elif poll_closes_at.tzinfo is None or poll_closes_at <= timezone.now():
-            errors["poll_closes_at"] = ["Must be a time in the future, with a time zone."]
+            errors.add("poll_closes_at", "Must be a time in the future, with a time zone.")
     if quoted_post_id is not None:
         try:
             quoted = access_post(author, quoted_post_id, related=False)
         except Http404:
-            errors["quoted_post_id"] = ["No such post (or you cannot see it)."]
-    if errors:
-        raise ValidationError(errors)
+            errors.add("quoted_post_id", "No such post (or you cannot see it).")
+    errors.raise_if_any()
     return PostInput(
         body=checked_body,
         kind=str(kind),
@@ -442,6 +409,19 @@ def do_create_post(*, author: User, data: PostInput) -> Post:
     return post
 
 
+@transaction.atomic
+def do_create_post_with_attachments(
+    *, author: User, data: PostInput, uploads: Sequence[tuple[UploadedFile, str]]
+) -> Post:
+    """``do_create_post`` and then ``do_add_attachment`` for each (file, description), all or
+    nothing: a file refused (``ValidationError`` on ``file`` or ``alt_text``) leaves no post."""
+    post = do_create_post(author=author, data=data)
+    for upload, alt_text in uploads:
+        upload.seek(0)
+        do_add_attachment(actor=author, post=post, upload=upload, alt_text=alt_text)
+    return post
+
+
 def create_post(author: User, **fields: Any) -> Post:
     """Check and create in one go (for the demo, tests and simple callers):
     ``create_post(user, body=..., kind=..., audience=..., poll_options=..., quoted_post_id=...)``."""
@@ -450,24 +430,18 @@ def create_post(author: User, **fields: Any) -> Post:
 
 def check_can_edit(*, actor: User, author_id: int) -> None:
     check_active(actor)
-    if actor.pk != author_id:
+    if not policy.can_edit(actor, author_id=author_id):
         raise PermissionDenied("Only the author can edit this.")
 
 
 def check_can_delete(
     *, actor: User, author_id: int, community_id: int | None = None, moderates: bool | None = None
 ) -> None:
-    """The author, an administrator, or for something in a community (``community_id``) its
-    owners and moderators. ``moderates`` is the answer of ``moderated_community_ids`` when the
-    caller already asked it for a whole page; otherwise it is asked here (one query)."""
     check_active(actor)
-    if actor.pk == author_id or actor.is_administrator:
+    if policy.can_delete(
+        actor, author_id=author_id, community_id=community_id, moderates=moderates
+    ):
         return
-    if community_id is not None:
-        if moderates is None:
-            moderates = _moderates(actor, community_id)
-        if moderates:
-            return
     raise PermissionDenied(
         "Only the author, an administrator or the community's moderators can delete this."
     )
@@ -479,8 +453,7 @@ def check_can_pin(*, actor: User, post: Post) -> None:
     check_active(actor)
     if post.community_id is None:
         raise ValidationError({"post": ["Only posts in a community can be pinned."]})
-    community = Community.objects.get(pk=post.community_id)
-    if not can_moderate(actor, membership_of(actor, community)):
+    if not policy.can_pin(actor, post):
         raise PermissionDenied("Only the community's owners and moderators can pin posts.")
 
 
@@ -581,8 +554,7 @@ def do_add_attachment(
     """Attach a checked file to one's own post (at most ATTACHMENT_MAX_PER_POST). Images get a
     thumbnail and their size. On commit: ``post.updated`` is not sent; clients re-read."""
     check_can_edit(actor=actor, author_id=post.author_id)
-    if len(alt_text or "") > 500:
-        raise ValidationError({"alt_text": ["At most 500 characters."]})
+    alt_text = check_alt_text(alt_text)
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.deleted_at is not None:
         raise Http404("No such post.")
@@ -599,7 +571,7 @@ def do_add_attachment(
         size=checked.size,
         width=checked.width,
         height=checked.height,
-        alt_text=(alt_text or "").strip(),
+        alt_text=alt_text,
         position=count,
     )
     attachment.file.save(checked.file.name or "file", checked.file, save=False)
@@ -797,6 +769,36 @@ def do_unreact(*, user: User, post: Post, reply: Reply | None = None, kind: Any)
     _send_reaction_changed(state)
     _signal_on_commit(signals.reaction_removed, Reaction, reaction=reaction)
     return state
+
+
+def do_toggle_reaction(
+    *, user: User, post: Post, reply: Reply | None = None, kind: Any
+) -> ReactionState:
+    """One press of a reaction button: react with ``kind``, or take it back when already given.
+    A second press that arrives before the first one's answer finds the change already made
+    (``Conflict`` or ``Http404`` underneath): it answers with the state as it is now, so a
+    double press counts once."""
+    kind = check_reaction_kind(kind)
+    given = (
+        Reaction.objects.filter(reply_id=reply.pk)
+        if reply is not None
+        else Reaction.objects.filter(post_id=post.pk, reply__isnull=True)
+    )
+    mine = list(given.filter(user_id=user.pk).values_list("kind", flat=True))
+    try:
+        if kind in mine:
+            return do_unreact(user=user, post=post, reply=reply, kind=kind)
+        return do_react(user=user, post=post, reply=reply, kind=kind)
+    except (Conflict, Http404):
+        target: Post | Reply = reply if reply is not None else post
+        target.refresh_from_db()
+        return ReactionState(
+            post_id=post.pk,
+            reply_id=reply.pk if reply is not None else None,
+            reaction_count=target.reaction_count,
+            reaction_summary=dict(target.reaction_summary or {}),
+            my_reactions=[k for k in mine if k != kind] if kind in mine else [*mine, kind],
+        )
 
 
 # --- Polls -----------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from watercooler.feed.schemas import (
     PostOut,
     PostPage,
     PostPatch,
+    PostWithAttachmentsIn,
     ReactionIn,
     ReactionPage,
     ReactionStateOut,
@@ -98,6 +99,40 @@ def create_post(request: HttpRequest, payload: PostIn) -> Status[dict[str, Any]]
     )
     post = actions.do_create_post(author=viewer, data=data)
     return Status(201, _new_post_out(viewer, post))
+
+
+@posts_router.post(
+    "/with-attachments",
+    response={201: PostOut, **WRITE, 413: ErrorOut},
+    summary="Write a post with files",
+)
+def create_post_with_attachments(
+    request: HttpRequest,
+    payload: Form[PostWithAttachmentsIn],
+    files: File[list[UploadedFile]],
+) -> Status[dict[str, Any]]:
+    """multipart/form-data: the fields of ``POST /posts`` and one or more ``files`` (as ``POST
+    /posts/{id}/attachments`` takes them), with ``alt_texts`` in the same order. All or
+    nothing: a file refused (422 on ``file`` or ``alt_text``) leaves no post."""
+    viewer = viewer_of(request)
+    data = actions.check_post_input(
+        author=viewer,
+        body=payload.body,
+        kind=payload.kind,
+        audience=payload.audience,
+        poll_options=payload.poll_options,
+        poll_closes_at=payload.poll_closes_at,
+        quoted_post_id=payload.quoted_post_id,
+        community_handle=payload.community,
+    )
+    if len(payload.alt_texts) > len(files):
+        raise ValidationError({"alt_texts": ["Send at most one description per file."]})
+    alt_texts = payload.alt_texts + [""] * (len(files) - len(payload.alt_texts))
+    post = actions.do_create_post_with_attachments(
+        author=viewer, data=data, uploads=list(zip(files, alt_texts, strict=False))
+    )
+    fresh = queries.access_post(viewer, post.pk)
+    return Status(201, post_data(fresh, queries.viewer_context(viewer, [fresh])))
 
 
 def _new_post_out(author: User, post: Post) -> dict[str, Any]:
@@ -255,6 +290,21 @@ def unreact_to_post(request: HttpRequest, post_id: int, payload: ReactionIn) -> 
     return actions.do_unreact(user=viewer, post=post, kind=payload.kind)
 
 
+@posts_router.post(
+    "/{post_id}/reactions/toggle",
+    response={200: ReactionStateOut, **WRITE},
+    summary="Press a reaction button",
+)
+def toggle_post_reaction(
+    request: HttpRequest, post_id: int, payload: ReactionIn
+) -> actions.ReactionState:
+    """Reacts with ``kind``, or takes it back when you had given it: what a reaction button
+    does. A second press racing the first counts once (never 409)."""
+    viewer = viewer_of(request)
+    post = queries.access_post(viewer, post_id, related=False)
+    return actions.do_toggle_reaction(user=viewer, post=post, kind=payload.kind)
+
+
 @posts_router.get(
     "/{post_id}/reactions", response={200: ReactionPage, **READ}, summary="Who reacted"
 )
@@ -297,6 +347,20 @@ def unreact_to_reply(request: HttpRequest, reply_id: int, payload: ReactionIn) -
     viewer = viewer_of(request)
     reply = queries.access_reply(viewer, reply_id)
     return actions.do_unreact(user=viewer, post=reply.post, reply=reply, kind=payload.kind)
+
+
+@replies_router.post(
+    "/{reply_id}/reactions/toggle",
+    response={200: ReactionStateOut, **WRITE},
+    summary="Press a reaction button on a reply",
+)
+def toggle_reply_reaction(
+    request: HttpRequest, reply_id: int, payload: ReactionIn
+) -> actions.ReactionState:
+    """As ``POST /posts/{post_id}/reactions/toggle``, for a reply."""
+    viewer = viewer_of(request)
+    reply = queries.access_reply(viewer, reply_id)
+    return actions.do_toggle_reaction(user=viewer, post=reply.post, reply=reply, kind=payload.kind)
 
 
 @replies_router.get(

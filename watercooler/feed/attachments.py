@@ -20,6 +20,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from watercooler.people.images import ALLOWED_FORMATS, MAX_PIXELS, webp_bytes
 
 THUMB_WIDTH = 640
+# A description read aloud by a screen reader; longer belongs in the post itself.
+ALT_TEXT_MAX = 500
+ALT_TEXT_TOO_LONG = f"The description may have at most {ALT_TEXT_MAX} characters."
 IMAGE_TYPES = {
     "JPEG": ("image/jpeg", "jpg"),
     "PNG": ("image/png", "png"),
@@ -67,6 +70,14 @@ def _error(message: str) -> ValidationError:
 def _clean_name(raw: str) -> str:
     name = PurePath(raw or "file").name.replace("\x00", "").strip() or "file"
     return name[-200:]
+
+
+def check_alt_text(raw: str | None) -> str:
+    """The description of an attachment, stripped; ValidationError on ``alt_text`` if too long."""
+    text = (raw or "").strip()
+    if len(text) > ALT_TEXT_MAX:
+        raise ValidationError({"alt_text": [ALT_TEXT_TOO_LONG]})
+    return text
 
 
 def check_upload(upload: UploadedFile) -> CheckedFile:

@@ -503,19 +503,24 @@ def page_oldest_first[T: Model](
 # --- Home feed ----------------------------------------------------------------------------------
 
 
-def home_feed_q(viewer: User) -> Q:
+def home_feed_q(
+    viewer: User, *, author: str = "author_id", post: str = "pk", community: str = "community_id"
+) -> Q:
     """What the home feed is made of: people, topics and communities I follow and my own posts
     (as id subqueries: no join can duplicate a row). Announcements are not among them: the feed
-    shows them once, as pinned cards above it (the announcements app, through ``home_sections``), and folded ones are
-    listed at /announcements/."""
+    shows them once, as pinned cards above it (the announcements app, through
+    ``home_sections``), and folded ones are listed at /announcements/. ``author``, ``post`` and
+    ``community`` name the fields the tests go on (``_latest_qs`` passes index-proof aliases)."""
     through = Post.topics.through
     my_topics = TopicFollow.objects.filter(follower_id=viewer.pk).values("topic_id")
-    return (
-        Q(author_id__in=followee_ids(viewer))
-        | Q(author_id=viewer.pk)
-        | Q(pk__in=through.objects.filter(topic_id__in=my_topics).values("post_id"))
-        | Q(community_id__in=member_community_ids(viewer, following=True))
-    ) & ~Q(pk__in=post_audiences().all_post_ids())
+    followed_topics = through.objects.filter(topic_id__in=my_topics).values("post_id")
+    followed = (
+        Q(**{f"{author}__in": followee_ids(viewer)})
+        | Q(**{author: viewer.pk})
+        | Q(**{f"{post}__in": followed_topics})
+        | Q(**{f"{community}__in": member_community_ids(viewer, following=True)})
+    )
+    return followed & ~Q(**{f"{post}__in": post_audiences().all_post_ids()})
 
 
 def home_feed_posts(viewer: User) -> QuerySet[Post]:
@@ -606,19 +611,10 @@ def _latest_qs(viewer: User, *, sparse: bool | None = None, bare: bool = False) 
     posts = (Post.objects.all() if bare else post_queryset()).filter(deleted_at__isnull=True)
     if sparse:
         return posts.filter(visible_posts_q(viewer), home_feed_q(viewer))
-    through = Post.topics.through
-    my_topics = TopicFollow.objects.filter(follower_id=viewer.pk).values("topic_id")
     posts = posts.alias(author_key=F("author_id") + 0, post_key=F("id") + 0)
     posts = posts.alias(community_key=F("community_id") + 0)
-    return (
-        posts.filter(visible_posts_q(viewer))
-        .filter(
-            Q(author_key__in=followee_ids(viewer))
-            | Q(author_key=viewer.pk)
-            | Q(post_key__in=through.objects.filter(topic_id__in=my_topics).values("post_id"))
-            | Q(community_key__in=member_community_ids(viewer, following=True))
-        )
-        .exclude(post_key__in=post_audiences().all_post_ids())
+    return posts.filter(visible_posts_q(viewer)).filter(
+        home_feed_q(viewer, author="author_key", post="post_key", community="community_key")
     )
 
 

@@ -395,6 +395,14 @@ class PostIn(StrictInput):
     )
 
 
+class PostWithAttachmentsIn(PostIn):
+    alt_texts: list[str] = Field(
+        default_factory=list,
+        description="A description of each file, in the order of ``files`` (for images: what a"
+        " screen reader says).",
+    )
+
+
 class PostPatch(StrictInput):
     body: str
 

@@ -13,14 +13,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from watercooler.core.errors import messages_by_field, one_line
+from watercooler.core.errors import FieldErrors, messages_by_field, one_line
 from watercooler.core.pages import (
     bad_cursor_page,
     is_htmx,
@@ -30,11 +29,11 @@ from watercooler.core.pages import (
     viewer_of,
 )
 from watercooler.core.paging import InvalidCursorError
-from watercooler.feed import actions, queries
-from watercooler.feed.attachments import check_upload
+from watercooler.feed import actions, policy, queries
+from watercooler.feed.attachments import check_alt_text, check_upload
 from watercooler.feed.forms import Composer, read_post_form
 from watercooler.feed.home_sections import home_sections
-from watercooler.feed.models import Post, Reaction, ReactionKind, Reply
+from watercooler.feed.models import Post, ReactionKind, Reply
 from watercooler.feed.schemas import poll_data
 from watercooler.people import queries as people_queries
 from watercooler.people.models import User
@@ -87,14 +86,6 @@ def _reaction_buttons(
     return shown, more
 
 
-def _may(check: Any, **kwargs: Any) -> bool:
-    try:
-        check(**kwargs)
-    except PermissionDenied:
-        return False
-    return True
-
-
 def _poll_ui(post: Post, ctx: queries.ViewerContext) -> dict[str, Any] | None:
     poll = poll_data(post, ctx)
     if poll is None:
@@ -109,15 +100,14 @@ def _poll_ui(post: Post, ctx: queries.ViewerContext) -> dict[str, Any] | None:
 def decorate(viewer: User, posts: Sequence[Post], ctx: queries.ViewerContext) -> list[Post]:
     """Set ``post.ui`` (a CardUI) on each post; no queries beyond what ``ctx`` loaded, plus one
     when the page holds posts in communities (which of them the viewer moderates)."""
-    moderated = actions.moderated_community_ids(viewer, {p.community_id for p in posts})
+    moderated = policy.moderated_community_ids(viewer, {p.community_id for p in posts})
     for post in posts:
         attachments = list(post.attachments.all()) if post.deleted_at is None else []
         moderates = post.community_id in moderated
         post.ui = CardUI(  # type: ignore[attr-defined]
-            can_edit=_may(actions.check_can_edit, actor=viewer, author_id=post.author_id),
-            can_delete=_may(
-                actions.check_can_delete,
-                actor=viewer,
+            can_edit=policy.can_edit(viewer, author_id=post.author_id),
+            can_delete=policy.can_delete(
+                viewer,
                 author_id=post.author_id,
                 community_id=post.community_id,
                 moderates=moderates,
@@ -153,9 +143,8 @@ def decorate_replies(
         shown, more = _reaction_buttons(reply.reaction_summary, mine.get(reply.pk, []))
         reply.ui = CardUI(  # type: ignore[attr-defined]
             can_delete=reply.deleted_at is None
-            and _may(
-                actions.check_can_delete,
-                actor=viewer,
+            and policy.can_delete(
+                viewer,
                 author_id=reply.author_id,
                 community_id=community_id,
                 moderates=moderates,
@@ -186,7 +175,7 @@ def _composer_for(
 ) -> Composer | None:
     """An empty composer, or None for someone who may not post (guests, outside their
     communities)."""
-    if not _may(actions.check_can_post, actor=viewer, in_community=in_community):
+    if not policy.can_post(viewer, in_community=in_community):
         return None
     composer = Composer(body=body)
     if quote_id is not None:
@@ -277,11 +266,9 @@ def create_post(request: HttpRequest) -> HttpResponse:
     if data is None or composer.errors:
         return _composer_errors(request, viewer, composer, community_handle)
     try:
-        with transaction.atomic():
-            post = actions.do_create_post(author=viewer, data=data)
-            for upload, alt in form.uploads:
-                upload.seek(0)
-                actions.do_add_attachment(actor=viewer, post=post, upload=upload, alt_text=alt)
+        post = actions.do_create_post_with_attachments(
+            author=viewer, data=data, uploads=form.uploads
+        )
     except ValidationError as exc:
         composer.add_errors(
             {"attachments": [m for ms in messages_by_field(exc).values() for m in ms]}
@@ -303,15 +290,14 @@ def _prefill(request: HttpRequest) -> str:
 
 def _check_uploads(uploads: list[tuple[Any, str]]) -> list[str]:
     """Every file's problem at once (the action checks them again while saving)."""
-    problems = []
+    problems: list[str] = []
     for upload, alt in uploads:
-        try:
+        errors = FieldErrors()
+        with errors.collect():
             check_upload(upload)
-        except ValidationError as exc:
-            for message in exc.messages:
-                problems.append(f"{upload.name}: {message}")
-        if len(alt) > 500:
-            problems.append(f"{upload.name}: the description may have at most 500 characters.")
+        with errors.collect():
+            check_alt_text(alt)
+        problems.extend(f"{upload.name}: {m}" for ms in errors.messages.values() for m in ms)
         upload.seek(0)
     return problems
 
@@ -450,31 +436,6 @@ def _bad_reaction(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _toggle(viewer: User, post: Post, reply: Reply | None, kind: str) -> actions.ReactionState:
-    mine = queries.viewer_context(viewer, [post]).my_reactions.get(post.pk, [])
-    if reply is not None:
-        mine = list(
-            Reaction.objects.filter(reply_id=reply.pk, user_id=viewer.pk).values_list(
-                "kind", flat=True
-            )
-        )
-    try:
-        if kind in mine:
-            return actions.do_unreact(user=viewer, post=post, reply=reply, kind=kind)
-        return actions.do_react(user=viewer, post=post, reply=reply, kind=kind)
-    except (actions.Conflict, Http404):
-        # Pressed twice quickly: the first press did it; show the state as it is now.
-        target: Post | Reply = reply if reply is not None else post
-        target.refresh_from_db()
-        return actions.ReactionState(
-            post_id=post.pk,
-            reply_id=reply.pk if reply is not None else None,
-            reaction_count=target.reaction_count,
-            reaction_summary=dict(target.reaction_summary or {}),
-            my_reactions=[k for k in mine if k != kind] if kind in mine else [*mine, kind],
-        )
-
-
 def _reaction_response(
     request: HttpRequest, target: Post | Reply, kind: str, state: actions.ReactionState, back: str
 ) -> HttpResponse:
@@ -495,7 +456,7 @@ def react_post(request: HttpRequest, post_id: int) -> HttpResponse:
     kind = _reaction_kind(request)
     if kind is None:
         return _bad_reaction(request)
-    state = _toggle(viewer, post, None, kind)
+    state = actions.do_toggle_reaction(user=viewer, post=post, kind=kind)
     return _reaction_response(request, post, "post", state, reverse("feed:post", args=[post.pk]))
 
 
@@ -507,7 +468,7 @@ def react_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
     kind = _reaction_kind(request)
     if kind is None:
         return _bad_reaction(request)
-    state = _toggle(viewer, reply.post, reply, kind)
+    state = actions.do_toggle_reaction(user=viewer, post=reply.post, reply=reply, kind=kind)
     back = reverse("feed:post", args=[reply.post_id]) + f"#reply-{reply.pk}"
     return _reaction_response(request, reply, "reply", state, back)
 

@@ -12,6 +12,7 @@ from PIL import Image
 
 from watercooler.feed import actions
 from watercooler.feed.models import PersonFollow, Post, Topic, TopicFollow
+from watercooler.testing.world import World
 
 pytestmark = pytest.mark.django_db
 
@@ -234,6 +235,30 @@ def test_reactions(world, api_as):
     )
 
 
+def test_reaction_toggle_is_what_a_button_does(world: World, api_as: Any) -> None:
+    post = make_post(world.owner, audience="followers")
+    reply = actions.do_create_reply(author=world.owner, post=post, body="r")
+    client = api_as(world.owner)
+    on = client.post(f"/posts/{post.pk}/reactions/toggle", {"kind": "like"})
+    assert (on.status_code, on.json()["my_reactions"]) == (200, ["like"])
+    off = client.post(f"/posts/{post.pk}/reactions/toggle", {"kind": "like"})
+    assert (off.status_code, off.json()["reaction_summary"]) == (200, {})
+    on_reply = client.post(f"/replies/{reply.pk}/reactions/toggle", {"kind": "celebrate"})
+    assert (on_reply.json()["reply_id"], on_reply.json()["my_reactions"]) == (
+        reply.pk,
+        ["celebrate"],
+    )
+    assert "kind" in error_fields(client.post(f"/posts/{post.pk}/reactions/toggle", {"kind": "x"}))
+    # A followers-only post: the outsider does not follow the author, the guest is no member.
+    for person in (world.outsider, world.guest):
+        other = api_as(person)
+        assert other.post(f"/posts/{post.pk}/reactions/toggle", {"kind": "like"}).status_code == 404
+        assert (
+            other.post(f"/replies/{reply.pk}/reactions/toggle", {"kind": "like"}).status_code == 404
+        )
+    assert Post.objects.get(pk=post.pk).reaction_count == 0
+
+
 def test_polls(world, api_as):
     response = api_as(world.owner).post(
         "/posts", {"body": "Lunch?", "kind": "poll", "poll_options": ["Pizza", "Sushi"]}
@@ -367,6 +392,44 @@ def test_attachments(world, api_as, tmp_path, settings):
     followers_only = make_post(world.owner, audience="followers")
     hidden = api_as(world.outsider).get(f"/posts/{followers_only.pk}")
     assert hidden.status_code == 404
+
+
+def test_post_with_attachments_in_one_call(
+    world: World, api_as: Any, tmp_path: Any, settings: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+
+    def send(person: Any, files: list[tuple[str, bytes]], **fields: Any) -> Any:
+        client = api_as(person)
+        uploads = []
+        for name, data in files:
+            upload = io.BytesIO(data)
+            upload.name = name
+            uploads.append(upload)
+        return client.client.post(
+            "/api/v1/posts/with-attachments",
+            {"body": "Site photos #rollout", "files": uploads, **fields},
+            headers=client._headers(),
+        )
+
+    made = send(world.owner, [("box.png", _png()), ("notes.txt", b"hi")], alt_texts=["A red box"])
+    assert made.status_code == 201, made.content
+    post = made.json()
+    assert [a["name"] for a in post["attachments"]] == ["box.png", "notes.txt"]
+    assert [a["alt_text"] for a in post["attachments"]] == ["A red box", ""]
+    assert post["topics"] == ["rollout"]
+    # All or nothing: one refused file leaves no post behind.
+    before = Post.objects.count()
+    refused = send(world.owner, [("box.png", _png()), ("page.html", b"<html>")])
+    assert (refused.status_code, Post.objects.count()) == (422, before)
+    too_long = send(world.owner, [("box.png", _png())], alt_texts=["x" * 501])
+    assert (too_long.status_code, error_fields(too_long)) == (422, {"alt_text"})
+    extra = send(world.owner, [("box.png", _png())], alt_texts=["a", "b"])
+    assert error_fields(extra) == {"alt_texts"}
+    assert send(world.owner, []).status_code == 422
+    # A guest posts only in their communities; outside them the action refuses.
+    assert send(world.guest, [("notes.txt", b"hi")]).status_code == 403
+    assert Post.objects.count() == before
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
