@@ -29,13 +29,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from watercooler.announcements import tasks
+from watercooler.announcements.events import AnnouncementStatsChanged
 from watercooler.announcements.models import Announcement, AnnouncementReceipt
 from watercooler.announcements.policy import can_announce
 from watercooler.announcements.queries import resolve_targets, target_names
 from watercooler.announcements.tasks import publish_announcement
 from watercooler.communities.models import Community
 from watercooler.core.errors import Conflict, FieldErrors
-from watercooler.core.events import send_on_commit, user_group
+from watercooler.core.events import send_event, user_group
 from watercooler.core.markdown import find_mentions, render_markdown
 from watercooler.feed.models import Audience, Post, PostKind
 from watercooler.people.models import Department, Location, User
@@ -290,15 +291,14 @@ def _send_stats_on_commit(announcement_id: int) -> None:
         .values("post__author_id", "audience_size", "seen_count", "acknowledged_count")
         .get()
     )
-    send_on_commit(
+    send_event(
         [user_group(row["post__author_id"])],
-        {
-            "type": "announcement.stats",
-            "announcement_id": announcement_id,
-            "audience_size": row["audience_size"],
-            "seen_count": row["seen_count"],
-            "acknowledged_count": row["acknowledged_count"],
-        },
+        AnnouncementStatsChanged(
+            announcement_id=announcement_id,
+            audience_size=row["audience_size"],
+            seen_count=row["seen_count"],
+            acknowledged_count=row["acknowledged_count"],
+        ),
     )
 
 

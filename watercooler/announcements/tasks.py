@@ -159,7 +159,7 @@ def send_due_reminders(*, now: dt.datetime | None = None) -> int:
     return reminded
 
 
-# Groups per send_now call in the fan-out, so progress is logged and memory stays flat.
+# Groups per send_event_now call in the fan-out, so progress is logged and memory stays flat.
 FANOUT_BATCH = 1_000
 
 
@@ -207,7 +207,7 @@ def deliver_published_event(announcement_id: int, recipient_ids: list[int] | Non
         )
     event = announcement_event(announcement)
     for start in range(0, len(recipient_ids), FANOUT_BATCH):
-        realtime.send_now(
+        realtime.send_event_now(
             [user_group(uid) for uid in recipient_ids[start : start + FANOUT_BATCH]], event
         )
     return len(recipient_ids)

@@ -26,6 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from watercooler.communities import signals
+from watercooler.communities.events import FollowsChanged
 from watercooler.communities.models import (
     Community,
     DirectoryRule,
@@ -36,7 +37,7 @@ from watercooler.communities.models import (
     MembershipStatus,
     RuleOptOut,
 )
-from watercooler.core.events import send_on_commit, user_group
+from watercooler.core.events import send_event, user_group
 from watercooler.people.models import Role, User
 
 # Ids per IN (...) list: well under every database's limit on bound parameters.
@@ -54,7 +55,7 @@ def follows_changed(user_ids: Iterable[int]) -> None:
     communities changed (docs/events.md, ``follows.changed``)."""
     groups = [user_group(pk) for pk in dict.fromkeys(user_ids)]
     if groups:
-        send_on_commit(groups, {"type": "follows.changed"})
+        send_event(groups, FollowsChanged())
 
 
 @dataclass(frozen=True)

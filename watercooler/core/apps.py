@@ -6,3 +6,10 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "watercooler.core"
     label = "core"
+
+    def ready(self) -> None:
+        # Every app's events.py, so the event registry is complete before the first request
+        # (an app's events module imports only core and earlier apps, as its models do).
+        from watercooler.core.events import discover_event_modules
+
+        discover_event_modules()

@@ -1,16 +1,21 @@
 """Realtime events: their base type and registry, the channel-layer group names they go to, and
 sending them, only from actions and only after the transaction commits.
 
-Every event is a frozen dataclass subclassing ``Event`` with a ``type`` (docs/events.md lists every
-type and its fields; a test checks that page against ``EVENT_TYPES``). Each app keeps its own in its
-``events.py``; defining the class registers it here, so the registry holds every type the product
-sends.
+Every event is a frozen dataclass subclassing ``Event`` with a ``type``; defining the class
+registers it in ``EVENT_TYPES``, and a second class claiming the same type is an error. Each app
+keeps its events in its own ``events.py``, which ``discover_event_modules`` imports when Django
+starts (``CoreConfig.ready``), so the registry holds every type the product sends before the first
+request. docs/events.md documents every type and its fields; a test checks that page against
+``EVENT_TYPES``, and another applies each type to what a client read earlier and compares the
+result with a fresh read.
 
-Sending on commit means nobody is told about a change that was rolled back, and a client that
-re-reads on an event always finds the change there. The group message is ``{"type": "deliver",
-"event": {...}, "text": "<the event as JSON>"}``: the websocket consumer decides from ``event``
-whether its person may see it and forwards ``text`` as it is, so an event for 10,000 sockets is
-encoded once, not once per socket.
+Actions send with ``send_event`` (on commit): nobody is told about a change that was rolled back,
+and a client that re-reads on an event always finds the change there. Work that already runs
+after the commit (a task's fan-out) uses ``send_event_now``. ``send_now`` is the wire underneath
+both, taking the event as a plain dict; app code never calls it. The group message is
+``{"type": "deliver", "event": {...}, "text": "<the event as JSON>"}``: the websocket consumer
+decides from ``event`` whether its person may see it and forwards ``text`` as it is, so an event
+for 10,000 sockets is encoded once, not once per socket.
 """
 
 import json
@@ -23,6 +28,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +39,9 @@ def encode(event: dict[str, Any]) -> str:
 
 
 def send_now(groups: Iterable[str], event: dict[str, Any]) -> None:
-    """Deliver ``event`` to every socket in ``groups``. Failures are logged, never raised:
-    a realtime hiccup must not fail the write that already happened."""
+    """Deliver ``event`` (an event's ``as_dict()``) to every socket in ``groups`` at once.
+    Failures are logged, never raised: a realtime hiccup must not fail the write that already
+    happened. Only ``send_event`` and ``send_event_now`` call it (tests patch it to capture)."""
     layer = get_channel_layer()
     if layer is None:
         return
@@ -65,12 +72,6 @@ async def _send_all(layer: Any, groups: list[str], message: dict[str, Any]) -> N
             logger.exception("Could not send %s to %s", message["event"].get("type"), group)
 
 
-def send_on_commit(groups: Iterable[str], event: dict[str, Any]) -> None:
-    """Queue ``event`` for ``groups`` once the current transaction commits."""
-    groups = list(groups)
-    transaction.on_commit(lambda: send_now(groups, event), robust=True)
-
-
 # --- Event types ----------------------------------------------------------------------------------
 
 EVENT_TYPES: dict[str, type["Event"]] = {}
@@ -97,9 +98,29 @@ class Event:
         return {"type": self.type, **asdict(self)}
 
 
+def discover_event_modules() -> None:
+    """Import every installed app's ``events.py``, registering its event types."""
+    autodiscover_modules("events")
+
+
+def _payload(event: Event) -> dict[str, Any]:
+    # Only registered types go out: docs/events.md and its test know exactly these.
+    if EVENT_TYPES.get(event.type) is not type(event):
+        raise TypeError(f"{type(event).__qualname__} is not the registered {event.type!r}.")
+    return event.as_dict()
+
+
 def send_event(groups: Iterable[str], event: Event) -> None:
-    """Queue ``event`` for ``groups`` to go out when the current transaction commits."""
-    send_on_commit(groups, event.as_dict())
+    """Queue ``event`` for ``groups`` to go out when the current transaction commits (at once
+    when there is none)."""
+    targets, payload = list(groups), _payload(event)
+    transaction.on_commit(lambda: send_now(targets, payload), robust=True)
+
+
+def send_event_now(groups: Iterable[str], event: Event) -> None:
+    """Deliver ``event`` to ``groups`` now, for work that runs after the commit already (a
+    background task's fan-out in batches); actions use ``send_event``."""
+    send_now(groups, _payload(event))
 
 
 # --- Groups: a websocket joins the groups for what its person may see --------------------------

@@ -27,13 +27,14 @@ from django.dispatch import Signal
 from django.http import Http404
 from django.utils import timezone
 
+from watercooler.communities.events import FollowsChanged
 from watercooler.communities.models import (
     Community,
     Privacy,
 )
 from watercooler.communities.queries import access_community, membership_of
 from watercooler.core.errors import Conflict, FieldErrors
-from watercooler.core.events import community_group, send_event, send_on_commit, user_group
+from watercooler.core.events import community_group, send_event, user_group
 from watercooler.core.markdown import find_mentions, find_topics, render_markdown
 from watercooler.core.media import delete_stored_files
 from watercooler.core.policy import check_active
@@ -836,7 +837,7 @@ def do_vote(*, user: User, post: Post, option_id: Any) -> PollVote:
 def _follows_changed(follower: User) -> None:
     """Tell the follower's open websockets to re-join their author and topic groups, so an
     unfollow stops followers-only posts at once (docs/events.md, ``follows.changed``)."""
-    send_on_commit([user_group(follower.pk)], {"type": "follows.changed"})
+    send_event([user_group(follower.pk)], FollowsChanged())
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
-"""Every realtime event the feed sends, one dataclass per ``type``, and the groups it goes to.
+"""The realtime events of posts, replies, reactions and polls, one dataclass per ``type``, and
+the groups they go to. (The feed also sends ``follows.changed``, defined by communities.)
 
 Events are built and queued only by ``watercooler.feed.actions``, and delivered only after the
-transaction commits (``watercooler.core.events.send_on_commit``). A client applying an event
+transaction commits (``watercooler.core.events.send_event``). A client applying an event
 to what it shows must end up with what a fresh read returns; when in doubt it re-reads.
 
 Groups (``watercooler.core.events``):
