@@ -10,7 +10,7 @@ and times the code the pages and the API run:
 
 * ``feed.queries.community_posts_page`` for ~50 members of a large, a middling and a small
   community: the first page, and a deep page (a cursor a thousand posts down);
-* ``feed.queries.feed_page`` (latest) for ~50 readers who are members of several communities.
+* ``feed.timeline.feed_page`` (latest) for ~50 readers who are members of several communities.
 
 It prints queries per page (``CaptureQueriesContext``) and latency median / p95 / max, as a
 Markdown table for docs/feed.md.
@@ -224,18 +224,18 @@ def time_home(readers: list[int]) -> dict[str, Any]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from watercooler.feed import queries
+    from watercooler.feed import timeline
     from watercooler.people.models import User
 
     result: dict[str, Any] = {"first": [], "second": [], "q_first": 0, "q_second": 0}
     viewers = list(User.objects.filter(pk__in=readers))
-    queries.feed_page(viewers[0], order="latest", limit=20)  # warm the cache
+    timeline.feed_page(viewers[0], order="latest", limit=20)  # warm the cache
     for viewer in viewers:
         cursor = None
         for label in ("first", "second"):
             with CaptureQueriesContext(connection) as ctx:
                 started = time.perf_counter()
-                page = queries.feed_page(viewer, order="latest", cursor=cursor, limit=20)
+                page = timeline.feed_page(viewer, order="latest", cursor=cursor, limit=20)
                 result[label].append((time.perf_counter() - started) * 1000)
             result["q_" + label] = max(result["q_" + label], len(ctx.captured_queries))
             cursor = page.next_cursor
@@ -310,10 +310,10 @@ def main() -> None:
                     f"| {title} (whole request) | {name} | {whole['q_' + kind]} |"
                     f" {median:.1f} | {p95:.1f} | {worst:.1f} |"
                 )
-    from watercooler.feed import queries
+    from watercooler.feed import timeline
 
     memberships = [sum(1 for m in c["members"] if r in m) for r in c["home_readers"]]
-    sparse = sum(1 for r in c["home_readers"] if queries._is_sparse(_user(r)))
+    sparse = sum(1 for r in c["home_readers"] if timeline._is_sparse(_user(r)))
     who = f"{READERS} readers in {min(memberships)} to {max(memberships)} communities"
     home = time_home(c["home_readers"])
     for page in ("first", "second"):

@@ -4,7 +4,7 @@
 
 Builds a scratch database (SQLite under a temporary WATERCOOLER_VAR_DIR, or the PostgreSQL
 database given with --database-url, which it empties first) with bulk inserts, then times
-``queries.feed_page`` (the code the API runs) page by page for a typical reader, a heavy reader
+``timeline.feed_page`` (the code the API runs) page by page for a typical reader, a heavy reader
 and a newcomer, and times inserting timeline rows to price fan-out on write. Results are printed
 as a Markdown table for docs/feed.md.
 """
@@ -169,7 +169,7 @@ def time_feed(user_id: int, order: str, pages: int) -> tuple[list[float], int, i
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from watercooler.feed import queries
+    from watercooler.feed import timeline
     from watercooler.people.models import User
 
     viewer = User.objects.get(pk=user_id)
@@ -179,7 +179,7 @@ def time_feed(user_id: int, order: str, pages: int) -> tuple[list[float], int, i
     with CaptureQueriesContext(connection) as ctx:
         for _ in range(pages):
             t = time.perf_counter()
-            page = queries.feed_page(viewer, order=order, cursor=cursor, limit=20)
+            page = timeline.feed_page(viewer, order=order, cursor=cursor, limit=20)
             timings.append((time.perf_counter() - t) * 1000)
             seen += len(page.items)
             cursor = page.next_cursor
@@ -191,11 +191,11 @@ def time_feed(user_id: int, order: str, pages: int) -> tuple[list[float], int, i
 def explain(user_id: int) -> str:
     from django.db import connection
 
-    from watercooler.feed import queries
+    from watercooler.feed import timeline
     from watercooler.people.models import User
 
     viewer = User.objects.get(pk=user_id)
-    qs = queries._latest_qs(viewer).order_by("-created_at", "-id")[:21]
+    qs = timeline._latest_qs(viewer).order_by("-created_at", "-id")[:21]
     sql, params = qs.query.sql_with_params()
     prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
     with connection.cursor() as cur:

@@ -23,6 +23,7 @@ from watercooler.announcements.models import Announcement, AnnouncementReceipt
 from watercooler.announcements.queries import audience_queryset
 from watercooler.core import events as realtime
 from watercooler.core.events import user_group
+from watercooler.core.signals import send_signal_on_commit
 from watercooler.feed.models import Post
 
 # Audiences up to this size get their realtime event straight after commit; larger ones from a
@@ -106,15 +107,6 @@ def _after_publish(announcement: Announcement, recipient_ids: list[int]) -> None
         transaction.on_commit(step, robust=True)
 
 
-def _remind_on_commit(announcement: Announcement, recipients: list[int]) -> None:
-    def send() -> None:
-        signals.announcement_reminder_due.send(
-            sender=Announcement, announcement=announcement, recipients=recipients
-        )
-
-    transaction.on_commit(send, robust=True)
-
-
 def send_due_reminders(*, now: dt.datetime | None = None) -> int:
     """Remind, once, everyone who has not acknowledged a must-read announcement whose reminder
     delay has passed. Returns how many people were reminded. Idempotent: a receipt is claimed by
@@ -155,7 +147,12 @@ def send_due_reminders(*, now: dt.datetime | None = None) -> int:
             if not recipients:
                 continue
             reminded += len(recipients)
-            _remind_on_commit(announcement, recipients)
+            send_signal_on_commit(
+                signals.announcement_reminder_due,
+                sender=Announcement,
+                announcement=announcement,
+                recipients=recipients,
+            )
     return reminded
 
 

@@ -1,9 +1,9 @@
 """Domain signals the events app sends after a change commits, for apps above it
 (notifications) that events must not import. Each is sent with keyword arguments only."""
 
-from django.db import transaction
 from django.dispatch import Signal
 
+from watercooler.core.signals import send_signal_on_commit
 from watercooler.events.models import Event
 
 # event=Event, user_ids=list[int]: people given a place from the waitlist
@@ -13,8 +13,5 @@ event_reminder_due = Signal()
 
 
 def send_on_commit(signal: Signal, *, event: Event, user_ids: list[int]) -> None:
-    """Queue ``signal`` about ``event`` for when the current transaction commits (nothing if it
-    rolls back, so listeners never act on a change that did not happen)."""
-    transaction.on_commit(
-        lambda: signal.send(sender=Event, event=event, user_ids=user_ids), robust=True
-    )
+    """Queue ``signal`` about ``event`` for when the current transaction commits."""
+    send_signal_on_commit(signal, sender=Event, event=event, user_ids=user_ids)

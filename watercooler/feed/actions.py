@@ -23,7 +23,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
-from django.dispatch import Signal
 from django.http import Http404
 from django.utils import timezone
 
@@ -38,6 +37,7 @@ from watercooler.core.events import community_group, send_event, user_group
 from watercooler.core.markdown import find_mentions, find_topics, render_markdown
 from watercooler.core.media import delete_stored_files
 from watercooler.core.policy import check_active
+from watercooler.core.signals import send_signal_on_commit
 from watercooler.feed import events, policy, signals
 from watercooler.feed.attachments import check_alt_text, check_upload
 from watercooler.feed.audiences import is_restricted, mark_unrestricted
@@ -78,10 +78,6 @@ MAX_TOPICS = 30
 def _json(data: Any) -> Any:
     """``data`` as plain JSON types (datetimes as ISO strings), for channel layers."""
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
-
-
-def _signal_on_commit(signal: Signal, sender: type, **kwargs: Any) -> None:
-    transaction.on_commit(lambda: signal.send(sender=sender, **kwargs), robust=True)
 
 
 def mention_url(username: str) -> str:
@@ -406,7 +402,7 @@ def do_create_post(*, author: User, data: PostInput) -> Post:
         ),
         events.PostCreated(post=_post_payload(post)),
     )
-    _signal_on_commit(signals.post_created, Post, post=post, mentioned=mentioned)
+    send_signal_on_commit(signals.post_created, sender=Post, post=post, mentioned=mentioned)
     return post
 
 
@@ -517,7 +513,7 @@ def do_edit_post(*, actor: User, post: Post, body: Any) -> Post:
             edited_at=now.isoformat(),
         ),
     )
-    _signal_on_commit(signals.post_updated, Post, post=post, mentioned=mentioned)
+    send_signal_on_commit(signals.post_updated, sender=Post, post=post, mentioned=mentioned)
     return post
 
 
@@ -545,7 +541,7 @@ def do_delete_post(*, actor: User, post: Post) -> None:
     post.save(update_fields=["body", "body_html", "deleted_at"])
     transaction.on_commit(lambda: delete_stored_files(files))
     send_event(events.post_groups(post.pk), events.PostDeleted(post_id=post.pk))
-    _signal_on_commit(signals.post_deleted, Post, post=post)
+    send_signal_on_commit(signals.post_deleted, sender=Post, post=post)
 
 
 @transaction.atomic
@@ -632,7 +628,7 @@ def do_create_reply(*, author: User, post: Post, body: Any, parent_id: int | Non
             post_id=post.pk, reply=_reply_payload(reply), reply_count=locked.reply_count
         ),
     )
-    _signal_on_commit(signals.reply_created, Reply, reply=reply, mentioned=mentioned)
+    send_signal_on_commit(signals.reply_created, sender=Reply, reply=reply, mentioned=mentioned)
     return reply
 
 
@@ -657,7 +653,7 @@ def do_delete_reply(*, actor: User, reply: Reply) -> None:
         events.post_groups(reply.post_id),
         events.ReplyDeleted(post_id=reply.post_id, reply_id=reply.pk, reply_count=count),
     )
-    _signal_on_commit(signals.reply_deleted, Reply, reply=reply)
+    send_signal_on_commit(signals.reply_deleted, sender=Reply, reply=reply)
 
 
 # --- Reactions -------------------------------------------------------------------------------
@@ -746,7 +742,7 @@ def do_react(*, user: User, post: Post, reply: Reply | None = None, kind: Any) -
     if reply is None:
         Post.objects.filter(pk=post.pk).update(last_activity_at=timezone.now())
     _send_reaction_changed(state)
-    _signal_on_commit(signals.reaction_added, Reaction, reaction=reaction)
+    send_signal_on_commit(signals.reaction_added, sender=Reaction, reaction=reaction)
     return state
 
 
@@ -768,7 +764,7 @@ def do_unreact(*, user: User, post: Post, reply: Reply | None = None, kind: Any)
     reaction.delete()
     state = _recount(user=user, post=post, reply=reply)
     _send_reaction_changed(state)
-    _signal_on_commit(signals.reaction_removed, Reaction, reaction=reaction)
+    send_signal_on_commit(signals.reaction_removed, sender=Reaction, reaction=reaction)
     return state
 
 
@@ -853,7 +849,9 @@ def do_follow_person(*, follower: User, followee: User) -> PersonFollow:
             follow = PersonFollow.objects.create(follower=follower, followee=followee)
     except IntegrityError:
         raise Conflict(f"You already follow {followee.display_name}.") from None
-    _signal_on_commit(signals.person_followed, PersonFollow, follower=follower, followee=followee)
+    send_signal_on_commit(
+        signals.person_followed, sender=PersonFollow, follower=follower, followee=followee
+    )
     _follows_changed(follower)
     return follow
 

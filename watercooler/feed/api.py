@@ -22,7 +22,7 @@ from watercooler.communities.queries import access_community, can_see_content, m
 from watercooler.core.pages import viewer_of
 from watercooler.core.paging import InvalidCursorError
 from watercooler.core.schemas import ErrorOut
-from watercooler.feed import actions, queries
+from watercooler.feed import actions, queries, timeline
 from watercooler.feed.models import Attachment, Post
 from watercooler.feed.schemas import (
     AttachmentOut,
@@ -396,7 +396,7 @@ def get_feed(request: HttpRequest, params: Query[FeedQuery]) -> dict[str, Any]:
     """Posts by people and topics you follow and your own (announcements are pinned apart:
     ``GET /announcements``).
     ``order=latest`` (newest first) or ``top`` (ranked; see docs/feed.md)."""
-    page = queries.feed_page(
+    page = timeline.feed_page(
         viewer_of(request), order=params.order, cursor=params.cursor, limit=params.limit
     )
     return _page_out(page)
@@ -405,7 +405,7 @@ def get_feed(request: HttpRequest, params: Query[FeedQuery]) -> dict[str, Any]:
 @feed_router.get("/suggestions", response={200: SuggestionsOut, **READ}, summary="Who to follow")
 def get_feed_suggestions(request: HttpRequest) -> dict[str, Any]:
     viewer = viewer_of(request)
-    suggestions = queries.feed_suggestions(viewer)
+    suggestions = timeline.feed_suggestions(viewer)
     return {
         "people": [person_data(p) for p in suggestions.people],
         "topics": [_topic_out(t, following=False) for t in suggestions.topics],

@@ -6,15 +6,18 @@ the community's content rule (``communities.queries.content_communities_q``).
 
 Lists page with keyset cursors ordered newest first on ``post_recent_idx`` (created_at, id), so a
 page is one indexed query plus a fixed number of prefetches whatever its size (tests assert it).
+The home feed is ``timeline.py``.
+
+Longer than most modules on purpose: the visibility rule and every list that applies it live
+together, so a change to the rule is read and reviewed next to all its uses.
 """
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, F, Model, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -32,7 +35,6 @@ from watercooler.core.paging import (
     encode_cursor,
 )
 from watercooler.core.policy import is_active_person
-from watercooler.core.sqlcache import run_template
 from watercooler.feed.audiences import is_restricted, post_audiences
 from watercooler.feed.models import (
     Attachment,
@@ -48,15 +50,12 @@ from watercooler.feed.models import (
     Topic,
     TopicFollow,
 )
-from watercooler.people.models import Role, User
+from watercooler.people.models import User
 
 FEED_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 REPLIES_PAGE_SIZE = 50
 PROFILE_PAGE_SIZE = 5  # posts and replies on a profile, then "More"
-TOP_WINDOW_DAYS = 14
-TOP_CANDIDATES = 500
-FEED_ORDERS = ("latest", "top")
 
 
 def followee_ids(viewer: User) -> QuerySet[PersonFollow, Any]:
@@ -437,7 +436,7 @@ def viewer_context(viewer: User | None, posts: Sequence[Post]) -> ViewerContext:
 # --- Paging newest first -----------------------------------------------------------------------
 
 
-def _decode_time_cursor(cursor: str) -> tuple[dt.datetime, int]:
+def decode_time_cursor(cursor: str) -> tuple[dt.datetime, int]:
     created, pk = decode_cursor(cursor, 2)
     if not isinstance(pk, int):
         raise InvalidCursorError("cursor is not valid")
@@ -464,7 +463,7 @@ def _after_cursor[T: Model](
 ) -> QuerySet[T]:
     if not cursor:
         return queryset
-    when, pk = _decode_time_cursor(cursor)
+    when, pk = decode_time_cursor(cursor)
     # A range on the index's leading column, then the tie on the id excluded: SQLite seeks
     # into the index with this; an OR of the two cases made it scan from the start.
     return queryset.filter(**{f"{time_field}__lte": when}).exclude(
@@ -477,10 +476,10 @@ def card_page(posts: QuerySet[Post], *, cursor: str | None, limit: int) -> Page[
     related rows needed), then ``posts_in_order``."""
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     ordered = _after_cursor(posts, cursor).order_by("-created_at", "-pk")
-    return _cards(list(ordered.values_list("pk", flat=True)[: limit + 1]), limit)
+    return cards_by_ids(list(ordered.values_list("pk", flat=True)[: limit + 1]), limit)
 
 
-def _cards(ids: Sequence[int], limit: int) -> Page[Post]:
+def cards_by_ids(ids: Sequence[int], limit: int) -> Page[Post]:
     """A page from ``limit + 1`` ids at most: the cards of the first ``limit``, and a cursor
     when there were more."""
     items = posts_in_order(ids[:limit])
@@ -493,39 +492,11 @@ def page_oldest_first[T: Model](
 ) -> Page[T]:
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     if cursor:
-        when, pk = _decode_time_cursor(cursor)
+        when, pk = decode_time_cursor(cursor)
         queryset = queryset.filter(created_at__gte=when).exclude(created_at=when, pk__lte=pk)
     rows = list(queryset.order_by("created_at", "pk")[: limit + 1])
     next_cursor = _time_cursor(rows[limit - 1]) if len(rows) > limit else None
     return Page(items=rows[:limit], next_cursor=next_cursor)
-
-
-# --- Home feed ----------------------------------------------------------------------------------
-
-
-def home_feed_q(
-    viewer: User, *, author: str = "author_id", post: str = "pk", community: str = "community_id"
-) -> Q:
-    """What the home feed is made of: people, topics and communities I follow and my own posts
-    (as id subqueries: no join can duplicate a row). Announcements are not among them: the feed
-    shows them once, as pinned cards above it (the announcements app, through
-    ``home_sections``), and folded ones are listed at /announcements/. ``author``, ``post`` and
-    ``community`` name the fields the tests go on (``_latest_qs`` passes index-proof aliases)."""
-    through = Post.topics.through
-    my_topics = TopicFollow.objects.filter(follower_id=viewer.pk).values("topic_id")
-    followed_topics = through.objects.filter(topic_id__in=my_topics).values("post_id")
-    followed = (
-        Q(**{f"{author}__in": followee_ids(viewer)})
-        | Q(**{author: viewer.pk})
-        | Q(**{f"{post}__in": followed_topics})
-        | Q(**{f"{community}__in": member_community_ids(viewer, following=True)})
-    )
-    return followed & ~Q(**{f"{post}__in": post_audiences().all_post_ids()})
-
-
-def home_feed_posts(viewer: User) -> QuerySet[Post]:
-    """The home feed's posts, unordered (visibility and deletion applied)."""
-    return visible_posts(viewer).filter(home_feed_q(viewer))
 
 
 @dataclass(frozen=True)
@@ -535,281 +506,9 @@ class FeedPage:
     context: ViewerContext
 
 
-def _check_reader(viewer: User) -> None:
+def check_reader(viewer: User) -> None:
     if not is_active_person(viewer):
         raise Http404("Sign in first.")
-
-
-def feed_page(
-    viewer: User, *, order: str = "latest", cursor: str | None = None, limit: int = FEED_PAGE_SIZE
-) -> FeedPage:
-    """One page of the home feed. ``latest``: newest first, one indexed query (plus the fixed
-    prefetches). ``top``: ranked, see ``top_score`` and docs/feed.md. Raises InvalidCursorError
-    for a foreign cursor (including one from the other order)."""
-    _check_reader(viewer)
-    if order == "top":
-        return _top_page(viewer, cursor=cursor, limit=limit)
-    if cursor and cursor.startswith("t"):
-        raise InvalidCursorError("cursor is not valid")
-    page = _latest_page(viewer, cursor=cursor, limit=limit)
-    return FeedPage(page.items, page.next_cursor, viewer_context(viewer, page.items))
-
-
-def _latest_page(viewer: User, *, cursor: str | None, limit: int) -> Page[Post]:
-    """The latest feed's page in two queries: the page's ids from a compiled template of
-    ``_latest_qs`` (building and compiling that query each time cost more than running it:
-    core/sqlcache.py), then the posts by primary key with their prefetches."""
-    limit = max(1, min(limit, MAX_PAGE_SIZE))
-    sparse = _is_sparse(viewer)
-    # The rule's SQL depends on these two facts about the reader only (``visible_posts_q``).
-    role = (
-        Role.GUEST if viewer.is_guest else Role.COMMS if viewer.is_communications else Role.MEMBER
-    )
-    values: dict[str, int | dt.datetime] = {"reader": viewer.pk}
-    if cursor:
-        values["before"], values["before_id"] = _decode_time_cursor(cursor)
-
-    def build(
-        reader: int, before: dt.datetime | None = None, before_id: int | None = None
-    ) -> QuerySet[Post, Any]:
-        posts = _latest_qs(User(pk=reader, role=role, is_active=True), sparse=sparse, bare=True)
-        if before is not None:
-            posts = posts.filter(created_at__lte=before).exclude(
-                created_at=before, pk__gte=before_id
-            )
-        return posts.order_by("-created_at", "-pk").values_list("pk")[: limit + 1]
-
-    shape = ("home-latest", role, sparse, bool(cursor), limit)
-    return _cards([row[0] for row in run_template(shape, build, values)], limit)
-
-
-# A reader following at most this many people and topics has a sparse feed: gathering their
-# authors' posts through post_author_recent_idx and sorting is cheaper than walking
-# post_recent_idx until a page is full (bench/feed_scale.py, docs/feed.md) -- unless the
-# communities they follow hold many posts, which that plan would gather and sort too
-# (bench/community_scale.py: 360 ms instead of 12 ms for a member of busy communities).
-SPARSE_FOLLOWS = 30
-SPARSE_COMMUNITY_POSTS = 2000
-
-
-def _is_sparse(viewer: User) -> bool:
-    follows = PersonFollow.objects.filter(follower_id=viewer.pk)[: SPARSE_FOLLOWS + 1].count()
-    if follows > SPARSE_FOLLOWS:
-        return False
-    followed = Community.objects.filter(pk__in=member_community_ids(viewer, following=True))
-    return (followed.aggregate(n=Sum("post_count"))["n"] or 0) <= SPARSE_COMMUNITY_POSTS
-
-
-def _latest_qs(viewer: User, *, sparse: bool | None = None, bare: bool = False) -> QuerySet[Post]:
-    """The latest feed's query. For a dense feed the membership tests go on ``author_id + 0``
-    and ``id + 0``, which no index matches, so SQLite walks post_recent_idx newest first and
-    stops at the page's end instead of gathering every followed author's posts and sorting
-    them (PostgreSQL chooses by cost and is not hurt by the hint)."""
-    if sparse is None:
-        sparse = _is_sparse(viewer)
-    # bare: without the related rows a page shows (for a query of ids).
-    posts = (Post.objects.all() if bare else post_queryset()).filter(deleted_at__isnull=True)
-    if sparse:
-        return posts.filter(visible_posts_q(viewer), home_feed_q(viewer))
-    posts = posts.alias(author_key=F("author_id") + 0, post_key=F("id") + 0)
-    posts = posts.alias(community_key=F("community_id") + 0)
-    return posts.filter(visible_posts_q(viewer)).filter(
-        home_feed_q(viewer, author="author_key", post="post_key", community="community_key")
-    )
-
-
-# Top: weights of the ranking (docs/feed.md explains them).
-W_REACTION = 1.0
-W_REPLY = 2.0
-HALF_LIFE_HOURS = 18.0
-REL_FOLLOW = 1.0
-REL_TEAM = 0.8  # same manager, or manager / direct report
-REL_DEPARTMENT = 0.4
-REL_INTERACTED = 0.6
-REL_SELF = 0.2
-INTERACTION_DAYS = 60
-
-
-@dataclass(frozen=True)
-class Relationship:
-    follows: frozenset[int]
-    interacted: frozenset[int]
-    department_id: int | None
-    manager_id: int | None
-    viewer_id: int
-
-
-def relationship(viewer: User) -> Relationship:
-    """Who the viewer is close to (2 queries): whom they follow and whose posts they recently
-    reacted or replied to."""
-    since = timezone.now() - dt.timedelta(days=INTERACTION_DAYS)
-    reacted = Reaction.objects.filter(
-        user_id=viewer.pk, created_at__gte=since, post__isnull=False
-    ).values_list("post__author_id", flat=True)
-    replied = Reply.objects.filter(author_id=viewer.pk, created_at__gte=since).values_list(
-        "post__author_id", flat=True
-    )
-    interacted = set(reacted.union(replied))
-    return Relationship(
-        follows=frozenset(
-            PersonFollow.objects.filter(follower_id=viewer.pk).values_list("followee_id", flat=True)
-        ),
-        interacted=frozenset(interacted - {viewer.pk}),
-        department_id=viewer.department_id,
-        manager_id=viewer.manager_id,
-        viewer_id=viewer.pk,
-    )
-
-
-def top_score(
-    *,
-    age_hours: float,
-    reactions: int,
-    replies: int,
-    author_id: int,
-    author_department_id: int | None,
-    author_manager_id: int | None,
-    rel: Relationship,
-) -> float:
-    """score = (1 + ln(1 + reactions + 2·replies)) · (1 + closeness) · 2^(-age / 18 h)."""
-    engagement = math.log1p(W_REACTION * reactions + W_REPLY * replies)
-    closeness = 0.0
-    if author_id == rel.viewer_id:
-        closeness = REL_SELF
-    else:
-        if author_id in rel.follows:
-            closeness += REL_FOLLOW
-        if (
-            (rel.manager_id is not None and author_manager_id == rel.manager_id)
-            or author_id == rel.manager_id
-            or author_manager_id == rel.viewer_id
-        ):
-            closeness += REL_TEAM
-        elif rel.department_id is not None and author_department_id == rel.department_id:
-            closeness += REL_DEPARTMENT
-        if author_id in rel.interacted:
-            closeness += REL_INTERACTED
-    decay = 2 ** (-max(age_hours, 0.0) / HALF_LIFE_HOURS)
-    return (1 + engagement) * (1 + closeness) * decay
-
-
-def _top_page(viewer: User, *, cursor: str | None, limit: int) -> FeedPage:
-    """Top order: the feed's posts of the last TOP_WINDOW_DAYS (at most TOP_CANDIDATES of them)
-    ranked by ``top_score`` at a snapshot time fixed by the first page, then everything older in
-    latest order. The cursor carries the snapshot and the position, so each post appears once.
-
-    Cursor: "t" + base64([snapshot iso, offset]) while ranking, "l" + a latest cursor after.
-    """
-    limit = max(1, min(limit, MAX_PAGE_SIZE))
-    now = timezone.now()
-    offset = 0
-    if cursor:
-        if cursor.startswith("l"):
-            page = page_newest_first(_latest_qs(viewer), cursor=cursor[1:], limit=limit)
-            nxt = f"l{page.next_cursor}" if page.next_cursor else None
-            return FeedPage(page.items, nxt, viewer_context(viewer, page.items))
-        if not cursor.startswith("t"):
-            raise InvalidCursorError("cursor is not valid")
-        snap, offset = decode_cursor(cursor[1:], 2)
-        if not isinstance(offset, int) or offset < 0:
-            raise InvalidCursorError("cursor is not valid")
-        now = decode_moment(snap)
-    since = now - dt.timedelta(days=TOP_WINDOW_DAYS)
-    candidates = list(
-        Post.objects.filter(
-            visible_posts_q(viewer),
-            home_feed_q(viewer),
-            deleted_at__isnull=True,
-            created_at__gt=since,
-            created_at__lte=now,
-        )
-        .order_by("-created_at", "-id")
-        .values_list(
-            "id",
-            "created_at",
-            "reaction_count",
-            "reply_count",
-            "author_id",
-            "author__department_id",
-            "author__manager_id",
-        )[:TOP_CANDIDATES]
-    )
-    rel = relationship(viewer)
-    ranked = sorted(
-        candidates,
-        key=lambda c: (
-            -top_score(
-                age_hours=(now - c[1]).total_seconds() / 3600,
-                reactions=c[2],
-                replies=c[3],
-                author_id=c[4],
-                author_department_id=c[5],
-                author_manager_id=c[6],
-                rel=rel,
-            ),
-            -c[0],
-        ),
-    )
-    chosen = ranked[offset : offset + limit]
-    by_id = {p.pk: p for p in post_queryset().filter(pk__in=[c[0] for c in chosen])}
-    items = [by_id[c[0]] for c in chosen if c[0] in by_id]
-    next_cursor: str | None
-    if offset + limit < len(ranked):
-        next_cursor = "t" + encode_cursor([now.isoformat(), offset + limit])
-    else:
-        # The ranked window is done: continue in latest order below its oldest post.
-        if candidates:
-            oldest = candidates[-1]
-            boundary = (oldest[1], oldest[0])
-        else:
-            boundary = (now, 2**62)
-        rest = _latest_qs(viewer).filter(created_at__lte=boundary[0])
-        rest = rest.exclude(created_at=boundary[0], pk__gte=boundary[1])
-        next_cursor = None
-        if rest.exists():
-            next_cursor = "l" + encode_cursor([boundary[0].isoformat(), boundary[1]])
-    return FeedPage(items, next_cursor, viewer_context(viewer, items))
-
-
-@dataclass(frozen=True)
-class Suggestions:
-    people: list[User]
-    topics: list[Topic]
-
-
-def feed_suggestions(viewer: User, *, limit: int = 8) -> Suggestions:
-    """For a newcomer (or anyone): active people in their team (same manager, their manager,
-    their reports) then department whom they do not follow yet, and the most recently used
-    topics they do not follow. Guests get none. Two queries."""
-    _check_reader(viewer)
-    if viewer.is_guest:
-        return Suggestions([], [])
-    close = Q(manager_id=viewer.pk)
-    if viewer.manager_id:
-        close |= Q(manager_id=viewer.manager_id) | Q(pk=viewer.manager_id)
-    if viewer.department_id:
-        close |= Q(department_id=viewer.department_id)
-    people = list(
-        User.objects.filter(close, is_active=True)
-        .exclude(pk=viewer.pk)
-        .exclude(role=Role.GUEST)
-        .exclude(pk__in=followee_ids(viewer))
-        .order_by("sort_name", "id")[: limit * 3]
-    )
-
-    def team_first(person: User) -> int:
-        same_team = person.manager_id in (viewer.pk, viewer.manager_id) and person.manager_id
-        return 0 if same_team or person.pk == viewer.manager_id else 1
-
-    people.sort(key=team_first)
-    topics = list(
-        Topic.objects.exclude(
-            pk__in=TopicFollow.objects.filter(follower_id=viewer.pk).values("topic_id")
-        )
-        .filter(post_count__gt=0)
-        .order_by("-last_used_at", "-id")[:limit]
-    )
-    return Suggestions(people=people[:limit], topics=topics)
 
 
 # --- Topics ------------------------------------------------------------------------------------
@@ -876,7 +575,7 @@ def community_posts_page(
 ) -> FeedPage:
     """The community's posts, newest first, for someone who may see its content (Http404
     otherwise); one query on ``post_community_recent_idx`` plus the fixed prefetches."""
-    _check_reader(viewer)
+    check_reader(viewer)
     check_can_see_content(viewer, community)
     posts = Post.objects.filter(
         community_content_q(viewer), community_id=community.pk, deleted_at__isnull=True
@@ -887,7 +586,7 @@ def community_posts_page(
 
 def community_pinned_posts(viewer: User, community: Community, *, limit: int = 5) -> list[Post]:
     """The community's pinned posts, most recently pinned first (content access checked)."""
-    _check_reader(viewer)
+    check_reader(viewer)
     check_can_see_content(viewer, community)
     return list(
         post_queryset()
@@ -901,7 +600,7 @@ def author_posts_page(
     viewer: User, author: User, *, cursor: str | None = None, limit: int = FEED_PAGE_SIZE
 ) -> FeedPage:
     """Visible posts by ``author``, newest first (post_author_recent_idx)."""
-    _check_reader(viewer)
+    check_reader(viewer)
     posts = post_queryset().filter(
         visible_posts_q(viewer), author_id=author.pk, deleted_at__isnull=True
     )
@@ -915,7 +614,7 @@ def author_replies_page(
     """``author``'s replies and answers, newest first, on posts ``viewer`` may see
     (reply_author_recent_idx); each with its post (``post.accepted_reply_id`` tells an accepted
     answer)."""
-    _check_reader(viewer)
+    check_reader(viewer)
     replies = Reply.objects.select_related("post", "post__author").filter(
         author_id=author.pk,
         deleted_at__isnull=True,
@@ -1030,7 +729,7 @@ def is_following(viewer: User, person_ids: Iterable[int]) -> set[int]:
 def active_topics_page(viewer: User, *, cursor: str | None = None, limit: int = 30) -> Page[Topic]:
     """Topics with posts every member may see, most recently used first (``topic_recent_idx``);
     for a guest, those tagging a post they may see, with their counts."""
-    _check_reader(viewer)
+    check_reader(viewer)
     if viewer.is_guest:
         topics = Topic.objects.filter(readable_topics_q(viewer))
     else:
@@ -1043,7 +742,7 @@ def active_topics_page(viewer: User, *, cursor: str | None = None, limit: int = 
 def suggest_topics(viewer: User, prefix: str, *, limit: int = 8) -> list[Topic]:
     """Topics ``viewer`` may know whose name starts with ``prefix`` (the composer's
     #autocomplete), busiest first."""
-    _check_reader(viewer)
+    check_reader(viewer)
     name = prefix.strip().lstrip("#").lower()[:64]
     if not name:
         return []

@@ -29,7 +29,7 @@ from watercooler.core.pages import (
     viewer_of,
 )
 from watercooler.core.paging import InvalidCursorError
-from watercooler.feed import actions, policy, queries
+from watercooler.feed import actions, policy, queries, timeline
 from watercooler.feed.attachments import check_alt_text, check_upload
 from watercooler.feed.forms import Composer, read_post_form
 from watercooler.feed.home_sections import home_sections
@@ -193,11 +193,11 @@ def _composer_for(
 def home(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     order = request.GET.get("order", "latest")
-    if order not in queries.FEED_ORDERS:
+    if order not in timeline.FEED_ORDERS:
         order = "latest"
     cursor = request.GET.get("cursor") or None
     try:
-        page = queries.feed_page(viewer, order=order, cursor=cursor, limit=HOME_PAGE_POSTS)
+        page = timeline.feed_page(viewer, order=order, cursor=cursor, limit=HOME_PAGE_POSTS)
     except InvalidCursorError:
         return bad_cursor_page(request)
     decorate(viewer, page.items, page.context)
@@ -210,7 +210,7 @@ def home(request: HttpRequest) -> HttpResponse:
         composer=_composer_for(viewer, quote_id=_int(request.GET.get("quote"))),
         summary=summary,
         profile_done=4 - len(summary.missing),
-        suggestions=queries.feed_suggestions(viewer) if sparse else None,
+        suggestions=timeline.feed_suggestions(viewer) if sparse else None,
         sections=home_sections(viewer),
     )
     return vary_on_htmx(render(request, "feed/home.html", context))

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.http import Http404
 
 from watercooler.core.events import post_group, send_event
+from watercooler.core.signals import send_signal_on_commit
 from watercooler.feed.models import Post, PostKind, Reply
 from watercooler.people.models import User
 from watercooler.questions import signals
@@ -73,10 +74,7 @@ def do_accept_answer(*, actor: User, post: Post, reply: Reply | int | None) -> P
     locked.accepted_reply, locked.accepted_by = chosen, actor
     locked.save(update_fields=["accepted_reply", "accepted_by"])
     _send_changed(locked.pk, chosen.pk)
-    transaction.on_commit(
-        lambda: signals.answer_accepted.send(sender=Post, post=locked, reply=chosen, by=actor),
-        robust=True,
-    )
+    send_signal_on_commit(signals.answer_accepted, sender=Post, post=locked, reply=chosen, by=actor)
     return locked
 
 

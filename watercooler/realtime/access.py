@@ -11,7 +11,8 @@ from collections.abc import Iterable
 
 from watercooler.communities.models import Membership, MembershipStatus
 from watercooler.feed.models import PersonFollow, TopicFollow
-from watercooler.feed.queries import home_feed_posts, visible_posts
+from watercooler.feed.queries import visible_posts
+from watercooler.feed.timeline import home_feed_posts
 from watercooler.notifications.queries import unread_count
 from watercooler.people.models import User
 

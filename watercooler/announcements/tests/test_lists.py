@@ -15,7 +15,7 @@ from django.utils import timezone
 from watercooler.announcements import actions as announcement_actions
 from watercooler.announcements import queries as announcement_queries
 from watercooler.announcements.models import Announcement
-from watercooler.feed import queries
+from watercooler.feed import timeline
 from watercooler.feed.tests.test_community_pages import make_community
 from watercooler.people.models import Role, User
 from watercooler.realtime.access import new_post_ids
@@ -45,9 +45,9 @@ def test_home_shows_an_announcement_once(world: World, comms: User, client_as: A
     PersonFollow.objects.create(follower=world.owner, followee=comms)
     since = timezone.now() - dt.timedelta(minutes=1)
     a = create(comms, title="Quarterly all-hands", body="Join us **Thursday**.")
-    page = queries.feed_page(world.owner)
+    page = timeline.feed_page(world.owner)
     assert a.post_id not in [p.pk for p in page.items]
-    top = queries.feed_page(world.owner, order="top")
+    top = timeline.feed_page(world.owner, order="top")
     assert a.post_id not in [p.pk for p in top.items]
     # Nor is it counted as "1 new post" after a dropped connection.
     assert a.post_id not in new_post_ids(world.owner, since)

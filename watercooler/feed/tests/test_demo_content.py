@@ -25,7 +25,8 @@ from watercooler.feed.models import (
     Topic,
     TopicFollow,
 )
-from watercooler.feed.queries import FEED_PAGE_SIZE, feed_page
+from watercooler.feed.queries import FEED_PAGE_SIZE
+from watercooler.feed.timeline import feed_page
 from watercooler.notifications.models import Notification
 from watercooler.people.models import Role, User
 

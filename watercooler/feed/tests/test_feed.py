@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from watercooler.announcements.models import Announcement, AnnouncementReceipt
-from watercooler.feed import actions, queries
+from watercooler.feed import actions, queries, timeline
 from watercooler.feed.models import Attachment, PersonFollow, Post, Topic, TopicFollow
 from watercooler.testing.world import make_person
 
@@ -100,7 +100,7 @@ def test_top_ranks_engagement_and_closeness(world, api_as):
 
 
 def test_top_score_formula():
-    rel = queries.Relationship(
+    rel = timeline.Relationship(
         follows=frozenset({2}),
         interacted=frozenset({3}),
         department_id=1,
@@ -108,14 +108,14 @@ def test_top_score_formula():
         viewer_id=1,
     )
     base: dict[str, Any] = {"author_department_id": None, "author_manager_id": None, "rel": rel}
-    fresh = queries.top_score(age_hours=0, reactions=0, replies=0, author_id=5, **base)
+    fresh = timeline.top_score(age_hours=0, reactions=0, replies=0, author_id=5, **base)
     assert fresh == pytest.approx(1.0)
-    assert queries.top_score(age_hours=18, reactions=0, replies=0, author_id=5, **base) == (
+    assert timeline.top_score(age_hours=18, reactions=0, replies=0, author_id=5, **base) == (
         pytest.approx(0.5)
     )
-    followed = queries.top_score(age_hours=0, reactions=0, replies=0, author_id=2, **base)
+    followed = timeline.top_score(age_hours=0, reactions=0, replies=0, author_id=2, **base)
     assert followed == pytest.approx(2.0)
-    busy = queries.top_score(age_hours=0, reactions=3, replies=2, author_id=5, **base)
+    busy = timeline.top_score(age_hours=0, reactions=3, replies=2, author_id=5, **base)
     assert busy > fresh
 
 
@@ -151,7 +151,7 @@ def test_feed_query_count_is_constant(
     _add_everything(world, 5, tmp_path)
     client.get("/feed")  # warm up the token's last-used write
     # 14: a reader who follows few people costs one more query (the posts of the communities
-    # they follow decide the plan, feed.queries._is_sparse).
+    # they follow decide the plan, feed.timeline._is_sparse).
     with django_assert_max_num_queries(14) as small:
         response = client.get("/feed", order=order, limit=50)
     assert len(response.json()["items"]) == 5
@@ -191,7 +191,7 @@ def test_latest_feed_is_one_query_for_the_posts(world, django_assert_num_queries
         # posts the communities I follow hold), the page's ids (a compiled template), the
         # posts by id, their topics and attachments; then my reactions; and nothing else (no
         # polls and no quotes on this page).
-        page = queries.feed_page(world.teammate, limit=3)
+        page = timeline.feed_page(world.teammate, limit=3)
     assert len(page.items) == 3
     sql = captured.captured_queries[2]["sql"]
     assert "ORDER BY" in sql
@@ -299,7 +299,7 @@ def test_people_who_can_see_agrees_with_can_see_post(world):
 def test_compiled_feed_query_agrees_with_the_orm(world, sparse, monkeypatch):
     """The latest feed runs a compiled template of ``_latest_qs`` (core/sqlcache.py): for every
     kind of reader, on every page, it finds exactly the posts the ORM query finds."""
-    monkeypatch.setattr(queries, "_is_sparse", lambda viewer: sparse)
+    monkeypatch.setattr(timeline, "_is_sparse", lambda viewer: sparse)
     _spread_posts(world, 23)
     actions.create_post(world.teammate, body="followers only", audience="followers")
     actions.do_follow_person(follower=world.outsider, followee=world.teammate)
@@ -309,9 +309,9 @@ def test_compiled_feed_query_agrees_with_the_orm(world, sparse, monkeypatch):
         cursor = None
         for _ in range(20):
             orm = queries.page_newest_first(
-                queries._latest_qs(reader, sparse=sparse), cursor=cursor, limit=4
+                timeline._latest_qs(reader, sparse=sparse), cursor=cursor, limit=4
             )
-            page = queries.feed_page(reader, cursor=cursor, limit=4)
+            page = timeline.feed_page(reader, cursor=cursor, limit=4)
             expected += [p.pk for p in orm.items]
             got += [p.pk for p in page.items]
             assert page.next_cursor == orm.next_cursor
