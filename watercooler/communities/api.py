@@ -3,9 +3,9 @@ membership (joining, requests, adding and removing people, roles, ownership), me
 directory rule and the cover image.
 
 Each endpoint parses its input, calls one action (writes) or query (reads) and returns a schema
-from ``schemas.py``. Who may see what lives in ``queries`` (a community one may not know exists
-answers 404 exactly like a missing one, whatever the method); who may change what in
-``actions``. ``actions.Conflict`` (joining twice, adding a member again) answers 409.
+from ``schemas.py``. Who may see or change what is ``policy``, asked by the queries (a
+community one may not know exists answers 404 exactly like a missing one, whatever the method)
+and the actions. ``Conflict`` (joining twice, adding a member again) answers 409.
 
 A community's feed (``GET /communities/{handle}/feed``) is the feed app's
 (``feed.api.community_feed_router``).

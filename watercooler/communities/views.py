@@ -2,8 +2,9 @@
 and Settings tabs, plus the Join / Leave / Following buttons.
 
 Each view parses its input, calls one query or action and renders. Who may see or change what
-lives in ``communities.queries`` and ``communities.actions``, shared with the API. A community's
-Feed, Files and Health tabs are the feed app's, its Events tab the events app's; all extend
+is ``communities.policy``, asked by the queries and actions the API shares and by the
+templates for their buttons (``queries.CommunityHeader``). A community's Feed, Files and
+Health tabs are the feed app's, its Events tab the events app's; all extend
 ``communities/base_community.html``.
 """
 
@@ -18,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from watercooler.communities import actions, queries
+from watercooler.communities import actions, policy, queries
 from watercooler.communities.forms import CommunityForm, RuleForm, suggest_handle
 from watercooler.communities.models import Category, MemberRole
 from watercooler.communities.queries import CommunityHeader
@@ -107,6 +108,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "cursor": cursor,
         "filtered": bool(q or category or mine),
         "categories": Category.choices,
+        "can_create": policy.can_create_community(viewer),
     }
     if is_htmx(request):
         template = (
@@ -129,9 +131,8 @@ def directory(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
-    if viewer.is_guest:
-        # The action refuses guests too; the form is not even offered to them.
-        raise PermissionDenied("Guests cannot create communities.")
+    # The form is not even offered to those the action would refuse.
+    actions.check_can_create(viewer)
     form = CommunityForm()
     status = 200
     if request.method == "POST":
@@ -201,7 +202,7 @@ def members(request: HttpRequest, handle: str) -> HttpResponse:
     cursor = request.GET.get("cursor") or None
     q = str(request.GET.get("q", ""))
     add_q = str(request.GET.get("add_q", ""))
-    if header.can_moderate and add_q and is_htmx(request):
+    if header.can_manage_members and add_q and is_htmx(request):
         return vary_on_htmx(_candidates(request, header, add_q))
     try:
         page = queries.members_page(viewer, header.community, cursor=cursor, q=q)
@@ -221,7 +222,7 @@ def members(request: HttpRequest, handle: str) -> HttpResponse:
         "q": q,
         "add_q": add_q,
     }
-    if header.can_moderate and add_q:
+    if header.can_manage_members and add_q:
         context["candidates"] = queries.member_candidates(viewer, header.community, add_q)
     # A "Load more" or a search as one types: only the list's rows.
     if is_htmx(request) and (cursor or "q" in request.GET):
@@ -604,7 +605,7 @@ def _membership_answer(
 def join(request: HttpRequest, handle: str) -> HttpResponse:
     viewer = viewer_of(request)
     community = queries.access_community(viewer, handle)
-    before = queries.can_see_content(viewer, community, queries.membership_of(viewer, community))
+    before = policy.can_see_content(viewer, community, queries.membership_of(viewer, community))
     try:
         membership = actions.do_join(actor=viewer, community=community)
     except actions.Conflict:
@@ -626,7 +627,7 @@ def leave(request: HttpRequest, handle: str) -> HttpResponse:
     viewer = viewer_of(request)
     community = queries.access_community(viewer, handle)
     membership = queries.membership_of(viewer, community)
-    before = queries.can_see_content(viewer, community, membership)
+    before = policy.can_see_content(viewer, community, membership)
     if membership is None:
         return _membership_answer(request, viewer, handle, before=before)
     was_request = not membership.is_active

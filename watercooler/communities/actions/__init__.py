@@ -5,15 +5,8 @@ Each public ``do_*`` function takes keyword arguments only, checks that the acto
 (``ValidationError`` keyed by field name) and writes in one transaction. A change that clashes
 with the current state (joining twice, adding a member again) raises ``Conflict`` (409).
 
-Who may do what:
-
-* Any active member of the company who is not a guest creates communities and joins open ones
-  (closed ones: asks to join). Guests join only when an owner or moderator adds them.
-* Owners and moderators (and site administrators: ``queries.can_moderate``) approve and decline
-  requests, add and remove people, edit the settings and the directory rule. A moderator cannot
-  remove an owner.
-* Only owners change roles, hand over ownership and change the handle. The last owner cannot
-  leave, be removed or be demoted: ownership must be handed over first.
+Who may do what is ``communities.policy``; the actions ask it through ``checks``. The last
+owner cannot leave, be removed or be demoted: ownership must be handed over first.
 
 The actions live by concern: ``community`` (creating, settings, cover), ``membership`` and
 ``directory_rule``; ``checks`` holds what they share. Import them from here.

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from PIL import ImageOps
 
-from watercooler.communities import signals
-from watercooler.communities.actions.checks import check_can_create, check_moderator
+from watercooler.communities import policy, signals
+from watercooler.communities.actions.checks import check_can_change_settings, check_can_create
 from watercooler.communities.models import (
     Category,
     Community,
@@ -25,7 +25,6 @@ from watercooler.communities.models import (
     MembershipStatus,
     Privacy,
 )
-from watercooler.communities.queries import is_owner
 from watercooler.communities.rules import follows_changed
 from watercooler.core.media import delete_stored_files
 from watercooler.people.images import jpeg_bytes, open_checked_image
@@ -235,13 +234,13 @@ def do_update_community(*, actor: User, community: Community, **fields: Any) -> 
     """Change ``name``, ``description``, ``guidelines``, ``privacy``, ``category``,
     ``cover_alt`` (owners and moderators) or ``handle`` (owners only). Only the fields given
     change; with any error nothing changes. Returns the community, updated."""
-    mine = check_moderator(actor, community, "Only owners and moderators can change settings.")
+    mine = check_can_change_settings(actor, community)
     errors: dict[str, list[str]] = {}
     for field in fields:
         if field not in EDITABLE:
             errors[field] = [NOT_A_FIELD]
     known = {f: v for f, v in fields.items() if f in EDITABLE}
-    if "handle" in known and not is_owner(actor, mine):
+    if "handle" in known and not policy.can_change_handle(actor, mine):
         errors["handle"] = ["Only an owner can change the handle."]
         known.pop("handle")
     try:
@@ -280,7 +279,7 @@ def do_set_cover(
 ) -> Community:
     """Replace the cover image (owners and moderators); ``alt_text`` describes it for people
     who cannot see it. The old file is deleted once the change commits."""
-    check_moderator(actor, community, "Only owners and moderators can change the cover.")
+    check_can_change_settings(actor, community, doing="change the cover")
     try:
         alt = _text(alt_text, limit=COVER_ALT_MAX, one_line=True)
     except ValidationError as exc:
@@ -297,7 +296,7 @@ def do_set_cover(
 
 @transaction.atomic
 def do_remove_cover(*, actor: User, community: Community) -> Community:
-    check_moderator(actor, community, "Only owners and moderators can change the cover.")
+    check_can_change_settings(actor, community, doing="change the cover")
     locked = Community.objects.select_for_update().get(pk=community.pk)
     old = locked.cover.name
     locked.cover = ""

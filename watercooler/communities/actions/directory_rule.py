@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 
-from watercooler.communities.actions.checks import check_moderator, lock
+from watercooler.communities.actions.checks import check_can_change_rule, lock
 from watercooler.communities.models import Community, DirectoryRule
 from watercooler.communities.rules import apply_rule
 from watercooler.people.models import Department, Location, User
@@ -74,7 +74,7 @@ def do_set_rule(
     """Set the community's directory rule (owners and moderators) and apply it at once.
     ``departments`` and ``locations`` are names (or objects); ``regions`` and ``countries`` as
     locations spell them. At least one condition is needed (ValidationError otherwise)."""
-    check_moderator(actor, community, "Only owners and moderators can change the rule.")
+    check_can_change_rule(actor, community)
     errors: dict[str, list[str]] = {}
     found: dict[str, Any] = {}
     checks = {
@@ -117,7 +117,7 @@ def do_remove_rule(*, actor: User, community: Community, remove_members: bool = 
     """Delete the directory rule (owners and moderators). The people it added stay members
     unless ``remove_members`` (then the plain members it added leave, as when they stop
     matching). No rule: Http404."""
-    check_moderator(actor, community, "Only owners and moderators can change the rule.")
+    check_can_change_rule(actor, community)
     lock(community)
     rule = DirectoryRule.objects.filter(community_id=community.pk).first()
     if rule is None:

@@ -10,14 +10,23 @@ notifications.
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
 from watercooler.communities import signals
-from watercooler.communities.actions.checks import lock, membership_row
+from watercooler.communities.actions.checks import (
+    check_can_change_roles,
+    check_can_join,
+    check_can_leave,
+    check_can_manage_members,
+    check_can_remove_member,
+    check_can_transfer_ownership,
+    lock,
+    membership_row,
+)
 from watercooler.communities.models import (
     Community,
     DirectoryRule,
@@ -29,7 +38,6 @@ from watercooler.communities.models import (
     Privacy,
     RuleOptOut,
 )
-from watercooler.communities.queries import can_moderate, is_owner
 from watercooler.communities.rules import follows_changed
 from watercooler.core.errors import Conflict
 from watercooler.core.policy import check_active
@@ -122,10 +130,7 @@ def do_join(*, actor: User, community: Community) -> Membership:
         if membership.is_active:
             raise Conflict("You are already a member of this community.")
         raise Conflict("You have already asked to join; its owners and moderators will answer.")
-    if community.privacy == Privacy.SECRET:
-        raise Http404("No such community.")
-    if actor.is_guest:
-        raise PermissionDenied("Guests join a community when its owners or moderators add them.")
+    check_can_join(actor, community)
     if community.privacy == Privacy.CLOSED:
         membership = Membership.objects.create(
             community=community,
@@ -157,13 +162,7 @@ def do_leave(*, actor: User, community: Community) -> None:
         )
         return
     _check_not_last_owner(community, membership, field="role")
-    if membership.source == MembershipSource.RULE:
-        rule = DirectoryRule.objects.filter(community_id=community.pk).first()
-        if rule is not None and not rule.allow_leave:
-            raise PermissionDenied(
-                "You are a member through this community's directory rule, and its owners do"
-                " not allow leaving it."
-            )
+    check_can_leave(membership, DirectoryRule.objects.filter(community_id=community.pk).first())
     _remove_active(community, membership)
     signals.send_on_commit(signals.member_left, community=community, user=actor, was_pending=False)
 
@@ -175,8 +174,7 @@ def do_add_member(*, actor: User, community: Community, user: User) -> Membershi
     by=, approved=)``."""
     check_active(actor)
     community = lock(community)
-    if not can_moderate(actor, membership_row(community, actor)):
-        raise PermissionDenied("Only owners and moderators can add people.")
+    check_can_manage_members(actor, community, doing="add people")
     if not user.is_active:
         raise ValidationError({"username": ["This person's account is deactivated."]})
     membership = membership_row(community, user)
@@ -200,9 +198,7 @@ def do_remove_member(*, actor: User, community: Community, user: User) -> None:
         return
     check_active(actor)
     community = lock(community)
-    mine = membership_row(community, actor)
-    if not can_moderate(actor, mine):
-        raise PermissionDenied("Only owners and moderators can remove people.")
+    mine = check_can_manage_members(actor, community, doing="remove people")
     membership = membership_row(community, user)
     if membership is None:
         raise Http404(f"{user.display_name} is not a member of this community.")
@@ -212,8 +208,7 @@ def do_remove_member(*, actor: User, community: Community, user: User) -> None:
             signals.member_removed, community=community, user=user, by=actor, was_pending=True
         )
         return
-    if membership.role == MemberRole.OWNER and not is_owner(actor, mine):
-        raise PermissionDenied("Only an owner can remove another owner.")
+    check_can_remove_member(actor, mine, membership)
     _check_not_last_owner(community, membership, field="username")
     _remove_active(community, membership)
     signals.send_on_commit(
@@ -236,8 +231,7 @@ def do_set_role(*, actor: User, community: Community, user: User, role: Any) -> 
     if role not in MemberRole.values:
         raise ValidationError({"role": [f"Must be one of: {', '.join(MemberRole.values)}."]})
     community = lock(community)
-    if not is_owner(actor, membership_row(community, actor)):
-        raise PermissionDenied("Only owners can change roles.")
+    check_can_change_roles(actor, community)
     membership = _active_membership_of(community, user)
     if membership.role == role:
         return membership
@@ -257,9 +251,7 @@ def do_transfer_ownership(*, actor: User, community: Community, user: User) -> N
     actor a moderator. Errors on ``username``."""
     check_active(actor)
     community = lock(community)
-    mine = membership_row(community, actor)
-    if mine is None or not is_owner(actor, mine):
-        raise PermissionDenied("Only an owner can hand over ownership.")
+    mine = check_can_transfer_ownership(actor, community)
     if user.pk == actor.pk:
         raise ValidationError({"username": ["You already own this community."]})
     target = membership_row(community, user)
