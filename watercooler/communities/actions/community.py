@@ -26,6 +26,7 @@ from watercooler.communities.models import (
     Privacy,
 )
 from watercooler.communities.rules import follows_changed
+from watercooler.core.errors import FieldErrors
 from watercooler.core.media import delete_stored_files
 from watercooler.people.images import jpeg_bytes, open_checked_image
 from watercooler.people.models import User
@@ -129,17 +130,15 @@ def _clean(field: str, raw: Any, *, community: Community | None = None) -> Any:
     raise ValidationError(NOT_A_FIELD)
 
 
-def _collect(fields: dict[str, Any], *, community: Community | None = None) -> dict[str, Any]:
-    """Clean every field; all fields' errors at once."""
-    errors: dict[str, list[str]] = {}
+def _clean_all(
+    fields: dict[str, Any], errors: FieldErrors, *, community: Community | None = None
+) -> dict[str, Any]:
+    """Every field cleaned; what is wrong goes to ``errors``, so all fields' errors come at
+    once."""
     values: dict[str, Any] = {}
     for field, raw in fields.items():
-        try:
+        with errors.collect(field):
             values[field] = _clean(field, raw, community=community)
-        except ValidationError as exc:
-            errors.setdefault(field, []).extend(exc.messages)
-    if errors:
-        raise ValidationError(errors)
     return values
 
 
@@ -171,7 +170,8 @@ def check_community_input(
     """Validate a new community's input (PermissionDenied for guests); every field's errors at
     once. ``category`` defaults to "interest"."""
     check_can_create(actor)
-    values = _collect(
+    errors = FieldErrors()
+    values = _clean_all(
         {
             "name": name,
             "handle": handle,
@@ -179,8 +179,10 @@ def check_community_input(
             "description": description,
             "guidelines": guidelines,
             "category": Category.INTEREST if category in (None, "") else category,
-        }
+        },
+        errors,
     )
+    errors.raise_if_any()
     return CommunityInput(**values)
 
 
@@ -235,22 +237,16 @@ def do_update_community(*, actor: User, community: Community, **fields: Any) -> 
     ``cover_alt`` (owners and moderators) or ``handle`` (owners only). Only the fields given
     change; with any error nothing changes. Returns the community, updated."""
     mine = check_can_change_settings(actor, community)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     for field in fields:
         if field not in EDITABLE:
-            errors[field] = [NOT_A_FIELD]
+            errors.add(field, NOT_A_FIELD)
     known = {f: v for f, v in fields.items() if f in EDITABLE}
     if "handle" in known and not policy.can_change_handle(actor, mine):
-        errors["handle"] = ["Only an owner can change the handle."]
+        errors.add("handle", "Only an owner can change the handle.")
         known.pop("handle")
-    try:
-        values = _collect(known, community=community)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-        values = {}
-    if errors:
-        raise ValidationError(errors)
+    values = _clean_all(known, errors, community=community)
+    errors.raise_if_any()
     locked = Community.objects.select_for_update().get(pk=community.pk)
     changed = [f for f, v in values.items() if getattr(locked, f) != v]
     if changed:

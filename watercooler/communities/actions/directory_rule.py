@@ -11,6 +11,7 @@ from django.http import Http404
 from watercooler.communities.actions.checks import check_can_change_rule, lock
 from watercooler.communities.models import Community, DirectoryRule
 from watercooler.communities.rules import apply_rule
+from watercooler.core.errors import FieldErrors
 from watercooler.people.models import Department, Location, User
 
 RULE_VALUES_MAX = 50
@@ -75,7 +76,7 @@ def do_set_rule(
     ``departments`` and ``locations`` are names (or objects); ``regions`` and ``countries`` as
     locations spell them. At least one condition is needed (ValidationError otherwise)."""
     check_can_change_rule(actor, community)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     found: dict[str, Any] = {}
     checks = {
         "departments": lambda: _named(Department, departments, field="departments"),
@@ -84,18 +85,16 @@ def do_set_rule(
         "countries": lambda: _location_values(countries, field="countries", column="country"),
     }
     for field, check in checks.items():
-        try:
+        with errors.collect():  # each check's errors are on its own field
             found[field] = check()
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
     if not isinstance(allow_leave, bool):
-        errors["allow_leave"] = ["Must be true or false."]
+        errors.add("allow_leave", "Must be true or false.")
     if not errors and not any(found.values()):
-        errors["departments"] = [
-            "Set at least one condition: departments, locations, regions or countries."
-        ]
-    if errors:
-        raise ValidationError(errors)
+        errors.add(
+            "departments",
+            "Set at least one condition: departments, locations, regions or countries.",
+        )
+    errors.raise_if_any()
     lock(community)
     rule, _ = DirectoryRule.objects.update_or_create(
         community=community,
