@@ -7,6 +7,7 @@ values (lengths, a free handle, who may change what) lives in ``communities.acti
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.text import slugify
 
@@ -148,3 +149,8 @@ class RuleForm:
     @property
     def is_empty(self) -> bool:
         return not (self.departments or self.locations or self.regions or self.countries)
+
+    def raise_if_invalid(self) -> None:
+        """ValidationError with what the form itself refused (too many values), if anything."""
+        if self.errors:
+            raise ValidationError(self.errors)

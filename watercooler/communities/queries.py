@@ -38,6 +38,7 @@ from watercooler.people.models import Department, Location, User
 
 COMMUNITY_PAGE_SIZE = 24
 MEMBERS_PAGE_SIZE = 50
+NO_RULE = "This community has no directory rule."
 
 
 def member_community_ids(viewer: User, *, following: bool | None = None) -> QuerySet[Any, Any]:
@@ -403,6 +404,18 @@ def community_rule(community: Community) -> DirectoryRule | None:
         .prefetch_related("departments", "locations")
         .first()
     )
+
+
+def access_rule(viewer: User, handle: str) -> DirectoryRule:
+    """The directory rule of the community ``handle``, for anyone who may know the community
+    exists (its About tab says whom the rule takes in); Http404 without a rule. Its
+    ``community`` is loaded."""
+    community = access_community(viewer, handle)
+    rule = community_rule(community)
+    if rule is None:
+        raise Http404(NO_RULE)
+    rule.community = community
+    return rule
 
 
 def rule_summary(rule: DirectoryRule | None) -> str:

@@ -25,7 +25,11 @@ from watercooler.communities.actions.community import (
     do_update_community,
     make_cover_file,
 )
-from watercooler.communities.actions.directory_rule import do_remove_rule, do_set_rule
+from watercooler.communities.actions.directory_rule import (
+    do_apply_rule,
+    do_remove_rule,
+    do_set_rule,
+)
 from watercooler.communities.actions.membership import (
     do_add_member,
     do_join,
@@ -49,6 +53,7 @@ __all__ = [
     "check_handle",
     "create_community",
     "do_add_member",
+    "do_apply_rule",
     "do_create_community",
     "do_join",
     "do_leave",

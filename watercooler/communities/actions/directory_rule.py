@@ -1,5 +1,5 @@
-"""Setting and removing a community's directory rule (owners and moderators); the rule
-itself, and applying it, are ``communities.rules``."""
+"""Setting, removing and applying again a community's directory rule (owners and moderators);
+what a rule matches, and how applying it writes, is ``communities.rules``."""
 
 from collections.abc import Iterable
 from typing import Any
@@ -8,8 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 
-from watercooler.communities.actions.checks import check_can_change_rule, lock
+from watercooler.communities.actions.checks import (
+    check_can_apply_rule,
+    check_can_change_rule,
+    lock,
+)
 from watercooler.communities.models import Community, DirectoryRule
+from watercooler.communities.queries import NO_RULE
 from watercooler.communities.rules import apply_rule
 from watercooler.core.errors import FieldErrors
 from watercooler.people.models import Department, Location, User
@@ -120,7 +125,7 @@ def do_remove_rule(*, actor: User, community: Community, remove_members: bool = 
     lock(community)
     rule = DirectoryRule.objects.filter(community_id=community.pk).first()
     if rule is None:
-        raise Http404("This community has no directory rule.")
+        raise Http404(NO_RULE)
     if remove_members:
         # An empty rule matches nobody: applying it removes exactly what the rule added.
         rule.departments.clear()
@@ -128,3 +133,15 @@ def do_remove_rule(*, actor: User, community: Community, remove_members: bool = 
         DirectoryRule.objects.filter(pk=rule.pk).update(regions=[], countries=[])
         apply_rule(community)
     rule.delete()
+
+
+@transaction.atomic
+def do_apply_rule(*, actor: User, community: Community) -> tuple[int, int]:
+    """Apply the directory rule to everyone again now (owners and moderators), as saving it
+    does; returns (added, removed). It also applies by itself whenever profiles change, so this
+    is for a change the profiles do not show (or to see that nothing changes). No rule: Http404."""
+    check_can_apply_rule(actor, community)
+    lock(community)
+    if not DirectoryRule.objects.filter(community_id=community.pk).exists():
+        raise Http404(NO_RULE)
+    return apply_rule(community)

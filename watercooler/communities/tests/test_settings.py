@@ -1,4 +1,6 @@
-"""A community's settings page: the details, the cover image and the directory rule."""
+"""A community's settings, by page and by API: the details, the cover image and the directory
+rule (set, removed, applied again now). Every form of the settings page is an action the API
+reaches too; both are checked against the outsider, a guest and a plain member."""
 
 from typing import Any
 
@@ -124,3 +126,113 @@ def test_directory_rule_editor_applies_and_reports(
     removed = owner.post("/c/python/settings/", {"action": "rule"}, follow=True)
     assert "No directory rule" in html(removed)
     assert not DirectoryRule.objects.filter(community=places.open).exists()
+
+
+def test_apply_now_is_for_moderators_and_needs_a_rule(
+    regions: World, places: Places, client_as: Any
+) -> None:
+    world = regions
+    actions.do_add_member(actor=world.owner, community=places.open, user=world.teammate)
+    actions.do_set_role(
+        actor=world.owner, community=places.open, user=world.teammate, role="moderator"
+    )
+    actions.do_add_member(actor=world.owner, community=places.open, user=world.guest)
+    apply_now = {"action": "apply_rule"}
+    # No rule to apply (a page left open while someone removed it).
+    assert client_as(world.teammate).post("/c/python/settings/", apply_now).status_code == 404
+    actions.do_set_rule(actor=world.owner, community=places.open, departments=["Sales"])
+    world.admin.department = world.sales
+    world.admin.save(update_fields=["department"])
+    applied = client_as(world.teammate).post("/c/python/settings/", apply_now, follow=True)
+    assert "The rule is applied: 1 added, 0 removed." in html(applied)
+    # A plain member (the guest) may not; whoever may not see the community does not learn of it.
+    assert client_as(world.guest).post("/c/python/settings/", apply_now).status_code == 403
+    assert client_as(world.outsider).post("/c/falcon/settings/", apply_now).status_code == 404
+
+
+# --- The API -------------------------------------------------------------------------------------
+
+
+def test_api_applies_the_rule_now(regions: World, places: Places, api_as: Any) -> None:
+    world = regions
+    owner = api_as(world.owner)
+    path = "/communities/python/rule/apply"
+    assert owner.post(path).status_code == 404  # no rule yet
+    actions.do_set_rule(
+        actor=world.owner, community=places.open, departments=["Sales"], regions=["EMEA"]
+    )
+    world.teammate.department = world.sales
+    world.teammate.save(update_fields=["department"])
+    response = owner.post(path)
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert (data["added"], data["removed"], data["member_count"]) == (1, 0, 3)
+    assert (data["departments"], data["regions"], data["allow_leave"]) == (
+        ["Sales"],
+        ["EMEA"],
+        False,
+    )
+    assert data["applied_at"]
+    assert membership(places.open, world.teammate).is_active  # type: ignore[union-attr]
+    # Nothing changed since: applying again adds and removes nobody.
+    again = owner.post(path).json()
+    assert (again["added"], again["removed"]) == (0, 0)
+    # Administrators moderate every community they may see.
+    assert api_as(world.admin).post(path).status_code == 200
+
+
+def test_api_apply_rule_refuses_who_may_not(world: World, places: Places, api_as: Any) -> None:
+    # Engineering: the owner and the teammate; the outsider (Sales) stays out.
+    for community in (places.open, places.secret):
+        actions.do_set_rule(actor=world.owner, community=community, departments=["Engineering"])
+    missing = api_as(world.outsider).post("/communities/no-such-thing/rule/apply").json()
+    # The outsider may see the open community but not change it; a guest who is not a member
+    # may not know it exists; a guest who is a plain member may not change it either.
+    assert api_as(world.outsider).post("/communities/python/rule/apply").status_code == 403
+    assert api_as(world.guest).post("/communities/python/rule/apply").status_code == 404
+    actions.do_add_member(actor=world.owner, community=places.open, user=world.guest)
+    refused = api_as(world.guest).post("/communities/python/rule/apply")
+    assert refused.status_code == 403
+    assert set(refused.json()) == {"detail", "errors"}
+    # A secret community is exactly a missing one to whoever is not in it.
+    for person in (world.outsider, world.guest, world.admin):
+        response = api_as(person).post("/communities/falcon/rule/apply")
+        assert response.status_code == 404
+        assert response.json() == missing
+    assert api_as(None).post("/communities/python/rule/apply").status_code == 401
+    assert DirectoryRule.objects.get(community=places.open).applied_at is not None
+
+
+def test_api_reads_the_rule(world: World, places: Places, api_as: Any) -> None:
+    actions.do_set_rule(
+        actor=world.owner, community=places.closed, departments=["Sales"], allow_leave=True
+    )
+    # The closed community's About page tells everyone whom its rule takes in; so does this.
+    response = api_as(world.outsider).get("/communities/leaders/rule")
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "departments": ["Sales"],
+        "locations": [],
+        "regions": [],
+        "countries": [],
+        "allow_leave": True,
+        "applied_at": response.json()["applied_at"],
+        "member_count": 2,
+    }
+    assert api_as(world.owner).get("/communities/python/rule").status_code == 404  # no rule
+    actions.do_set_rule(actor=world.owner, community=places.secret, departments=["Engineering"])
+    missing = api_as(world.outsider).get("/communities/no-such-thing").json()
+    for person in (world.outsider, world.guest):
+        response = api_as(person).get("/communities/falcon/rule")
+        assert response.status_code == 404
+        assert response.json() == missing
+    assert api_as(world.guest).get("/communities/leaders/rule").status_code == 404
+    assert api_as(None).get("/communities/leaders/rule").status_code == 401
+
+
+def test_api_rule_endpoints_document_their_errors(world: World, api_as: Any) -> None:
+    paths = api_as(world.owner).get("/openapi.json").json()["paths"]
+    applied = paths["/api/v1/communities/{handle}/rule/apply"]["post"]["responses"]
+    assert {"200", "401", "403", "404", "409", "422"} <= set(applied)
+    read = paths["/api/v1/communities/{handle}/rule"]["get"]["responses"]
+    assert {"200", "401", "403", "404", "422"} <= set(read)
