@@ -3,9 +3,9 @@ membership (joining, requests, adding and removing people, roles, ownership), me
 directory rule and the cover image.
 
 Each endpoint parses its input, calls one action (writes) or query (reads) and returns a schema
-from ``schemas.py``. Who may see what lives in ``queries`` (a community one may not know exists
-answers 404 exactly like a missing one, whatever the method); who may change what in
-``actions``. ``actions.Conflict`` (joining twice, adding a member again) answers 409.
+from ``schemas.py``. Who may see or change what is ``policy``, asked by the queries (a
+community one may not know exists answers 404 exactly like a missing one, whatever the method)
+and the actions. ``Conflict`` (joining twice, adding a member again) answers 409.
 
 A community's feed (``GET /communities/{handle}/feed``) is the feed app's
 (``feed.api.community_feed_router``).
@@ -32,6 +32,7 @@ from watercooler.communities.schemas import (
     CommunityPatch,
     CommunityQuery,
     CommunityRoleIn,
+    CommunityRuleAppliedOut,
     CommunityRuleIn,
     CommunityRuleOut,
     CommunityUsernameIn,
@@ -297,6 +298,16 @@ def _rule_out(rule: DirectoryRule, community: Community) -> dict[str, Any]:
     }
 
 
+@router.get(
+    "/{handle}/rule", response={200: CommunityRuleOut, **READ}, summary="The directory rule"
+)
+def community_get_rule(request: HttpRequest, handle: str) -> dict[str, Any]:
+    """For anyone who may know the community exists (its About page says whom the rule takes
+    in). No rule: 404."""
+    rule = queries.access_rule(viewer_of(request), handle)
+    return _rule_out(rule, rule.community)
+
+
 @router.put(
     "/{handle}/rule", response={200: CommunityRuleOut, **WRITE}, summary="Set the directory rule"
 )
@@ -326,3 +337,19 @@ def community_remove_rule(request: HttpRequest, handle: str) -> Status[None]:
     viewer = viewer_of(request)
     actions.do_remove_rule(actor=viewer, community=queries.access_community(viewer, handle))
     return Status(204, None)
+
+
+@router.post(
+    "/{handle}/rule/apply",
+    response={200: CommunityRuleAppliedOut, **WRITE},
+    summary="Apply the directory rule now",
+)
+def community_apply_rule(request: HttpRequest, handle: str) -> dict[str, Any]:
+    """Owners and moderators. Checks everyone's profile against the rule again, as saving it
+    does (it also re-applies by itself whenever profiles change), and says how many people it
+    added and removed. No rule: 404."""
+    viewer = viewer_of(request)
+    community = queries.access_community(viewer, handle)
+    added, removed = actions.do_apply_rule(actor=viewer, community=community)
+    rule = queries.access_rule(viewer, community.handle)
+    return {**_rule_out(rule, community), "added": added, "removed": removed}

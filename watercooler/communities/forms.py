@@ -7,10 +7,12 @@ values (lengths, a free handle, who may change what) lives in ``communities.acti
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.text import slugify
 
 from watercooler.communities.models import Category, Community, DirectoryRule, Privacy
+from watercooler.core.errors import FieldErrors
 
 # What each privacy means, in the words of the create and settings forms.
 PRIVACY_HELP = {
@@ -100,11 +102,11 @@ class CommunityForm:
         }
 
 
-def _names(post: QueryDict, name: str, errors: dict[str, list[str]]) -> list[str]:
+def _names(post: QueryDict, name: str, errors: FieldErrors) -> list[str]:
     values = [str(v).strip()[:80] for v in post.getlist(name)[: MAX_RULE_VALUES + 1]]
     values = sorted({v for v in values if v})
     if len(values) > MAX_RULE_VALUES:
-        errors[name] = [f"Choose at most {MAX_RULE_VALUES}."]
+        errors.add(name, f"Choose at most {MAX_RULE_VALUES}.")
     return values
 
 
@@ -122,14 +124,14 @@ class RuleForm:
 
     @classmethod
     def from_post(cls, post: QueryDict) -> "RuleForm":
-        errors: dict[str, list[str]] = {}
+        errors = FieldErrors()
         return cls(
             departments=_names(post, "departments", errors),
             locations=_names(post, "locations", errors),
             regions=_names(post, "regions", errors),
             countries=_names(post, "countries", errors),
             allow_leave=post.get("allow_leave") in ("1", "on", "true"),
-            errors=errors,
+            errors=errors.messages,
         )
 
     @classmethod
@@ -147,3 +149,8 @@ class RuleForm:
     @property
     def is_empty(self) -> bool:
         return not (self.departments or self.locations or self.regions or self.countries)
+
+    def raise_if_invalid(self) -> None:
+        """ValidationError with what the form itself refused (too many values), if anything."""
+        if self.errors:
+            raise ValidationError(self.errors)

@@ -128,10 +128,6 @@ class Membership(models.Model):
     def is_active(self) -> bool:
         return self.status == MembershipStatus.ACTIVE
 
-    @property
-    def can_moderate(self) -> bool:
-        return self.is_active and self.role in (MemberRole.OWNER, MemberRole.MODERATOR)
-
 
 class DirectoryRule(models.Model):
     """Members chosen by profile: a person matches when they match every condition that is set

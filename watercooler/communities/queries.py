@@ -20,6 +20,7 @@ from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 from django.http import Http404
 
+from watercooler.communities import policy
 from watercooler.communities.models import (
     Community,
     DirectoryRule,
@@ -29,6 +30,7 @@ from watercooler.communities.models import (
     MembershipStatus,
     Privacy,
 )
+from watercooler.communities.policy import can_see_content
 from watercooler.core.paging import Page, paginate
 from watercooler.core.policy import is_active_person
 from watercooler.people import queries as people_queries
@@ -36,6 +38,7 @@ from watercooler.people.models import Department, Location, User
 
 COMMUNITY_PAGE_SIZE = 24
 MEMBERS_PAGE_SIZE = 50
+NO_RULE = "This community has no directory rule."
 
 
 def member_community_ids(viewer: User, *, following: bool | None = None) -> QuerySet[Any, Any]:
@@ -99,15 +102,6 @@ def membership_of(viewer: User, community: Community) -> Membership | None:
     return Membership.objects.filter(community_id=community.pk, user_id=viewer.pk).first()
 
 
-def can_see_content(viewer: User, community: Community, membership: Membership | None) -> bool:
-    """Whether ``viewer`` (whose ``membership`` was loaded) may see the community's content."""
-    if not is_active_person(viewer):
-        return False
-    if membership is not None and membership.is_active:
-        return True
-    return community.privacy == Privacy.OPEN and not viewer.is_guest
-
-
 def check_can_see_content(viewer: User, community: Community) -> Membership | None:
     """Http404 unless ``viewer`` may see the content of ``community`` (already loaded through
     ``access_community``); returns their membership. For closed communities the page shows the
@@ -116,21 +110,6 @@ def check_can_see_content(viewer: User, community: Community) -> Membership | No
     if not can_see_content(viewer, community, membership):
         raise Http404("Only members can see this community's content.")
     return membership
-
-
-def can_moderate(viewer: User, membership: Membership | None) -> bool:
-    """Owners and moderators moderate; administrators may too (they run the network)."""
-    if not is_active_person(viewer):
-        return False
-    if membership is not None and membership.can_moderate:
-        return True
-    return viewer.is_administrator
-
-
-def is_owner(viewer: User, membership: Membership | None) -> bool:
-    return bool(
-        membership is not None and membership.is_active and membership.role == MemberRole.OWNER
-    )
 
 
 def shares_community(viewer: User, person: User) -> bool:
@@ -223,7 +202,7 @@ def member_candidates(viewer: User, community: Community, q: str, *, limit: int 
     ``community``, by name: the "Add people" picker. PermissionDenied for anyone who does not
     moderate the community (or may not browse the directory)."""
     people_queries.check_can_browse_directory(viewer)
-    if not can_moderate(viewer, membership_of(viewer, community)):
+    if not policy.can_manage_members(viewer, membership_of(viewer, community)):
         raise PermissionDenied("Only the community's moderators add people.")
     q = _search_words(q)
     if not q:
@@ -239,41 +218,74 @@ def member_candidates(viewer: User, community: Community, q: str, *, limit: int 
 
 @dataclass(frozen=True)
 class CommunityHeader:
-    """What every tab of a community's page shows above its content (3 queries at most)."""
+    """What every tab of a community's page shows above its content (3 queries at most), and
+    what ``viewer`` may do there: ``policy``'s answers, for the tabs and buttons."""
 
+    viewer: User
     community: Community
-    membership: Membership | None
-    can_see_content: bool
-    can_moderate: bool
-    is_owner: bool
+    membership: Membership | None  # the viewer's, active or pending
     pending_count: int  # requests waiting, for those who moderate (0 for others)
 
     @property
     def is_member(self) -> bool:
-        return self.membership is not None and self.membership.is_active
+        return policy.is_member(self.membership)
 
     @property
     def has_requested(self) -> bool:
         return self.membership is not None and not self.membership.is_active
+
+    @property
+    def is_owner(self) -> bool:
+        return policy.is_owner(self.viewer, self.membership)
+
+    @property
+    def can_see_content(self) -> bool:
+        return can_see_content(self.viewer, self.community, self.membership)
+
+    @property
+    def can_join(self) -> bool:
+        return policy.can_join(self.viewer, self.community)
+
+    @property
+    def can_moderate(self) -> bool:
+        return policy.can_moderate(self.viewer, self.membership)
+
+    @property
+    def can_change_settings(self) -> bool:
+        return policy.can_change_settings(self.viewer, self.membership)
+
+    @property
+    def can_change_handle(self) -> bool:
+        return policy.can_change_handle(self.viewer, self.membership)
+
+    @property
+    def can_manage_members(self) -> bool:
+        return policy.can_manage_members(self.viewer, self.membership)
+
+    @property
+    def can_change_roles(self) -> bool:
+        return policy.can_change_roles(self.viewer, self.membership)
+
+    @property
+    def can_transfer_ownership(self) -> bool:
+        return policy.can_transfer_ownership(self.viewer, self.membership)
+
+    def can_remove(self, member: Membership) -> bool:
+        """Whether the viewer may remove ``member`` (templates: ``header|can_remove:m``)."""
+        return policy.can_remove_member(self.viewer, self.membership, member)
 
 
 def community_header(viewer: User, handle: str) -> CommunityHeader:
     """The community ``handle`` as ``viewer`` sees it (Http404 if they may not know it exists)."""
     community = access_community(viewer, handle)
     membership = membership_of(viewer, community)
-    moderates = can_moderate(viewer, membership)
     pending = 0
-    if moderates:
+    if policy.can_manage_members(viewer, membership):
         pending = Membership.objects.filter(
             community_id=community.pk, status=MembershipStatus.PENDING
         ).count()
     return CommunityHeader(
-        community=community,
-        membership=membership,
-        can_see_content=can_see_content(viewer, community, membership),
-        can_moderate=moderates,
-        is_owner=is_owner(viewer, membership),
-        pending_count=pending,
+        viewer=viewer, community=community, membership=membership, pending_count=pending
     )
 
 
@@ -348,7 +360,7 @@ def suggested_communities(viewer: User, limit: int = 6) -> list[Suggestion]:
 def card_headers(viewer: User, communities: list[Community]) -> list[CommunityHeader]:
     """What the directory's cards need of each community for ``viewer`` (their Join / Requested
     / Leave button): one query for all the viewer's memberships among them. Cards show no
-    moderation, so ``can_moderate`` is False and ``pending_count`` 0 there."""
+    moderation, so ``pending_count`` is 0 there."""
     if not communities:
         return []
     rows = Membership.objects.filter(
@@ -360,12 +372,7 @@ def card_headers(viewer: User, communities: list[Community]) -> list[CommunityHe
         membership = by_community.get(community.pk)
         headers.append(
             CommunityHeader(
-                community=community,
-                membership=membership,
-                can_see_content=can_see_content(viewer, community, membership),
-                can_moderate=False,
-                is_owner=is_owner(viewer, membership),
-                pending_count=0,
+                viewer=viewer, community=community, membership=membership, pending_count=0
             )
         )
     return headers
@@ -397,6 +404,18 @@ def community_rule(community: Community) -> DirectoryRule | None:
         .prefetch_related("departments", "locations")
         .first()
     )
+
+
+def access_rule(viewer: User, handle: str) -> DirectoryRule:
+    """The directory rule of the community ``handle``, for anyone who may know the community
+    exists (its About tab says whom the rule takes in); Http404 without a rule. Its
+    ``community`` is loaded."""
+    community = access_community(viewer, handle)
+    rule = community_rule(community)
+    if rule is None:
+        raise Http404(NO_RULE)
+    rule.community = community
+    return rule
 
 
 def rule_summary(rule: DirectoryRule | None) -> str:
@@ -454,7 +473,7 @@ def requests_page(
     """Requests to join (newest first) for whoever moderates ``community``, Http404 for others.
     Site administrators moderate every community they can see, so they answer requests to a
     closed community they are not a member of (its content stays hidden from them otherwise)."""
-    if not can_moderate(viewer, membership_of(viewer, community)):
+    if not policy.can_manage_members(viewer, membership_of(viewer, community)):
         raise Http404("Only owners and moderators see requests to join.")
     rows = Membership.objects.select_related("user", "user__department", "user__location")
     rows = rows.filter(

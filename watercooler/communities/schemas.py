@@ -143,6 +143,11 @@ class CommunityRuleOut(Schema):
     member_count: int = Field(description="The community's member count after applying it.")
 
 
+class CommunityRuleAppliedOut(CommunityRuleOut):
+    added: int = Field(description="People it made members now (requests it approved included).")
+    removed: int = Field(description="Members it had added who no longer match, taken out now.")
+
+
 # --- Input -----------------------------------------------------------------------------------
 
 

@@ -5,7 +5,10 @@ Each is sent on commit, so a receiver never hears of a change that was rolled ba
 run outside the transaction.
 """
 
+from django.db import transaction
 from django.dispatch import Signal
+
+from watercooler.communities.models import Community
 
 # community=Community, by=User (its first owner)
 community_created = Signal()
@@ -28,8 +31,4 @@ rule_applied = Signal()
 
 def send_on_commit(signal: Signal, **kwargs: object) -> None:
     """Send ``signal`` (from the Community model) once the current transaction commits."""
-    from django.db import transaction
-
-    from watercooler.communities.models import Community
-
     transaction.on_commit(lambda: signal.send(sender=Community, **kwargs), robust=True)

@@ -4,7 +4,7 @@ events app's; all share ``communities/base_community.html``)."""
 
 from django.urls import path
 
-from watercooler.communities import views
+from watercooler.communities import settings_views, views
 
 app_name = "communities"
 
@@ -38,7 +38,7 @@ urlpatterns = [
         {"answer": "decline"},
         name="decline_request",
     ),
-    path("c/<str:handle>/settings/", views.settings, name="settings"),
+    path("c/<str:handle>/settings/", settings_views.settings, name="settings"),
     path("c/<str:handle>/join/", views.join, name="join"),
     path("c/<str:handle>/leave/", views.leave, name="leave"),
     path("c/<str:handle>/following/", views.following, name="following"),

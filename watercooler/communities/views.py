@@ -1,9 +1,10 @@
-"""Pages of communities: the directory, creating one, and a community's About, Members, Requests
-and Settings tabs, plus the Join / Leave / Following buttons.
+"""Pages of communities: the directory, creating one, and a community's About, Members and
+Requests tabs, plus the Join / Leave / Following buttons (its Settings tab: ``settings_views``).
 
 Each view parses its input, calls one query or action and renders. Who may see or change what
-lives in ``communities.queries`` and ``communities.actions``, shared with the API. A community's
-Feed, Files and Health tabs are the feed app's, its Events tab the events app's; all extend
+is ``communities.policy``, asked by the queries and actions the API shares and by the
+templates for their buttons (``queries.CommunityHeader``). A community's Feed, Files and
+Health tabs are the feed app's, its Events tab the events app's; all extend
 ``communities/base_community.html``.
 """
 
@@ -15,11 +16,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from watercooler.communities import actions, queries
-from watercooler.communities.forms import CommunityForm, RuleForm, suggest_handle
+from watercooler.communities import actions, policy, queries
+from watercooler.communities.forms import CommunityForm, suggest_handle
 from watercooler.communities.models import Category, MemberRole
 from watercooler.communities.queries import CommunityHeader
 from watercooler.core.errors import messages_by_field, one_line
@@ -52,7 +52,7 @@ def _markdown(text: str) -> str:
     return html
 
 
-def _moderator_header(viewer: User, handle: str) -> CommunityHeader:
+def moderator_header(viewer: User, handle: str) -> CommunityHeader:
     """The header of a community whose moderation tabs ``viewer`` asks for: Http404 when they
     may not know it or see its content, PermissionDenied (403) for members who do not moderate."""
     header = queries.community_header(viewer, handle)
@@ -107,6 +107,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "cursor": cursor,
         "filtered": bool(q or category or mine),
         "categories": Category.choices,
+        "can_create": policy.can_create_community(viewer),
     }
     if is_htmx(request):
         template = (
@@ -129,9 +130,8 @@ def directory(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
-    if viewer.is_guest:
-        # The action refuses guests too; the form is not even offered to them.
-        raise PermissionDenied("Guests cannot create communities.")
+    # The form is not even offered to those the action would refuse.
+    actions.check_can_create(viewer)
     form = CommunityForm()
     status = 200
     if request.method == "POST":
@@ -201,7 +201,7 @@ def members(request: HttpRequest, handle: str) -> HttpResponse:
     cursor = request.GET.get("cursor") or None
     q = str(request.GET.get("q", ""))
     add_q = str(request.GET.get("add_q", ""))
-    if header.can_moderate and add_q and is_htmx(request):
+    if header.can_manage_members and add_q and is_htmx(request):
         return vary_on_htmx(_candidates(request, header, add_q))
     try:
         page = queries.members_page(viewer, header.community, cursor=cursor, q=q)
@@ -221,7 +221,7 @@ def members(request: HttpRequest, handle: str) -> HttpResponse:
         "q": q,
         "add_q": add_q,
     }
-    if header.can_moderate and add_q:
+    if header.can_manage_members and add_q:
         context["candidates"] = queries.member_candidates(viewer, header.community, add_q)
     # A "Load more" or a search as one types: only the list's rows.
     if is_htmx(request) and (cursor or "q" in request.GET):
@@ -284,7 +284,7 @@ def _error_status(exc: Exception) -> int:
 @require_POST
 def add_member(request: HttpRequest, handle: str) -> HttpResponse:
     viewer = viewer_of(request)
-    header = _moderator_header(viewer, handle)
+    header = moderator_header(viewer, handle)
     community = header.community
     username = str(request.POST.get("username", ""))
     person = _person_in(viewer, username) if username.strip() else None
@@ -327,7 +327,7 @@ def _add_form_error(
 @require_POST
 def remove_member(request: HttpRequest, handle: str, username: str) -> HttpResponse:
     viewer = viewer_of(request)
-    header = _moderator_header(viewer, handle)
+    header = moderator_header(viewer, handle)
     person = _person_in(viewer, username)
     if person is None:
         raise Http404("No such member.")
@@ -344,7 +344,7 @@ def remove_member(request: HttpRequest, handle: str, username: str) -> HttpRespo
 @require_POST
 def set_role(request: HttpRequest, handle: str, username: str) -> HttpResponse:
     viewer = viewer_of(request)
-    header = _moderator_header(viewer, handle)
+    header = moderator_header(viewer, handle)
     person = _person_in(viewer, username)
     if person is None:
         raise Http404("No such member.")
@@ -371,7 +371,7 @@ def _a(label: str) -> str:
 @require_POST
 def transfer_ownership(request: HttpRequest, handle: str, username: str) -> HttpResponse:
     viewer = viewer_of(request)
-    header = _moderator_header(viewer, handle)
+    header = moderator_header(viewer, handle)
     person = _person_in(viewer, username)
     if person is None:
         raise Http404("No such member.")
@@ -394,7 +394,7 @@ def transfer_ownership(request: HttpRequest, handle: str, username: str) -> Http
 @require_GET
 def requests(request: HttpRequest, handle: str) -> HttpResponse:
     viewer = viewer_of(request)
-    header = _moderator_header(viewer, handle)
+    header = moderator_header(viewer, handle)
     cursor = request.GET.get("cursor") or None
     try:
         page = queries.requests_page(viewer, header.community, cursor=cursor)
@@ -416,7 +416,7 @@ def requests(request: HttpRequest, handle: str) -> HttpResponse:
 @require_POST
 def answer_request(request: HttpRequest, handle: str, username: str, answer: str) -> HttpResponse:
     viewer = viewer_of(request)
-    header = _moderator_header(viewer, handle)
+    header = moderator_header(viewer, handle)
     person = _person_in(viewer, username)
     if person is None:
         raise Http404("No such request.")
@@ -438,112 +438,6 @@ def answer_request(request: HttpRequest, handle: str, username: str, answer: str
             back_tab="requests",
         )
     return _member_answer(request, header, done=done, back_tab="requests")
-
-
-# --- Settings ----------------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def settings(request: HttpRequest, handle: str) -> HttpResponse:
-    viewer = viewer_of(request)
-    header = _moderator_header(viewer, handle)
-    community = header.community
-    rule = queries.community_rule(community)
-    form = CommunityForm.from_community(community)
-    rule_form = RuleForm.from_rule(rule)
-    cover_errors: list[str] = []
-    status = 200
-    here = reverse("communities:settings", args=[community.handle])
-    if request.method == "POST":
-        action = request.POST.get("action", "details")
-        try:
-            if action == "cover":
-                upload = request.FILES.get("cover")
-                alt = str(request.POST.get("cover_alt", "")).strip()
-                if upload is None:
-                    raise ValidationError({"cover": ["Choose an image to upload first."]})
-                actions.do_set_cover(actor=viewer, community=community, upload=upload, alt_text=alt)
-                messages.success(request, "The cover image is saved.")
-            elif action == "remove_cover":
-                actions.do_remove_cover(actor=viewer, community=community)
-                messages.success(
-                    request, "The cover image is removed; a coloured banner shows instead."
-                )
-            elif action == "rule":
-                rule_form = RuleForm.from_post(request.POST)
-                if rule_form.errors:
-                    raise ValidationError(rule_form.errors)
-                if rule_form.is_empty:
-                    if rule is not None:
-                        actions.do_remove_rule(actor=viewer, community=community)
-                    messages.success(
-                        request, "No directory rule: people join by themselves or are added."
-                    )
-                else:
-                    started = timezone.now()
-                    actions.do_set_rule(
-                        actor=viewer,
-                        community=community,
-                        departments=rule_form.departments,
-                        locations=rule_form.locations,
-                        regions=rule_form.regions,
-                        countries=rule_form.countries,
-                        allow_leave=rule_form.allow_leave,
-                    )
-                    # Saving applies the rule at once; its change log says what that did.
-                    added, removed = queries.membership_changes_since(community, started)
-                    messages.success(
-                        request,
-                        f"The directory rule is saved and applied: {_changes(added, removed)}.",
-                    )
-            elif action == "apply_rule":
-                # apply_rule takes no actor: _moderator_header above is the permission check.
-                added, removed = actions.apply_rule(community)
-                messages.success(request, f"The rule is applied: {_changes(added, removed)}.")
-            else:
-                form = CommunityForm.from_post(request.POST)
-                fields = form.fields()
-                if header.is_owner and form.handle and form.handle != community.handle:
-                    fields["handle"] = form.handle
-                community = actions.do_update_community(actor=viewer, community=community, **fields)
-                messages.success(request, "The settings are saved.")
-                here = reverse("communities:settings", args=[community.handle])
-        except ValidationError as exc:
-            errors = messages_by_field(exc)
-            status = 400
-            if action == "cover":
-                cover_errors = [m for ms in errors.values() for m in ms]
-            elif action in ("rule", "apply_rule"):
-                rule_form.errors = errors
-            else:
-                form.errors = errors
-            # What failed changed nothing: show the community as it is stored.
-            community.refresh_from_db()
-        except actions.Conflict as exc:
-            form.errors = {"__all__": [str(exc)]}
-            status = 409
-        else:
-            return redirect(here)
-    return render(
-        request,
-        "communities/settings.html",
-        {
-            "header": header,
-            "active_tab": "settings",
-            "form": form,
-            "rule_form": rule_form,
-            "rule": rule,
-            "rule_summary": queries.rule_summary(rule),
-            "choices": queries.rule_choices(),
-            "cover_errors": cover_errors,
-        },
-        status=status,
-    )
-
-
-def _changes(added: int, removed: int) -> str:
-    return f"{added} added, {removed} removed"
 
 
 # --- Join, leave, follow -----------------------------------------------------------------------
@@ -604,7 +498,7 @@ def _membership_answer(
 def join(request: HttpRequest, handle: str) -> HttpResponse:
     viewer = viewer_of(request)
     community = queries.access_community(viewer, handle)
-    before = queries.can_see_content(viewer, community, queries.membership_of(viewer, community))
+    before = policy.can_see_content(viewer, community, queries.membership_of(viewer, community))
     try:
         membership = actions.do_join(actor=viewer, community=community)
     except actions.Conflict:
@@ -626,7 +520,7 @@ def leave(request: HttpRequest, handle: str) -> HttpResponse:
     viewer = viewer_of(request)
     community = queries.access_community(viewer, handle)
     membership = queries.membership_of(viewer, community)
-    before = queries.can_see_content(viewer, community, membership)
+    before = policy.can_see_content(viewer, community, membership)
     if membership is None:
         return _membership_answer(request, viewer, handle, before=before)
     was_request = not membership.is_active

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from django.utils import timezone
 
 from watercooler.communities.models import MemberRole, Membership, MembershipStatus
-from watercooler.communities.queries import can_moderate, membership_of
+from watercooler.communities.policy import can_moderate
+from watercooler.communities.queries import membership_of
 from watercooler.core.policy import is_active_person
 from watercooler.events.models import Event
 from watercooler.people.models import User

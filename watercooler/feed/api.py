@@ -18,7 +18,8 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from watercooler.communities.models import Privacy
-from watercooler.communities.queries import access_community, can_see_content, membership_of
+from watercooler.communities.policy import can_see_content
+from watercooler.communities.queries import access_community, membership_of
 from watercooler.core.pages import viewer_of
 from watercooler.core.paging import InvalidCursorError
 from watercooler.core.schemas import ErrorOut

@@ -4,7 +4,8 @@ buttons a card shows (``views.decorate``); actions raise through their ``check_*
 from collections.abc import Iterable
 
 from watercooler.communities.models import Community, MemberRole, Membership, MembershipStatus
-from watercooler.communities.queries import can_moderate, membership_of
+from watercooler.communities.policy import can_moderate
+from watercooler.communities.queries import membership_of
 from watercooler.core.policy import is_active_person
 from watercooler.feed.models import Post
 from watercooler.people.models import Role, User

@@ -4,7 +4,8 @@
 from django.core.exceptions import PermissionDenied
 
 from watercooler.communities.models import Community
-from watercooler.communities.queries import can_moderate, membership_of
+from watercooler.communities.policy import can_moderate
+from watercooler.communities.queries import membership_of
 from watercooler.core.policy import check_active, is_active_person
 from watercooler.feed.models import Post, PostKind
 from watercooler.people.models import User

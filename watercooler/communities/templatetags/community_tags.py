@@ -1,12 +1,14 @@
-"""Small filters for community pages (a stable banner colour, initials and a plain excerpt) and
-``{% profile_communities person %}`` for profiles (people may not import communities)."""
+"""Small filters for community pages (a stable banner colour, initials, a plain excerpt, whether
+the viewer may remove a member) and ``{% profile_communities person %}`` for profiles (people
+may not import communities)."""
 
 import zlib
 from typing import Any
 
 from django import template
 
-from watercooler.communities.queries import person_communities
+from watercooler.communities.models import Membership
+from watercooler.communities.queries import CommunityHeader, person_communities
 from watercooler.core.markdown import plain_text, render_markdown
 
 register = template.Library()
@@ -39,6 +41,13 @@ def markdown_excerpt(text: str, length: int = 160) -> str:
     if len(plain) <= length:
         return plain
     return plain[: length - 1].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+@register.filter
+def can_remove(header: CommunityHeader, member: Membership) -> bool:
+    """``{% if header|can_remove:m %}``: whether the page's viewer may remove ``member``
+    (``policy.can_remove_member``)."""
+    return header.can_remove(member)
 
 
 @register.inclusion_tag("communities/_profile_communities.html", takes_context=True)
