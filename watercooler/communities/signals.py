@@ -5,10 +5,10 @@ Each is sent on commit, so a receiver never hears of a change that was rolled ba
 run outside the transaction.
 """
 
-from django.db import transaction
 from django.dispatch import Signal
 
 from watercooler.communities.models import Community
+from watercooler.core.signals import send_signal_on_commit
 
 # community=Community, by=User (its first owner)
 community_created = Signal()
@@ -31,4 +31,4 @@ rule_applied = Signal()
 
 def send_on_commit(signal: Signal, **kwargs: object) -> None:
     """Send ``signal`` (from the Community model) once the current transaction commits."""
-    transaction.on_commit(lambda: signal.send(sender=Community, **kwargs), robust=True)
+    send_signal_on_commit(signal, sender=Community, **kwargs)
