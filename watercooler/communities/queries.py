@@ -31,6 +31,7 @@ from watercooler.communities.models import (
     Privacy,
 )
 from watercooler.communities.policy import can_see_content
+from watercooler.communities.tabs import ShownTab, shown_tabs
 from watercooler.core.paging import Page, paginate
 from watercooler.core.policy import is_active_person
 from watercooler.people import queries as people_queries
@@ -229,6 +230,15 @@ class CommunityHeader:
     @property
     def is_member(self) -> bool:
         return policy.is_member(self.membership)
+
+    @property
+    def tabs(self) -> list[ShownTab]:
+        """The page's tabs (every app registers its own in ``communities.tabs``)."""
+        return shown_tabs(
+            self.community.handle,
+            can_moderate=self.can_moderate,
+            badges={"requests": self.pending_count},
+        )
 
     @property
     def has_requested(self) -> bool:

@@ -7,3 +7,8 @@ class EventsConfig(AppConfig):
     name = "watercooler.events"
     label = "events"
     verbose_name = "Events"
+
+    def ready(self) -> None:
+        from watercooler.communities.tabs import CommunityTab, register_community_tabs
+
+        register_community_tabs(CommunityTab("events", "Events", "events:community", order=40))

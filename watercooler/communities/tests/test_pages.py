@@ -3,6 +3,7 @@ join / leave / following buttons; checked against the outsider, the guest and th
 settings tab: ``test_settings``)."""
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from watercooler.communities.models import (
 )
 from watercooler.communities.queries import suggested_communities
 from watercooler.communities.tests.conftest import Places
+from watercooler.people.models import User
 from watercooler.testing.world import World, make_person
 
 pytestmark = pytest.mark.django_db
@@ -547,3 +549,17 @@ def test_guest_cannot_join_and_has_no_join_button(
     actions.do_add_member(actor=world.owner, community=places.closed, user=world.guest)
     actions.do_remove_member(actor=world.owner, community=places.closed, user=world.guest)
     assert client_as(world.guest).post("/c/python/join/").status_code == 404
+
+
+def test_every_app_adds_its_tab_and_moderators_see_theirs(
+    world: World, places: Places, client_as: Any
+) -> None:
+    # Feed, Files and Health are the feed's, Events the events app's (communities.tabs).
+    def tabs(person: User) -> list[str]:
+        page = client_as(person).get(f"/c/{places.open.handle}/about/").content.decode()
+        nav = page.split('class="c-tabs"', 1)[1].split("</nav>", 1)[0]
+        return re.findall(r'<a href="[^"]+"[^>]*>(\w+)', nav)
+
+    everyone = ["Feed", "About", "Members", "Events", "Files"]
+    assert tabs(world.teammate) == everyone
+    assert tabs(world.owner) == [*everyone, "Requests", "Settings", "Health"]
