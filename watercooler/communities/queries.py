@@ -12,6 +12,7 @@ secret community cannot be probed by handle.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -490,3 +491,22 @@ def requests_page(
         community_id=community.pk, user__is_active=True, status=MembershipStatus.PENDING
     )
     return paginate(rows, keys=["-requested_at", "-id"], cursor=cursor, limit=limit)
+
+
+def moderated_community_ids(actor: User, community_ids: Iterable[int | None]) -> set[int]:
+    """Which of ``community_ids`` ``actor`` moderates (owner or moderator, or any of them for an
+    administrator): one query, none when the list holds no community. For pages that decide
+    per card or row whether to offer Pin, Delete or Edit."""
+    wanted = {pk for pk in community_ids if pk is not None}
+    if not wanted or not is_active_person(actor):
+        return set()
+    if actor.is_administrator:
+        return wanted
+    return set(
+        Membership.objects.filter(
+            user_id=actor.pk,
+            community_id__in=wanted,
+            status=MembershipStatus.ACTIVE,
+            role__in=policy.MODERATING_ROLES,
+        ).values_list("community_id", flat=True)
+    )

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 
 from django.utils import timezone
 
-from watercooler.communities.models import MemberRole, Membership, MembershipStatus
+from watercooler.communities.models import Membership
 from watercooler.communities.policy import can_moderate
-from watercooler.communities.queries import membership_of
+from watercooler.communities.queries import membership_of, moderated_community_ids
 from watercooler.core.policy import is_active_person
 from watercooler.events.models import Event
 from watercooler.people.models import User
@@ -55,14 +55,7 @@ def managed_event_ids(viewer: User, events: Sequence[Event]) -> set[int]:
     managed = {e.pk for e in events if e.organiser_id == viewer.pk}
     community_ids = {e.community_id for e in events if e.community_id and e.pk not in managed}
     if community_ids:
-        moderated = set(
-            Membership.objects.filter(
-                user_id=viewer.pk,
-                community_id__in=community_ids,
-                status=MembershipStatus.ACTIVE,
-                role__in=[MemberRole.OWNER, MemberRole.MODERATOR],
-            ).values_list("community_id", flat=True)
-        )
+        moderated = moderated_community_ids(viewer, community_ids)
         managed |= {e.pk for e in events if e.community_id in moderated}
     return managed
 

@@ -88,16 +88,7 @@ def create_post(request: HttpRequest, payload: PostIn) -> Status[dict[str, Any]]
     only to your followers. ``quoted_post_id`` quotes a post you can see. ``community`` (a
     handle) posts into a community you are an active member of; guests may post only there."""
     viewer = viewer_of(request)
-    data = actions.check_post_input(
-        author=viewer,
-        body=payload.body,
-        kind=payload.kind,
-        audience=payload.audience,
-        poll_options=payload.poll_options,
-        poll_closes_at=payload.poll_closes_at,
-        quoted_post_id=payload.quoted_post_id,
-        community_handle=payload.community,
-    )
+    data = _checked_post(viewer, payload)
     post = actions.do_create_post(author=viewer, data=data)
     return Status(201, _new_post_out(viewer, post))
 
@@ -116,7 +107,19 @@ def create_post_with_attachments(
     /posts/{id}/attachments`` takes them), with ``alt_texts`` in the same order. All or
     nothing: a file refused (422 on ``file`` or ``alt_text``) leaves no post."""
     viewer = viewer_of(request)
-    data = actions.check_post_input(
+    data = _checked_post(viewer, payload)
+    if len(payload.alt_texts) > len(files):
+        raise ValidationError({"alt_texts": ["Send at most one description per file."]})
+    alt_texts = payload.alt_texts + [""] * (len(files) - len(payload.alt_texts))
+    post = actions.do_create_post_with_attachments(
+        author=viewer, data=data, uploads=list(zip(files, alt_texts, strict=False))
+    )
+    fresh = queries.access_post(viewer, post.pk)
+    return Status(201, post_data(fresh, queries.viewer_context(viewer, [fresh])))
+
+
+def _checked_post(viewer: User, payload: PostIn) -> actions.PostInput:
+    return actions.check_post_input(
         author=viewer,
         body=payload.body,
         kind=payload.kind,
@@ -126,14 +129,6 @@ def create_post_with_attachments(
         quoted_post_id=payload.quoted_post_id,
         community_handle=payload.community,
     )
-    if len(payload.alt_texts) > len(files):
-        raise ValidationError({"alt_texts": ["Send at most one description per file."]})
-    alt_texts = payload.alt_texts + [""] * (len(files) - len(payload.alt_texts))
-    post = actions.do_create_post_with_attachments(
-        author=viewer, data=data, uploads=list(zip(files, alt_texts, strict=False))
-    )
-    fresh = queries.access_post(viewer, post.pk)
-    return Status(201, post_data(fresh, queries.viewer_context(viewer, [fresh])))
 
 
 def _new_post_out(author: User, post: Post) -> dict[str, Any]:

@@ -1,11 +1,9 @@
 """Who may do what in the feed: plain yes/no answers. Pages and queries use them to decide which
 buttons a card shows (``views.decorate``); actions raise through their ``check_*`` functions."""
 
-from collections.abc import Iterable
-
-from watercooler.communities.models import Community, MemberRole, Membership, MembershipStatus
+from watercooler.communities.models import Community
 from watercooler.communities.policy import can_moderate
-from watercooler.communities.queries import membership_of
+from watercooler.communities.queries import membership_of, moderated_community_ids
 from watercooler.core.policy import is_active_person
 from watercooler.feed.models import Post
 from watercooler.people.models import Role, User
@@ -17,25 +15,6 @@ def can_post(actor: User, *, in_community: bool = False) -> bool:
     if not is_active_person(actor):
         return False
     return actor.role != Role.GUEST or actor.is_superuser or in_community
-
-
-def moderated_community_ids(actor: User, community_ids: Iterable[int | None]) -> set[int]:
-    """Which of ``community_ids`` ``actor`` moderates (owner or moderator, or any of them for an
-    administrator): one query, none when the list holds no community. For pages that decide
-    per card whether to offer Pin and Delete."""
-    wanted = {pk for pk in community_ids if pk is not None}
-    if not wanted or not is_active_person(actor):
-        return set()
-    if actor.is_administrator:
-        return wanted
-    return set(
-        Membership.objects.filter(
-            user_id=actor.pk,
-            community_id__in=wanted,
-            status=MembershipStatus.ACTIVE,
-            role__in=[MemberRole.OWNER, MemberRole.MODERATOR],
-        ).values_list("community_id", flat=True)
-    )
 
 
 def _moderates(actor: User, community_id: int) -> bool:

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from watercooler.communities.queries import moderated_community_ids
 from watercooler.core.errors import FieldErrors, messages_by_field, one_line
 from watercooler.core.pages import (
     bad_cursor_page,
@@ -100,7 +101,7 @@ def _poll_ui(post: Post, ctx: queries.ViewerContext) -> dict[str, Any] | None:
 def decorate(viewer: User, posts: Sequence[Post], ctx: queries.ViewerContext) -> list[Post]:
     """Set ``post.ui`` (a CardUI) on each post; no queries beyond what ``ctx`` loaded, plus one
     when the page holds posts in communities (which of them the viewer moderates)."""
-    moderated = policy.moderated_community_ids(viewer, {p.community_id for p in posts})
+    moderated = moderated_community_ids(viewer, {p.community_id for p in posts})
     for post in posts:
         attachments = list(post.attachments.all()) if post.deleted_at is None else []
         moderates = post.community_id in moderated
