@@ -135,7 +135,7 @@ def cache_key(size: str) -> str:
     borrows makes a new key, hence a new build."""
     digest = hashlib.sha256(size.encode())
     files = sorted((ROOT / "watercooler").glob("*/migrations/0*.py"))
-    files += [Path(__file__).resolve(), ROOT / "watercooler" / "people" / "demo_data.py"]
+    files += [Path(__file__).resolve(), ROOT / "watercooler" / "demo" / "people_data.py"]
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
@@ -484,7 +484,7 @@ def populate(size: str | Size, *, seed: int = 5) -> dict[str, Any]:
     from django.contrib.auth.hashers import make_password
     from django.db import connection, transaction
 
-    from watercooler.people.demo_data import CULTURES, DEPARTMENTS, LOCATIONS
+    from watercooler.demo.people_data import CULTURES, DEPARTMENTS, LOCATIONS
     from watercooler.people.models import ApiToken
 
     spec = SIZES[size] if isinstance(size, str) else size

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "watercooler.notifications",
     "watercooler.realtime",
     "watercooler.api",
+    # On top of everything: it builds the demo organisation through every app below it.
+    "watercooler.demo",
 ]
 
 MIDDLEWARE = [

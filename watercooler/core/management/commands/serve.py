@@ -7,7 +7,6 @@ N uvicorn processes on one socket (the scale-out layout in docs/deploy.md, where
 usually run separately with ``--no-worker``).
 """
 
-import importlib
 import os
 import signal
 import sys
@@ -24,6 +23,7 @@ from django_tasks_db.backend import DatabaseBackend
 from uvicorn.supervisors import Multiprocess
 
 from watercooler.core.env import env_int, env_str
+from watercooler.core.signin_help import sign_in_help
 from watercooler.core.supervisor import Supervisor
 
 APP = "watercooler.asgi:application"
@@ -58,30 +58,6 @@ def _display_path(path: Path) -> str:
         return f"{path.relative_to(Path.cwd())}/"
     except ValueError:
         return f"{path}/"
-
-
-def sign_in_help() -> str:
-    """How to sign in, from the demo when there is one; else how to create the first account.
-
-    Runs before the server starts: the demo helper reads the database, which is not allowed
-    from inside the server's event loop.
-    """
-    fallback = (
-        "No demo data here. Create the first administrator with\n"
-        "    .venv/bin/python manage.py createsuperuser\n"
-        "then sign in at /accounts/login/ with that username and password."
-    )
-    try:
-        demo = importlib.import_module("watercooler.people.demo")
-        helper = getattr(demo, "demo_sign_in_help", None)
-        text = helper() if helper is not None else ""
-    except ModuleNotFoundError as exc:
-        if exc.name != "watercooler.people.demo":
-            return f"{fallback}\n(The demo sign-in help failed: {exc!r})"
-        return fallback
-    except Exception as exc:  # the banner must never stop the server from starting
-        return f"{fallback}\n(The demo sign-in help failed: {exc!r})"
-    return str(text).strip() if text else fallback
 
 
 def email_help() -> str:

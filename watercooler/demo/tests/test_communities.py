@@ -24,7 +24,8 @@ from watercooler.communities.models import (
     RuleOptOut,
 )
 from watercooler.communities.queries import visible_communities
-from watercooler.core.demo import DemoContext, run_demo
+from watercooler.demo.builder import run_demo
+from watercooler.demo.context import DemoContext
 from watercooler.people.models import Role, User
 
 NOW = dt.datetime(2025, 3, 12, 15, 30, tzinfo=dt.UTC)

@@ -4,7 +4,7 @@ Each thread is a ``Plan``: the post's text, its replies in order and its topics,
 unit so that every reply answers its own post. Texts are ``str.format`` strings. The fills
 (``{product}``, ``{customer}``, ``{city}``, ``{store}``, ``{n}``, ``{pct}``, ``{score}``,
 ``{amount}``, ``{day}``, ``{system}``, ``{supplier}``, ``{mention}``, ``{first}`` …) are drawn
-once per thread by ``feed/demo.py`` and used in the post and its replies alike; ``{mention}``
+once per thread by ``demo/feed.py`` and used in the post and its replies alike; ``{mention}``
 becomes an ``@username`` and makes the post mention someone, ``{first}`` is the post author's
 first name. The plan's topics are added as ``#tags`` by the builder. Texts avoid Markdown syntax
 that would change their meaning (``*``, ``_``, leading ``#``).

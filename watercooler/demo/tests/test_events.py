@@ -10,7 +10,8 @@ import pytest
 from django.db import transaction
 
 from watercooler.communities.models import Membership, MembershipStatus, Privacy
-from watercooler.core.demo import DemoContext, run_demo
+from watercooler.demo.builder import run_demo
+from watercooler.demo.context import DemoContext
 from watercooler.events.models import Event, Rsvp, RsvpStatus
 from watercooler.events.queries import visible_events
 from watercooler.people.models import Role

@@ -21,11 +21,9 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.files.storage import Storage
 from django.db import models
 
-from watercooler.core.demo import DemoContext, DemoError, register
 from watercooler.core.text import ascii_fold
-from watercooler.people.actions import get_or_create_department, get_or_create_location
-from watercooler.people.avatars import AvatarStyle, avatar_images, random_style
-from watercooler.people.demo_data import (
+from watercooler.demo.context import DemoContext, DemoError
+from watercooler.demo.people_data import (
     BIO_HEAD,
     BIO_HISTORY,
     BIO_LEAD,
@@ -60,6 +58,8 @@ from watercooler.people.demo_data import (
     FixedAccount,
     LocationSpec,
 )
+from watercooler.people.actions import get_or_create_department, get_or_create_location
+from watercooler.people.avatars import AvatarStyle, avatar_images, random_style
 from watercooler.people.images import THUMB_EXTENSION, photo_stem
 from watercooler.people.models import Role, Skill, User
 
@@ -542,7 +542,6 @@ def _photos(
 # --- Writing ------------------------------------------------------------------------------------
 
 
-@register(order=10, name="people")
 def build(ctx: DemoContext) -> None:
     """The organisation: locations, departments, people, reporting lines, skills and photos."""
     if not MIN_PEOPLE <= ctx.people_count <= MAX_PEOPLE:

@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from watercooler.core.demo import DemoError, run_demo
+from watercooler.demo.builder import run_demo
+from watercooler.demo.context import DemoError
 
 
 class Command(BaseCommand):

@@ -14,10 +14,11 @@ from django.test import override_settings
 from PIL import Image
 
 from watercooler.communities.models import Community
-from watercooler.core.demo import DemoContext, run_demo
-from watercooler.feed import demo_text as text
-from watercooler.feed.community_demo import SCRIPTS
-from watercooler.feed.demo import MAX_REPLY_THREADS
+from watercooler.demo import feed_text as text
+from watercooler.demo.builder import run_demo
+from watercooler.demo.community_content import SCRIPTS
+from watercooler.demo.context import DemoContext
+from watercooler.demo.feed import MAX_REPLY_THREADS
 from watercooler.feed.models import Attachment, Post, PostKind, Reply
 from watercooler.notifications.models import Notification, NotificationKind
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from watercooler.communities.models import Community
-from watercooler.core.demo import run_demo
+from watercooler.demo.builder import run_demo
 from watercooler.feed.models import Attachment, Post, Reply
 from watercooler.notifications.models import Notification
 

@@ -25,10 +25,10 @@ from itertools import accumulate
 from typing import Any
 
 from watercooler.announcements.models import Announcement, AnnouncementReceipt
-from watercooler.core.demo import DemoContext, register
 from watercooler.core.markdown import render_markdown
-from watercooler.feed import community_demo, story_demo  # noqa: F401 (register later steps)
-from watercooler.feed import demo_text as text
+from watercooler.demo import feed_text as text
+from watercooler.demo.context import DemoContext
+from watercooler.demo.people_data import LOCATIONS
 from watercooler.feed.actions import mention_url, topic_url
 from watercooler.feed.models import (
     Mention,
@@ -153,7 +153,7 @@ class _Builder:
         self.department_names = department_names
         locations = {loc.pk: loc for loc in ctx.locations.values()}
         zones: dict[str, zoneinfo.ZoneInfo] = {}
-        stores = {spec.name: spec.stores for spec in _location_specs()}
+        stores = {spec.name: spec.stores for spec in LOCATIONS}
         self.people: list[_Person] = []
         for user in ctx.people:
             if not user.is_active or user.role == Role.GUEST:
@@ -365,12 +365,6 @@ def others_pool(
     return [p for p in people if p.pk not in reports and p.pk not in fixed]
 
 
-def _location_specs() -> Sequence[Any]:
-    from watercooler.people.demo_data import LOCATIONS
-
-    return LOCATIONS
-
-
 def _reaction_kind(rng: random.Random, topics: list[str], kind: str) -> str:
     if any(t in CELEBRATE_TOPICS for t in topics):
         weights = REACTION_WEIGHTS["celebrate"]
@@ -391,7 +385,6 @@ def _post_count(people: int) -> int:
 # --- Building -------------------------------------------------------------------------------------
 
 
-@register(order=20, name="feed")
 def build(ctx: DemoContext) -> None:
     """Posts, replies, reactions, mentions, topics, polls, follows, announcements, notifications."""
     b = _Builder(ctx)

@@ -10,9 +10,10 @@ from django.apps import apps
 from django.db.models import Count, Q
 
 from watercooler.announcements.models import Announcement, AnnouncementReceipt
-from watercooler.core.demo import DemoContext, run_demo
+from watercooler.demo.builder import run_demo
+from watercooler.demo.context import DemoContext
+from watercooler.demo.feed_text import DEPARTMENT_TOPICS
 from watercooler.feed.actions import render_body
-from watercooler.feed.demo_text import DEPARTMENT_TOPICS
 from watercooler.feed.models import (
     Mention,
     PersonFollow,

@@ -31,10 +31,11 @@ from django.db.models import Count, F, Max
 
 from watercooler.announcements.models import Announcement, AnnouncementReceipt
 from watercooler.communities.models import Community, Membership, Privacy
-from watercooler.core.demo import DemoContext, register
 from watercooler.core.markdown import render_markdown
+from watercooler.demo.context import DemoContext
+from watercooler.demo.feed_text import P, Plan, addressed
+from watercooler.demo.people_data import LOCATIONS
 from watercooler.feed.actions import mention_url, topic_url
-from watercooler.feed.demo_text import P, Plan, addressed
 from watercooler.feed.models import (
     Audience,
     Mention,
@@ -46,7 +47,6 @@ from watercooler.feed.models import (
     Reply,
     Topic,
 )
-from watercooler.people.demo_data import LOCATIONS
 
 BATCH = 2000
 # A reply's text appears in at most this many threads (as in the feed step).
@@ -990,7 +990,6 @@ class _Writer:
             Membership.objects.filter(user_id=newcomer).update(following=False)
 
 
-@register(order=25, name="feed.communities")
 def build(ctx: DemoContext) -> None:
     """Feed posts moved into communities, communities' own posts, accepted answers, pins."""
     if "communities.communities" not in ctx.extra:

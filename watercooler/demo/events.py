@@ -17,10 +17,10 @@ import random
 import zoneinfo
 from dataclasses import dataclass
 
-from watercooler.core.demo import DemoContext, register
+from watercooler.demo.context import DemoContext
+from watercooler.demo.people_data import LOCATIONS
 from watercooler.events.actions import render_description
 from watercooler.events.models import Event, Rsvp, RsvpStatus
-from watercooler.people.demo_data import LOCATIONS
 from watercooler.people.models import Role, User
 
 BATCH = 2000
@@ -587,7 +587,6 @@ class _Builder:
         return [accounts[key].pk for key in keys if key in accounts and accounts[key].pk in allowed]
 
 
-@register(order=30, name="events")
 def build(ctx: DemoContext) -> None:
     """Company-wide and community events with RSVPs, waitlists and attendance."""
     builder = _Builder(ctx)

@@ -13,9 +13,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from PIL import Image
 
-from watercooler.core.demo import DemoContext, run_demo
-from watercooler.people.demo import demo_sign_in_help
-from watercooler.people.demo_data import DEMO_PASSWORD, EMAIL_DOMAIN
+from watercooler.demo.builder import run_demo
+from watercooler.demo.context import DemoContext
+from watercooler.demo.people import demo_sign_in_help
+from watercooler.demo.people_data import DEMO_PASSWORD, EMAIL_DOMAIN
 from watercooler.people.models import Department, Location, Role, Skill, User
 from watercooler.testing.world import make_person
 

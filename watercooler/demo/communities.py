@@ -40,7 +40,7 @@ from watercooler.communities.models import (
     MembershipStatus,
     RuleOptOut,
 )
-from watercooler.core.demo import DemoContext, register
+from watercooler.demo.context import DemoContext
 from watercooler.people.models import Role, User
 
 BATCH = 2000
@@ -554,7 +554,6 @@ def _write(plans: list[_Plan], org: _Org, now: dt.datetime) -> None:
     DirectoryRule.locations.through.objects.bulk_create(loc_rows, batch_size=BATCH)
 
 
-@register(order=15, name="communities")
 def build(ctx: DemoContext) -> None:
     """Communities with rules, members over time, requests waiting and opt-outs."""
     builder = _Builder(ctx)

@@ -16,7 +16,7 @@ moment the story says (the clock is set for each step), and what they schedule o
 at once, so the notifications, counters, topics and receipts are the real ones: the ``member``
 account finds mentions, replies, reactions, an accepted answer, an announcement and a place off
 a waitlist among its notifications. Pictures and documents are drawn locally
-(``core.demo_images``).
+(``demo/images.py``).
 """
 
 import contextlib
@@ -35,12 +35,12 @@ from django.utils import timezone
 from watercooler.announcements.actions import do_create_announcement
 from watercooler.communities.actions import do_join, do_set_cover
 from watercooler.communities.models import Community, Membership, MembershipStatus
-from watercooler.core import demo_images as draw
 from watercooler.core import events as realtime
-from watercooler.core.demo import DemoContext, register
+from watercooler.demo import feed_text as text
+from watercooler.demo import images as draw
+from watercooler.demo.context import DemoContext
 from watercooler.events.actions import create_event, do_rsvp
 from watercooler.events.models import Event
-from watercooler.feed import demo_text as text
 from watercooler.feed.actions import create_post, do_add_attachment, do_create_reply, do_react
 from watercooler.feed.models import Post, PostKind, Reaction, Reply
 from watercooler.people.models import Role, User
@@ -1141,7 +1141,6 @@ class _Story:
             do_rsvp(actor=going[0], event=event, status="not_going")
 
 
-@register(order=40, name="feed.story")
 def build(ctx: DemoContext) -> None:
     """Covers, the launch, the safety campaign, the offsite and notifications of every kind."""
     if "communities.communities" not in ctx.extra or "member" not in ctx.accounts:
