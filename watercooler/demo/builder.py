@@ -61,7 +61,7 @@ def run_demo(
         log=log or (lambda message: None),
     )
     try:
-        with transaction.atomic():
+        with transaction.atomic(), ctx.clock.running():
             for step in steps:
                 ctx.rng = ctx.rng_for(step.name)
                 started = time.perf_counter()

@@ -25,6 +25,7 @@ Rules for builders, so the demo stays fast and repeatable:
 * Add a line to ``ctx.notes`` if the person who ran the demo should know something.
 """
 
+import contextlib
 import datetime as dt
 import random
 from collections.abc import Callable
@@ -34,6 +35,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 
+from watercooler.demo.clock import Clock
 from watercooler.people.models import Department, Location, User
 
 Builder = Callable[["DemoContext"], None]
@@ -72,6 +74,16 @@ class DemoContext:
     notes: list[str] = field(default_factory=list)
     # Files written so far, as (storage, name); deleted again if the demo fails.
     files: list[tuple[Storage, str]] = field(default_factory=list, repr=False)
+    # The present as the product's code reads it while the demo runs (``at``).
+    clock: Clock = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.clock = Clock(self.now)
+
+    def at(self, moment: dt.datetime) -> contextlib.AbstractContextManager[None]:
+        """Run actions as if at ``moment``, and what they leave for the commit right after
+        (``clock.Clock.at``): ``with ctx.at(when): do_create_reply(...)``."""
+        return self.clock.at(moment)
 
     def rng_for(self, name: str) -> random.Random:
         """A generator seeded by the demo seed and ``name`` (string seeds are stable across runs)."""

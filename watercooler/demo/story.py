@@ -19,23 +19,18 @@ a waitlist among its notifications. Pictures and documents are drawn locally
 (``demo/images.py``).
 """
 
-import contextlib
 import datetime as dt
 import random
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from watercooler.announcements.actions import do_create_announcement
 from watercooler.communities.actions import do_join, do_set_cover
 from watercooler.communities.models import Community, Membership, MembershipStatus
-from watercooler.core import events as realtime
 from watercooler.demo import feed_text as text
 from watercooler.demo import images as draw
 from watercooler.demo.context import DemoContext
@@ -97,26 +92,7 @@ class _Story:
         self.members: dict[str, set[int]] = {}
         self.used: set[int] = set()
 
-    # --- Time and the actions ------------------------------------------------------------------
-
-    @contextlib.contextmanager
-    def at(self, moment: dt.datetime) -> Iterator[None]:
-        """Run actions as if at ``moment``, and what they leave for the commit right after
-        (notifications, live events), inside the demo's one transaction."""
-        moment = min(moment, self.now)
-        connection = transaction.get_connection()
-        start = len(connection.run_on_commit)
-        # Nobody is connected while the demo is built: live events would go nowhere.
-        with (
-            mock.patch.object(timezone, "now", return_value=moment),
-            mock.patch.object(realtime, "send_now"),
-        ):
-            yield
-            while len(connection.run_on_commit) > start:
-                pending = connection.run_on_commit[start:]
-                del connection.run_on_commit[start:]
-                for _, callback, _ in pending:
-                    callback()
+    # --- People and the actions ----------------------------------------------------------------
 
     def person(
         self,
@@ -189,7 +165,7 @@ class _Story:
             community = None
         if not self.ctx.photos:
             files = ()  # a demo without pictures (``--no-photos``) writes no files at all
-        with self.at(when):
+        with self.ctx.at(when):
             post = create_post(
                 author,
                 body=body,
@@ -215,7 +191,7 @@ class _Story:
             if author is None or not self.is_member(author, handle):
                 continue
             when = when + dt.timedelta(minutes=gap * self.rng.uniform(0.4, 1.8))
-            with self.at(when):
+            with self.ctx.at(when):
                 written.append(do_create_reply(author=author, post=post, body=body))
         return written
 
@@ -240,7 +216,7 @@ class _Story:
         moments = [post.created_at + dt.timedelta(minutes=20 + 9 * i) for i in range(len(people))]
         if post.author_id in self.fixed:
             for user, moment in zip(people, moments, strict=True):
-                with self.at(moment):
+                with self.ctx.at(moment):
                     do_react(user=user, post=post, kind=kind)
             return
         rows = [
@@ -261,7 +237,7 @@ class _Story:
     def accept(self, post: Post | None, reply: Reply | None) -> None:
         if post is None or reply is None or reply.author_id == post.author_id:
             return
-        with self.at(reply.created_at + dt.timedelta(minutes=35)):
+        with self.ctx.at(reply.created_at + dt.timedelta(minutes=35)):
             do_accept_answer(actor=post.author, post=post, reply=reply)
 
     def pdf(self, title: str, sections: Sequence[tuple[str, str]], *, footer: str) -> bytes:
@@ -282,7 +258,7 @@ class _Story:
             if owner is None:
                 continue
             upload = SimpleUploadedFile("cover.jpg", draw.cover(f"{handle}", colour))
-            with self.at(community.created_at + dt.timedelta(hours=2)):
+            with self.ctx.at(community.created_at + dt.timedelta(hours=2)):
                 do_set_cover(actor=owner.user, community=community, upload=upload, alt_text=alt)
             done += 1
         return done
@@ -614,7 +590,7 @@ class _Story:
         moments = [reply.created_at + dt.timedelta(minutes=15 + 7 * i) for i in range(len(people))]
         if reply.author_id in self.fixed:
             for user, moment in zip(people, moments, strict=True):
-                with self.at(moment):
+                with self.ctx.at(moment):
                     do_react(user=user, post=reply.post, reply=reply, kind="like")
             return
         Reaction.objects.bulk_create(
@@ -631,7 +607,7 @@ class _Story:
         retail_head = self.head("Retail Stores")
         if retail_head is None:
             return
-        with self.at(self.day(start, 8, 0)):
+        with self.ctx.at(self.day(start, 8, 0)):
             do_create_announcement(
                 actor=self.ctx.accounts.get("comms") or retail_head,
                 title="Safe stockrooms: our four-week safety campaign",
@@ -1082,7 +1058,7 @@ class _Story:
             if answers:
                 self.accept(question, answers[0])
         # Comms tells everyone: an announcement that reaches the member's notifications.
-        with self.at(self.now - dt.timedelta(days=2, hours=5)):
+        with self.ctx.at(self.now - dt.timedelta(days=2, hours=5)):
             do_create_announcement(
                 actor=comms,
                 title="Town hall on Thursday: your questions",
@@ -1097,7 +1073,7 @@ class _Story:
         organiser = self.head("Retail Stores")
         if organiser is not None:
             starts = self.day(self.now.date() + dt.timedelta(days=9), 17, 0)
-            with self.at(self.now - dt.timedelta(days=6)):
+            with self.ctx.at(self.now - dt.timedelta(days=6)):
                 event = create_event(
                     organiser,
                     title=f"{text.LAUNCH_PRODUCT} fitting clinic",
@@ -1126,7 +1102,7 @@ class _Story:
                 None,
             )
             if joiner is not None:
-                with self.at(self.now - dt.timedelta(hours=20)):
+                with self.ctx.at(self.now - dt.timedelta(hours=20)):
                     do_join(actor=joiner, community=community)
 
     def fill_clinic(self, event: Event, member: User) -> None:
@@ -1134,10 +1110,10 @@ class _Story:
         going = [u for u in self.active if u.pk not in self.fixed][: event.capacity]
         moment = self.now - dt.timedelta(days=5)
         for index, user in enumerate([*going, member]):
-            with self.at(moment + dt.timedelta(hours=index)):
+            with self.ctx.at(moment + dt.timedelta(hours=index)):
                 do_rsvp(actor=user, event=event, status="going")
         # The first to sign up cannot make it after all: the member is next in line.
-        with self.at(self.now - dt.timedelta(days=1, hours=2)):
+        with self.ctx.at(self.now - dt.timedelta(days=1, hours=2)):
             do_rsvp(actor=going[0], event=event, status="not_going")
 
 
