@@ -21,12 +21,10 @@ a waitlist among its notifications. Pictures and documents are drawn locally
 
 import datetime as dt
 import random
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import F
 
 from watercooler.announcements.actions import do_create_announcement
 from watercooler.communities.actions import do_join, do_set_cover
@@ -37,7 +35,7 @@ from watercooler.demo.context import DemoContext
 from watercooler.events.actions import create_event, do_rsvp
 from watercooler.events.models import Event
 from watercooler.feed.actions import create_post, do_add_attachment, do_create_reply, do_react
-from watercooler.feed.models import Post, PostKind, Reaction, Reply
+from watercooler.feed.models import Post, PostKind, Reply
 from watercooler.people.models import Role, User
 from watercooler.questions.actions import do_accept_answer
 
@@ -198,9 +196,8 @@ class _Story:
     def react(self, post: Post | None, kind: str, count: int, *, also: Sequence[User] = ()) -> None:
         """``count`` people who can see ``post`` react with ``kind`` (and ``also`` these).
 
-        On the demo accounts' posts each reaction goes through the action, so their owners
-        get the real folded notification; elsewhere the rows and the post's counters are
-        written in bulk (the feed demo's path), which keeps the build fast."""
+        Each goes through the action, so counters and the author's folded notification are the
+        real ones."""
         if post is None:
             return
         # The counts are for the default 300 people; a smaller company reacts less.
@@ -214,25 +211,9 @@ class _Story:
         people = list({u.pk: u for u in [*also, *near, *rest]}.values())
         people = [u for u in people if u.pk != post.author_id and self.is_member(u, handle)]
         moments = [post.created_at + dt.timedelta(minutes=20 + 9 * i) for i in range(len(people))]
-        if post.author_id in self.fixed:
-            for user, moment in zip(people, moments, strict=True):
-                with self.ctx.at(moment):
-                    do_react(user=user, post=post, kind=kind)
-            return
-        rows = [
-            Reaction(post=post, user=user, kind=kind, created_at=min(moment, self.now))
-            for user, moment in zip(people, moments, strict=True)
-        ]
-        if not rows:
-            return
-        Reaction.objects.bulk_create(rows)
-        summary = Counter(post.reaction_summary or {})
-        summary[kind] += len(rows)
-        Post.objects.filter(pk=post.pk).update(
-            reaction_summary=dict(sorted(summary.items())),
-            reaction_count=F("reaction_count") + len(rows),
-        )
-        post.reaction_summary = dict(sorted(summary.items()))
+        for user, moment in zip(people, moments, strict=True):
+            with self.ctx.at(moment):
+                do_react(user=user, post=post, kind=kind)
 
     def accept(self, post: Post | None, reply: Reply | None) -> None:
         if post is None or reply is None or reply.author_id == post.author_id:
@@ -579,8 +560,7 @@ class _Story:
         self.react(fix, "like", 12)
 
     def react_reply(self, reply: Reply, count: int) -> None:
-        """Likes on a reply: through the action for the demo accounts' replies (they are
-        notified), in bulk with the reply's counters otherwise."""
+        """Likes on a reply, through the action (the reply's author is notified)."""
         handle = _handle(reply.post)
         pool = [u for u in self.active if u.pk != reply.author_id and self.is_member(u, handle)]
         own = [u for u in pool if self.department[u.pk] == self.department[reply.author_id]]
@@ -588,18 +568,9 @@ class _Story:
         if not people:
             return
         moments = [reply.created_at + dt.timedelta(minutes=15 + 7 * i) for i in range(len(people))]
-        if reply.author_id in self.fixed:
-            for user, moment in zip(people, moments, strict=True):
-                with self.ctx.at(moment):
-                    do_react(user=user, post=reply.post, reply=reply, kind="like")
-            return
-        Reaction.objects.bulk_create(
-            Reaction(reply=reply, user=user, kind="like", created_at=min(moment, self.now))
-            for user, moment in zip(people, moments, strict=True)
-        )
-        Reply.objects.filter(pk=reply.pk).update(
-            reaction_summary={"like": len(people)}, reaction_count=len(people)
-        )
+        for user, moment in zip(people, moments, strict=True):
+            with self.ctx.at(moment):
+                do_react(user=user, post=reply.post, reply=reply, kind="like")
 
     # --- The safety campaign ---------------------------------------------------------------------
 
