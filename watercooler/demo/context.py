@@ -13,10 +13,21 @@ Rules for builders, so the demo stays fast and repeatable:
 
 * Draw every random choice from ``ctx.rng``. It is seeded from the demo seed *and the builder's
   name*, so adding a builder, or changing one, never changes what the others make.
-* Use ``ctx.now`` as the present, never ``timezone.now()``.
-* Write in bulk (``bulk_create`` in batches; no query per person): ``manage.py demo --people
-  10000`` is what the benchmarks load. Bulk writes send no signals and bypass ``save()``, so set
-  derived fields yourself and create dependent rows in your own builder.
+* Use ``ctx.now`` as the present, never ``timezone.now()``. (While the demo runs, the product's
+  code reads it too: ``clock.py``.)
+* Build through the actions what a visitor meets one by one (a community, an event, the story's
+  posts, replies, reactions, announcements and RSVPs), as the person who would do it, inside
+  ``with ctx.at(moment):``, so the rows carry that moment and the product's rules, events and
+  notifications are the real ones. An action sees the database as the builders before it left
+  it, future rows included, so use them where that world is the right one.
+* Write the volume in bulk (``bulk_create`` in batches; no query per person): people,
+  memberships, six months of conversation, receipts and RSVPs, which at 300 people are tens of
+  thousands of rows and at ``--people 10000`` many more, where an action per row would cost
+  minutes. Keep a bulk path where measuring shows an action per row would slow the build
+  noticeably (``manage.py demo -v 2`` prints each builder's seconds), and say so at the top of
+  the module. Bulk writes send no signals and bypass ``save()``: follow the actions' rules by
+  construction, set derived fields (counters, rendered bodies) yourself and create dependent
+  rows in your own builder.
 * Files saved to storage go through ``ctx.save_file`` so they are removed again if the demo fails.
 * Leave objects that later builders need on the context: the typed fields below for the
   organisation, ``ctx.extra["<app>.<name>"]`` for anything else.

@@ -7,10 +7,19 @@ contributors) work across departments; about a third of people are lurkers who r
 Posting activity is heavy-tailed, follows each person's working week in their own time zone,
 and bursts around two events (a product launch week and a company offsite).
 
-Everything is generated in memory first, then written with ``bulk_create`` in batches, with
-the denormalised counters (reply and reaction counts, reaction summaries, last activity, topic
-and poll counts, announcement counts) computed from the very rows written. Bodies are rendered
-by the app's own Markdown renderer with the feed's links, once per distinct text.
+Nothing here goes through the actions: everything is generated in memory first, then written
+with ``bulk_create`` in batches. It is the demo's volume: at 300 people about 2,800 posts,
+3,800 replies and 25,000 reactions, where the actions cost about 2 ms of CPU per post, 6 per
+reply and 7 per reaction (notifications included): minutes, against about 5 seconds here. So the
+rules hold by construction instead: the denormalised counters (reply and reaction counts,
+reaction summaries, last activity, topic and poll counts, announcement counts) are computed from
+the very rows written, and bodies are rendered by the app's own Markdown renderer with the
+feed's links, once per distinct text. The member's notifications are written the same way, from
+the threads that would have made them.
+
+The two announcements are written in bulk too, with their receipts: their point is ten days of
+reading by the whole company (who saw and acknowledged it, and when), history the actions
+cannot write after the fact. Unlike the action's, their audience includes their author.
 """
 
 import datetime as dt
