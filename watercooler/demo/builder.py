@@ -16,7 +16,7 @@ from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
 
-from watercooler.demo import communities, community_content, events, feed, people, story
+from watercooler.demo import calendar, communities, community_content, feed, people, story
 from watercooler.demo.context import Builder, DemoContext
 
 
@@ -34,7 +34,7 @@ STEPS: tuple[Step, ...] = (
     Step("communities", communities.build),
     Step("feed", feed.build),
     Step("feed.communities", community_content.build),
-    Step("events", events.build),
+    Step("events", calendar.build),
     Step("feed.story", story.build),
 )
 

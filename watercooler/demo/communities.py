@@ -33,15 +33,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from watercooler.communities.actions import create_community
-from watercooler.communities.demo_data import (
-    INTEREST_SKILLS,
-    RETAIL,
-    SENIOR_STORE_TITLES,
-    SHARE,
-    SPECS,
-    CommunitySpec,
-    RuleSpec,
-)
 from watercooler.communities.models import (
     Community,
     DirectoryRule,
@@ -51,6 +42,15 @@ from watercooler.communities.models import (
     MembershipSource,
     MembershipStatus,
     RuleOptOut,
+)
+from watercooler.demo.communities_data import (
+    INTEREST_SKILLS,
+    RETAIL,
+    SENIOR_STORE_TITLES,
+    SHARE,
+    SPECS,
+    CommunitySpec,
+    RuleSpec,
 )
 from watercooler.demo.context import DemoContext
 from watercooler.people.models import Role, User

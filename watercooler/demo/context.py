@@ -1,7 +1,7 @@
 """What one demo run knows (``DemoContext``), and the rules every part of the demo follows.
 
 Each part of the demo organisation is a builder, ``build(ctx: DemoContext) -> None``, in a
-module of this app named after the app it fills (``people``, ``communities``, ``feed``, …).
+module of this app named after what it fills (``people``, ``communities``, ``feed``, …).
 ``builder.py`` runs them in the app order, each after the ones it builds on, in one
 transaction, so a failure leaves the database as empty as it was::
 

@@ -1,6 +1,6 @@
 """The demo's communities as data: each one's handle, name, privacy, category, texts, age and
 directory rule, and what draws people into the interest groups (skills, target sizes). The
-builder that turns them into rows is ``communities.demo``."""
+builder that turns them into rows is ``demo/communities.py``."""
 
 from dataclasses import dataclass
 

@@ -1,5 +1,8 @@
 """The events part of the demo: two months behind and six weeks ahead of company life.
 
+(It is ``calendar.py``, not ``events.py``: that name is where each app keeps its realtime event
+types, and core imports every app's ``events`` module at start-up.)
+
 Company-wide events (town halls, the launch party, lunch-and-learns, a cancelled open day) and
 community ones (a store manager training that is full with people waiting, trail runs, photo
 walks, a repair café, the secret projects' meetings, which only their members see and answer).
