@@ -23,6 +23,8 @@ What goes through the actions and what is written in bulk:
   follow the action's rules by construction, and ``going_count`` (confirmed), ``maybe_count``
   and ``waitlist_count`` are computed from the very RSVP rows written, the way
   ``events.actions`` keeps them, as is ``reminded_at`` of the events already held.
+
+Long on purpose: a calendar's texts and its building in one place.
 """
 
 import datetime as dt

@@ -25,6 +25,8 @@ What goes through the actions and what is written in bulk:
   rule changes nothing.
 
 Later builders read ``ctx.extra["communities.*"]`` (see the end of ``build``).
+
+Long on purpose: fourteen communities described and built in one place.
 """
 
 import datetime as dt

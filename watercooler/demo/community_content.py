@@ -23,6 +23,8 @@ of reading by its members, history the action cannot write after the fact; its a
 the action's, includes its author). Counters stay exact: ``Community.post_count`` and
 ``last_activity_at`` are recomputed from the rows, and new posts carry reply and reaction counts
 from the rows written with them.
+
+Long on purpose: the communities' own conversation (texts and how they are placed) in one place.
 """
 
 import datetime as dt

@@ -20,6 +20,8 @@ the threads that would have made them.
 The two announcements are written in bulk too, with their receipts: their point is ten days of
 reading by the whole company (who saw and acknowledged it, and when), history the actions
 cannot write after the fact. Unlike the action's, their audience includes their author.
+
+Long on purpose: one organisation-shaped conversation, its plan and its bulk writing in one place.
 """
 
 import datetime as dt

@@ -8,6 +8,8 @@ once per thread by ``demo/feed.py`` and used in the post and its replies alike; 
 becomes an ``@username`` and makes the post mention someone, ``{first}`` is the post author's
 first name. The plan's topics are added as ``#tags`` by the builder. Texts avoid Markdown syntax
 that would change their meaning (``*``, ``_``, leading ``#``).
+
+Long on purpose: it is words, not logic.
 """
 
 from dataclasses import dataclass

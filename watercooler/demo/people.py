@@ -13,6 +13,8 @@ table and hashes a password per person (about half a second of CPU each), where 
 hashes its one password once. The rules ``people.actions`` enforces hold by construction:
 unique usernames, e-mails and employee ids, a reporting line without loops, valid time zones,
 ``sort_name`` derived from ``display_name``.
+
+Long on purpose: one reporting line, built top down in one place.
 """
 
 import datetime as dt

@@ -4,6 +4,8 @@ Everything here is invented. Phone numbers use ranges reserved for fiction where
 them (UK 020 7946 0xxx, US 555-01xx, Australia 02 5550 xxxx); e-mail domains end in
 ``.example``, which can never be a real address. Lists are written as comma-separated text so
 they stay readable (and the formatter leaves them compact).
+
+Long on purpose: it is reference data, not logic.
 """
 
 from dataclasses import dataclass, field

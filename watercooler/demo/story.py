@@ -24,6 +24,8 @@ the actions. Pictures and documents are drawn locally (``demo/images.py``).
 The story runs last and acts on the database as the other builders left it, which holds the
 whole six months at once: a reaction dated before a thread's last reply still sets the post's
 ``last_activity_at`` to its own moment, as the action does.
+
+Long on purpose: a story of threads, people and files reads best in one place.
 """
 
 import datetime as dt

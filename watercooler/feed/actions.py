@@ -9,6 +9,10 @@ second follow) raises ``Conflict``, which the API answers with 409.
 
 Callers load what the actor acts on through ``queries.access_*`` first, so the visibility rule
 is applied once, in ``queries.visible_posts_q``.
+
+Longer than most modules on purpose: posts, replies, reactions and polls share their checks,
+the locking of the post they change and the topic, mention and event bookkeeping, so their
+writes are read and reviewed together.
 """
 
 import datetime as dt

@@ -4,6 +4,9 @@ polls, edits and deletes, topics, follows, and the composer's suggestions while 
 Each view parses its input, calls one action or query of ``feed`` (or ``people.queries`` for
 people) and renders. htmx requests get the fragment they swap; the same URLs work without
 JavaScript through ordinary forms and redirects.
+
+Longer than most modules on purpose: every page here shows post cards, and the cards' one
+decoration (``decorate``, ``CardUI``: buttons from ``policy``, reactions, polls) serves them all.
 """
 
 from collections.abc import Iterable, Sequence

@@ -1,8 +1,8 @@
 """The one websocket a browser tab keeps open at ``/ws/`` (protocol: docs/events.md).
 
-A socket joins the channel-layer groups for what its person may see (groups.py): their own
-group, the authors and topics they follow, the communities they are an active member of, and
-the posts the page shows once the page asks for them. Group membership is the first line of
+A socket joins the channel-layer groups (named in ``core.events``) for what its person may see:
+their own group, the authors and topics they follow, the communities they are an active member
+of, and the posts the page shows once the page asks for them. Group membership is the first line of
 visibility; the second is here, just before an event leaves: a followers-only post that reached
 a topic group is dropped for non-followers, a community's post for people who may not see the
 community's posts, and a post group is only joined after the feed's access rule (access.py)
@@ -19,6 +19,9 @@ followed usernames are shared strings in sorted tuples, not per-socket sets and 
 event's JSON text is made once by the sender and forwarded as it is; and the consumer runs its
 own loop (``__call__``) instead of Channels' one, which per message started a task, waited on
 two, and handed a database clean-up to the single thread Django's database work runs in.
+
+Longer than most modules on purpose: one socket's whole life (opening, subscribing, delivering,
+re-checking access, closing) is one class.
 """
 
 import asyncio

@@ -5,6 +5,9 @@ Each row on its own goes through the profile rules of ``actions`` (``check_profi
 and the model fields' own validators; then what only a whole file can get wrong: duplicates
 between rows, who each row is, usernames, reference data, who a full import deactivates,
 managers that may be defined later in the file, and reporting loops across the final state.
+
+Longer than most modules on purpose: one plan, built row by row and then checked as a whole
+file, reads best as one step-by-step class.
 """
 
 import datetime as dt
