@@ -4,7 +4,8 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
@@ -14,6 +15,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import Browser, BrowserContext, Page
+from pytest_django import Settings
 
 from watercooler.people.actions import do_create_api_token
 from watercooler.people.models import User
@@ -21,9 +24,18 @@ from watercooler.testing.world import PASSWORD, World, build_world
 
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
 
+# The types of the fixtures below that hand a test a callable, and of the apps' capture fixtures.
+ClientAs = Callable[[User | None], Client]
+Screenshot = Callable[[Page, str], Path]
+# ``commit()``: django_capture_on_commit_callbacks(execute=True), the callbacks it ran.
+Commit = Callable[[], AbstractContextManager[list[Callable[[], Any]]]]
+# (groups, event) handed to ``core.events.send_now``; (signal name, kwargs) of domain signals.
+SentEvents = list[tuple[list[str], dict[str, Any]]]
+SentSignals = list[tuple[str, dict[str, Any]]]
+
 
 @pytest.fixture
-def media_served_from_tmp(settings: Any, tmp_path: Path) -> Path:
+def media_served_from_tmp(settings: Settings, tmp_path: Path) -> Path:
     """Uploads go to a temporary folder, and /media/ serves from it (browser journeys:
     ``core.media.serve_media`` reads MEDIA_ROOT on each request)."""
     root = tmp_path / "media"
@@ -95,13 +107,13 @@ class ApiClient:
 
 
 @pytest.fixture
-def api_as(db: None):
+def api_as(db: None) -> type[ApiClient]:
     """``api_as(user)`` returns an ApiClient for that user (or anonymous for None)."""
     return ApiClient
 
 
 @pytest.fixture
-def client_as(db: None):
+def client_as(db: None) -> ClientAs:
     """``client_as(user)`` returns a Django test client signed in as that user."""
     return client_for
 
@@ -133,7 +145,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def smtp_server(settings: Any) -> Iterator[Mailbox]:
+def smtp_server(settings: Settings) -> Iterator[Mailbox]:
     """An aiosmtpd server on loopback; Django is pointed at it for the test."""
     from aiosmtpd.controller import Controller
 
@@ -196,12 +208,12 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture
-def screenshot(request: pytest.FixtureRequest):
+def screenshot(request: pytest.FixtureRequest) -> Screenshot:
     """``screenshot(page, "name")`` saves a full-page PNG under var/test-artifacts/screenshots/."""
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
 
-    def take(page: Any, name: str) -> Path:
+    def take(page: Page, name: str) -> Path:
         path = folder / f"{request.node.name.split('[')[0]}--{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
@@ -210,7 +222,7 @@ def screenshot(request: pytest.FixtureRequest):
 
 
 @pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
+def phone(browser: Browser) -> Iterator[BrowserContext]:
     """A 360 px wide phone-sized browser context."""
     context = browser.new_context(
         viewport={"width": 360, "height": 740},
@@ -222,7 +234,7 @@ def phone(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def sign_in(page: Any, base_url: str, username: str, password: str = PASSWORD) -> None:
+def sign_in(page: Page, base_url: str, username: str, password: str = PASSWORD) -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Username or email").fill(username)
     page.get_by_label("Password").fill(password)
@@ -271,7 +283,7 @@ def asgi_server(transactional_db: None) -> Iterator[str]:
         sock.close()
 
 
-def add_session_cookie(context: Any, base_url: str, user: User) -> None:
+def add_session_cookie(context: BrowserContext, base_url: str, user: User) -> None:
     """Sign ``user`` in for every page of ``context`` with a cookie from ``Client.force_login``."""
     client = client_for(user)
     context.add_cookies(
@@ -285,7 +297,7 @@ def add_session_cookie(context: Any, base_url: str, user: User) -> None:
     )
 
 
-def signed_in_page(browser: Any, base_url: str, user: User) -> Any:
+def signed_in_page(browser: Browser, base_url: str, user: User) -> Page:
     """A page in a new browser context, signed in as ``user``."""
     context = browser.new_context()
     add_session_cookie(context, base_url, user)

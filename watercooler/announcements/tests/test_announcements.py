@@ -1,6 +1,7 @@
 """Announcements: permissions, targeting, scheduling, expiry, must-read, reminders, events."""
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 from unittest import mock
 
@@ -10,6 +11,7 @@ from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
 from watercooler.announcements import actions as announcement_actions
 from watercooler.announcements import queries as announcement_queries
@@ -17,6 +19,7 @@ from watercooler.announcements import signals, tasks
 from watercooler.announcements.models import Announcement, AnnouncementReceipt
 from watercooler.core.errors import Conflict
 from watercooler.people.models import Role, User
+from watercooler.testing.fixtures import SentEvents
 from watercooler.testing.world import World, make_person
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -42,13 +45,15 @@ def receipt_users(announcement: Announcement) -> set[str]:
 
 
 @pytest.fixture
-def commit_callbacks(django_capture_on_commit_callbacks: Any) -> Any:
+def commit_callbacks(
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> DjangoCaptureOnCommitCallbacks:
     """``with commit_callbacks(execute=True):`` runs what would run on commit."""
     return django_capture_on_commit_callbacks
 
 
 @pytest.fixture
-def captured() -> Any:
+def captured() -> Iterator[SentEvents]:
     """Every realtime event sent (after commit), as (groups, event) pairs."""
     sent: list[tuple[list[str], dict[str, Any]]] = []
     with mock.patch(
@@ -144,7 +149,9 @@ def test_value_rules(world: World, comms: User) -> None:
 # --- Scheduling, expiry, dismiss ----------------------------------------------------------------
 
 
-def test_scheduled_publish(world: World, comms: User, commit_callbacks: Any) -> None:
+def test_scheduled_publish(
+    world: World, comms: User, commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     now = timezone.now()
     published: list[dict[str, Any]] = []
 
@@ -181,7 +188,10 @@ def test_scheduled_publish(world: World, comms: User, commit_callbacks: Any) -> 
 
 
 def test_publish_sends_event_to_each_recipient(
-    world: World, comms: User, captured: Any, commit_callbacks: Any
+    world: World,
+    comms: User,
+    captured: SentEvents,
+    commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     with commit_callbacks(execute=True):
         a = create(comms, departments=["Engineering"])
@@ -250,7 +260,10 @@ def test_pinned_orders_waiting_must_read_first_and_folds_it_once_acknowledged(
 
 
 def test_seen_then_acknowledge_counts(
-    world: World, comms: User, captured: Any, commit_callbacks: Any
+    world: World,
+    comms: User,
+    captured: SentEvents,
+    commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     a = create(comms, must_read=True)
     with commit_callbacks(execute=True):
@@ -307,7 +320,7 @@ def test_outside_the_audience_is_404(world: World, comms: User) -> None:
 
 
 def test_reminders_once_to_non_acknowledgers_after_the_delay(
-    world: World, comms: User, commit_callbacks: Any
+    world: World, comms: User, commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     now = timezone.now()
     a = create(
@@ -380,7 +393,9 @@ def test_stats_lists_who_has_not_acknowledged(world: World, comms: User) -> None
 # --- Query counts and scale ---------------------------------------------------------------------
 
 
-def test_pinned_is_one_query(world: World, comms: User, django_assert_num_queries: Any) -> None:
+def test_pinned_is_one_query(
+    world: World, comms: User, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     for i in range(5):
         create(comms, title=f"A{i}", must_read=bool(i % 2))
     with django_assert_num_queries(1):

@@ -10,15 +10,13 @@ fixtures.py) runs it under uvicorn in a thread of the test process. Screenshots 
 var/test-artifacts/screenshots/.
 """
 
-from typing import Any
-
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from watercooler.announcements.models import Announcement
 from watercooler.people.models import Role
 from watercooler.people.tests.test_journeys_browser import Watch
-from watercooler.testing.fixtures import add_session_cookie
+from watercooler.testing.fixtures import Screenshot, add_session_cookie
 from watercooler.testing.world import World, make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,7 +32,7 @@ def open_live(page: Page, url: str) -> None:
 
 
 def test_member_acknowledges_and_the_stats_page_counts_it_live(
-    browser: Any, phone: BrowserContext, asgi_server: str, world: World, screenshot: Any
+    browser: Browser, phone: BrowserContext, asgi_server: str, world: World, screenshot: Screenshot
 ) -> None:
     base = asgi_server
     comms = make_person(

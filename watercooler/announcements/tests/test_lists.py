@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from watercooler.announcements import actions as announcement_actions
 from watercooler.announcements import queries as announcement_queries
@@ -19,6 +20,7 @@ from watercooler.feed import timeline
 from watercooler.feed.tests.test_community_pages import make_community
 from watercooler.people.models import Role, User
 from watercooler.realtime.access import new_post_ids
+from watercooler.testing.fixtures import ApiClient, ClientAs
 from watercooler.testing.world import World, make_person
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +40,7 @@ def create(actor: User, **kwargs: Any) -> Announcement:
 # --- Shown once, folded when done ---------------------------------------------------------------
 
 
-def test_home_shows_an_announcement_once(world: World, comms: User, client_as: Any) -> None:
+def test_home_shows_an_announcement_once(world: World, comms: User, client_as: ClientAs) -> None:
     # The owner follows the author too: the post must not come back through the follow.
     from watercooler.feed.models import PersonFollow
 
@@ -56,7 +58,7 @@ def test_home_shows_an_announcement_once(world: World, comms: User, client_as: A
     assert html.count(f'id="announcement-{a.pk}"') == 1
 
 
-def test_pinned_card_keeps_markdown_lists(world: World, comms: User, client_as: Any) -> None:
+def test_pinned_card_keeps_markdown_lists(world: World, comms: User, client_as: ClientAs) -> None:
     create(comms, title="Bring", body="Please bring:\n\n- your badge\n- a pen\n\nThanks.")
     html = client_as(world.owner).get("/").content.decode()
     card = html[html.index('class="card ann-card') :]
@@ -66,7 +68,7 @@ def test_pinned_card_keeps_markdown_lists(world: World, comms: User, client_as: 
 
 
 def test_acknowledged_must_read_folds_from_home_and_stays_findable(
-    world: World, comms: User, client_as: Any
+    world: World, comms: User, client_as: ClientAs
 ) -> None:
     a = create(comms, title="Fire drill", must_read=True)
     client = client_as(world.owner)
@@ -81,7 +83,7 @@ def test_acknowledged_must_read_folds_from_home_and_stays_findable(
     assert client.get(f"/announcements/{a.pk}/").status_code == 200
 
 
-def test_card_endpoint_for_live_insertion(world: World, comms: User, client_as: Any) -> None:
+def test_card_endpoint_for_live_insertion(world: World, comms: User, client_as: ClientAs) -> None:
     a = create(comms, title="Live one", departments=["Engineering"])
     card = client_as(world.owner).get(f"/announcements/{a.pk}/card/")
     assert card.status_code == 200
@@ -93,7 +95,7 @@ def test_card_endpoint_for_live_insertion(world: World, comms: User, client_as: 
     assert (gone.status_code, gone.content) == (200, b"")
 
 
-def test_home_page_loads_the_live_insertion_script(world: World, client_as: Any) -> None:
+def test_home_page_loads_the_live_insertion_script(world: World, client_as: ClientAs) -> None:
     html = client_as(world.owner).get("/").content.decode()
     assert "data-pinned-announcements" in html
     assert "js/announcements.js" in html
@@ -109,7 +111,7 @@ def test_audience_in_words(world: World, comms: User) -> None:
 
 
 def test_dashboard_lists_status_audience_and_rates(
-    world: World, comms: User, client_as: Any
+    world: World, comms: User, client_as: ClientAs
 ) -> None:
     now = timezone.now()
     live = create(comms, title="Live", departments=["Engineering"], must_read=True)
@@ -130,7 +132,7 @@ def test_dashboard_lists_status_audience_and_rates(
 
 
 def test_dashboard_pages_with_a_cursor_in_constant_queries(
-    world: World, comms: User, client_as: Any
+    world: World, comms: User, client_as: ClientAs
 ) -> None:
     now = timezone.now()
     made = [
@@ -152,7 +154,9 @@ def test_dashboard_pages_with_a_cursor_in_constant_queries(
     assert client.get("/announcements/?cursor=garbage").status_code == 302
 
 
-def test_members_get_what_was_addressed_to_them(world: World, comms: User, client_as: Any) -> None:
+def test_members_get_what_was_addressed_to_them(
+    world: World, comms: User, client_as: ClientAs
+) -> None:
     to_eng = create(comms, title="For engineering", departments=["Engineering"])
     create(comms, title="For sales", departments=["Sales"])
     announcement_actions.do_dismiss(user=world.owner, announcement=to_eng)
@@ -173,7 +177,9 @@ def test_members_get_what_was_addressed_to_them(world: World, comms: User, clien
     assert client_as(None).get("/announcements/").status_code == 302
 
 
-def test_community_owner_sees_only_their_own(world: World, comms: User, client_as: Any) -> None:
+def test_community_owner_sees_only_their_own(
+    world: World, comms: User, client_as: ClientAs
+) -> None:
     create(comms, title="Company wide")
     community = make_community("climbing", "open", owner=world.owner, members=[world.teammate])
     announcement_actions.do_create_announcement(
@@ -195,7 +201,7 @@ def read_csv(response: Any) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
 
 
-def test_csv_export(world: World, comms: User, client_as: Any) -> None:
+def test_csv_export(world: World, comms: User, client_as: ClientAs) -> None:
     world.teammate.display_name = "=HYPERLINK(1)"
     world.teammate.save()
     a = create(comms, title="Badges", departments=["Engineering"], must_read=True)
@@ -222,7 +228,9 @@ def test_csv_export(world: World, comms: User, client_as: Any) -> None:
     assert client_as(world.admin).get(f"/announcements/{a.pk}/export.csv").status_code == 200
 
 
-def test_csv_export_is_for_comms_and_admins_only(world: World, comms: User, client_as: Any) -> None:
+def test_csv_export_is_for_comms_and_admins_only(
+    world: World, comms: User, client_as: ClientAs
+) -> None:
     a = create(comms, title="Badges", departments=["Engineering"])
     url = f"/announcements/{a.pk}/export.csv"
     assert client_as(world.owner).get(url).status_code == 403  # in the audience
@@ -235,7 +243,7 @@ def test_csv_export_is_for_comms_and_admins_only(world: World, comms: User, clie
 # --- Composer: targeting control and audience preview -------------------------------------------
 
 
-def test_composer_uses_checkboxes_not_multi_selects(comms: User, client_as: Any) -> None:
+def test_composer_uses_checkboxes_not_multi_selects(comms: User, client_as: ClientAs) -> None:
     html = client_as(comms).get("/announcements/new/").content.decode()
     assert "multiple" not in html  # no Ctrl-click lists
     assert 'type="checkbox" name="departments" value="Engineering"' in html
@@ -245,7 +253,7 @@ def test_composer_uses_checkboxes_not_multi_selects(comms: User, client_as: Any)
     assert "4 people</strong>: Ada Admin, Olivia Owner and 2 more" in html
 
 
-def test_audience_preview(world: World, comms: User, client_as: Any) -> None:
+def test_audience_preview(world: World, comms: User, client_as: ClientAs) -> None:
     client = client_as(comms)
     one = client.get("/announcements/audience/", {"departments": ["Engineering"]})
     assert one.status_code == 200
@@ -267,7 +275,7 @@ def test_audience_preview(world: World, comms: User, client_as: Any) -> None:
 
 
 def test_preview_counts_a_large_audience_in_few_queries(
-    world: World, comms: User, django_assert_num_queries: Any
+    world: World, comms: User, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     User.objects.bulk_create(
         [User(username=f"bulk{i}", display_name=f"Bulk {i}", sort_name=f"bulk {i}",
@@ -283,7 +291,9 @@ def test_preview_counts_a_large_audience_in_few_queries(
 # --- The same over the API ----------------------------------------------------------------------
 
 
-def test_api_audience_preview_and_dashboard(world: World, comms: User, api_as: Any) -> None:
+def test_api_audience_preview_and_dashboard(
+    world: World, comms: User, api_as: type[ApiClient]
+) -> None:
     api = api_as(comms)
     preview = api.get("/announcements/audience?departments=Engineering")
     assert preview.status_code == 200, preview.content

@@ -11,15 +11,14 @@ Screenshots land in var/test-artifacts/screenshots/.
 
 import csv
 import io
-from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from watercooler.announcements.models import Announcement
 from watercooler.people.models import Role
 from watercooler.people.tests.test_journeys_browser import Watch
-from watercooler.testing.fixtures import add_session_cookie
+from watercooler.testing.fixtures import Screenshot, add_session_cookie
 from watercooler.testing.world import World, make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,7 +33,7 @@ def no_sideways_scroll(page: Page, what: str) -> None:
 
 
 def test_targeted_announcement_arrives_live_once_and_folds(
-    browser: Any, phone: Any, asgi_server: str, world: World, screenshot: Any
+    browser: Browser, phone: BrowserContext, asgi_server: str, world: World, screenshot: Screenshot
 ) -> None:
     base = asgi_server
     comms = make_person(
@@ -129,7 +128,7 @@ def test_targeted_announcement_arrives_live_once_and_folds(
 
 
 def test_stats_page_fits_a_phone(
-    phone: Any, asgi_server: str, world: World, screenshot: Any
+    phone: BrowserContext, asgi_server: str, world: World, screenshot: Screenshot
 ) -> None:
     from watercooler.announcements import actions as announcement_actions
     from watercooler.people.models import Department

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from watercooler.announcements import actions as announcement_actions
 from watercooler.announcements import queries as announcement_queries
 from watercooler.announcements.models import Announcement
 from watercooler.people.models import Role, User
+from watercooler.testing.fixtures import ApiClient, ClientAs
 from watercooler.testing.world import World, make_person
 
 
@@ -27,7 +29,7 @@ def fields(response: Any) -> set[str]:
 # --- API ----------------------------------------------------------------------------------------
 
 
-def test_api_create_and_read(world: World, comms: User, api_as: Any) -> None:
+def test_api_create_and_read(world: World, comms: User, api_as: type[ApiClient]) -> None:
     response = api_as(comms).post(
         "/announcements",
         {
@@ -74,17 +76,17 @@ def test_api_create_and_read(world: World, comms: User, api_as: Any) -> None:
 
 
 @pytest.mark.parametrize("who", ["owner", "outsider", "guest"])
-def test_api_create_forbidden(world: World, api_as: Any, who: str) -> None:
+def test_api_create_forbidden(world: World, api_as: type[ApiClient], who: str) -> None:
     response = api_as(getattr(world, who)).post("/announcements", {"title": "x", "body": "y"})
     assert response.status_code == 403
     assert response.json()["detail"]
 
 
-def test_api_unauthenticated(world: World, api_as: Any) -> None:
+def test_api_unauthenticated(world: World, api_as: type[ApiClient]) -> None:
     assert api_as(None).get("/announcements").status_code == 401
 
 
-def test_api_bad_input(world: World, comms: User, api_as: Any) -> None:
+def test_api_bad_input(world: World, comms: User, api_as: type[ApiClient]) -> None:
     client = api_as(comms)
     assert fields(client.post("/announcements", {"body": "y"})) == {"title"}
     response = client.post("/announcements", {"title": " ", "body": "y"})
@@ -111,7 +113,7 @@ def test_api_bad_input(world: World, comms: User, api_as: Any) -> None:
     assert not Announcement.objects.exists()
 
 
-def test_api_access_rules(world: World, comms: User, api_as: Any) -> None:
+def test_api_access_rules(world: World, comms: User, api_as: type[ApiClient]) -> None:
     a = announcement_actions.do_create_announcement(
         actor=comms, title="Eng", body="b", departments=["Engineering"], must_read=True
     )
@@ -126,7 +128,9 @@ def test_api_access_rules(world: World, comms: User, api_as: Any) -> None:
     assert (response.status_code, fields(response)) == (422, {"cursor"})
 
 
-def test_api_acknowledge_plain_announcement_is_409(world: World, comms: User, api_as: Any) -> None:
+def test_api_acknowledge_plain_announcement_is_409(
+    world: World, comms: User, api_as: type[ApiClient]
+) -> None:
     a = announcement_actions.do_create_announcement(actor=comms, title="Plain", body="b")
     response = api_as(world.owner).post(f"/announcements/{a.pk}/acknowledge")
     assert response.status_code == 409
@@ -136,7 +140,7 @@ def test_api_acknowledge_plain_announcement_is_409(world: World, comms: User, ap
 # --- Pages --------------------------------------------------------------------------------------
 
 
-def test_new_page_for_comms_only(world: World, comms: User, client_as: Any) -> None:
+def test_new_page_for_comms_only(world: World, comms: User, client_as: ClientAs) -> None:
     assert client_as(world.owner).get("/announcements/new/").status_code == 403
     assert client_as(world.guest).get("/announcements/new/").status_code == 403
     page = client_as(comms).get("/announcements/new/")
@@ -149,7 +153,7 @@ def test_new_page_for_comms_only(world: World, comms: User, client_as: Any) -> N
     assert b"New announcement" not in client_as(world.owner).get("/announcements/new/").content
 
 
-def test_new_page_creates_in_the_authors_zone(world: World, client_as: Any) -> None:
+def test_new_page_creates_in_the_authors_zone(world: World, client_as: ClientAs) -> None:
     response = client_as(world.admin).post(
         "/announcements/new/",
         {
@@ -170,7 +174,7 @@ def test_new_page_creates_in_the_authors_zone(world: World, client_as: Any) -> N
     assert a.remind_after == dt.timedelta(hours=24)
 
 
-def test_new_page_shows_errors(world: World, comms: User, client_as: Any) -> None:
+def test_new_page_shows_errors(world: World, comms: User, client_as: ClientAs) -> None:
     response = client_as(comms).post(
         "/announcements/new/", {"title": "", "body": "b", "expires_at": "soon"}
     )
@@ -180,7 +184,9 @@ def test_new_page_shows_errors(world: World, comms: User, client_as: Any) -> Non
     assert not Announcement.objects.exists()
 
 
-def test_detail_page_marks_seen_and_acknowledges(world: World, comms: User, client_as: Any) -> None:
+def test_detail_page_marks_seen_and_acknowledges(
+    world: World, comms: User, client_as: ClientAs
+) -> None:
     a = announcement_actions.do_create_announcement(
         actor=comms, title="Read me", body="Text", departments=["Engineering"], must_read=True
     )
@@ -197,7 +203,7 @@ def test_detail_page_marks_seen_and_acknowledges(world: World, comms: User, clie
     assert client_as(world.outsider).post(f"/announcements/{a.pk}/acknowledge/").status_code == 404
 
 
-def test_pinned_card_htmx(world: World, comms: User, client_as: Any) -> None:
+def test_pinned_card_htmx(world: World, comms: User, client_as: ClientAs) -> None:
     a = announcement_actions.do_create_announcement(
         actor=comms, title="Card", body="Text", must_read=True
     )
@@ -216,7 +222,7 @@ def test_pinned_card_htmx(world: World, comms: User, client_as: Any) -> None:
     assert (gone.status_code, gone.content) == (200, b"")
 
 
-def test_pinned_partial_renders(world: World, comms: User, rf: Any) -> None:
+def test_pinned_partial_renders(world: World, comms: User, rf: RequestFactory) -> None:
     from django.template.loader import render_to_string
 
     announcement_actions.do_create_announcement(
@@ -234,7 +240,7 @@ def test_pinned_partial_renders(world: World, comms: User, rf: Any) -> None:
     assert "I have read this" in html
 
 
-def test_stats_page(world: World, comms: User, client_as: Any) -> None:
+def test_stats_page(world: World, comms: User, client_as: ClientAs) -> None:
     a = announcement_actions.do_create_announcement(
         actor=comms, title="Stats", body="b", must_read=True
     )
@@ -252,7 +258,7 @@ def test_stats_page(world: World, comms: User, client_as: Any) -> None:
     assert guest_page.status_code == 404
 
 
-def test_stats_page_query_count_is_constant(world: World, comms: User, client_as: Any) -> None:
+def test_stats_page_query_count_is_constant(world: World, comms: User, client_as: ClientAs) -> None:
     client = client_as(comms)
 
     def count_for(size: int) -> int:

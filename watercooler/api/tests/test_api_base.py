@@ -10,10 +10,14 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from playwright.sync_api import Page
+from pytest_django import Settings
+from pytest_django.live_server_helper import LiveServer
 
 from watercooler.core.models import SiteSettings
 from watercooler.people.actions import do_set_active
 from watercooler.people.models import ApiToken, User
+from watercooler.testing.fixtures import ApiClient, ClientAs
 from watercooler.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +34,7 @@ def _clean_cache() -> Iterator[None]:
 def assert_error(response: Any, status: int, *fields: str | None) -> dict[str, Any]:
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")
-    body = response.json()
+    body: dict[str, Any] = response.json()
     assert isinstance(body["detail"], str)
     assert body["detail"]
     assert isinstance(body["errors"], list)
@@ -51,7 +55,7 @@ def require_mfa() -> None:
 def turn_on_totp(user: Any) -> str:
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-    secret = generate_totp_secret()
+    secret: str = generate_totp_secret()  # allauth's functions are unannotated
     TOTP.activate(user, secret)
     return secret
 
@@ -59,25 +63,25 @@ def turn_on_totp(user: Any) -> str:
 # --- Authentication ------------------------------------------------------------------------------
 
 
-def test_anonymous_gets_401_with_error_shape(api_as) -> None:
+def test_anonymous_gets_401_with_error_shape(api_as: type[ApiClient]) -> None:
     for path in ("/me", "/people", "/people/olivia_owner"):
         response = api_as(None).get(path)
         assert_error(response, 401)
         assert response["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_anonymous_unsafe_methods_get_401_not_csrf_403(api_as) -> None:
+def test_anonymous_unsafe_methods_get_401_not_csrf_403(api_as: type[ApiClient]) -> None:
     assert_error(api_as(None).post("/people", {"username": "x", "display_name": "X"}), 401)
     assert_error(api_as(None).patch("/me", {"title": "x"}), 401)
 
 
-def test_bearer_token_authenticates(world: World, api_as) -> None:
+def test_bearer_token_authenticates(world: World, api_as: type[ApiClient]) -> None:
     response = api_as(world.owner).get("/me")
     assert response.status_code == 200
     assert response.json()["username"] == "olivia_owner"
 
 
-def test_token_use_is_recorded(world: World, api_as) -> None:
+def test_token_use_is_recorded(world: World, api_as: type[ApiClient]) -> None:
     client = api_as(world.owner)
     client.get("/me")
     assert ApiToken.objects.get(user=world.owner).last_used_at is not None
@@ -100,14 +104,14 @@ def test_wrong_tokens_get_401(world: World, header: str) -> None:
     assert_error(response, 401)
 
 
-def test_revoked_and_deactivated_tokens_stop_working(world: World, api_as) -> None:
+def test_revoked_and_deactivated_tokens_stop_working(world: World, api_as: type[ApiClient]) -> None:
     client = api_as(world.teammate)
     assert client.get("/me").status_code == 200
     do_set_active(actor=world.admin, person=world.teammate, active=False)
     assert_error(client.get("/me"), 401)
 
 
-def test_session_auth_reads_without_csrf(world: World, client_as) -> None:
+def test_session_auth_reads_without_csrf(world: World, client_as: ClientAs) -> None:
     response = client_as(world.owner).get("/api/v1/me")
     assert response.status_code == 200
     assert response.json()["username"] == "olivia_owner"
@@ -150,20 +154,20 @@ def test_session_post_with_csrf(world: World) -> None:
     assert response.status_code == 201, response.content
 
 
-def test_bearer_token_needs_no_csrf(world: World, api_as) -> None:
+def test_bearer_token_needs_no_csrf(world: World, api_as: type[ApiClient]) -> None:
     client = api_as(world.owner)
     client.client = Client(enforce_csrf_checks=True)
     assert client.patch("/me", {"pronouns": "she/her"}).status_code == 200
 
 
-def test_deactivated_session_gets_401(world: World, client_as) -> None:
+def test_deactivated_session_gets_401(world: World, client_as: ClientAs) -> None:
     client = client_as(world.outsider)
     world.outsider.is_active = False
     world.outsider.save()
     assert_error(client.get("/api/v1/me"), 401)
 
 
-def test_required_mfa_blocks_token_calls_until_totp(world: World, api_as) -> None:
+def test_required_mfa_blocks_token_calls_until_totp(world: World, api_as: type[ApiClient]) -> None:
     client = api_as(world.owner)
     require_mfa()
     body = assert_error(client.get("/me"), 403)
@@ -172,7 +176,7 @@ def test_required_mfa_blocks_token_calls_until_totp(world: World, api_as) -> Non
     assert client.get("/me").status_code == 200
 
 
-def test_required_mfa_blocks_session_calls(world: World, client_as) -> None:
+def test_required_mfa_blocks_session_calls(world: World, client_as: ClientAs) -> None:
     client = client_as(world.owner)
     require_mfa()
     body = assert_error(client.get("/api/v1/people"), 403)
@@ -182,7 +186,9 @@ def test_required_mfa_blocks_session_calls(world: World, client_as) -> None:
 # --- Error shape for bad requests ----------------------------------------------------------------
 
 
-def _raw(client: Client, method: str, path: str, body: bytes, content_type: str, token: str) -> Any:
+def _raw(
+    client: Client, method: str, path: str, body: bytes, content_type: str, token: str | None
+) -> Any:
     return client.generic(
         method,
         f"/api/v1{path}",
@@ -197,7 +203,9 @@ def _raw(client: Client, method: str, path: str, body: bytes, content_type: str,
     [b"{", b"not json", b'{"title": }', b"\xff\xfe\x00", b"[" * 100_000, b"{'title': 'x'}"],
 )
 @pytest.mark.parametrize(("method", "path"), [("PATCH", "/me"), ("POST", "/people")])
-def test_malformed_json_is_400(world: World, api_as, body: bytes, method: str, path: str) -> None:
+def test_malformed_json_is_400(
+    world: World, api_as: type[ApiClient], body: bytes, method: str, path: str
+) -> None:
     token = api_as(world.admin).token
     response = _raw(Client(), method, path, body, "application/json", token)
     assert "not valid JSON" in assert_error(response, 400)["detail"]
@@ -206,13 +214,15 @@ def test_malformed_json_is_400(world: World, api_as, body: bytes, method: str, p
 @pytest.mark.parametrize(
     "content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml"]
 )
-def test_other_content_types_are_415(world: World, api_as, content_type: str) -> None:
+def test_other_content_types_are_415(
+    world: World, api_as: type[ApiClient], content_type: str
+) -> None:
     token = api_as(world.owner).token
     response = _raw(Client(), "PATCH", "/me", b'{"title": "x"}', content_type, token)
     assert "application/json" in assert_error(response, 415)["detail"]
 
 
-def test_multipart_form_is_refused(world: World, api_as) -> None:
+def test_multipart_form_is_refused(world: World, api_as: type[ApiClient]) -> None:
     token = api_as(world.admin).token
     response = Client().post(
         "/api/v1/people",
@@ -223,30 +233,34 @@ def test_multipart_form_is_refused(world: World, api_as) -> None:
 
 
 @pytest.mark.parametrize(("method", "path"), [("PATCH", "/me"), ("POST", "/people")])
-def test_empty_body_is_422(world: World, api_as, method: str, path: str) -> None:
+def test_empty_body_is_422(world: World, api_as: type[ApiClient], method: str, path: str) -> None:
     token = api_as(world.admin).token
     assert_error(_raw(Client(), method, path, b"", "application/json", token), 422)
 
 
 @pytest.mark.parametrize("body", [b"[]", b'"text"', b"42", b"null", b"true"])
-def test_json_that_is_not_an_object_is_422(world: World, api_as, body: bytes) -> None:
+def test_json_that_is_not_an_object_is_422(
+    world: World, api_as: type[ApiClient], body: bytes
+) -> None:
     token = api_as(world.owner).token
     assert_error(_raw(Client(), "PATCH", "/me", body, "application/json", token), 422)
 
 
-def test_body_over_the_upload_limit_is_413(world: World, api_as, settings: Any) -> None:
+def test_body_over_the_upload_limit_is_413(
+    world: World, api_as: type[ApiClient], settings: Settings
+) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     token = api_as(world.owner).token
     body = json.dumps({"bio": "x" * 5000}).encode()
     assert_error(_raw(Client(), "PATCH", "/me", body, "application/json", token), 413)
 
 
-def test_huge_strings_are_422_not_500(world: World, api_as) -> None:
+def test_huge_strings_are_422_not_500(world: World, api_as: type[ApiClient]) -> None:
     response = api_as(world.owner).patch("/me", {"bio": "x" * 1_000_000, "title": "t" * 10_000})
     assert_error(response, 422, "bio", "title")
 
 
-def test_nul_characters_are_refused(world: World, api_as) -> None:
+def test_nul_characters_are_refused(world: World, api_as: type[ApiClient]) -> None:
     client = api_as(world.owner)
     assert "NUL" in assert_error(client.patch("/me", {"bio": "a\x00b"}), 400)["detail"]
     assert "NUL" in assert_error(client.patch("/me", {"skills": ["x\x00"]}), 400)["detail"]
@@ -255,12 +269,12 @@ def test_nul_characters_are_refused(world: World, api_as) -> None:
     assert User.objects.get(pk=world.owner.pk).bio == ""
 
 
-def test_unknown_path_is_json_404(world: World, api_as) -> None:
+def test_unknown_path_is_json_404(world: World, api_as: type[ApiClient]) -> None:
     assert_error(api_as(world.owner).get("/no-such-thing"), 404)
     assert_error(api_as(None).get("/people/olivia_owner/extra/bits"), 404)
 
 
-def test_wrong_method_is_json_405(world: World, api_as) -> None:
+def test_wrong_method_is_json_405(world: World, api_as: type[ApiClient]) -> None:
     response = api_as(world.owner).delete("/me")
     assert_error(response, 405)
     assert "PATCH" in response["Allow"]
@@ -268,7 +282,7 @@ def test_wrong_method_is_json_405(world: World, api_as) -> None:
     assert_error(response, 405)
 
 
-def test_wrong_query_types_are_422(world: World, api_as) -> None:
+def test_wrong_query_types_are_422(world: World, api_as: type[ApiClient]) -> None:
     client = api_as(world.owner)
     assert_error(client.get("/people", limit="many"), 422, "limit")
     assert_error(client.get("/people", limit="0"), 422, "limit")
@@ -370,7 +384,7 @@ def test_docs_settings_load_no_other_origin(db: None) -> None:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_docs_page_renders_without_csp_violations(live_server: Any, page: Any) -> None:
+def test_docs_page_renders_without_csp_violations(live_server: LiveServer, page: Page) -> None:
     console: list[str] = []
     page.on("console", lambda msg: console.append(msg.text))
     page.add_init_script(

@@ -12,6 +12,7 @@ from django.test import Client
 
 from watercooler.core.paging import encode_cursor
 from watercooler.feed.models import Post
+from watercooler.testing.fixtures import ApiClient
 from watercooler.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def raw_post(api: Any, path: str, text: str) -> Any:
     ],
 )
 def test_lone_surrogates_are_400_naming_the_field_and_stored_nowhere(
-    world: World, api_as, body: str, field: str | None
+    world: World, api_as: type[ApiClient], body: str, field: str | None
 ) -> None:
     api = api_as(world.owner)
     assert_refused(raw_post(api, "/posts", body), 400, field)
@@ -58,12 +59,12 @@ def test_lone_surrogates_are_400_naming_the_field_and_stored_nowhere(
     ],
 )
 def test_integers_beyond_64_bits_are_422_naming_the_field(
-    world: World, api_as, body: dict[str, Any], field: str
+    world: World, api_as: type[ApiClient], body: dict[str, Any], field: str
 ) -> None:
     assert_refused(api_as(world.owner).post("/posts", body), 422, field)
 
 
-def test_numbers_that_are_not_finite_are_422(world: World, api_as) -> None:
+def test_numbers_that_are_not_finite_are_422(world: World, api_as: type[ApiClient]) -> None:
     api = api_as(world.owner)
     response = raw_post(
         api, "/announcements", '{"title": "t", "body": "b", "remind_after_hours": 1e400}'
@@ -74,7 +75,9 @@ def test_numbers_that_are_not_finite_are_422(world: World, api_as) -> None:
 @pytest.mark.parametrize(
     "moment", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "0001-01-01T00:00:00"]
 )
-def test_dates_at_the_calendar_edges_in_bodies_are_422(world: World, api_as, moment: str) -> None:
+def test_dates_at_the_calendar_edges_in_bodies_are_422(
+    world: World, api_as: type[ApiClient], moment: str
+) -> None:
     api = api_as(world.owner)
     poll = {"body": "When?", "kind": "poll", "poll_options": ["a", "b"], "poll_closes_at": moment}
     assert_refused(api.post("/posts", poll), 422, "poll_closes_at")
@@ -96,13 +99,17 @@ def test_dates_at_the_calendar_edges_in_bodies_are_422(world: World, api_as, mom
         base64.urlsafe_b64encode(b"[" * 5000).decode(),
     ],
 )
-def test_cursors_at_the_calendar_edges_are_422(world: World, api_as, cursor: str) -> None:
+def test_cursors_at_the_calendar_edges_are_422(
+    world: World, api_as: type[ApiClient], cursor: str
+) -> None:
     api = api_as(world.owner)
     assert_refused(api.get("/feed", cursor=cursor, order="top"), 422, "cursor")
     assert_refused(api.get("/feed", cursor=cursor.lstrip("tl")), 422, "cursor")
 
 
-def test_dated_keys_of_generic_paging_are_bounded_too(world: World, api_as) -> None:
+def test_dated_keys_of_generic_paging_are_bounded_too(
+    world: World, api_as: type[ApiClient]
+) -> None:
     api = api_as(world.owner)
     created = api.post("/communities", {"name": "Runners", "handle": "runners", "privacy": "open"})
     assert created.status_code == 201, created.content
@@ -112,7 +119,7 @@ def test_dated_keys_of_generic_paging_are_bounded_too(world: World, api_as) -> N
         assert_refused(response, 422, "cursor")
 
 
-def test_json_nested_past_the_decoder_is_400(world: World, api_as) -> None:
+def test_json_nested_past_the_decoder_is_400(world: World, api_as: type[ApiClient]) -> None:
     api = api_as(world.owner)
     response = raw_post(api, "/posts", "[" * 100_000)
     assert response.status_code == 400, response.content
@@ -122,7 +129,7 @@ def test_json_nested_past_the_decoder_is_400(world: World, api_as) -> None:
     assert raw_post(api, "/posts", nested).status_code in {400, 422}
 
 
-def test_multipart_without_a_boundary_is_400(world: World, api_as) -> None:
+def test_multipart_without_a_boundary_is_400(world: World, api_as: type[ApiClient]) -> None:
     api = api_as(world.owner)
     post = api.post("/posts", {"body": "With a file"}).json()
     for content_type in ("multipart/form-data", "multipart/form-data; boundary="):

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from watercooler.announcements import actions as announcement_actions
 from watercooler.announcements.models import Announcement
@@ -24,6 +25,7 @@ from watercooler.feed.models import PersonFollow, Post, Reply
 from watercooler.notifications.models import Notification
 from watercooler.people.models import Role, User
 from watercooler.realtime.tests.test_consumers import as_user, subscribe
+from watercooler.testing.fixtures import ApiClient, ClientAs
 from watercooler.testing.world import World, make_person
 
 SECRETS = ("Engineering reorg", "floor 7", "Which floor")
@@ -55,7 +57,9 @@ def _reorg(world: World) -> dict[str, Any]:
 
 
 @pytest.fixture
-def reorg(world: World, django_capture_on_commit_callbacks: Any) -> dict[str, Any]:
+def reorg(
+    world: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> dict[str, Any]:
     # Notifications are written once the writes commit.
     with django_capture_on_commit_callbacks(execute=True):
         return _reorg(world)
@@ -67,7 +71,7 @@ def _readers(world: World, reorg: dict[str, Any]) -> list[User]:
 
 
 def test_its_audience_author_comms_and_admins_see_it(
-    world: World, reorg: dict[str, Any], api_as: Any, client_as: Any
+    world: World, reorg: dict[str, Any], api_as: type[ApiClient], client_as: ClientAs
 ) -> None:
     post, reply = reorg["post"], reorg["reply"]
     for person in _readers(world, reorg):
@@ -96,7 +100,7 @@ def test_its_audience_author_comms_and_admins_see_it(
 
 @pytest.mark.parametrize("who", ["outsider", "guest"])
 def test_outside_its_audience_the_api_shows_nothing_of_it(
-    world: World, reorg: dict[str, Any], api_as: Any, who: str
+    world: World, reorg: dict[str, Any], api_as: type[ApiClient], who: str
 ) -> None:
     api = api_as(getattr(world, who))
     post, reply = reorg["post"], reorg["reply"]
@@ -139,7 +143,7 @@ def test_outside_its_audience_the_api_shows_nothing_of_it(
 
 @pytest.mark.parametrize("who", ["outsider", "guest"])
 def test_outside_its_audience_the_pages_show_nothing_of_it(
-    world: World, reorg: dict[str, Any], client_as: Any, who: str
+    world: World, reorg: dict[str, Any], client_as: ClientAs, who: str
 ) -> None:
     client = client_as(getattr(world, who))
     post, reply = reorg["post"], reorg["reply"]
@@ -184,7 +188,7 @@ def test_mentions_and_counts_leave_outsiders_out(world: World, reorg: dict[str, 
 
 
 def test_a_community_announcement_is_for_the_members_it_went_to(
-    world: World, api_as: Any, client_as: Any
+    world: World, api_as: type[ApiClient], client_as: ClientAs
 ) -> None:
     community = community_actions.create_community(
         world.owner, name="Platform", handle="platform", privacy="open"
@@ -214,7 +218,7 @@ def test_a_community_announcement_is_for_the_members_it_went_to(
 
 
 def test_a_scheduled_announcement_stays_its_authors_until_published(
-    world: World, api_as: Any
+    world: World, api_as: type[ApiClient]
 ) -> None:
     import datetime as dt
 

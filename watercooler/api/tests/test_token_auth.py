@@ -2,7 +2,6 @@
 at most once a minute (a write per request would serialise every API call on SQLite)."""
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -10,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from watercooler.people.actions import authenticate_api_token, do_create_api_token
 from watercooler.people.models import ApiToken
+from watercooler.testing.fixtures import ApiClient
 from watercooler.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def test_a_token_is_one_query_and_its_use_is_written_once_a_minute(world: World)
 
 
 @pytest.mark.parametrize("token", ["", "wc_", "wc_unknown", "not-a-token"])
-def test_unknown_tokens_are_nobody(world: World, token: str, api_as: Any) -> None:
+def test_unknown_tokens_are_nobody(world: World, token: str, api_as: type[ApiClient]) -> None:
     assert authenticate_api_token(token) is None
     response = api_as(None).client.get("/api/v1/feed", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401

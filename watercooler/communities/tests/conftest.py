@@ -7,9 +7,11 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from watercooler.communities import actions, signals
 from watercooler.communities.models import Community
+from watercooler.testing.fixtures import Commit
 from watercooler.testing.world import World
 
 
@@ -46,7 +48,7 @@ def regions(world: World) -> World:
 
 
 @pytest.fixture
-def commit(django_capture_on_commit_callbacks: Any) -> Any:
+def commit(django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> Commit:
     """``with commit(): ...`` runs on-commit work (signals, events) as a real commit would."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
 

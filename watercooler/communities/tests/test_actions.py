@@ -3,6 +3,7 @@ roles and ownership, with every permission (outsider, guest, member, moderator, 
 administrator), member counts, the change log, realtime events, signals and notifications."""
 
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
 from django.http import Http404
 from PIL import Image
+from pytest_django import Settings
 
 from watercooler.communities import actions
 from watercooler.communities.models import (
@@ -20,9 +22,10 @@ from watercooler.communities.models import (
     MembershipChange,
     MembershipStatus,
 )
-from watercooler.communities.tests.conftest import follows_changed_for
+from watercooler.communities.tests.conftest import Places, follows_changed_for
 from watercooler.notifications.models import Notification, NotificationKind
 from watercooler.people.models import User
+from watercooler.testing.fixtures import ClientAs, Commit, SentEvents, SentSignals
 from watercooler.testing.world import World, make_person
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +66,9 @@ def png(size: tuple[int, int] = (900, 600)) -> SimpleUploadedFile:
 # --- Creating --------------------------------------------------------------------------------
 
 
-def test_creating_makes_the_creator_its_owner(world, commit, sent_events, sent_signals):
+def test_creating_makes_the_creator_its_owner(
+    world: World, commit: Commit, sent_events: SentEvents, sent_signals: SentSignals
+) -> None:
     with commit():
         community = actions.create_community(
             world.teammate,
@@ -94,7 +99,7 @@ def test_creating_makes_the_creator_its_owner(world, commit, sent_events, sent_s
 
 
 @pytest.mark.parametrize("who", ["guest", "inactive"])
-def test_guests_and_deactivated_people_cannot_create(world, who):
+def test_guests_and_deactivated_people_cannot_create(world: World, who: str) -> None:
     person = world.guest
     if who == "inactive":
         person = world.teammate
@@ -126,7 +131,9 @@ def test_guests_and_deactivated_people_cannot_create(world, who):
         ({"guidelines": "g" * 5001}, "guidelines", "At most 5000"),
     ],
 )
-def test_bad_input_names_the_field(world, places, fields, field, message):
+def test_bad_input_names_the_field(
+    world: World, places: Places, fields: dict[str, object], field: str, message: str
+) -> None:
     data = {"name": "A community", "handle": "a-community", "privacy": "open", **fields}
     with pytest.raises(ValidationError) as caught:
         actions.check_community_input(actor=world.teammate, **data)
@@ -134,7 +141,7 @@ def test_bad_input_names_the_field(world, places, fields, field, message):
     assert message in caught.value.message_dict[field][0]
 
 
-def test_every_field_error_is_reported_at_once(world):
+def test_every_field_error_is_reported_at_once(world: World) -> None:
     with pytest.raises(ValidationError) as caught:
         actions.check_community_input(actor=world.teammate, name="", handle="!", privacy="x")
     assert set(caught.value.message_dict) == {"name", "handle", "privacy"}
@@ -143,7 +150,9 @@ def test_every_field_error_is_reported_at_once(world):
 # --- Editing ---------------------------------------------------------------------------------
 
 
-def test_moderators_edit_settings_but_only_owners_change_the_handle(world, places):
+def test_moderators_edit_settings_but_only_owners_change_the_handle(
+    world: World, places: Places
+) -> None:
     moderator = with_moderator(world, places.open)
     updated = actions.do_update_community(
         actor=moderator,
@@ -166,7 +175,9 @@ def test_moderators_edit_settings_but_only_owners_change_the_handle(world, place
     assert Community.objects.get(pk=places.open.pk).handle == "snakes"
 
 
-def test_editing_refuses_unknown_fields_taken_handles_and_outsiders(world, places):
+def test_editing_refuses_unknown_fields_taken_handles_and_outsiders(
+    world: World, places: Places
+) -> None:
     with pytest.raises(ValidationError) as caught:
         actions.do_update_community(actor=world.owner, community=places.open, member_count=9)
     assert caught.value.message_dict == {
@@ -184,7 +195,9 @@ def test_editing_refuses_unknown_fields_taken_handles_and_outsiders(world, place
     assert Community.objects.get(pk=places.open.pk).name == "Python"
 
 
-def test_cover_is_checked_resized_and_stored_under_a_random_name(world, places, settings, tmp_path):
+def test_cover_is_checked_resized_and_stored_under_a_random_name(
+    world: World, places: Places, settings: Settings, tmp_path: Path
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     community = actions.do_set_cover(
         actor=world.owner, community=places.open, upload=png(), alt_text="A blue banner"
@@ -218,7 +231,9 @@ def test_cover_is_checked_resized_and_stored_under_a_random_name(world, places, 
 # --- Joining, requests, leaving ---------------------------------------------------------------
 
 
-def test_joining_an_open_community(world, places, commit, sent_events, sent_signals):
+def test_joining_an_open_community(
+    world: World, places: Places, commit: Commit, sent_events: SentEvents, sent_signals: SentSignals
+) -> None:
     with commit():
         membership = actions.do_join(actor=world.outsider, community=places.open)
     assert (membership.status, membership.role, membership.source, membership.following) == (
@@ -238,8 +253,8 @@ def test_joining_an_open_community(world, places, commit, sent_events, sent_sign
 
 
 def test_asking_to_join_a_closed_community_notifies_its_moderators(
-    world, places, commit, sent_events, sent_signals
-):
+    world: World, places: Places, commit: Commit, sent_events: SentEvents, sent_signals: SentSignals
+) -> None:
     moderator = with_moderator(world, places.closed)
     bystander = make_person("bea_member")
     actions.do_add_member(actor=world.owner, community=places.closed, user=bystander)
@@ -260,7 +275,9 @@ def test_asking_to_join_a_closed_community_notifies_its_moderators(
         actions.do_join(actor=world.outsider, community=places.closed)
 
 
-def test_approving_and_declining_requests(world, places, commit, sent_signals):
+def test_approving_and_declining_requests(
+    world: World, places: Places, commit: Commit, sent_signals: SentSignals
+) -> None:
     actions.do_join(actor=world.outsider, community=places.closed)
     actions.do_join(actor=world.teammate, community=places.closed)
     with commit():
@@ -286,7 +303,9 @@ def test_approving_and_declining_requests(world, places, commit, sent_signals):
     assert not Notification.objects.filter(recipient=world.teammate).exists()
 
 
-def test_withdrawing_a_request_and_leaving(world, places, commit, sent_events):
+def test_withdrawing_a_request_and_leaving(
+    world: World, places: Places, commit: Commit, sent_events: SentEvents
+) -> None:
     actions.do_join(actor=world.outsider, community=places.closed)
     actions.do_leave(actor=world.outsider, community=places.closed)
     assert not Membership.objects.filter(user=world.outsider).exists()
@@ -300,7 +319,9 @@ def test_withdrawing_a_request_and_leaving(world, places, commit, sent_events):
         actions.do_leave(actor=world.outsider, community=places.open)
 
 
-def test_secret_communities_cannot_be_joined_and_guests_only_get_added(world, places):
+def test_secret_communities_cannot_be_joined_and_guests_only_get_added(
+    world: World, places: Places
+) -> None:
     with pytest.raises(Http404):
         actions.do_join(actor=world.outsider, community=places.secret)
     for community in (places.open, places.closed):
@@ -314,7 +335,9 @@ def test_secret_communities_cannot_be_joined_and_guests_only_get_added(world, pl
     assert members(places.secret) == {"gwen_guest": "member", "olivia_owner": "owner"}
 
 
-def test_being_added_notifies_the_person(world, places, commit, sent_events):
+def test_being_added_notifies_the_person(
+    world: World, places: Places, commit: Commit, sent_events: SentEvents
+) -> None:
     with commit():
         actions.do_add_member(actor=world.owner, community=places.secret, user=world.guest)
     assert list(
@@ -327,7 +350,7 @@ def test_being_added_notifies_the_person(world, places, commit, sent_events):
         actions.do_add_member(actor=world.owner, community=places.secret, user=world.guest)
 
 
-def test_deactivated_people_cannot_be_added(world, places):
+def test_deactivated_people_cannot_be_added(world: World, places: Places) -> None:
     gone = make_person("gone_person", is_active=False)
     with pytest.raises(ValidationError) as caught:
         actions.do_add_member(actor=world.owner, community=places.open, user=gone)
@@ -357,7 +380,7 @@ MODERATORS = {"owner", "moderator", "admin"}
 
 
 @pytest.mark.parametrize("who", ["owner", "moderator", "admin", "member", "guest", "outsider"])
-def test_who_adds_removes_and_edits(world, places, who):
+def test_who_adds_removes_and_edits(world: World, places: Places, who: str) -> None:
     people = roles_world(world, places.open)
     actor = people[who]
     target = make_person("tina_target")
@@ -383,7 +406,9 @@ def test_who_adds_removes_and_edits(world, places, who):
 
 
 @pytest.mark.parametrize("who", ["owner", "moderator", "admin", "member", "outsider"])
-def test_only_owners_change_roles_and_hand_over_ownership(world, places, who):
+def test_only_owners_change_roles_and_hand_over_ownership(
+    world: World, places: Places, who: str
+) -> None:
     people = roles_world(world, places.open)
     actor = people[who]
     member = people["member"]
@@ -401,7 +426,7 @@ def test_only_owners_change_roles_and_hand_over_ownership(world, places, who):
         actions.do_transfer_ownership(actor=actor, community=places.open, user=member)
 
 
-def test_a_moderator_cannot_remove_an_owner_but_an_owner_can(world, places):
+def test_a_moderator_cannot_remove_an_owner_but_an_owner_can(world: World, places: Places) -> None:
     people = roles_world(world, places.open)
     second = make_person("sam_second")
     actions.do_add_member(actor=world.owner, community=places.open, user=second)
@@ -419,7 +444,7 @@ def test_a_moderator_cannot_remove_an_owner_but_an_owner_can(world, places):
     assert_counts_right(places.open)
 
 
-def test_removing_someone_who_is_not_a_member_is_404(world, places):
+def test_removing_someone_who_is_not_a_member_is_404(world: World, places: Places) -> None:
     with pytest.raises(Http404):
         actions.do_remove_member(actor=world.owner, community=places.open, user=world.outsider)
     with pytest.raises(Http404):
@@ -428,7 +453,7 @@ def test_removing_someone_who_is_not_a_member_is_404(world, places):
         )
 
 
-def test_bad_role_is_a_validation_error(world, places):
+def test_bad_role_is_a_validation_error(world: World, places: Places) -> None:
     with pytest.raises(ValidationError) as caught:
         actions.do_set_role(actor=world.owner, community=places.open, user=world.owner, role="king")
     assert list(caught.value.message_dict) == ["role"]
@@ -437,7 +462,7 @@ def test_bad_role_is_a_validation_error(world, places):
 # --- The last owner ------------------------------------------------------------------------------
 
 
-def test_the_last_owner_cannot_leave_be_removed_or_demoted(world, places):
+def test_the_last_owner_cannot_leave_be_removed_or_demoted(world: World, places: Places) -> None:
     with pytest.raises(ValidationError) as caught:
         actions.do_leave(actor=world.owner, community=places.open)
     assert list(caught.value.message_dict) == ["role"]
@@ -451,7 +476,7 @@ def test_the_last_owner_cannot_leave_be_removed_or_demoted(world, places):
     assert members(places.open) == {"olivia_owner": "owner"}
 
 
-def test_a_deactivated_second_owner_does_not_count(world, places):
+def test_a_deactivated_second_owner_does_not_count(world: World, places: Places) -> None:
     other = make_person("otto_owner")
     actions.do_add_member(actor=world.owner, community=places.open, user=other)
     actions.do_set_role(actor=world.owner, community=places.open, user=other, role="owner")
@@ -460,7 +485,9 @@ def test_a_deactivated_second_owner_does_not_count(world, places):
         actions.do_leave(actor=world.owner, community=places.open)
 
 
-def test_after_handing_over_the_former_owner_may_leave(world, places, commit, sent_signals):
+def test_after_handing_over_the_former_owner_may_leave(
+    world: World, places: Places, commit: Commit, sent_signals: SentSignals
+) -> None:
     actions.do_add_member(actor=world.owner, community=places.open, user=world.teammate)
     with pytest.raises(ValidationError) as caught:
         actions.do_transfer_ownership(actor=world.owner, community=places.open, user=world.outsider)
@@ -479,7 +506,7 @@ def test_after_handing_over_the_former_owner_may_leave(world, places, commit, se
     assert_counts_right(places.open)
 
 
-def test_an_owner_may_step_down_when_another_owner_remains(world, places):
+def test_an_owner_may_step_down_when_another_owner_remains(world: World, places: Places) -> None:
     actions.do_add_member(actor=world.owner, community=places.open, user=world.teammate)
     actions.do_set_role(actor=world.owner, community=places.open, user=world.teammate, role="owner")
     actions.do_set_role(actor=world.owner, community=places.open, user=world.owner, role="member")
@@ -489,7 +516,9 @@ def test_an_owner_may_step_down_when_another_owner_remains(world, places):
 # --- Following -------------------------------------------------------------------------------
 
 
-def test_following_a_community_in_the_home_feed(world, places, commit, sent_events):
+def test_following_a_community_in_the_home_feed(
+    world: World, places: Places, commit: Commit, sent_events: SentEvents
+) -> None:
     actions.do_join(actor=world.outsider, community=places.open)
     with commit():
         membership = actions.do_set_following(
@@ -503,7 +532,7 @@ def test_following_a_community_in_the_home_feed(world, places, commit, sent_even
         actions.do_set_following(actor=world.teammate, community=places.open, following=True)
 
 
-def test_member_counts_stay_right_through_a_busy_day(world, places):
+def test_member_counts_stay_right_through_a_busy_day(world: World, places: Places) -> None:
     community = places.closed
     people = [make_person(f"person_{i}") for i in range(6)]
     for person in people:
@@ -522,7 +551,9 @@ def test_member_counts_stay_right_through_a_busy_day(world, places):
 # --- The Django admin ------------------------------------------------------------------------
 
 
-def test_the_django_admin_lists_and_applies_rules(world, places, client_as):
+def test_the_django_admin_lists_and_applies_rules(
+    world: World, places: Places, client_as: ClientAs
+) -> None:
     superuser = make_person("root", is_staff=True, is_superuser=True)
     client = client_as(superuser)
     actions.do_set_rule(actor=world.owner, community=places.open, departments=["Sales"])

@@ -5,6 +5,7 @@ that do not grow with the rows."""
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,11 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from watercooler.communities import actions
 from watercooler.communities.models import Community, DirectoryRule, Membership
+from watercooler.communities.tests.conftest import Places
 from watercooler.testing.fixtures import ApiClient
-from watercooler.testing.world import make_person
+from watercooler.testing.world import World, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +38,9 @@ def delete_without_body(api: ApiClient, path: str) -> Any:
 # --- Creating --------------------------------------------------------------------------------
 
 
-def test_create_returns_the_community_with_my_membership(world, api_as):
+def test_create_returns_the_community_with_my_membership(
+    world: World, api_as: type[ApiClient]
+) -> None:
     response = api_as(world.teammate).post(
         "/communities",
         {
@@ -70,7 +75,7 @@ def test_create_returns_the_community_with_my_membership(world, api_as):
     assert membership["person"]["username"] == "theo_teammate"
 
 
-def test_guests_cannot_create(world, api_as):
+def test_guests_cannot_create(world: World, api_as: type[ApiClient]) -> None:
     response = api_as(world.guest).post(
         "/communities", {"name": "Guests", "handle": "guests", "privacy": "open"}
     )
@@ -93,14 +98,18 @@ def test_guests_cannot_create(world, api_as):
         ({"name": "Fine", "handle": "fine", "privacy": "open", "description": None}, "description"),
     ],
 )
-def test_bad_input_is_422_with_the_field(world, api_as, payload, field):
+def test_bad_input_is_422_with_the_field(
+    world: World, api_as: type[ApiClient], payload: dict[str, Any], field: str
+) -> None:
     response = api_as(world.owner).post("/communities", payload)
     assert response.status_code == 422, response.content
     assert field in error_fields(response)
     assert not Community.objects.exists()
 
 
-def test_a_taken_handle_is_refused_whatever_its_case(world, places, api_as):
+def test_a_taken_handle_is_refused_whatever_its_case(
+    world: World, places: Places, api_as: type[ApiClient]
+) -> None:
     response = api_as(world.teammate).post(
         "/communities", {"name": "Another", "handle": "PYTHON", "privacy": "open"}
     )
@@ -110,7 +119,7 @@ def test_a_taken_handle_is_refused_whatever_its_case(world, places, api_as):
     ]
 
 
-def test_malformed_json_is_400_and_other_bodies_415(world, api_as):
+def test_malformed_json_is_400_and_other_bodies_415(world: World, api_as: type[ApiClient]) -> None:
     api = api_as(world.owner)
     response = api.client.post(
         "/api/v1/communities", "{not json", content_type="application/json", headers=api._headers()
@@ -123,7 +132,9 @@ def test_malformed_json_is_400_and_other_bodies_415(world, api_as):
     assert response.status_code == 415
 
 
-def test_anonymous_gets_401_everywhere(world, places, api_as):
+def test_anonymous_gets_401_everywhere(
+    world: World, places: Places, api_as: type[ApiClient]
+) -> None:
     anon = api_as(None)
     for method, path in [
         ("get", "/communities"),
@@ -147,7 +158,9 @@ def test_anonymous_gets_401_everywhere(world, places, api_as):
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def test_the_directory_shows_what_each_person_may_see(world, places, api_as):
+def test_the_directory_shows_what_each_person_may_see(
+    world: World, places: Places, api_as: type[ApiClient]
+) -> None:
     def handles(user: Any, **params: Any) -> list[str]:
         response = api_as(user).get("/communities", **params)
         assert response.status_code == 200, response.content
@@ -167,21 +180,23 @@ def test_the_directory_shows_what_each_person_may_see(world, places, api_as):
     assert handles(world.owner, category="practice") == []
 
 
-def test_directory_items_carry_my_membership(world, places, api_as):
+def test_directory_items_carry_my_membership(
+    world: World, places: Places, api_as: type[ApiClient]
+) -> None:
     actions.do_join(actor=world.outsider, community=places.closed)
     items = {c["handle"]: c for c in api_as(world.outsider).get("/communities").json()["items"]}
     assert items["leaders"]["membership"]["status"] == "pending"
     assert items["python"]["membership"] is None
 
 
-def test_directory_bad_parameters_are_422(world, api_as):
+def test_directory_bad_parameters_are_422(world: World, api_as: type[ApiClient]) -> None:
     api = api_as(world.owner)
     assert "category" in error_fields(api.get("/communities", category="sports"))
     assert "limit" in error_fields(api.get("/communities", limit=0))
     assert "cursor" in error_fields(api.get("/communities", cursor="%%%"))
 
 
-def test_directory_pages_with_a_cursor(world, api_as):
+def test_directory_pages_with_a_cursor(world: World, api_as: type[ApiClient]) -> None:
     for i in range(5):
         actions.create_community(world.owner, name=f"Team {i}", handle=f"team-{i}", privacy="open")
     api = api_as(world.outsider)
@@ -192,7 +207,9 @@ def test_directory_pages_with_a_cursor(world, api_as):
     assert sorted(seen) == [f"team-{i}" for i in range(5)]
 
 
-def test_directory_query_count_does_not_grow(world, api_as, django_assert_max_num_queries):
+def test_directory_query_count_does_not_grow(
+    world: World, api_as: type[ApiClient], django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     api = api_as(world.outsider)
 
     def make(n: int, start: int) -> None:
@@ -212,7 +229,7 @@ def test_directory_query_count_does_not_grow(world, api_as, django_assert_max_nu
     assert len(few) == len(many)
 
 
-def test_one_community(world, places, api_as):
+def test_one_community(world: World, places: Places, api_as: type[ApiClient]) -> None:
     response = api_as(world.outsider).get("/communities/LEADERS")
     assert response.status_code == 200
     data = response.json()
@@ -220,7 +237,9 @@ def test_one_community(world, places, api_as):
     assert api_as(world.outsider).get("/communities/nope").status_code == 404
 
 
-def test_a_secret_community_is_404_for_outsiders_on_every_route(world, places, api_as):
+def test_a_secret_community_is_404_for_outsiders_on_every_route(
+    world: World, places: Places, api_as: type[ApiClient]
+) -> None:
     for person in (world.outsider, world.guest, world.admin):
         api = api_as(person)
         attempts = [
@@ -261,7 +280,9 @@ def test_a_secret_community_is_404_for_outsiders_on_every_route(world, places, a
     assert Membership.objects.filter(community=places.secret).count() == 1
 
 
-def test_members_of_a_closed_community_are_for_members(world, places, api_as):
+def test_members_of_a_closed_community_are_for_members(
+    world: World, places: Places, api_as: type[ApiClient]
+) -> None:
     assert api_as(world.outsider).get("/communities/leaders/members").status_code == 404
     response = api_as(world.outsider).get("/communities/python/members")
     assert response.status_code == 200
@@ -271,7 +292,9 @@ def test_members_of_a_closed_community_are_for_members(world, places, api_as):
     assert item["person"]["department"] == "Engineering"
 
 
-def test_requests_are_listed_for_moderators_only(world, places, api_as):
+def test_requests_are_listed_for_moderators_only(
+    world: World, places: Places, api_as: type[ApiClient]
+) -> None:
     actions.do_join(actor=world.outsider, community=places.closed)
     actions.do_add_member(actor=world.owner, community=places.closed, user=world.teammate)
     response = api_as(world.owner).get("/communities/leaders/members", status="pending")
@@ -286,7 +309,12 @@ def test_requests_are_listed_for_moderators_only(world, places, api_as):
     )
 
 
-def test_members_query_count_does_not_grow(world, places, api_as, django_assert_max_num_queries):
+def test_members_query_count_does_not_grow(
+    world: World,
+    places: Places,
+    api_as: type[ApiClient],
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     api = api_as(world.owner)
 
     def add(n: int, start: int) -> None:
@@ -307,7 +335,7 @@ def test_members_query_count_does_not_grow(world, places, api_as, django_assert_
 # --- Editing ---------------------------------------------------------------------------------
 
 
-def test_patch_for_moderators(world, places, api_as):
+def test_patch_for_moderators(world: World, places: Places, api_as: type[ApiClient]) -> None:
     actions.do_join(actor=world.outsider, community=places.open)
     assert (
         api_as(world.outsider).patch("/communities/python", {"name": "Mine now"}).status_code == 403
@@ -342,13 +370,17 @@ def test_patch_for_moderators(world, places, api_as):
         ({"name": ["list"]}, "name"),
     ],
 )
-def test_patch_bad_input(world, places, api_as, payload, field):
+def test_patch_bad_input(
+    world: World, places: Places, api_as: type[ApiClient], payload: dict[str, Any], field: str
+) -> None:
     response = api_as(world.owner).patch("/communities/python", payload)
     assert response.status_code == 422, response.content
     assert field in error_fields(response)
 
 
-def test_cover_upload(world, places, api_as, settings, tmp_path):
+def test_cover_upload(
+    world: World, places: Places, api_as: type[ApiClient], settings: Settings, tmp_path: Path
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     buffer = io.BytesIO()
     Image.new("RGB", (1200, 800), (200, 80, 40)).save(buffer, "PNG")
@@ -385,7 +417,9 @@ def test_cover_upload(world, places, api_as, settings, tmp_path):
 # --- Membership ------------------------------------------------------------------------------
 
 
-def test_joining_with_and_without_a_body(world, places, api_as):
+def test_joining_with_and_without_a_body(
+    world: World, places: Places, api_as: type[ApiClient]
+) -> None:
     outsider = api_as(world.outsider)
     response = outsider.post("/communities/python/membership")  # the test client sends {}
     assert response.status_code == 201, response.content
@@ -411,12 +445,14 @@ def test_joining_with_and_without_a_body(world, places, api_as):
     assert api_as(world.owner).get("/communities/python").json()["member_count"] == 2
 
 
-def test_guests_cannot_join_by_themselves(world, places, api_as):
+def test_guests_cannot_join_by_themselves(
+    world: World, places: Places, api_as: type[ApiClient]
+) -> None:
     # They cannot see open or closed communities they are not in: 404, like a missing one.
     assert api_as(world.guest).post("/communities/python/membership").status_code == 404
 
 
-def test_adding_and_approving(world, places, api_as):
+def test_adding_and_approving(world: World, places: Places, api_as: type[ApiClient]) -> None:
     owner = api_as(world.owner)
     actions.do_join(actor=world.outsider, community=places.closed)
     response = owner.post("/communities/leaders/membership", {"username": "oscar_outsider"})
@@ -444,7 +480,9 @@ def test_adding_and_approving(world, places, api_as):
     assert response.status_code == 403
 
 
-def test_leaving_removing_and_declining(world, places, api_as):
+def test_leaving_removing_and_declining(
+    world: World, places: Places, api_as: type[ApiClient]
+) -> None:
     actions.do_join(actor=world.outsider, community=places.open)
     actions.do_join(actor=world.teammate, community=places.closed)
     outsider = api_as(world.outsider)
@@ -470,7 +508,9 @@ def test_leaving_removing_and_declining(world, places, api_as):
     assert places.open.member_count == 1
 
 
-def test_rule_members_leave_only_when_allowed(regions, places, api_as):
+def test_rule_members_leave_only_when_allowed(
+    regions: World, places: Places, api_as: type[ApiClient]
+) -> None:
     world = regions
     owner = api_as(world.owner)
     rule = owner.client.put(
@@ -505,7 +545,9 @@ def test_rule_members_leave_only_when_allowed(regions, places, api_as):
     assert delete_without_body(owner, "/communities/python/rule").status_code == 404
 
 
-def test_roles_ownership_and_following(world, places, api_as):
+def test_roles_ownership_and_following(
+    world: World, places: Places, api_as: type[ApiClient]
+) -> None:
     actions.do_add_member(actor=world.owner, community=places.open, user=world.teammate)
     owner = api_as(world.owner)
 
@@ -548,7 +590,7 @@ def test_roles_ownership_and_following(world, places, api_as):
     assert response.status_code == 404
 
 
-def test_operation_ids_are_unique(world, api_as):
+def test_operation_ids_are_unique(world: World, api_as: type[ApiClient]) -> None:
     schema = api_as(world.owner).get("/openapi.json").json()
     ids = [
         operation["operationId"] for path in schema["paths"].values() for operation in path.values()
@@ -575,13 +617,13 @@ JSON = st.recursive(
 
 
 @pytest.fixture
-def owner_api(world, places, api_as):
+def owner_api(world: World, places: Places, api_as: type[ApiClient]) -> ApiClient:
     return api_as(world.owner)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 @given(payload=JSON, route=st.sampled_from(["create", "patch", "join", "leave", "rule"]))
-def test_arbitrary_json_never_5xx(owner_api, payload, route):
+def test_arbitrary_json_never_5xx(owner_api: ApiClient, payload: object, route: str) -> None:
     api = owner_api
     if route == "create":
         response = api.post("/communities", payload)

@@ -1,26 +1,38 @@
 """Searching a community's members by name (htmx, cursor-paged) and the "Add people" picker: a
 search over the directory with a list to choose from, for moderators only."""
 
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 import pytest
 
 from watercooler.communities import actions
 from watercooler.communities.models import Membership
 from watercooler.communities.tests.conftest import Places
+from watercooler.testing.fixtures import ClientAs
 from watercooler.testing.world import World, make_person
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+if TYPE_CHECKING:
+    # What the test client returns (django-stubs names it; it exists only in the stubs).
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 
-def html(response: Any) -> str:
+class HtmxRequest(TypedDict):
+    """What htmx adds to a request, as the test client's WSGI environ extras (``**HTMX``)."""
+
+    HTTP_HX_REQUEST: str
+
+
+HTMX = HtmxRequest(HTTP_HX_REQUEST="true")
+
+
+def html(response: "TestResponse") -> str:
     return response.content.decode()
 
 
 def test_members_search_by_name_with_htmx_and_without(
-    world: World, places: Places, client_as: Any
+    world: World, places: Places, client_as: ClientAs
 ) -> None:
     for name in ("Marta Jones", "Mario Rossi", "Zoe Park"):
         person = make_person(name.lower().replace(" ", "_"), display_name=name)
@@ -42,7 +54,9 @@ def test_members_search_by_name_with_htmx_and_without(
     assert client.get("/c/python/members/", {"q": "x" * 5000}).status_code == 200
 
 
-def test_members_search_pages_with_a_cursor(world: World, places: Places, client_as: Any) -> None:
+def test_members_search_pages_with_a_cursor(
+    world: World, places: Places, client_as: ClientAs
+) -> None:
     for n in range(55):
         person = make_person(f"pat{n:02d}", display_name=f"Pat Number{n:02d}")
         actions.do_add_member(actor=world.owner, community=places.open, user=person)
@@ -58,7 +72,7 @@ def test_members_search_pages_with_a_cursor(world: World, places: Places, client
 
 
 def test_members_search_of_a_secret_community_is_404_for_outsiders_and_guests(
-    world: World, places: Places, client_as: Any
+    world: World, places: Places, client_as: ClientAs
 ) -> None:
     for viewer in (world.outsider, world.guest):
         response = client_as(viewer).get("/c/falcon/members/", {"q": "olivia"}, **HTMX)
@@ -67,7 +81,7 @@ def test_members_search_of_a_secret_community_is_404_for_outsiders_and_guests(
 
 
 def test_add_people_picker_lists_matching_non_members(
-    world: World, places: Places, client_as: Any
+    world: World, places: Places, client_as: ClientAs
 ) -> None:
     actions.do_add_member(actor=world.owner, community=places.closed, user=world.teammate)
     owner = client_as(world.owner)
@@ -91,7 +105,7 @@ def test_add_people_picker_lists_matching_non_members(
 
 
 def test_add_people_picker_is_for_moderators_only(
-    world: World, places: Places, client_as: Any
+    world: World, places: Places, client_as: ClientAs
 ) -> None:
     actions.do_add_member(actor=world.owner, community=places.closed, user=world.teammate)
     actions.do_add_member(actor=world.owner, community=places.closed, user=world.guest)

@@ -4,11 +4,13 @@ settings tab: ``test_settings``)."""
 
 import io
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import Image
+from pytest_django import DjangoAssertNumQueries
 
 from watercooler.communities import actions
 from watercooler.communities.models import (
@@ -21,14 +23,26 @@ from watercooler.communities.models import (
 from watercooler.communities.queries import suggested_communities
 from watercooler.communities.tests.conftest import Places
 from watercooler.people.models import User
+from watercooler.testing.fixtures import ClientAs
 from watercooler.testing.world import World, make_person
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+if TYPE_CHECKING:
+    # What the test client returns (django-stubs names it; it exists only in the stubs).
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 
-def html(response: Any) -> str:
+class HtmxRequest(TypedDict):
+    """What htmx adds to a request, as the test client's WSGI environ extras (``**HTMX``)."""
+
+    HTTP_HX_REQUEST: str
+
+
+HTMX = HtmxRequest(HTTP_HX_REQUEST="true")
+
+
+def html(response: "TestResponse") -> str:
     return response.content.decode()
 
 
@@ -63,7 +77,7 @@ SECRET_PAGES = [
 
 @pytest.mark.parametrize(("method", "url"), SECRET_PAGES)
 def test_outsider_gets_404_for_every_page_of_a_secret_community(
-    world: World, places: Places, client_as: Any, method: str, url: str
+    world: World, places: Places, client_as: ClientAs, method: str, url: str
 ) -> None:
     for person in (world.outsider, world.guest, world.admin):
         response = getattr(client_as(person), method)(url)
@@ -75,7 +89,7 @@ def test_outsider_gets_404_for_every_page_of_a_secret_community(
 
 
 def test_secret_community_is_in_no_directory_or_suggestion_of_an_outsider(
-    world: World, places: Places, client_as: Any
+    world: World, places: Places, client_as: ClientAs
 ) -> None:
     # Sales people in it would make it a top suggestion for the outsider (in Sales) if visible.
     for n in range(3):
@@ -94,7 +108,7 @@ def test_secret_community_is_in_no_directory_or_suggestion_of_an_outsider(
 
 
 def test_guest_sees_only_their_own_communities(
-    world: World, places: Places, client_as: Any
+    world: World, places: Places, client_as: ClientAs
 ) -> None:
     actions.do_add_member(actor=world.owner, community=places.closed, user=world.guest)
     page = html(client_as(world.guest).get("/communities/"))
@@ -107,7 +121,7 @@ def test_guest_sees_only_their_own_communities(
     assert suggested_communities(world.guest) == []
 
 
-def test_signed_out_visitors_are_sent_to_sign_in(places: Places, client: Any) -> None:
+def test_signed_out_visitors_are_sent_to_sign_in(places: Places, client: Client) -> None:
     for url in ("/communities/", "/communities/new/", "/c/python/about/", "/c/python/members/"):
         response = client.get(url)
         assert response.status_code == 302
@@ -117,7 +131,9 @@ def test_signed_out_visitors_are_sent_to_sign_in(places: Places, client: Any) ->
 # --- Directory -----------------------------------------------------------------------------------
 
 
-def test_directory_search_category_and_mine(world: World, places: Places, client_as: Any) -> None:
+def test_directory_search_category_and_mine(
+    world: World, places: Places, client_as: ClientAs
+) -> None:
     actions.do_update_community(actor=world.owner, community=places.open, category="practice")
     outsider = client_as(world.outsider)
     found = html(outsider.get("/communities/", {"q": "python"}))
@@ -138,7 +154,7 @@ def test_directory_search_category_and_mine(world: World, places: Places, client
 
 
 def test_directory_cards_show_the_viewers_button(
-    world: World, places: Places, client_as: Any
+    world: World, places: Places, client_as: ClientAs
 ) -> None:
     page = html(client_as(world.outsider).get("/communities/"))
     assert "Request to join" in page  # closed
@@ -149,7 +165,7 @@ def test_directory_cards_show_the_viewers_button(
 
 
 def test_directory_htmx_search_returns_the_results_only(
-    world: World, places: Places, client_as: Any
+    world: World, places: Places, client_as: ClientAs
 ) -> None:
     response = client_as(world.outsider).get("/communities/", {"q": "leader"}, **HTMX)
     body = html(response)
@@ -161,7 +177,7 @@ def test_directory_htmx_search_returns_the_results_only(
 
 
 def test_directory_load_more_pages_with_a_cursor_with_and_without_htmx(
-    world: World, client_as: Any
+    world: World, client_as: ClientAs
 ) -> None:
     for n in range(30):
         actions.create_community(
@@ -184,7 +200,7 @@ def test_directory_load_more_pages_with_a_cursor_with_and_without_htmx(
 
 
 def test_directory_query_count_is_constant(
-    world: World, client_as: Any, django_assert_max_num_queries: Any
+    world: World, client_as: ClientAs, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     client = client_as(world.outsider)
 
@@ -235,7 +251,7 @@ def test_suggestions_rank_by_department_then_location_then_team(
 
 
 def test_suggestions_by_team_and_on_the_directory_page(
-    world: World, places: Places, client_as: Any
+    world: World, places: Places, client_as: ClientAs
 ) -> None:
     # The teammate reports to the owner, who owns (is a member of) every community.
     page = html(client_as(world.teammate).get("/communities/"))
@@ -250,7 +266,7 @@ def test_suggestions_by_team_and_on_the_directory_page(
 
 
 def test_suggestions_are_one_query(
-    world: World, places: Places, django_assert_max_num_queries: Any
+    world: World, places: Places, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     viewer = (
         type(world.teammate)
@@ -264,7 +280,7 @@ def test_suggestions_are_one_query(
 # --- Create --------------------------------------------------------------------------------------
 
 
-def test_create_a_community_through_the_form(world: World, client_as: Any) -> None:
+def test_create_a_community_through_the_form(world: World, client_as: ClientAs) -> None:
     client = client_as(world.teammate)
     form = html(client.get("/communities/new/"))
     assert 'name="privacy"' in form
@@ -295,7 +311,7 @@ def test_create_a_community_through_the_form(world: World, client_as: Any) -> No
 
 
 def test_create_with_bad_input_shows_errors_by_field(
-    world: World, places: Places, client_as: Any
+    world: World, places: Places, client_as: ClientAs
 ) -> None:
     client = client_as(world.teammate)
     response = client.post(
@@ -315,7 +331,7 @@ def test_create_with_bad_input_shows_errors_by_field(
 
 
 def test_about_of_a_closed_community_for_a_non_member(
-    world: World, places: Places, client_as: Any
+    world: World, places: Places, client_as: ClientAs
 ) -> None:
     actions.do_update_community(
         actor=world.owner, community=places.closed, guidelines="## Be **kind**", description="Leads"
@@ -334,7 +350,7 @@ def test_about_of_a_closed_community_for_a_non_member(
 
 
 def test_about_shows_rule_summary_and_tabs_for_moderators(
-    regions: World, places: Places, client_as: Any
+    regions: World, places: Places, client_as: ClientAs
 ) -> None:
     world = regions
     actions.do_set_rule(
@@ -362,7 +378,7 @@ def test_about_shows_rule_summary_and_tabs_for_moderators(
 
 
 def test_members_page_for_members_non_members_and_moderators(
-    world: World, places: Places, client_as: Any
+    world: World, places: Places, client_as: ClientAs
 ) -> None:
     actions.do_add_member(actor=world.owner, community=places.closed, user=world.teammate)
     outsider = client_as(world.outsider).get("/c/leaders/members/")
@@ -384,7 +400,10 @@ def test_members_page_for_members_non_members_and_moderators(
 
 
 def test_members_page_query_count_is_constant_and_pages(
-    world: World, places: Places, client_as: Any, django_assert_max_num_queries: Any
+    world: World,
+    places: Places,
+    client_as: ClientAs,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
     client = client_as(world.owner)
     with django_assert_max_num_queries(14) as few:
@@ -402,7 +421,7 @@ def test_members_page_query_count_is_constant_and_pages(
 
 
 def test_moderator_adds_removes_and_changes_roles(
-    world: World, places: Places, client_as: Any
+    world: World, places: Places, client_as: ClientAs
 ) -> None:
     owner = client_as(world.owner)
     unknown = owner.post("/c/leaders/members/add/", {"username": "nobody_here"})
@@ -441,7 +460,7 @@ def test_moderator_adds_removes_and_changes_roles(
     assert membership(places.closed, world.outsider) is None
 
 
-def test_owner_hands_over_ownership(world: World, places: Places, client_as: Any) -> None:
+def test_owner_hands_over_ownership(world: World, places: Places, client_as: ClientAs) -> None:
     actions.do_add_member(actor=world.owner, community=places.open, user=world.teammate)
     response = client_as(world.owner).post("/c/python/members/theo_teammate/transfer/")
     assert response.status_code == 302
@@ -452,7 +471,7 @@ def test_owner_hands_over_ownership(world: World, places: Places, client_as: Any
 # --- Requests ------------------------------------------------------------------------------------
 
 
-def test_request_approve_and_decline(world: World, places: Places, client_as: Any) -> None:
+def test_request_approve_and_decline(world: World, places: Places, client_as: ClientAs) -> None:
     outsider = client_as(world.outsider)
     answer = outsider.post("/c/leaders/join/", **HTMX)
     assert answer.status_code == 200
@@ -482,7 +501,7 @@ def test_request_approve_and_decline(world: World, places: Places, client_as: An
 
 
 def test_administrator_moderates_without_being_a_member(
-    world: World, places: Places, client_as: Any
+    world: World, places: Places, client_as: ClientAs
 ) -> None:
     client_as(world.outsider).post("/c/leaders/join/")
     admin = client_as(world.admin)
@@ -494,7 +513,9 @@ def test_administrator_moderates_without_being_a_member(
 # --- Join, leave, following ----------------------------------------------------------------------
 
 
-def test_join_leave_and_following_buttons(world: World, places: Places, client_as: Any) -> None:
+def test_join_leave_and_following_buttons(
+    world: World, places: Places, client_as: ClientAs
+) -> None:
     client = client_as(world.outsider)
     joined = client.post("/c/python/join/", **HTMX)
     assert joined.status_code == 200
@@ -518,7 +539,7 @@ def test_join_leave_and_following_buttons(world: World, places: Places, client_a
 
 
 def test_last_owner_cannot_leave_and_is_told_why(
-    world: World, places: Places, client_as: Any
+    world: World, places: Places, client_as: ClientAs
 ) -> None:
     client = client_as(world.owner)
     answer = client.post("/c/python/leave/", **HTMX)
@@ -532,7 +553,7 @@ def test_last_owner_cannot_leave_and_is_told_why(
 
 
 def test_rule_members_who_may_not_leave_are_told_why(
-    regions: World, places: Places, client_as: Any
+    regions: World, places: Places, client_as: ClientAs
 ) -> None:
     actions.do_set_rule(actor=regions.owner, community=places.open, departments=["Sales"])
     rule_row = membership(places.open, regions.outsider)
@@ -544,7 +565,7 @@ def test_rule_members_who_may_not_leave_are_told_why(
 
 
 def test_guest_cannot_join_and_has_no_join_button(
-    world: World, places: Places, client_as: Any
+    world: World, places: Places, client_as: ClientAs
 ) -> None:
     actions.do_add_member(actor=world.owner, community=places.closed, user=world.guest)
     actions.do_remove_member(actor=world.owner, community=places.closed, user=world.guest)
@@ -552,7 +573,7 @@ def test_guest_cannot_join_and_has_no_join_button(
 
 
 def test_every_app_adds_its_tab_and_moderators_see_theirs(
-    world: World, places: Places, client_as: Any
+    world: World, places: Places, client_as: ClientAs
 ) -> None:
     # Feed, Files and Health are the feed's, Events the events app's (communities.tabs).
     def tabs(person: User) -> list[str]:

@@ -3,20 +3,19 @@ form, another person finds it in the directory and asks to join, the owner appro
 Requests tab, and the person then sees the community's content. Screenshots of the directory and
 a community page on a phone and a desktop go to var/test-artifacts/screenshots/."""
 
-from typing import Any
-
 import pytest
+from playwright.sync_api import Browser, BrowserContext
 
 from watercooler.communities import actions
 from watercooler.communities.models import Membership
-from watercooler.testing.fixtures import add_session_cookie
+from watercooler.testing.fixtures import Screenshot, add_session_cookie
 from watercooler.testing.world import build_world, make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_closed_community_request_and_approval_on_a_phone(
-    asgi_server: str, browser: Any, phone: Any, screenshot: Any
+    asgi_server: str, browser: Browser, phone: BrowserContext, screenshot: Screenshot
 ) -> None:
     world = build_world()
     # A few more communities so the directory looks like a real one, and a suggestion.

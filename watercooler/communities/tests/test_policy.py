@@ -1,14 +1,13 @@
 """Who may do what (``communities.policy``): the content rule for one community agrees with the
 filter lists use, and the buttons a page shows are the ones whose action would succeed."""
 
-from typing import Any
-
 import pytest
 
 from watercooler.communities import actions, policy
 from watercooler.communities.models import Community, Membership
 from watercooler.communities.queries import content_communities_q
 from watercooler.communities.tests.conftest import Places
+from watercooler.testing.fixtures import ClientAs
 from watercooler.testing.world import World, make_person
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +28,7 @@ def test_can_see_content_agrees_with_the_content_filter(world: World, places: Pl
 
 
 def test_member_rows_offer_only_what_the_viewer_may_do(
-    world: World, places: Places, client_as: Any
+    world: World, places: Places, client_as: ClientAs
 ) -> None:
     """An administrator who is no member moderates (removes plain members) but neither changes
     roles nor removes an owner; a moderator likewise; an owner does all of it."""

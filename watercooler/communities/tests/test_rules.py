@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
+from pytest_django import DjangoAssertNumQueries
 
 from watercooler.communities import actions
 from watercooler.communities.models import (
@@ -22,6 +23,7 @@ from watercooler.communities.tests.conftest import follows_changed_for
 from watercooler.people import actions as people_actions
 from watercooler.people.importer import do_apply_import, plan_import
 from watercooler.people.models import Location, Role, User
+from watercooler.testing.fixtures import ApiClient, Commit, SentEvents
 from watercooler.testing.world import World, make_person
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +72,9 @@ def set_sales_emea(world: World, community: Community, **fields: Any) -> Directo
     )
 
 
-def test_a_person_matches_every_condition_set(org, sales_emea, commit, sent_events):
+def test_a_person_matches_every_condition_set(
+    org: World, sales_emea: Community, commit: Commit, sent_events: SentEvents
+) -> None:
     with commit():
         rule = set_sales_emea(org, sales_emea)
     # Region spelled as the locations spell it, whatever the case typed.
@@ -90,7 +94,7 @@ def test_a_person_matches_every_condition_set(org, sales_emea, commit, sent_even
     assert actions.apply_rule(sales_emea) == (0, 0)
 
 
-def test_locations_and_countries_narrow_the_rule(org, sales_emea):
+def test_locations_and_countries_narrow_the_rule(org: World, sales_emea: Community) -> None:
     actions.do_set_rule(
         actor=org.admin, community=sales_emea, departments=["Sales"], countries=["germany"]
     )
@@ -101,7 +105,9 @@ def test_locations_and_countries_narrow_the_rule(org, sales_emea):
     assert_counts_right(sales_emea)
 
 
-def test_rules_never_remove_manual_members_or_people_with_a_role(org, sales_emea):
+def test_rules_never_remove_manual_members_or_people_with_a_role(
+    org: World, sales_emea: Community
+) -> None:
     actions.do_add_member(actor=org.admin, community=sales_emea, user=org.teammate)
     set_sales_emea(org, sales_emea)
     sally = User.objects.get(username="sally_sales")
@@ -112,7 +118,9 @@ def test_rules_never_remove_manual_members_or_people_with_a_role(org, sales_emea
     assert_counts_right(sales_emea)
 
 
-def test_a_pending_request_from_a_matching_person_is_approved(org, sales_emea):
+def test_a_pending_request_from_a_matching_person_is_approved(
+    org: World, sales_emea: Community
+) -> None:
     actions.do_join(actor=org.outsider, community=sales_emea)
     set_sales_emea(org, sales_emea)
     membership = Membership.objects.get(community=sales_emea, user=org.outsider)
@@ -121,7 +129,7 @@ def test_a_pending_request_from_a_matching_person_is_approved(org, sales_emea):
     assert_counts_right(sales_emea)
 
 
-def test_rule_input_is_checked(org, sales_emea):
+def test_rule_input_is_checked(org: World, sales_emea: Community) -> None:
     cases: list[tuple[dict[str, Any], str, str]] = [
         ({}, "departments", "at least one condition"),
         ({"departments": ["Marketing"]}, "departments", "Unknown: Marketing"),
@@ -142,14 +150,16 @@ def test_rule_input_is_checked(org, sales_emea):
 # --- Leaving and opting out -------------------------------------------------------------------
 
 
-def test_rule_members_cannot_leave_unless_allowed(org, sales_emea):
+def test_rule_members_cannot_leave_unless_allowed(org: World, sales_emea: Community) -> None:
     set_sales_emea(org, sales_emea)
     with pytest.raises(PermissionDenied):
         actions.do_leave(actor=org.outsider, community=sales_emea)
     assert "oscar_outsider" in usernames(sales_emea)
 
 
-def test_when_allowed_leaving_opts_out_until_joining_again(org, sales_emea):
+def test_when_allowed_leaving_opts_out_until_joining_again(
+    org: World, sales_emea: Community
+) -> None:
     set_sales_emea(org, sales_emea, allow_leave=True)
     actions.do_leave(actor=org.outsider, community=sales_emea)
     assert RuleOptOut.objects.filter(community=sales_emea, user=org.outsider).exists()
@@ -162,14 +172,14 @@ def test_when_allowed_leaving_opts_out_until_joining_again(org, sales_emea):
     assert_counts_right(sales_emea)
 
 
-def test_someone_a_moderator_removed_is_not_added_back(org, sales_emea):
+def test_someone_a_moderator_removed_is_not_added_back(org: World, sales_emea: Community) -> None:
     set_sales_emea(org, sales_emea)
     actions.do_remove_member(actor=org.admin, community=sales_emea, user=org.outsider)
     assert actions.apply_rule(sales_emea) == (0, 0)
     assert "oscar_outsider" not in usernames(sales_emea)
 
 
-def test_removing_the_rule_keeps_or_removes_its_members(org, sales_emea):
+def test_removing_the_rule_keeps_or_removes_its_members(org: World, sales_emea: Community) -> None:
     set_sales_emea(org, sales_emea)
     actions.do_remove_rule(actor=org.admin, community=sales_emea)
     assert usernames(sales_emea) == {"ada_admin", "oscar_outsider", "sally_sales"}
@@ -185,7 +195,9 @@ def test_removing_the_rule_keeps_or_removes_its_members(org, sales_emea):
 # --- Re-applying when profiles change --------------------------------------------------------
 
 
-def test_a_profile_change_through_the_people_actions_reapplies_rules(org, sales_emea, commit):
+def test_a_profile_change_through_the_people_actions_reapplies_rules(
+    org: World, sales_emea: Community, commit: Commit
+) -> None:
     set_sales_emea(org, sales_emea)
     changes = people_actions.check_profile_changes(
         actor=org.admin, person=org.outsider, data={"department": "Engineering"}
@@ -222,7 +234,9 @@ def test_a_profile_change_through_the_people_actions_reapplies_rules(org, sales_
     assert_counts_right(sales_emea)
 
 
-def test_changes_that_cannot_affect_rules_do_not_reapply_them(org, sales_emea, commit):
+def test_changes_that_cannot_affect_rules_do_not_reapply_them(
+    org: World, sales_emea: Community, commit: Commit
+) -> None:
     set_sales_emea(org, sales_emea)
     changes = people_actions.check_profile_changes(
         actor=org.outsider, person=org.outsider, data={"bio": "Hello"}
@@ -232,7 +246,9 @@ def test_changes_that_cannot_affect_rules_do_not_reapply_them(org, sales_emea, c
     assert callbacks == []
 
 
-def test_new_and_reactivated_people_are_matched(org, sales_emea, commit):
+def test_new_and_reactivated_people_are_matched(
+    org: World, sales_emea: Community, commit: Commit
+) -> None:
     set_sales_emea(org, sales_emea)
     with commit():
         people_actions.do_create_person(
@@ -254,7 +270,9 @@ def test_new_and_reactivated_people_are_matched(org, sales_emea, commit):
     assert_counts_right(sales_emea)
 
 
-def test_becoming_a_guest_or_member_is_a_rule_change(org, sales_emea, commit):
+def test_becoming_a_guest_or_member_is_a_rule_change(
+    org: World, sales_emea: Community, commit: Commit
+) -> None:
     set_sales_emea(org, sales_emea)
     gail = User.objects.get(username="gail_guest")
     with commit():
@@ -277,8 +295,8 @@ def make_csv(header: list[str], rows: list[list[str]]) -> bytes:
 
 
 def test_an_hr_import_reapplies_rules_once_for_the_people_it_touched(
-    org, sales_emea, commit, monkeypatch
-):
+    org: World, sales_emea: Community, commit: Commit, monkeypatch: pytest.MonkeyPatch
+) -> None:
     set_sales_emea(org, sales_emea)
     org.outsider.employee_id = "E3"
     org.outsider.save(update_fields=["employee_id"])
@@ -314,8 +332,11 @@ def test_an_hr_import_reapplies_rules_once_for_the_people_it_touched(
 
 
 def test_ten_thousand_people_in_a_few_statements(
-    org, sales_emea, django_assert_max_num_queries, commit
-):
+    org: World,
+    sales_emea: Community,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    commit: Commit,
+) -> None:
     users = [
         User(
             username=f"seller{i}",
@@ -349,12 +370,16 @@ def test_ten_thousand_people_in_a_few_statements(
     assert sales_emea.member_count == 5003
 
 
-def test_with_no_rule_re_applying_costs_one_query(org, django_assert_num_queries):
+def test_with_no_rule_re_applying_costs_one_query(
+    org: World, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     with django_assert_num_queries(1):
         assert actions.apply_rules_for_people([org.outsider.pk]) == {}
 
 
-def test_moving_office_through_the_api_reapplies_rules(org, sales_emea, commit, api_as):
+def test_moving_office_through_the_api_reapplies_rules(
+    org: World, sales_emea: Community, commit: Commit, api_as: type[ApiClient]
+) -> None:
     set_sales_emea(org, sales_emea)
     with commit():
         response = api_as(org.outsider).patch("/me", {"location": "New York"})

@@ -2,7 +2,7 @@
 rule (set, removed, applied again now). Every form of the settings page is an action the API
 reaches too; both are checked against the outsider, a guest and a plain member."""
 
-from typing import Any
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,6 +11,7 @@ from watercooler.communities import actions
 from watercooler.communities.models import DirectoryRule
 from watercooler.communities.tests.conftest import Places
 from watercooler.communities.tests.test_pages import html, membership, png
+from watercooler.testing.fixtures import ApiClient, ClientAs
 from watercooler.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 # --- The page ------------------------------------------------------------------------------------
 
 
-def test_settings_edit_and_errors(world: World, places: Places, client_as: Any) -> None:
+def test_settings_edit_and_errors(world: World, places: Places, client_as: ClientAs) -> None:
     owner = client_as(world.owner)
     assert owner.get("/c/python/settings/").status_code == 200
     saved = owner.post(
@@ -64,7 +65,7 @@ def test_settings_edit_and_errors(world: World, places: Places, client_as: Any) 
 
 
 def test_cover_upload_bad_file_changes_nothing_good_file_is_saved(
-    world: World, places: Places, client_as: Any, media_served_from_tmp: Any
+    world: World, places: Places, client_as: ClientAs, media_served_from_tmp: Path
 ) -> None:
     owner = client_as(world.owner)
     bad = owner.post(
@@ -100,7 +101,7 @@ def test_cover_upload_bad_file_changes_nothing_good_file_is_saved(
 
 
 def test_directory_rule_editor_applies_and_reports(
-    regions: World, places: Places, client_as: Any
+    regions: World, places: Places, client_as: ClientAs
 ) -> None:
     world = regions
     owner = client_as(world.owner)
@@ -129,7 +130,7 @@ def test_directory_rule_editor_applies_and_reports(
 
 
 def test_apply_now_is_for_moderators_and_needs_a_rule(
-    regions: World, places: Places, client_as: Any
+    regions: World, places: Places, client_as: ClientAs
 ) -> None:
     world = regions
     actions.do_add_member(actor=world.owner, community=places.open, user=world.teammate)
@@ -153,7 +154,7 @@ def test_apply_now_is_for_moderators_and_needs_a_rule(
 # --- The API -------------------------------------------------------------------------------------
 
 
-def test_api_applies_the_rule_now(regions: World, places: Places, api_as: Any) -> None:
+def test_api_applies_the_rule_now(regions: World, places: Places, api_as: type[ApiClient]) -> None:
     world = regions
     owner = api_as(world.owner)
     path = "/communities/python/rule/apply"
@@ -181,7 +182,9 @@ def test_api_applies_the_rule_now(regions: World, places: Places, api_as: Any) -
     assert api_as(world.admin).post(path).status_code == 200
 
 
-def test_api_apply_rule_refuses_who_may_not(world: World, places: Places, api_as: Any) -> None:
+def test_api_apply_rule_refuses_who_may_not(
+    world: World, places: Places, api_as: type[ApiClient]
+) -> None:
     # Engineering: the owner and the teammate; the outsider (Sales) stays out.
     for community in (places.open, places.secret):
         actions.do_set_rule(actor=world.owner, community=community, departments=["Engineering"])
@@ -203,7 +206,7 @@ def test_api_apply_rule_refuses_who_may_not(world: World, places: Places, api_as
     assert DirectoryRule.objects.get(community=places.open).applied_at is not None
 
 
-def test_api_reads_the_rule(world: World, places: Places, api_as: Any) -> None:
+def test_api_reads_the_rule(world: World, places: Places, api_as: type[ApiClient]) -> None:
     actions.do_set_rule(
         actor=world.owner, community=places.closed, departments=["Sales"], allow_leave=True
     )
@@ -230,7 +233,7 @@ def test_api_reads_the_rule(world: World, places: Places, api_as: Any) -> None:
     assert api_as(None).get("/communities/leaders/rule").status_code == 401
 
 
-def test_api_rule_endpoints_document_their_errors(world: World, api_as: Any) -> None:
+def test_api_rule_endpoints_document_their_errors(world: World, api_as: type[ApiClient]) -> None:
     paths = api_as(world.owner).get("/openapi.json").json()["paths"]
     applied = paths["/api/v1/communities/{handle}/rule/apply"]["post"]["responses"]
     assert {"200", "401", "403", "404", "409", "422"} <= set(applied)

@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.http import FileResponse, HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
+from pytest_django import Settings
 
 from watercooler.core.compression import CompressionMiddleware, carries_secret, never_compress
 from watercooler.feed import actions as feed_actions
+from watercooler.testing.fixtures import ApiClient, ClientAs
 from watercooler.testing.world import World
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
@@ -23,7 +25,9 @@ def gunzip(response: Any) -> str:
     return gzip.decompress(response.content).decode()
 
 
-def test_the_home_page_is_gzipped_when_the_client_accepts_it(world: World, client_as) -> None:
+def test_the_home_page_is_gzipped_when_the_client_accepts_it(
+    world: World, client_as: ClientAs
+) -> None:
     for number in range(5):
         feed_actions.create_post(world.owner, body=f"Post number {number} for the home page")
     client = client_as(world.owner)
@@ -42,7 +46,7 @@ def test_the_home_page_is_gzipped_when_the_client_accepts_it(world: World, clien
     assert "Accept-Encoding" in packed["Vary"]
 
 
-def test_api_answers_are_gzipped(world: World, api_as) -> None:
+def test_api_answers_are_gzipped(world: World, api_as: type[ApiClient]) -> None:
     for number in range(5):
         feed_actions.create_post(world.owner, body=f"Post number {number} through the API")
     api = api_as(world.owner)
@@ -51,7 +55,9 @@ def test_api_answers_are_gzipped(world: World, api_as) -> None:
     assert "Post number 4 through the API" in gunzip(response)
 
 
-def test_every_csrf_token_on_a_compressed_page_is_masked_anew(world: World, client_as) -> None:
+def test_every_csrf_token_on_a_compressed_page_is_masked_anew(
+    world: World, client_as: ClientAs
+) -> None:
     # BREACH guesses a secret from the compressed length across many requests: Django masks the
     # CSRF token differently in every answer, so there is no constant secret in a page to guess.
     client = client_as(world.owner)
@@ -63,7 +69,9 @@ def test_every_csrf_token_on_a_compressed_page_is_masked_anew(world: World, clie
     assert token(first) != token(second)
 
 
-def test_a_page_showing_a_new_api_token_is_not_compressed(world: World, client_as) -> None:
+def test_a_page_showing_a_new_api_token_is_not_compressed(
+    world: World, client_as: ClientAs
+) -> None:
     client = client_as(world.owner)
     response = client.post("/settings/tokens/", {"name": "laptop"}, headers=GZIP)
     assert response.status_code == 200
@@ -88,20 +96,22 @@ def test_an_answer_marked_as_carrying_a_secret_is_not_compressed() -> None:
     assert "Content-Encoding" not in response
 
 
-def test_the_private_calendar_address_is_not_compressed(world: World, client_as) -> None:
+def test_the_private_calendar_address_is_not_compressed(world: World, client_as: ClientAs) -> None:
     response = client_as(world.owner).get("/events/calendar/", headers=GZIP)
     assert response.status_code == 200
     assert "Content-Encoding" not in response
 
 
-def test_allauth_pages_are_not_compressed(db: None, client) -> None:
+def test_allauth_pages_are_not_compressed(db: None, client: Client) -> None:
     response = client.get("/accounts/login/", headers=GZIP)
     assert response.status_code == 200
     assert len(response.content) > 200
     assert "Content-Encoding" not in response
 
 
-def test_uploaded_files_are_served_whole(world: World, client_as, settings, tmp_path) -> None:
+def test_uploaded_files_are_served_whole(
+    world: World, client_as: ClientAs, settings: Settings, tmp_path: Path
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     (tmp_path / "photos").mkdir()
     (tmp_path / "photos" / "notes.txt").write_text(TEXT)

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
+from pytest_django import Settings
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def _task(
     run_after: dt.datetime | None = None,
     status: str = TaskResultStatus.READY,
     finished_ago: dt.timedelta | None = None,
-) -> DBTaskResult:
+) -> DBTaskResult[[], int]:  # publish_due_announcements_task's row
     now = timezone.now()
     row = DBTaskResult.objects.create(
         task_path="watercooler.announcements.tasks.publish_due_announcements_task",
@@ -87,7 +88,9 @@ def test_an_empty_queue_has_no_lag() -> None:
     }
 
 
-def test_a_due_task_waiting_past_the_threshold_answers_503_naming_the_lag(settings: Any) -> None:
+def test_a_due_task_waiting_past_the_threshold_answers_503_naming_the_lag(
+    settings: Settings,
+) -> None:
     settings.HEALTHZ_MAX_TASK_LAG_SECONDS = 60
     now = timezone.now()
     # A scheduled announcement: enqueued a day ago, due 10 minutes ago, never run.

@@ -17,11 +17,11 @@ from watercooler.core.links import path_to
         ("people:profile", "o'brien+tag@x-y_z"),
     ],
 )
-def test_same_path_as_reverse(name, arg):
+def test_same_path_as_reverse(name: str, arg: int | str) -> None:
     assert path_to(name, arg) == reverse(name, args=[arg])
 
 
-def test_follows_the_script_prefix():
+def test_follows_the_script_prefix() -> None:
     try:
         set_script_prefix("/social/")
         assert path_to("feed:post", 7) == reverse("feed:post", args=[7]) == "/social/posts/7/"
@@ -30,12 +30,12 @@ def test_follows_the_script_prefix():
     assert path_to("feed:post", 7) == "/posts/7/"
 
 
-def test_a_pattern_without_one_argument_is_refused():
+def test_a_pattern_without_one_argument_is_refused() -> None:
     with pytest.raises(NoReverseMatch):
         path_to("home", 1)
 
 
-def test_template_tag_and_its_as_form():
+def test_template_tag_and_its_as_form() -> None:
     template = Template(
         "{% load links %}{% path 'feed:post' pk %} {% path 'feed:post' pk as u %}[{{ u }}]"
     )

@@ -19,6 +19,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
+from pytest_django import Settings
 
 from watercooler.communities.models import (
     Community,
@@ -31,11 +32,12 @@ from watercooler.core import media
 from watercooler.feed import actions
 from watercooler.feed.models import Attachment, Post
 from watercooler.people.models import User
+from watercooler.testing.fixtures import ApiClient, ClientAs
 from watercooler.testing.world import World
 
 
 @pytest.fixture
-def media_root(settings, tmp_path: Path) -> Path:
+def media_root(settings: Settings, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path
     (tmp_path / "photos").mkdir()
     (tmp_path / "photos" / "a.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
@@ -46,7 +48,7 @@ def media_root(settings, tmp_path: Path) -> Path:
     return tmp_path
 
 
-def png(name: str) -> ContentFile:
+def png(name: str) -> ContentFile[bytes]:
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), (30, 120, 200)).save(buffer, "PNG")
     return ContentFile(buffer.getvalue(), name=name)
@@ -107,32 +109,34 @@ def world_client(user: User) -> Any:
 # --- Profile photos and folders that are never served ---------------------------------------
 
 
-def test_signed_in_people_get_photos(world: World, client_as, media_root: Path) -> None:
+def test_signed_in_people_get_photos(world: World, client_as: ClientAs, media_root: Path) -> None:
     for person in (world.outsider, world.guest):
         response = client_as(person).get("/media/photos/a.jpg")
         assert response.status_code == 200
         assert "sandbox" in response["Content-Security-Policy"]
 
 
-def test_anonymous_people_are_sent_to_sign_in(db, client, media_root: Path) -> None:
+def test_anonymous_people_are_sent_to_sign_in(db: None, client: Client, media_root: Path) -> None:
     response = client.get("/media/photos/a.jpg")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
 
 
-def test_deactivated_people_get_no_media(world: World, client_as, media_root: Path) -> None:
+def test_deactivated_people_get_no_media(
+    world: World, client_as: ClientAs, media_root: Path
+) -> None:
     client = client_as(world.outsider)
     world.outsider.is_active = False
     world.outsider.save()
     assert client.get("/media/photos/a.jpg").status_code == 302
 
 
-def test_import_files_are_never_served(world: World, client_as, media_root: Path) -> None:
+def test_import_files_are_never_served(world: World, client_as: ClientAs, media_root: Path) -> None:
     assert client_as(world.admin).get("/media/imports/x.csv").status_code == 404
 
 
 def test_folders_no_app_registered_are_not_served(
-    world: World, client_as, media_root: Path
+    world: World, client_as: ClientAs, media_root: Path
 ) -> None:
     assert client_as(world.admin).get("/media/other/y.txt").status_code == 404
 
@@ -141,7 +145,7 @@ def test_folders_no_app_registered_are_not_served(
     "path", ["/media/../settings.py", "/media/photos/../imports/x.csv", "/media/photos//a.jpg"]
 )
 def test_paths_with_tricks_are_refused(
-    world: World, client_as, media_root: Path, path: str
+    world: World, client_as: ClientAs, media_root: Path, path: str
 ) -> None:
     assert client_as(world.admin).get(path).status_code in (400, 404)
 
@@ -210,7 +214,7 @@ def test_an_expired_signature_is_refused(
 ) -> None:
     url = secret["urls"][1]
     expires = int(re.search(r"e=(\d+)", url).group(1))  # type: ignore[union-attr]
-    monkeypatch.setattr(media.time, "time", lambda: expires + 1)
+    monkeypatch.setattr("watercooler.core.media.time.time", lambda: expires + 1)
     assert world_client(world.teammate).get(url).status_code == 404
 
 
@@ -220,7 +224,7 @@ def test_urls_stay_the_same_within_a_time_bucket(world: World, secret: dict[str,
 
 
 def test_the_api_hands_out_a_thumbnail_url_signed_for_its_caller(
-    world: World, secret: dict[str, Any], api_as: Any
+    world: World, secret: dict[str, Any], api_as: type[ApiClient]
 ) -> None:
     member = api_as(world.teammate)
     data = member.get(f"/posts/{secret['post'].pk}").json()
@@ -294,7 +298,9 @@ def test_a_closed_communitys_cover_is_for_those_who_may_know_it(
 # --- Behind a proxy ---------------------------------------------------------------------------
 
 
-def test_nginx_gets_an_internal_redirect(world: World, secret: dict[str, Any], settings) -> None:
+def test_nginx_gets_an_internal_redirect(
+    world: World, secret: dict[str, Any], settings: Settings
+) -> None:
     settings.MEDIA_ACCEL_REDIRECT = "x-accel-redirect"
     settings.MEDIA_INTERNAL_PREFIX = "/protected-media/"
     url = secret["urls"][1]
@@ -311,7 +317,7 @@ def test_nginx_gets_an_internal_redirect(world: World, secret: dict[str, Any], s
 
 
 def test_apache_gets_the_files_path(
-    world: World, secret: dict[str, Any], settings, media_root: Path
+    world: World, secret: dict[str, Any], settings: Settings, media_root: Path
 ) -> None:
     settings.MEDIA_ACCEL_REDIRECT = "x-sendfile"
     response = world_client(world.teammate).get(secret["urls"][1])

@@ -8,7 +8,7 @@ import pytest
 
 from watercooler.core.paging import encode_cursor
 from watercooler.events.models import Event
-from watercooler.testing.fixtures import client_for
+from watercooler.testing.fixtures import ApiClient, client_for
 from watercooler.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,9 @@ def test_event_form_with_dates_at_the_calendar_edges_is_400(
     assert not Event.objects.exists()
 
 
-def test_list_page_with_a_cursor_at_the_calendar_edge_is_400(world: World, api_as) -> None:
+def test_list_page_with_a_cursor_at_the_calendar_edge_is_400(
+    world: World, api_as: type[ApiClient]
+) -> None:
     api = api_as(world.owner)
     created = api.post("/communities", {"name": "Runners", "handle": "runners", "privacy": "open"})
     assert created.status_code == 201, created.content

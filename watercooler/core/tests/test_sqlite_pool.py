@@ -2,16 +2,19 @@
 transaction left open, and in-memory databases are left alone."""
 
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 from django.db import connections
+from pytest_django import DjangoDbBlocker
 
 from watercooler.core.sqlite_pool.base import DatabaseWrapper
 
 
 @pytest.fixture(autouse=True)
-def _own_databases(django_db_blocker):
+def _own_databases(django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
     """These tests open databases of their own, outside the test database."""
     with django_db_blocker.unblock():
         yield
@@ -28,7 +31,7 @@ def _wrapper(path: Path) -> DatabaseWrapper:
     return DatabaseWrapper(settings, alias="pool-test")
 
 
-def _in_thread(work):
+def _in_thread[T](work: Callable[[], T]) -> T:
     """``work()`` run in a thread of its own; its result, or its exception raised here."""
     outcome: dict[str, object] = {}
 
@@ -43,13 +46,13 @@ def _in_thread(work):
     thread.join()
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
-    return outcome["result"]
+    return cast(T, outcome["result"])  # what run() stored: work()'s own result
 
 
 def test_the_next_thread_takes_the_closed_connection(tmp_path: Path) -> None:
     path = tmp_path / "pool.sqlite3"
 
-    def open_use_close():
+    def open_use_close() -> object:
         db = _wrapper(path)
         with db.cursor() as cursor:
             cursor.execute("CREATE TABLE IF NOT EXISTS t (x integer)")

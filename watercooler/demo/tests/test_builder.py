@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
+from pytest_django import Settings
 
 from watercooler.demo.builder import STEPS, Step, run_demo
 from watercooler.demo.context import DemoContext
@@ -69,7 +70,7 @@ def test_later_builders_see_what_earlier_ones_left(db: None) -> None:
 
 
 def test_a_failing_builder_leaves_no_rows_and_no_files(
-    db: None, settings: Any, tmp_path: Path
+    db: None, settings: Settings, tmp_path: Path
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     saved: list[str] = []

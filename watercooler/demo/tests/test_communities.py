@@ -4,12 +4,12 @@ right places, and secret communities that only their members ever took part in."
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Sum
+from pytest_django import DjangoDbBlocker
 
 from watercooler.communities.models import (
     Category,
@@ -37,7 +37,7 @@ Announcement = apps.get_model("announcements", "Announcement")
 
 
 @pytest.fixture(scope="module")
-def built(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoContext]:
+def built(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[DemoContext]:
     """One demo for the whole module (it takes seconds), rolled back at the end."""
     with django_db_blocker.unblock(), transaction.atomic():
         yield run_demo(people=120, seed=7, photos=False, now=NOW)

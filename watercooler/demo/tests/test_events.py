@@ -4,10 +4,10 @@ people who may see the event, and times in the organiser's own zone."""
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.db import transaction
+from pytest_django import DjangoDbBlocker
 
 from watercooler.communities.models import Membership, MembershipStatus, Privacy
 from watercooler.demo.builder import run_demo
@@ -20,7 +20,7 @@ NOW = dt.datetime(2025, 3, 12, 15, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="module")
-def built(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoContext]:
+def built(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[DemoContext]:
     """One demo for the whole module (it takes seconds), rolled back at the end."""
     with django_db_blocker.unblock(), transaction.atomic():
         yield run_demo(people=120, seed=7, photos=False, now=NOW)

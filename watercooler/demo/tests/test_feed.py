@@ -3,11 +3,11 @@
 import datetime as dt
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.apps import apps
 from django.db.models import Count, Q
+from pytest_django import Settings
 
 from watercooler.announcements.models import Announcement, AnnouncementReceipt
 from watercooler.demo.builder import run_demo
@@ -36,7 +36,7 @@ PEOPLE = 60
 
 
 @pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
+def media(settings: Settings, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
 

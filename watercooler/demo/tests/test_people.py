@@ -4,7 +4,6 @@ import zoneinfo
 from collections import Counter
 from io import StringIO
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.apps import apps
@@ -12,6 +11,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from PIL import Image
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from watercooler.demo.builder import run_demo
 from watercooler.demo.context import DemoContext
@@ -22,7 +22,7 @@ from watercooler.testing.world import make_person
 
 
 @pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
+def media(settings: Settings, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
 
@@ -207,7 +207,7 @@ def test_command_builds_the_demo_in_an_empty_database(db: None, media: Path) -> 
 
 
 def test_if_empty_does_nothing_when_people_exist(
-    db: None, media: Path, django_assert_num_queries: Any
+    db: None, media: Path, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     make_person("someone")
     out = StringIO()

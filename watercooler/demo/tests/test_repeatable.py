@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from pytest_django import Settings
 
 from watercooler.communities.models import Community
 from watercooler.demo.builder import run_demo
@@ -17,7 +18,7 @@ from watercooler.notifications.models import Notification
 NOW = dt.datetime(2025, 3, 12, 15, 30, tzinfo=dt.UTC)
 
 
-def test_no_photos_means_no_files(db: None, settings: Any, tmp_path: Path) -> None:
+def test_no_photos_means_no_files(db: None, settings: Settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path
     run_demo(people=40, seed=3, photos=False, now=NOW)
     assert not Attachment.objects.exists()
@@ -41,7 +42,9 @@ def snapshot() -> dict[str, Any]:
     }
 
 
-def test_the_same_seed_gives_the_same_organisation(db: None, settings: Any, tmp_path: Path) -> None:
+def test_the_same_seed_gives_the_same_organisation(
+    db: None, settings: Settings, tmp_path: Path
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     built = []
     for _ in range(2):

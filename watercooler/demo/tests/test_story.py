@@ -6,12 +6,12 @@ import io
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.db import transaction
 from django.test import override_settings
 from PIL import Image
+from pytest_django import DjangoDbBlocker
 
 from watercooler.communities.models import Community
 from watercooler.demo import feed_text as text
@@ -27,7 +27,9 @@ NOW = dt.datetime(2025, 3, 12, 15, 30, tzinfo=dt.UTC)
 
 @pytest.fixture(scope="module")
 def built(
-    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+    django_db_setup: None,
+    django_db_blocker: DjangoDbBlocker,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[DemoContext]:
     """One demo for the whole module (it takes seconds), rolled back at the end."""
     media = tmp_path_factory.mktemp("media")

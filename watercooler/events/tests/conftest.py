@@ -6,11 +6,13 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from watercooler.communities.models import Community, MemberRole, Membership, Privacy
 from watercooler.events import actions
 from watercooler.events.models import Event
 from watercooler.people.models import User
+from watercooler.testing.fixtures import Commit
 from watercooler.testing.world import World
 
 
@@ -56,7 +58,7 @@ def closed(world: World) -> Community:
 
 
 @pytest.fixture
-def commit(django_capture_on_commit_callbacks: Any) -> Any:
+def commit(django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> Commit:
     """``with commit(): ...`` runs what the block scheduled for after its commit (signals,
     notifications), as a real commit would."""
     return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -9,12 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from watercooler.communities.models import Membership
+from watercooler.communities.models import Community, Membership
 from watercooler.events import actions, queries
 from watercooler.events.models import Event, Rsvp, RsvpStatus
 from watercooler.events.tasks import send_event_reminders
 from watercooler.events.tests.conftest import make_event, soon
 from watercooler.notifications.models import Notification, NotificationKind
+from watercooler.testing.fixtures import Commit
 from watercooler.testing.world import World, make_person
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,9 @@ def _true_counts(event: Event) -> tuple[int, int, int]:
 # --- Input ---------------------------------------------------------------------------------------
 
 
-def test_times_with_offset_are_stored_in_utc_and_zone_defaults_to_the_organisers(world: World):
+def test_times_with_offset_are_stored_in_utc_and_zone_defaults_to_the_organisers(
+    world: World,
+) -> None:
     event = make_event(
         world.outsider, starts_at="2031-03-01T18:00:00+01:00", ends_at="2031-03-01T20:00:00+01:00"
     )
@@ -49,7 +52,7 @@ def test_times_with_offset_are_stored_in_utc_and_zone_defaults_to_the_organisers
     assert event.timezone == "Europe/Berlin"  # the outsider works in Berlin
 
 
-def test_naive_times_need_a_timezone(world: World):
+def test_naive_times_need_a_timezone(world: World) -> None:
     with pytest.raises(ValidationError) as exc:
         make_event(world.owner, starts_at="2031-07-01T18:00", ends_at="2031-07-01T19:00")
     assert set(_errors(exc)) == {"starts_at", "ends_at"}
@@ -81,13 +84,13 @@ def test_naive_times_need_a_timezone(world: World):
         ({"description": "x" * 10_001}, "description"),
     ],
 )
-def test_bad_input_names_the_field(world: World, fields: dict[str, Any], field: str):
+def test_bad_input_names_the_field(world: World, fields: dict[str, Any], field: str) -> None:
     with pytest.raises(ValidationError) as exc:
         make_event(world.owner, **fields)
     assert field in _errors(exc)
 
 
-def test_end_must_follow_start_and_start_be_in_the_future(world: World):
+def test_end_must_follow_start_and_start_be_in_the_future(world: World) -> None:
     start = soon()
     with pytest.raises(ValidationError) as exc:
         make_event(world.owner, start=start, ends_at=start.isoformat())
@@ -97,20 +100,22 @@ def test_end_must_follow_start_and_start_be_in_the_future(world: World):
     assert "future" in _errors(exc)["starts_at"][0]
 
 
-def test_description_is_markdown_rendered_safely(world: World):
+def test_description_is_markdown_rendered_safely(world: World) -> None:
     event = make_event(world.owner, description="**Bring** food <script>alert(1)</script>")
     assert "<strong>Bring</strong>" in event.description_html
     assert "<script>" not in event.description_html
 
 
-def test_guests_plan_only_in_their_communities(world: World, open_community):
+def test_guests_plan_only_in_their_communities(world: World, open_community: Community) -> None:
     with pytest.raises(PermissionDenied):
         make_event(world.guest)
     Membership.objects.create(community=open_community, user=world.guest, joined_at=timezone.now())
     assert make_event(world.guest, community_handle="runners").community == open_community
 
 
-def test_community_events_need_membership(world: World, secret, open_community):
+def test_community_events_need_membership(
+    world: World, secret: Community, open_community: Community
+) -> None:
     with pytest.raises(ValidationError) as exc:
         make_event(world.outsider, community_handle="runners")
     assert "Join the community" in _errors(exc)["community"][0]
@@ -124,7 +129,9 @@ def test_community_events_need_membership(world: World, secret, open_community):
 # --- RSVP and the waitlist ----------------------------------------------------------------------
 
 
-def test_waitlist_promotes_the_longest_waiting_in_the_same_transaction(world: World, commit):
+def test_waitlist_promotes_the_longest_waiting_in_the_same_transaction(
+    world: World, commit: Commit
+) -> None:
     event = make_event(world.admin, capacity=1)
     first = actions.do_rsvp(actor=world.owner, event=event, status="going")
     assert (first.waitlisted, first.position) == (False, None)
@@ -146,7 +153,7 @@ def test_waitlist_promotes_the_longest_waiting_in_the_same_transaction(world: Wo
     assert (note.recipient, note.event, note.actor) == (world.teammate, event, None)
 
 
-def test_counters_stay_exact_through_every_change(world: World):
+def test_counters_stay_exact_through_every_change(world: World) -> None:
     event = make_event(world.admin, capacity=2)
     people = [world.owner, world.teammate, world.outsider]
     steps = [
@@ -159,7 +166,7 @@ def test_counters_stay_exact_through_every_change(world: World):
     assert _counts(event) == (2, 0, 0)
 
 
-def test_answering_going_again_keeps_the_place_in_line(world: World):
+def test_answering_going_again_keeps_the_place_in_line(world: World) -> None:
     event = make_event(world.admin, capacity=1)
     actions.do_rsvp(actor=world.owner, event=event, status="going")
     actions.do_rsvp(actor=world.teammate, event=event, status="going")
@@ -169,14 +176,14 @@ def test_answering_going_again_keeps_the_place_in_line(world: World):
     assert _counts(event) == (1, 0, 2)
 
 
-def test_rsvp_status_is_checked(world: World):
+def test_rsvp_status_is_checked(world: World) -> None:
     event = make_event(world.admin)
     with pytest.raises(ValidationError) as exc:
         actions.do_rsvp(actor=world.owner, event=event, status="perhaps")
     assert "status" in _errors(exc)
 
 
-def test_rsvp_closes_when_started_or_cancelled_and_attendance_stays(world: World):
+def test_rsvp_closes_when_started_or_cancelled_and_attendance_stays(world: World) -> None:
     event = make_event(world.admin, capacity=5)
     actions.do_rsvp(actor=world.owner, event=event, status="going")
     later = event.starts_at + dt.timedelta(minutes=1)
@@ -188,7 +195,9 @@ def test_rsvp_closes_when_started_or_cancelled_and_attendance_stays(world: World
     assert _counts(event) == (1, 0, 0)
 
 
-def test_raising_the_capacity_promotes_and_lowering_below_going_is_refused(world: World, commit):
+def test_raising_the_capacity_promotes_and_lowering_below_going_is_refused(
+    world: World, commit: Commit
+) -> None:
     event = make_event(world.admin, capacity=1)
     actions.do_rsvp(actor=world.owner, event=event, status="going")
     actions.do_rsvp(actor=world.teammate, event=event, status="going")
@@ -211,7 +220,7 @@ def test_raising_the_capacity_promotes_and_lowering_below_going_is_refused(world
     assert "already going" in _errors(exc)["capacity"][0]
 
 
-def test_only_organiser_moderators_and_admins_manage(world: World, secret):
+def test_only_organiser_moderators_and_admins_manage(world: World, secret: Community) -> None:
     event = make_event(world.teammate, community_handle="skunkworks")
     with pytest.raises(PermissionDenied):
         actions.do_cancel_event(actor=world.outsider, event=event)
@@ -226,7 +235,9 @@ def test_only_organiser_moderators_and_admins_manage(world: World, secret):
 # --- Reminders ----------------------------------------------------------------------------------
 
 
-def test_reminders_go_once_to_people_going_who_may_still_see_it(world: World, secret, commit):
+def test_reminders_go_once_to_people_going_who_may_still_see_it(
+    world: World, secret: Community, commit: Commit
+) -> None:
     event = make_event(world.owner, community_handle="skunkworks", start=soon(0.5), capacity=1)
     later = make_event(world.owner, start=soon(5))
     actions.do_rsvp(actor=world.teammate, event=event, status="going")
@@ -252,7 +263,7 @@ def test_reminders_go_once_to_people_going_who_may_still_see_it(world: World, se
     assert set(notes.values_list("event_id", flat=True)) == {event.pk, later.pk}
 
 
-def test_moving_an_event_rearms_its_reminder(world: World):
+def test_moving_an_event_rearms_its_reminder(world: World) -> None:
     event = make_event(world.owner, start=soon(0.5))
     actions.do_rsvp(actor=world.teammate, event=event, status="going")
     assert send_event_reminders() == 1
@@ -269,7 +280,7 @@ def test_moving_an_event_rearms_its_reminder(world: World):
     assert send_event_reminders(now=start - dt.timedelta(minutes=30)) == 1
 
 
-def test_deactivated_people_are_not_reminded(world: World):
+def test_deactivated_people_are_not_reminded(world: World) -> None:
     event = make_event(world.owner, start=soon(0.5))
     gone = make_person("gone_person")
     actions.do_rsvp(actor=gone, event=event, status="going")

@@ -6,15 +6,18 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries
 
+from watercooler.communities.models import Community
 from watercooler.events import actions
 from watercooler.events.tests.conftest import make_event, soon
+from watercooler.testing.fixtures import ApiClient, Commit
 from watercooler.testing.world import World
 
 pytestmark = pytest.mark.django_db
 
 
-def _new(start: dt.datetime, **extra):
+def _new(start: dt.datetime, **extra: object) -> dict[str, object]:
     return {
         "title": "Quarterly all-hands",
         "starts_at": start.isoformat(),
@@ -23,7 +26,7 @@ def _new(start: dt.datetime, **extra):
     }
 
 
-def test_create_and_read_an_event(world: World, api_as):
+def test_create_and_read_an_event(world: World, api_as: type[ApiClient]) -> None:
     api = api_as(world.owner)
     response = api.post(
         "/events",
@@ -50,7 +53,7 @@ def test_create_and_read_an_event(world: World, api_as):
     assert api_as(world.teammate).get(f"/events/{data['id']}").json()["can_manage"] is False
 
 
-def test_bad_input_is_422_with_fields(world: World, api_as):
+def test_bad_input_is_422_with_fields(world: World, api_as: type[ApiClient]) -> None:
     api = api_as(world.owner)
     response = api.post(
         "/events",
@@ -71,12 +74,14 @@ def test_bad_input_is_422_with_fields(world: World, api_as):
     ]
 
 
-def test_guest_cannot_create_company_wide_events(world: World, api_as):
+def test_guest_cannot_create_company_wide_events(world: World, api_as: type[ApiClient]) -> None:
     assert api_as(world.guest).post("/events", _new(soon())).status_code == 403
     assert api_as(None).post("/events", _new(soon())).status_code == 401
 
 
-def test_rsvp_waitlist_and_promotion_over_the_api(world: World, api_as, commit):
+def test_rsvp_waitlist_and_promotion_over_the_api(
+    world: World, api_as: type[ApiClient], commit: Commit
+) -> None:
     event = make_event(world.admin, capacity=1)
     a, b = api_as(world.owner), api_as(world.teammate)
     first = a.post(f"/events/{event.pk}/rsvp", {"status": "going"}).json()
@@ -102,7 +107,7 @@ def test_rsvp_waitlist_and_promotion_over_the_api(world: World, api_as, commit):
     assert bad.json()["errors"][0]["field"] == "status"
 
 
-def test_rsvp_to_a_cancelled_event_is_409(world: World, api_as):
+def test_rsvp_to_a_cancelled_event_is_409(world: World, api_as: type[ApiClient]) -> None:
     event = make_event(world.admin)
     assert api_as(world.owner).post(f"/events/{event.pk}/cancel").status_code == 403
     cancelled = api_as(world.admin).post(f"/events/{event.pk}/cancel")
@@ -114,7 +119,7 @@ def test_rsvp_to_a_cancelled_event_is_409(world: World, api_as):
     assert api_as(world.admin).post(f"/events/{event.pk}/cancel").status_code == 409
 
 
-def test_patch_changes_fields_and_bumps_sequence(world: World, api_as):
+def test_patch_changes_fields_and_bumps_sequence(world: World, api_as: type[ApiClient]) -> None:
     event = make_event(world.owner, capacity=3)
     api = api_as(world.owner)
     response = api.patch(f"/events/{event.pk}", {"title": "Team lunch (moved)", "capacity": None})
@@ -129,8 +134,8 @@ def test_patch_changes_fields_and_bumps_sequence(world: World, api_as):
 
 
 def test_lists_page_upcoming_and_past_with_constant_queries(
-    world: World, api_as, django_assert_max_num_queries
-):
+    world: World, api_as: type[ApiClient], django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     api = api_as(world.teammate)
 
     def count_queries() -> int:
@@ -163,7 +168,7 @@ def test_lists_page_upcoming_and_past_with_constant_queries(
     assert api.get("/events", when="sometime").status_code == 422
 
 
-def test_past_events_keep_their_attendance(world: World, api_as):
+def test_past_events_keep_their_attendance(world: World, api_as: type[ApiClient]) -> None:
     event = make_event(world.owner, capacity=2)
     actions.do_rsvp(actor=world.teammate, event=event, status="going")
     # Time passes: move the event into the past directly (the form refuses past starts).
@@ -181,7 +186,7 @@ def test_past_events_keep_their_attendance(world: World, api_as):
     assert api.post(f"/events/{event.pk}/rsvp", {"status": "not_going"}).status_code == 409
 
 
-def test_ics_endpoint_answers_at_the_contract_path(world: World, api_as):
+def test_ics_endpoint_answers_at_the_contract_path(world: World, api_as: type[ApiClient]) -> None:
     event = make_event(world.owner, title="Retro")
     response = api_as(world.teammate).get(f"/events/{event.pk}.ics")
     assert response.status_code == 200
@@ -191,8 +196,8 @@ def test_ics_endpoint_answers_at_the_contract_path(world: World, api_as):
 
 
 def test_outsider_and_guest_learn_nothing_of_secret_community_events(
-    world: World, api_as, secret, closed
-):
+    world: World, api_as: type[ApiClient], secret: Community, closed: Community
+) -> None:
     hidden = make_event(world.teammate, community_handle="skunkworks", title="Secret plan")
     members_only = make_event(world.teammate, community_handle="leads", title="Leads dinner")
     public = make_event(world.owner, title="Open lunch")

@@ -9,11 +9,12 @@ from typing import Any
 import icalendar
 import pytest
 import vobject
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from watercooler.events.tests.conftest import make_event
 from watercooler.people.tests.test_journeys_browser import Watch, assert_fits_phone
-from watercooler.testing.fixtures import add_session_cookie
+from watercooler.testing.fixtures import Screenshot, add_session_cookie
 from watercooler.testing.world import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,9 +30,9 @@ def _answer(page: Page, name: str) -> None:
 
 
 def test_waitlist_promotion_and_ics_download(
-    browser: Any, phone: BrowserContext, live_server: Any, world: World, screenshot: Any,
+    browser: Browser, phone: BrowserContext, live_server: LiveServer, world: World, screenshot: Screenshot,
     tmp_path: Path,
-):  # fmt: skip
+) -> None:  # fmt: skip
     base = live_server.url
     event = make_event(
         world.admin,

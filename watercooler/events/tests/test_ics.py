@@ -7,11 +7,14 @@ import re
 import icalendar
 import pytest
 import vobject
+from django.test import Client
+from pytest_django import Settings
 
-from watercooler.communities.models import Membership
+from watercooler.communities.models import Community, Membership
 from watercooler.events import actions
 from watercooler.events.models import CalendarFeed
 from watercooler.events.tests.conftest import make_event, soon
+from watercooler.testing.fixtures import ApiClient, ClientAs
 from watercooler.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +31,9 @@ def assert_wire_format(body: bytes) -> None:
     assert any(line.startswith(b" ") for line in lines)  # the long text was folded
 
 
-def test_event_ics_parses_with_both_parsers_and_times_are_right(world: World, client_as, settings):
+def test_event_ics_parses_with_both_parsers_and_times_are_right(
+    world: World, client_as: ClientAs, settings: Settings
+) -> None:
     settings.SITE_URL = "https://social.example.com"
     event = make_event(
         world.owner,
@@ -73,7 +78,9 @@ def test_event_ics_parses_with_both_parsers_and_times_are_right(world: World, cl
     assert LONG in vev.description.value
 
 
-def test_cancelled_event_says_so_with_a_higher_sequence(world: World, api_as):
+def test_cancelled_event_says_so_with_a_higher_sequence(
+    world: World, api_as: type[ApiClient]
+) -> None:
     event = make_event(world.owner)
     actions.do_cancel_event(actor=world.owner, event=event)
     body = api_as(world.owner).get(f"/events/{event.pk}.ics").content
@@ -82,7 +89,7 @@ def test_cancelled_event_says_so_with_a_higher_sequence(world: World, api_as):
     assert vobject.readOne(body.decode()).vevent.status.value == "CANCELLED"
 
 
-def _feed_url(client) -> str:
+def _feed_url(client: Client) -> str:
     page = client.get("/events/calendar/")
     assert page.status_code == 200
     match = re.search(
@@ -93,7 +100,9 @@ def _feed_url(client) -> str:
     return match.group(1)
 
 
-def test_calendar_feed_lists_confirmed_events_without_a_session(world: World, client_as, secret):
+def test_calendar_feed_lists_confirmed_events_without_a_session(
+    world: World, client_as: ClientAs, secret: Community
+) -> None:
     going = make_event(world.owner, title="Going", starts_at="2031-02-01T10:00:00+00:00",
                        ends_at="2031-02-01T11:00:00+00:00", timezone_name="Asia/Tokyo")  # fmt: skip
     waiting = make_event(world.owner, title="Waiting", capacity=1)
@@ -130,7 +139,7 @@ def test_calendar_feed_lists_confirmed_events_without_a_session(world: World, cl
     assert [str(v["SUMMARY"]) for v in again.walk("VEVENT")] == ["Going"]
 
 
-def test_resetting_the_address_ends_the_old_one(world: World, client_as):
+def test_resetting_the_address_ends_the_old_one(world: World, client_as: ClientAs) -> None:
     client = client_as(world.teammate)
     old = _feed_url(client)
     assert client.post("/events/calendar/reset/").status_code == 302
@@ -141,7 +150,9 @@ def test_resetting_the_address_ends_the_old_one(world: World, client_as):
     assert client.get("/events/calendar/reset/").status_code == 405
 
 
-def test_feed_of_a_deactivated_person_or_unknown_token_is_404(world: World, client_as):
+def test_feed_of_a_deactivated_person_or_unknown_token_is_404(
+    world: World, client_as: ClientAs
+) -> None:
     path = _feed_url(client_as(world.teammate))
     world.teammate.is_active = False
     world.teammate.save()
@@ -150,7 +161,9 @@ def test_feed_of_a_deactivated_person_or_unknown_token_is_404(world: World, clie
     assert CalendarFeed.objects.count() == 1
 
 
-def test_outsider_feed_never_carries_secret_events(world: World, client_as, secret):
+def test_outsider_feed_never_carries_secret_events(
+    world: World, client_as: ClientAs, secret: Community
+) -> None:
     hidden = make_event(world.owner, title="Secret", community_handle="skunkworks", start=soon(3))
     # Even an RSVP row that somehow exists (left the community after answering) stays out.
     Membership.objects.create(community=secret, user=world.outsider, joined_at=hidden.created_at)

@@ -6,18 +6,22 @@ import re
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
+from pytest_django import DjangoAssertNumQueries
 
+from watercooler.communities.models import Community
 from watercooler.events import actions
 from watercooler.events.models import Event
 from watercooler.events.tests.conftest import make_event, soon
+from watercooler.people.models import User
+from watercooler.testing.fixtures import ClientAs
 from watercooler.testing.world import World
 
 pytestmark = pytest.mark.django_db
 
 
 def test_list_shows_times_in_the_viewers_zone_with_constant_queries(
-    world: World, client_as, django_assert_max_num_queries
-):
+    world: World, client_as: ClientAs, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     make_event(world.owner, title="Lunch", starts_at="2031-05-01T12:00:00+00:00",
                ends_at="2031-05-01T13:00:00+00:00")  # fmt: skip
     client = client_as(world.outsider)  # in Berlin: CEST, UTC+2
@@ -38,7 +42,7 @@ def test_list_shows_times_in_the_viewers_zone_with_constant_queries(
     assert client.get("/events/?cursor=bad").status_code == 400
 
 
-def test_empty_list_teaches_what_to_do(world: World, client_as):
+def test_empty_list_teaches_what_to_do(world: World, client_as: ClientAs) -> None:
     html = client_as(world.owner).get("/events/").content.decode()
     assert "No upcoming events" in html
     assert "Plan an event" in html
@@ -46,7 +50,9 @@ def test_empty_list_teaches_what_to_do(world: World, client_as):
     assert "Plan an event" not in guest
 
 
-def test_create_through_the_form_reads_times_in_the_chosen_zone(world: World, client_as):
+def test_create_through_the_form_reads_times_in_the_chosen_zone(
+    world: World, client_as: ClientAs
+) -> None:
     client = client_as(world.owner)
     form = client.get("/events/new/")
     assert 'value="Europe/London"' in form.content.decode()
@@ -62,7 +68,7 @@ def test_create_through_the_form_reads_times_in_the_chosen_zone(world: World, cl
     assert (event.timezone, event.capacity, event.organiser) == ("Asia/Kolkata", 8, world.owner)
 
 
-def test_form_errors_are_shown_by_field(world: World, client_as):
+def test_form_errors_are_shown_by_field(world: World, client_as: ClientAs) -> None:
     response = client_as(world.owner).post(
         "/events/new/",
         {"title": "", "starts_at": "2031-11-05T18:30", "ends_at": "2031-11-05T17:00",
@@ -77,13 +83,15 @@ def test_form_errors_are_shown_by_field(world: World, client_as):
     )
 
 
-def test_community_preselected_on_the_form(world: World, client_as, secret):
+def test_community_preselected_on_the_form(
+    world: World, client_as: ClientAs, secret: Community
+) -> None:
     html = client_as(world.teammate).get("/events/new/?community=skunkworks").content.decode()
     assert re.search(r'<option value="skunkworks" selected>', html)
     assert "skunkworks" not in client_as(world.outsider).get("/events/new/").content.decode()
 
 
-def test_event_page_and_htmx_rsvp(world: World, client_as):
+def test_event_page_and_htmx_rsvp(world: World, client_as: ClientAs) -> None:
     event = make_event(world.admin, title="Climbing", capacity=1, location="Wall")
     owner, mate = client_as(world.owner), client_as(world.teammate)
     page = owner.get(f"/events/{event.pk}/").content.decode()
@@ -113,7 +121,7 @@ def test_event_page_and_htmx_rsvp(world: World, client_as):
     assert "Must be one of" in bad.content.decode()
 
 
-def test_organiser_edits_and_cancels(world: World, client_as):
+def test_organiser_edits_and_cancels(world: World, client_as: ClientAs) -> None:
     event = make_event(world.owner, title="Standup")
     client = client_as(world.owner)
     assert "Cancel this event" in client.get(f"/events/{event.pk}/").content.decode()
@@ -128,7 +136,7 @@ def test_organiser_edits_and_cancels(world: World, client_as):
     assert "answers are closed" in html
 
 
-def test_attendees_page(world: World, client_as):
+def test_attendees_page(world: World, client_as: ClientAs) -> None:
     event = make_event(world.owner)
     actions.do_rsvp(actor=world.teammate, event=event, status="going")
     html = client_as(world.owner).get(f"/events/{event.pk}/attendees/").content.decode()
@@ -136,8 +144,8 @@ def test_attendees_page(world: World, client_as):
 
 
 def test_outsider_and_guest_get_404_on_every_page_of_a_secret_event(
-    world: World, client_as, secret
-):
+    world: World, client_as: ClientAs, secret: Community
+) -> None:
     hidden = make_event(world.teammate, title="Secret plan", community_handle="skunkworks")
     for person in (world.outsider, world.guest):
         client = client_as(person)
@@ -156,7 +164,9 @@ def test_outsider_and_guest_get_404_on_every_page_of_a_secret_event(
     assert client_as(None).get(f"/events/{hidden.pk}/").status_code == 302  # to sign in
 
 
-def test_community_events_tab(world: World, client_as, secret, closed):
+def test_community_events_tab(
+    world: World, client_as: ClientAs, secret: Community, closed: Community
+) -> None:
     make_event(world.teammate, title="Hack night", community_handle="skunkworks")
     html = client_as(world.teammate).get("/c/skunkworks/events/").content.decode()
     assert "Hack night" in html
@@ -167,7 +177,7 @@ def test_community_events_tab(world: World, client_as, secret, closed):
     assert "Leads offsite" not in closed_page.content.decode()
 
 
-def _upcoming(user, community=None) -> str:
+def _upcoming(user: User, community: Community | None = None) -> str:
     request = RequestFactory().get("/")
     request.user = user
     template = Template(
@@ -177,8 +187,8 @@ def _upcoming(user, community=None) -> str:
 
 
 def test_upcoming_card_is_one_query_and_hides_secret_events(
-    world: World, secret, django_assert_num_queries
-):
+    world: World, secret: Community, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     make_event(world.teammate, title="Secret plan", community_handle="skunkworks")
     make_event(world.owner, title="Open lunch")
     cancelled = make_event(world.owner, title="Called off")

@@ -1,21 +1,28 @@
 """Actions: posts, replies, reactions, polls, follows; mentions, topics, events and signals."""
 
+from collections.abc import Callable
 from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from watercooler.core.events import author_group, post_group, topic_group, user_group
 from watercooler.feed import actions, queries
 from watercooler.feed.models import Mention, PersonFollow, Post, Revision, Topic
+from watercooler.testing.fixtures import SentEvents, SentSignals
+from watercooler.testing.world import World
 
 pytestmark = pytest.mark.django_db
 
 
 def test_create_post_renders_links_mentions_and_topics(
-    world, sent_events, sent_signals, django_capture_on_commit_callbacks
-):
+    world: World,
+    sent_events: SentEvents,
+    sent_signals: SentSignals,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         post = actions.create_post(
             world.owner,
@@ -46,8 +53,10 @@ def test_create_post_renders_links_mentions_and_topics(
 
 
 def test_followers_only_post_goes_to_author_group_only(
-    world, sent_events, django_capture_on_commit_callbacks
-):
+    world: World,
+    sent_events: SentEvents,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         actions.create_post(world.owner, body="#secret stuff", audience="followers")
     [(groups, _)] = sent_events
@@ -55,8 +64,11 @@ def test_followers_only_post_goes_to_author_group_only(
 
 
 def test_nothing_is_sent_when_the_transaction_rolls_back(
-    world, sent_events, sent_signals, django_capture_on_commit_callbacks
-):
+    world: World,
+    sent_events: SentEvents,
+    sent_signals: SentSignals,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         try:
             with transaction.atomic():
@@ -70,8 +82,11 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(
 
 
 def test_edit_keeps_revisions_and_marks_edited(
-    world, sent_events, sent_signals, django_capture_on_commit_callbacks
-):
+    world: World,
+    sent_events: SentEvents,
+    sent_signals: SentSignals,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     post = actions.create_post(world.owner, body="first #a")
     with django_capture_on_commit_callbacks(execute=True):
         actions.do_edit_post(actor=world.owner, post=post, body="second #b @theo_teammate")
@@ -89,7 +104,7 @@ def test_edit_keeps_revisions_and_marks_edited(
         actions.do_edit_post(actor=world.teammate, post=post, body="hijack")
 
 
-def test_validation_errors_are_keyed_by_field(world):
+def test_validation_errors_are_keyed_by_field(world: World) -> None:
     with pytest.raises(ValidationError) as exc:
         actions.create_post(world.owner, body="  ")
     assert "body" in exc.value.message_dict
@@ -108,8 +123,11 @@ def test_validation_errors_are_keyed_by_field(world):
 
 
 def test_reply_to_a_child_attaches_to_the_top_level_parent(
-    world, sent_events, sent_signals, django_capture_on_commit_callbacks
-):
+    world: World,
+    sent_events: SentEvents,
+    sent_signals: SentSignals,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     post = actions.create_post(world.owner, body="thread")
     with django_capture_on_commit_callbacks(execute=True):
         top = actions.do_create_reply(author=world.teammate, post=post, body="top @olivia_owner")
@@ -126,8 +144,10 @@ def test_reply_to_a_child_attaches_to_the_top_level_parent(
 
 
 def test_react_twice_conflicts_and_summary_is_kept(
-    world, sent_events, django_capture_on_commit_callbacks
-):
+    world: World,
+    sent_events: SentEvents,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     post = actions.create_post(world.owner, body="react")
     with django_capture_on_commit_callbacks(execute=True):
         state = actions.do_react(user=world.teammate, post=post, kind="like")
@@ -148,7 +168,7 @@ def test_react_twice_conflicts_and_summary_is_kept(
     }
 
 
-def test_poll_votes_once(world):
+def test_poll_votes_once(world: World) -> None:
     post = actions.create_post(world.owner, body="lunch?", kind="poll", poll_options=["a", "b"])
     option = post.poll_options.first()
     assert option is not None
@@ -159,7 +179,11 @@ def test_poll_votes_once(world):
         actions.do_vote(user=world.outsider, post=post, option_id=999999)
 
 
-def test_follow(world, sent_signals, django_capture_on_commit_callbacks):
+def test_follow(
+    world: World,
+    sent_signals: SentSignals,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         actions.do_follow_person(follower=world.outsider, followee=world.owner)
     assert PersonFollow.objects.filter(follower=world.outsider, followee=world.owner).exists()
@@ -173,12 +197,12 @@ def test_follow(world, sent_signals, django_capture_on_commit_callbacks):
 
 
 def test_follows_and_unfollows_tell_the_followers_sockets(
-    world, django_capture_on_commit_callbacks
-):
+    world: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     """Each follow action sends follows.changed to the follower's own group, after commit only,
     so an open socket re-joins its author and topic groups (docs/events.md)."""
     topic = Topic.objects.create(name="release", label="release")
-    steps = [
+    steps: list[Callable[[], object]] = [
         lambda: actions.do_follow_person(follower=world.outsider, followee=world.owner),
         lambda: actions.do_unfollow_person(follower=world.outsider, followee=world.owner),
         lambda: actions.do_follow_topic(follower=world.outsider, topic=topic),
@@ -197,7 +221,9 @@ def test_follows_and_unfollows_tell_the_followers_sockets(
             send_now.reset_mock()
 
 
-def test_delete_removes_content_but_keeps_replies(world, django_capture_on_commit_callbacks):
+def test_delete_removes_content_but_keeps_replies(
+    world: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     post = actions.create_post(world.owner, body="gone #soon")
     reply = actions.do_create_reply(author=world.teammate, post=post, body="still here")
     with django_capture_on_commit_callbacks(execute=True):

@@ -2,6 +2,7 @@
 see or change, and bad input answered with the error shape (never a 5xx)."""
 
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,9 +10,11 @@ from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
+from pytest_django import Settings
 
 from watercooler.feed import actions
 from watercooler.feed.models import PersonFollow, Post, Topic, TopicFollow
+from watercooler.testing.fixtures import ApiClient
 from watercooler.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +31,7 @@ def make_post(author: Any, **fields: Any) -> Post:
     return actions.create_post(author, **fields)
 
 
-def test_create_post_returns_the_post(world, api_as):
+def test_create_post_returns_the_post(world: World, api_as: type[ApiClient]) -> None:
     response = api_as(world.owner).post(
         "/posts", {"body": "Hi @theo_teammate, **bold** #Launch", "audience": "everyone"}
     )
@@ -48,7 +51,7 @@ def test_create_post_returns_the_post(world, api_as):
     assert data["url"] == f"/posts/{data['id']}/"
 
 
-def test_anonymous_gets_401_everywhere(world, api_as):
+def test_anonymous_gets_401_everywhere(world: World, api_as: type[ApiClient]) -> None:
     post = make_post(world.owner)
     anon = api_as(None)
     for method, path in [
@@ -86,13 +89,15 @@ def test_anonymous_gets_401_everywhere(world, api_as):
         ({}, "body"),
     ],
 )
-def test_bad_post_input_is_422_on_the_field(world, api_as, payload, field):
+def test_bad_post_input_is_422_on_the_field(
+    world: World, api_as: type[ApiClient], payload: dict[str, Any], field: str
+) -> None:
     response = api_as(world.owner).post("/posts", payload)
     assert response.status_code == 422, response.content
     assert field in error_fields(response)
 
 
-def test_malformed_json_is_400(world, api_as):
+def test_malformed_json_is_400(world: World, api_as: type[ApiClient]) -> None:
     client = api_as(world.owner)
     response = client.client.post(
         "/api/v1/posts", "{not json", content_type="application/json", headers=client._headers()
@@ -101,11 +106,13 @@ def test_malformed_json_is_400(world, api_as):
     error_fields(response)
 
 
-def test_guest_cannot_post(world, api_as):
+def test_guest_cannot_post(world: World, api_as: type[ApiClient]) -> None:
     assert api_as(world.guest).post("/posts", {"body": "hi"}).status_code == 403
 
 
-def test_followers_only_post_is_hidden_from_non_followers(world, api_as):
+def test_followers_only_post_is_hidden_from_non_followers(
+    world: World, api_as: type[ApiClient]
+) -> None:
     post = make_post(world.owner, body="inner circle #secret", audience="followers")
     PersonFollow.objects.create(follower=world.teammate, followee=world.owner)
     assert api_as(world.teammate).get(f"/posts/{post.pk}").status_code == 200
@@ -131,13 +138,13 @@ def test_followers_only_post_is_hidden_from_non_followers(world, api_as):
     assert "quoted_post_id" in error_fields(response)
 
 
-def test_guest_sees_nothing_but_their_own(world, api_as):
+def test_guest_sees_nothing_but_their_own(world: World, api_as: type[ApiClient]) -> None:
     post = make_post(world.owner)
     assert api_as(world.guest).get(f"/posts/{post.pk}").status_code == 404
     assert api_as(world.guest).get("/feed").json()["items"] == []
 
 
-def test_edit_keeps_revisions_and_the_edited_mark(world, api_as):
+def test_edit_keeps_revisions_and_the_edited_mark(world: World, api_as: type[ApiClient]) -> None:
     post = make_post(world.owner, body="first")
     assert api_as(world.teammate).patch(f"/posts/{post.pk}", {"body": "x"}).status_code == 403
     assert api_as(world.outsider).patch(f"/posts/{post.pk}", {"body": ""}).status_code in (403, 422)
@@ -154,7 +161,7 @@ def test_edit_keeps_revisions_and_the_edited_mark(world, api_as):
     assert error_fields(bad) == {"body"}
 
 
-def test_delete_hides_everywhere_but_keeps_replies(world, api_as):
+def test_delete_hides_everywhere_but_keeps_replies(world: World, api_as: type[ApiClient]) -> None:
     post = make_post(world.owner, body="bye #gone")
     PersonFollow.objects.create(follower=world.teammate, followee=world.owner)
     reply = actions.do_create_reply(author=world.teammate, post=post, body="answer")
@@ -177,12 +184,12 @@ def test_delete_hides_everywhere_but_keeps_replies(world, api_as):
     assert api_as(world.owner).delete(f"/posts/{post.pk}").status_code == 404
 
 
-def test_admin_can_delete(world, api_as):
+def test_admin_can_delete(world: World, api_as: type[ApiClient]) -> None:
     post = make_post(world.owner)
     assert api_as(world.admin).delete(f"/posts/{post.pk}").status_code == 204
 
 
-def test_replies_nest_two_levels_and_page(world, api_as):
+def test_replies_nest_two_levels_and_page(world: World, api_as: type[ApiClient]) -> None:
     post = make_post(world.owner)
     client = api_as(world.teammate)
     top = client.post(f"/posts/{post.pk}/replies", {"body": "top"}).json()
@@ -205,7 +212,7 @@ def test_replies_nest_two_levels_and_page(world, api_as):
     assert client.get(f"/posts/{post.pk}/replies", cursor="garbage").status_code == 422
 
 
-def test_reactions(world, api_as):
+def test_reactions(world: World, api_as: type[ApiClient]) -> None:
     post = make_post(world.owner)
     client = api_as(world.teammate)
     response = client.post(f"/posts/{post.pk}/reactions", {"kind": "like"})
@@ -235,7 +242,7 @@ def test_reactions(world, api_as):
     )
 
 
-def test_reaction_toggle_is_what_a_button_does(world: World, api_as: Any) -> None:
+def test_reaction_toggle_is_what_a_button_does(world: World, api_as: type[ApiClient]) -> None:
     post = make_post(world.owner, audience="followers")
     reply = actions.do_create_reply(author=world.owner, post=post, body="r")
     client = api_as(world.owner)
@@ -259,7 +266,7 @@ def test_reaction_toggle_is_what_a_button_does(world: World, api_as: Any) -> Non
     assert Post.objects.get(pk=post.pk).reaction_count == 0
 
 
-def test_polls(world, api_as):
+def test_polls(world: World, api_as: type[ApiClient]) -> None:
     response = api_as(world.owner).post(
         "/posts", {"body": "Lunch?", "kind": "poll", "poll_options": ["Pizza", "Sushi"]}
     )
@@ -284,7 +291,7 @@ def test_polls(world, api_as):
     assert api_as(world.outsider).get(f"/posts/{post_id}").json()["poll"]["results_visible"]
 
 
-def test_follow_people(world, api_as):
+def test_follow_people(world: World, api_as: type[ApiClient]) -> None:
     client = api_as(world.outsider)
     response = client.post("/people/olivia_owner/follow")
     assert response.status_code == 201
@@ -301,7 +308,7 @@ def test_follow_people(world, api_as):
     assert client.delete("/people/olivia_owner/follow").status_code == 404
 
 
-def test_topics(world, api_as):
+def test_topics(world: World, api_as: type[ApiClient]) -> None:
     make_post(world.owner, body="about #Django")
     client = api_as(world.outsider)
     topic = client.get("/topics/django").json()
@@ -321,7 +328,7 @@ def test_topics(world, api_as):
     assert client.post("/topics/nope/follow").status_code == 404
 
 
-def test_quote(world, api_as):
+def test_quote(world: World, api_as: type[ApiClient]) -> None:
     original = make_post(world.owner, body="original")
     response = api_as(world.teammate).post(
         "/posts", {"body": "so true", "quoted_post_id": original.pk}
@@ -333,7 +340,7 @@ def test_quote(world, api_as):
     assert quoted["available"]
 
 
-def test_invalid_cursor_is_422(world, api_as):
+def test_invalid_cursor_is_422(world: World, api_as: type[ApiClient]) -> None:
     client = api_as(world.owner)
     for cursor in ["garbage", "WyJ4Il0", "t" + "abc"]:
         response = client.get("/feed", cursor=cursor)
@@ -349,7 +356,9 @@ def _png() -> bytes:
 
 
 @override_settings(ATTACHMENT_MAX_BYTES=200_000)
-def test_attachments(world, api_as, tmp_path, settings):
+def test_attachments(
+    world: World, api_as: type[ApiClient], tmp_path: Path, settings: Settings
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     post = make_post(world.owner)
     client = api_as(world.owner)
@@ -395,7 +404,7 @@ def test_attachments(world, api_as, tmp_path, settings):
 
 
 def test_post_with_attachments_in_one_call(
-    world: World, api_as: Any, tmp_path: Any, settings: Any
+    world: World, api_as: type[ApiClient], tmp_path: Path, settings: Settings
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
 
@@ -448,11 +457,11 @@ def test_post_with_attachments_in_one_call(
         max_leaves=10,
     )
 )
-def test_arbitrary_json_never_5xx(world_for_hypothesis, payload):
+def test_arbitrary_json_never_5xx(world_for_hypothesis: ApiClient, payload: object) -> None:
     response = world_for_hypothesis.post("/posts", payload)
     assert response.status_code < 500, response.content
 
 
 @pytest.fixture
-def world_for_hypothesis(world, api_as):
+def world_for_hypothesis(world: World, api_as: type[ApiClient]) -> ApiClient:
     return api_as(world.owner)

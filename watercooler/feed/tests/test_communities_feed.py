@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.test import RequestFactory
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
 from watercooler.announcements.models import Announcement, AnnouncementReceipt
 from watercooler.communities.models import (
@@ -26,6 +28,7 @@ from watercooler.feed import actions, queries
 from watercooler.feed.models import Post, PostKind
 from watercooler.notifications.models import Notification
 from watercooler.people.models import User
+from watercooler.testing.fixtures import ApiClient, ClientAs, SentEvents
 from watercooler.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +111,7 @@ def fields(response: Any) -> dict[str, str]:
     ],
 )
 def test_who_may_post_where(
-    world: World, clubs: Clubs, api_as: Any, who: str, handle: str, status: int
+    world: World, clubs: Clubs, api_as: type[ApiClient], who: str, handle: str, status: int
 ) -> None:
     response = api_as(getattr(world, who)).post(
         "/posts", {"body": "Hello club", "community": handle}
@@ -125,7 +128,9 @@ def test_who_may_post_where(
         assert not Post.objects.exists()
 
 
-def test_a_pending_request_is_not_a_membership(world: World, clubs: Clubs, api_as: Any) -> None:
+def test_a_pending_request_is_not_a_membership(
+    world: World, clubs: Clubs, api_as: type[ApiClient]
+) -> None:
     Membership.objects.create(
         community=clubs.closed,
         user=world.outsider,
@@ -137,13 +142,15 @@ def test_a_pending_request_is_not_a_membership(world: World, clubs: Clubs, api_a
     assert fields(response) == {"community": NO_COMMUNITY}
 
 
-def test_guests_still_cannot_post_outside_their_communities(world: World, api_as: Any) -> None:
+def test_guests_still_cannot_post_outside_their_communities(
+    world: World, api_as: type[ApiClient]
+) -> None:
     response = api_as(world.guest).post("/posts", {"body": "Hello everyone"})
     assert response.status_code == 403
 
 
 def test_community_posts_are_for_everyone_who_may_see_the_community(
-    world: World, clubs: Clubs, api_as: Any
+    world: World, clubs: Clubs, api_as: type[ApiClient]
 ) -> None:
     response = api_as(world.owner).post(
         "/posts", {"body": "Hi", "community": "secret-club", "audience": "followers"}
@@ -163,7 +170,10 @@ def test_posting_counts_on_the_community(world: World, clubs: Clubs) -> None:
 
 
 def test_post_created_event_goes_to_the_community_group(
-    world: World, clubs: Clubs, sent_events: Any, django_capture_on_commit_callbacks: Any
+    world: World,
+    clubs: Clubs,
+    sent_events: SentEvents,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         secret = actions.create_post(
@@ -194,7 +204,7 @@ def test_post_created_event_goes_to_the_community_group(
 
 
 def test_members_following_the_community_see_its_posts_at_home(
-    world: World, clubs: Clubs, api_as: Any
+    world: World, clubs: Clubs, api_as: type[ApiClient]
 ) -> None:
     post = actions.create_post(world.owner, body="For members", community_handle="secret-club")
     teammate = api_as(world.teammate)
@@ -209,7 +219,11 @@ def test_members_following_the_community_see_its_posts_at_home(
 
 
 def test_an_outsider_never_sees_a_secret_communitys_post(
-    world: World, clubs: Clubs, api_as: Any, client_as: Any, django_capture_on_commit_callbacks: Any
+    world: World,
+    clubs: Clubs,
+    api_as: type[ApiClient],
+    client_as: ClientAs,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     # The outsider follows the author and the topic: every usual way in is open to them.
     actions.do_follow_person(follower=world.outsider, followee=world.owner)
@@ -251,7 +265,7 @@ def test_an_outsider_never_sees_a_secret_communitys_post(
 
 
 def test_open_communities_posts_are_for_every_member_but_not_for_outside_guests(
-    world: World, clubs: Clubs, api_as: Any
+    world: World, clubs: Clubs, api_as: type[ApiClient]
 ) -> None:
     Membership.objects.filter(community=clubs.open, user=world.guest).delete()
     post = actions.create_post(world.owner, body="Open to all #news", community_handle="open-club")
@@ -262,7 +276,7 @@ def test_open_communities_posts_are_for_every_member_but_not_for_outside_guests(
     assert api_as(world.guest).get(f"/posts/{post.pk}").status_code == 404
 
 
-def test_the_post_card_names_its_community(world: World, clubs: Clubs, client_as: Any) -> None:
+def test_the_post_card_names_its_community(world: World, clubs: Clubs, client_as: ClientAs) -> None:
     post = actions.create_post(world.owner, body="Card", community_handle="closed-club")
     html = client_as(world.teammate).get(f"/posts/{post.pk}/").content.decode()
     assert 'href="/c/closed-club/"' in html
@@ -272,7 +286,9 @@ def test_the_post_card_names_its_community(world: World, clubs: Clubs, client_as
 # --- The composer on a community's page ------------------------------------------------------------
 
 
-def test_the_composer_posts_into_the_community(world: World, clubs: Clubs, client_as: Any) -> None:
+def test_the_composer_posts_into_the_community(
+    world: World, clubs: Clubs, client_as: ClientAs
+) -> None:
     client = client_as(world.guest)
     response = client.post(
         "/posts/new/",
@@ -293,7 +309,7 @@ def test_the_composer_posts_into_the_community(world: World, clubs: Clubs, clien
 
 
 def test_the_composer_refuses_a_community_one_is_not_in(
-    world: World, clubs: Clubs, client_as: Any
+    world: World, clubs: Clubs, client_as: ClientAs
 ) -> None:
     response = client_as(world.outsider).post(
         "/posts/new/", {"body": "Sneaking in", "community": "secret-club"}
@@ -304,7 +320,9 @@ def test_the_composer_refuses_a_community_one_is_not_in(
     assert not Post.objects.exists()
 
 
-def test_the_composer_template_carries_the_community(world: World, clubs: Clubs, rf: Any) -> None:
+def test_the_composer_template_carries_the_community(
+    world: World, clubs: Clubs, rf: RequestFactory
+) -> None:
     from django.template.loader import render_to_string
 
     from watercooler.feed.forms import Composer
@@ -327,9 +345,9 @@ def test_the_composer_template_carries_the_community(world: World, clubs: Clubs,
 def test_owners_and_moderators_pin_members_do_not(
     world: World,
     clubs: Clubs,
-    api_as: Any,
-    sent_events: Any,
-    django_capture_on_commit_callbacks: Any,
+    api_as: type[ApiClient],
+    sent_events: SentEvents,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     post = actions.create_post(world.guest, body="Worth pinning", community_handle="secret-club")
     closed_post = actions.create_post(world.owner, body="Closed", community_handle="closed-club")
@@ -353,14 +371,16 @@ def test_owners_and_moderators_pin_members_do_not(
     assert api_as(world.guest).get("/communities/secret-club/pinned").json()["items"] == []
 
 
-def test_only_community_posts_can_be_pinned(world: World, clubs: Clubs, api_as: Any) -> None:
+def test_only_community_posts_can_be_pinned(
+    world: World, clubs: Clubs, api_as: type[ApiClient]
+) -> None:
     post = actions.create_post(world.admin, body="Company news")
     response = api_as(world.admin).post(f"/posts/{post.pk}/pin")
     assert response.status_code == 422
     assert set(fields(response)) == {"post"}
 
 
-def test_pinning_from_the_page(world: World, clubs: Clubs, client_as: Any) -> None:
+def test_pinning_from_the_page(world: World, clubs: Clubs, client_as: ClientAs) -> None:
     post = actions.create_post(world.guest, body="Pin me", community_handle="secret-club")
     html = client_as(world.teammate).get(f"/posts/{post.pk}/").content.decode()
     assert f"/posts/{post.pk}/pin/" in html
@@ -390,7 +410,7 @@ def test_pinning_from_the_page(world: World, clubs: Clubs, client_as: Any) -> No
 
 
 def test_moderators_delete_posts_and_replies_in_their_community(
-    world: World, clubs: Clubs, api_as: Any
+    world: World, clubs: Clubs, api_as: type[ApiClient]
 ) -> None:
     post = actions.create_post(world.guest, body="Off topic", community_handle="secret-club")
     reply = actions.do_create_reply(author=world.guest, post=post, body="More off topic")
@@ -413,7 +433,7 @@ def test_moderators_delete_posts_and_replies_in_their_community(
 
 
 def test_moderator_deletes_from_the_page_and_returns_to_the_community(
-    world: World, clubs: Clubs, client_as: Any
+    world: World, clubs: Clubs, client_as: ClientAs
 ) -> None:
     post = actions.create_post(world.guest, body="Spam", community_handle="secret-club")
     response = client_as(world.teammate).post(f"/posts/{post.pk}/delete/")
@@ -425,7 +445,9 @@ def test_moderator_deletes_from_the_page_and_returns_to_the_community(
 # --- The community feed API --------------------------------------------------------------------------
 
 
-def test_community_feed_pages_newest_first(world: World, clubs: Clubs, api_as: Any) -> None:
+def test_community_feed_pages_newest_first(
+    world: World, clubs: Clubs, api_as: type[ApiClient]
+) -> None:
     made = [
         actions.create_post(world.teammate, body=f"Post {i}", community_handle="closed-club").pk
         for i in range(25)
@@ -447,7 +469,7 @@ def test_community_feed_pages_newest_first(world: World, clubs: Clubs, api_as: A
     assert seen == made[::-1]
 
 
-def test_community_feed_show_filter(world: World, clubs: Clubs, api_as: Any) -> None:
+def test_community_feed_show_filter(world: World, clubs: Clubs, api_as: type[ApiClient]) -> None:
     actions.create_post(world.owner, body="News", community_handle="open-club")
     question = actions.create_post(
         world.owner, body="Anyone?", kind=PostKind.QUESTION, community_handle="open-club"
@@ -467,7 +489,7 @@ def test_community_feed_show_filter(world: World, clubs: Clubs, api_as: Any) -> 
 
 
 def test_community_feed_403_for_closed_404_for_secret(
-    world: World, clubs: Clubs, api_as: Any
+    world: World, clubs: Clubs, api_as: type[ApiClient]
 ) -> None:
     actions.create_post(world.owner, body="Members only", community_handle="closed-club")
     actions.create_post(world.owner, body="Hush", community_handle="secret-club")
@@ -489,7 +511,10 @@ def test_community_feed_403_for_closed_404_for_secret(
 
 
 def test_community_feed_query_count_is_constant(
-    world: World, clubs: Clubs, api_as: Any, django_assert_max_num_queries: Any
+    world: World,
+    clubs: Clubs,
+    api_as: type[ApiClient],
+    django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
     client = api_as(world.teammate)
 
@@ -536,7 +561,7 @@ def test_people_who_can_see_community_posts_agrees_with_can_see_post(
 
 
 def test_community_announcement_goes_to_members_and_is_acknowledged(
-    world: World, clubs: Clubs, api_as: Any, client_as: Any
+    world: World, clubs: Clubs, api_as: type[ApiClient], client_as: ClientAs
 ) -> None:
     response = api_as(world.owner).post(
         "/announcements",
@@ -577,7 +602,9 @@ def test_community_announcement_goes_to_members_and_is_acknowledged(
     assert "To the members of" in page.content.decode()
 
 
-def test_only_owners_announce_to_a_community(world: World, clubs: Clubs, api_as: Any) -> None:
+def test_only_owners_announce_to_a_community(
+    world: World, clubs: Clubs, api_as: type[ApiClient]
+) -> None:
     body = {"title": "Hi", "body": "There", "community": "secret-club"}
     assert api_as(world.teammate).post("/announcements", body).status_code == 403  # moderator
     assert api_as(world.guest).post("/announcements", body).status_code == 403
@@ -597,7 +624,9 @@ def test_only_owners_announce_to_a_community(world: World, clubs: Clubs, api_as:
     assert not Announcement.objects.exists()
 
 
-def test_the_announcement_page_for_a_community(world: World, clubs: Clubs, client_as: Any) -> None:
+def test_the_announcement_page_for_a_community(
+    world: World, clubs: Clubs, client_as: ClientAs
+) -> None:
     owner = client_as(world.owner)
     page = owner.get("/announcements/new/?community=closed-club")
     assert page.status_code == 200

@@ -10,12 +10,13 @@ var/test-artifacts/screenshots/; every page is watched for CSP violations and sc
 
 import datetime as dt
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from PIL import Image
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from watercooler.communities.models import (
     Community,
@@ -28,7 +29,7 @@ from watercooler.communities.models import (
 from watercooler.feed import actions, community_stats
 from watercooler.feed.models import Attachment, PersonFollow, Post, PostKind, Reaction, Reply
 from watercooler.people.tests.test_journeys_browser import Watch, assert_fits_phone
-from watercooler.testing.fixtures import add_session_cookie
+from watercooler.testing.fixtures import Screenshot, add_session_cookie
 from watercooler.testing.world import World, make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -90,7 +91,9 @@ def some_history(world: World, club: Community) -> None:
     club.save(update_fields=["member_count"])
 
 
-def context_for(browser: Any, base: str, user: Any, watch: Watch, **options: Any) -> BrowserContext:
+def context_for(
+    browser: Browser, base: str, user: Any, watch: Watch, **options: Any
+) -> BrowserContext:
     context = browser.new_context(**options)
     add_session_cookie(context, base, user)
     watch.attach(context)
@@ -105,7 +108,7 @@ def open_live(page: Page, url: str) -> None:
 
 
 def test_member_sees_community_post_live_and_outsider_does_not(
-    browser: Any, asgi_server: str, world: World, screenshot: Any
+    browser: Browser, asgi_server: str, world: World, screenshot: Screenshot
 ) -> None:
     base = asgi_server
     club = closed_community(world)
@@ -182,7 +185,7 @@ def test_member_sees_community_post_live_and_outsider_does_not(
     assert watch.console_errors == [], "errors in the browser console"
 
 
-def png(name: str) -> ContentFile:
+def png(name: str) -> ContentFile[bytes]:
     buffer = io.BytesIO()
     image = Image.new("RGB", (400, 300), (30, 120, 200))
     image.paste((255, 159, 26), (130, 100, 270, 200))
@@ -191,7 +194,11 @@ def png(name: str) -> ContentFile:
 
 
 def test_feed_files_and_health_tabs_on_phone_and_desktop(
-    browser: Any, asgi_server: str, world: World, screenshot: Any, media_served_from_tmp: Any
+    browser: Browser,
+    asgi_server: str,
+    world: World,
+    screenshot: Screenshot,
+    media_served_from_tmp: Path,
 ) -> None:
     base = asgi_server
     club = closed_community(world)

@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from watercooler.communities.models import (
     Community,
@@ -29,13 +31,14 @@ from watercooler.communities.queries import community_header
 from watercooler.feed import actions, community_stats, community_views
 from watercooler.feed.models import Attachment, Post, PostKind, Reaction, Reply
 from watercooler.people.models import User
+from watercooler.testing.fixtures import ClientAs
 from watercooler.testing.world import World, make_person
 
 HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture(autouse=True)
-def media_in_tmp(settings: Any, tmp_path: Path) -> None:
+def media_in_tmp(settings: Settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
@@ -102,7 +105,7 @@ TABS = ["/c/{h}/", "/c/{h}/files/", "/c/{h}/health/"]
 
 @pytest.mark.parametrize("path", TABS)
 def test_signed_out_is_sent_to_sign_in(
-    places: dict[str, Community], client: Any, path: str
+    places: dict[str, Community], client: Client, path: str
 ) -> None:
     response = client.get(path.format(h="open-club"))
     assert response.status_code == 302
@@ -112,7 +115,7 @@ def test_signed_out_is_sent_to_sign_in(
 @pytest.mark.parametrize("path", TABS)
 @pytest.mark.parametrize("who", ["outsider", "guest", "admin"])
 def test_secret_community_is_404_for_everyone_outside(
-    world: World, places: dict[str, Community], client_as: Any, path: str, who: str
+    world: World, places: dict[str, Community], client_as: ClientAs, path: str, who: str
 ) -> None:
     post_in(places["secret"], world.teammate, "Skunkworks plans")
     response = client_as(getattr(world, who)).get(path.format(h="secret-club"))
@@ -122,13 +125,13 @@ def test_secret_community_is_404_for_everyone_outside(
 
 
 @pytest.mark.parametrize("path", TABS)
-def test_unknown_community_is_404(world: World, client_as: Any, path: str) -> None:
+def test_unknown_community_is_404(world: World, client_as: ClientAs, path: str) -> None:
     assert client_as(world.owner).get(path.format(h="no-such-club")).status_code == 404
 
 
 @pytest.mark.parametrize("path", TABS)
 def test_guest_outside_an_open_community_gets_404(
-    world: World, places: dict[str, Community], client_as: Any, path: str
+    world: World, places: dict[str, Community], client_as: ClientAs, path: str
 ) -> None:
     """Guests see only the communities they belong to."""
     assert client_as(world.guest).get(path.format(h="open-club")).status_code == 404
@@ -137,7 +140,7 @@ def test_guest_outside_an_open_community_gets_404(
 @pytest.mark.parametrize("path", ["/c/{h}/", "/c/{h}/files/"])
 @pytest.mark.parametrize("who", ["outsider", "admin"])
 def test_closed_community_shows_non_members_the_way_in_and_no_content(
-    world: World, places: dict[str, Community], client_as: Any, path: str, who: str
+    world: World, places: dict[str, Community], client_as: ClientAs, path: str, who: str
 ) -> None:
     post = post_in(places["closed"], world.teammate, "Members-only roadmap")
     Attachment.objects.create(
@@ -160,7 +163,7 @@ def test_closed_community_shows_non_members_the_way_in_and_no_content(
 
 @pytest.mark.parametrize("who", ["teammate", "guest", "mo", "owner"])
 def test_members_of_a_closed_community_see_its_feed_and_composer(
-    world: World, places: dict[str, Community], client_as: Any, mo: User, who: str
+    world: World, places: dict[str, Community], client_as: ClientAs, mo: User, who: str
 ) -> None:
     post_in(places["closed"], world.teammate, "Members-only roadmap")
     viewer = mo if who == "mo" else getattr(world, who)
@@ -174,7 +177,7 @@ def test_members_of_a_closed_community_see_its_feed_and_composer(
 
 @pytest.mark.parametrize("path", ["/c/{h}/", "/c/{h}/files/"])
 def test_secret_community_members_see_its_tabs(
-    world: World, places: dict[str, Community], client_as: Any, path: str
+    world: World, places: dict[str, Community], client_as: ClientAs, path: str
 ) -> None:
     post_in(places["secret"], world.owner, "Skunkworks plans")
     response = client_as(world.teammate).get(path.format(h="secret-club"))
@@ -183,7 +186,7 @@ def test_secret_community_members_see_its_tabs(
 
 
 def test_open_community_is_readable_by_non_members_without_composer(
-    world: World, places: dict[str, Community], client_as: Any
+    world: World, places: dict[str, Community], client_as: ClientAs
 ) -> None:
     post_in(places["open"], world.teammate, "Open to all")
     response = client_as(world.outsider).get("/c/open-club/")
@@ -196,7 +199,7 @@ def test_open_community_is_readable_by_non_members_without_composer(
 @pytest.mark.parametrize("privacy", ["open", "closed"])
 @pytest.mark.parametrize("who", ["outsider", "teammate"])
 def test_health_is_forbidden_to_people_who_do_not_run_the_community(
-    world: World, places: dict[str, Community], client_as: Any, privacy: str, who: str
+    world: World, places: dict[str, Community], client_as: ClientAs, privacy: str, who: str
 ) -> None:
     response = client_as(getattr(world, who)).get(f"/c/{privacy}-club/health/")
     assert response.status_code == 403
@@ -206,7 +209,12 @@ def test_health_is_forbidden_to_people_who_do_not_run_the_community(
 @pytest.mark.parametrize("privacy", ["open", "closed", "secret"])
 @pytest.mark.parametrize("who", ["owner", "mo"])
 def test_health_is_for_owners_and_moderators(
-    world: World, places: dict[str, Community], client_as: Any, mo: User, privacy: str, who: str
+    world: World,
+    places: dict[str, Community],
+    client_as: ClientAs,
+    mo: User,
+    privacy: str,
+    who: str,
 ) -> None:
     viewer = mo if who == "mo" else world.owner
     response = client_as(viewer).get(f"/c/{privacy}-club/health/")
@@ -215,7 +223,7 @@ def test_health_is_for_owners_and_moderators(
 
 
 def test_health_is_open_to_administrators_of_communities_they_can_see(
-    world: World, places: dict[str, Community], client_as: Any
+    world: World, places: dict[str, Community], client_as: ClientAs
 ) -> None:
     admin = client_as(world.admin)
     assert admin.get("/c/open-club/health/").status_code == 200
@@ -224,7 +232,7 @@ def test_health_is_open_to_administrators_of_communities_they_can_see(
 
 
 def test_health_tab_is_linked_only_for_those_who_run_the_community(
-    world: World, places: dict[str, Community], client_as: Any
+    world: World, places: dict[str, Community], client_as: ClientAs
 ) -> None:
     assert "/c/open-club/health/" in client_as(world.owner).get("/c/open-club/").content.decode()
     member_page = client_as(world.teammate).get("/c/open-club/").content.decode()
@@ -235,7 +243,7 @@ def test_health_tab_is_linked_only_for_those_who_run_the_community(
 
 
 def test_pinned_posts_sit_above_the_list_once(
-    world: World, places: dict[str, Community], client_as: Any
+    world: World, places: dict[str, Community], client_as: ClientAs
 ) -> None:
     club = places["open"]
     pinned = post_in(club, world.owner, "Read the guidelines first")
@@ -254,7 +262,7 @@ def test_pinned_posts_sit_above_the_list_once(
 
 
 def test_filters_questions_unanswered_answered(
-    world: World, places: dict[str, Community], client_as: Any
+    world: World, places: dict[str, Community], client_as: ClientAs
 ) -> None:
     club = places["open"]
     post_in(club, world.owner, "Just news")
@@ -291,7 +299,7 @@ def test_filters_questions_unanswered_answered(
 
 
 def test_empty_filter_teaches_what_to_do(
-    world: World, places: dict[str, Community], client_as: Any
+    world: World, places: dict[str, Community], client_as: ClientAs
 ) -> None:
     html = client_as(world.teammate).get("/c/open-club/?show=questions").content.decode()
     assert "No questions here yet." in html
@@ -303,7 +311,7 @@ def test_empty_filter_teaches_what_to_do(
 
 
 def test_feed_pages_with_load_more(
-    world: World, places: dict[str, Community], client_as: Any
+    world: World, places: dict[str, Community], client_as: ClientAs
 ) -> None:
     club = places["open"]
     for i in range(25):
@@ -327,7 +335,7 @@ def test_feed_pages_with_load_more(
     assert client.get("/c/open-club/?cursor=garbage").status_code == 400
 
 
-def _feed_queries(client: Any, path: str) -> int:
+def _feed_queries(client: Client, path: str) -> int:
     client.get(path)  # the first request of a test creates the site settings row
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path)
@@ -344,7 +352,7 @@ COMMUNITY_FEED_QUERIES = 21
 
 
 def test_feed_query_count_does_not_grow_with_posts(
-    world: World, places: dict[str, Community], client_as: Any
+    world: World, places: dict[str, Community], client_as: ClientAs
 ) -> None:
     club = places["open"]
     client = client_as(world.owner)
@@ -378,7 +386,7 @@ def test_feed_query_count_does_not_grow_with_posts(
 # --- Files ----------------------------------------------------------------------------------------
 
 
-def png_file(name: str = "photo.png") -> ContentFile:
+def png_file(name: str = "photo.png") -> ContentFile[bytes]:
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), (30, 120, 200)).save(buffer, "PNG")
     return ContentFile(buffer.getvalue(), name=name)
@@ -405,7 +413,7 @@ def attach(post: Post, name: str, *, image: bool = False) -> Attachment:
 
 
 def test_files_are_those_of_the_communitys_live_posts(
-    world: World, places: dict[str, Community], client_as: Any
+    world: World, places: dict[str, Community], client_as: ClientAs
 ) -> None:
     club = places["closed"]
     older = post_in(club, world.owner, "Slides from the offsite")
@@ -439,14 +447,14 @@ def test_files_are_those_of_the_communitys_live_posts(
     assert client_as(world.teammate).get(f"/api/v1/attachments/{slides.pk}").status_code == 200
 
 
-def test_files_empty_state(world: World, places: dict[str, Community], client_as: Any) -> None:
+def test_files_empty_state(world: World, places: dict[str, Community], client_as: ClientAs) -> None:
     html = client_as(world.teammate).get("/c/open-club/files/").content.decode()
     assert "No files shared yet." in html
     assert "composer" in html
 
 
 def test_files_page_newest_first_with_cursor(
-    world: World, places: dict[str, Community], client_as: Any
+    world: World, places: dict[str, Community], client_as: ClientAs
 ) -> None:
     club = places["open"]
     names = []
@@ -484,7 +492,7 @@ def test_files_page_newest_first_with_cursor(
 
 
 def test_files_query_count_is_constant(
-    world: World, places: dict[str, Community], client_as: Any
+    world: World, places: dict[str, Community], client_as: ClientAs
 ) -> None:
     club = places["open"]
     client = client_as(world.teammate)
@@ -586,7 +594,9 @@ def history(world: World, mo: User) -> tuple[Community, list[dt.datetime]]:
 
 
 def test_health_numbers_of_a_hand_built_history(
-    world: World, history: tuple[Community, list[dt.datetime]], django_assert_num_queries: Any
+    world: World,
+    history: tuple[Community, list[dt.datetime]],
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     club, weeks = history
     header = community_header(world.owner, club.handle)
@@ -607,7 +617,7 @@ def test_health_numbers_of_a_hand_built_history(
     assert health.unanswered_now == 2  # the one before the window and week 0's
 
 
-def test_health_weeks_follow_the_site_time_zone(settings: Any) -> None:
+def test_health_weeks_follow_the_site_time_zone(settings: Settings) -> None:
     settings.TIME_ZONE = "Pacific/Auckland"
     # Monday 2026-03-02 01:00 in Auckland is still Sunday in UTC.
     now = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
@@ -618,7 +628,7 @@ def test_health_weeks_follow_the_site_time_zone(settings: Any) -> None:
 
 
 def test_health_page_draws_accessible_svg_charts(
-    world: World, history: tuple[Community, list[dt.datetime]], client_as: Any
+    world: World, history: tuple[Community, list[dt.datetime]], client_as: ClientAs
 ) -> None:
     club, _ = history
     response = client_as(world.owner).get(f"/c/{club.handle}/health/")
@@ -646,7 +656,7 @@ def test_health_page_draws_accessible_svg_charts(
 
 
 def test_health_page_query_count_is_constant(
-    world: World, history: tuple[Community, list[dt.datetime]], client_as: Any
+    world: World, history: tuple[Community, list[dt.datetime]], client_as: ClientAs
 ) -> None:
     club, weeks = history
     client = client_as(world.owner)

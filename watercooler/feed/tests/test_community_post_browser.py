@@ -5,16 +5,15 @@ card's menu and the Pinned mark appears; the outsider's feed never shows it.
 Screenshots land in var/test-artifacts/screenshots/ for a human to look at.
 """
 
-from typing import Any
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, expect
+from pytest_django.live_server_helper import LiveServer
 
 from watercooler.communities.models import Community, MemberRole, Membership, Privacy
 from watercooler.feed.models import PersonFollow, Post
 from watercooler.people.tests.test_journeys_browser import Watch, assert_fits_phone
-from watercooler.testing.fixtures import sign_in
+from watercooler.testing.fixtures import Screenshot, sign_in
 from watercooler.testing.world import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,7 +47,11 @@ def _phone(browser: Browser, watch: Watch) -> BrowserContext:
 
 
 def test_phone_post_in_a_community_and_pin_it(
-    browser: Browser, phone: BrowserContext, live_server: Any, world: World, screenshot: Any
+    browser: Browser,
+    phone: BrowserContext,
+    live_server: LiveServer,
+    world: World,
+    screenshot: Screenshot,
 ) -> None:
     base = live_server.url
     _secret_club(world)

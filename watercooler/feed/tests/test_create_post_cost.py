@@ -9,12 +9,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from watercooler.communities.models import Community, MemberRole, Membership, Privacy
 from watercooler.feed import actions, queries
 from watercooler.feed.models import Post, Topic
 from watercooler.feed.schemas import post_data
 from watercooler.notifications.models import Notification
+from watercooler.testing.fixtures import ApiClient, SentEvents
 from watercooler.testing.world import World, make_person
 
 pytestmark = pytest.mark.django_db
@@ -53,9 +55,9 @@ def created_events(sent_events: list[tuple[list[str], dict[str, Any]]]) -> list[
 )
 def test_answer_and_event_equal_a_fresh_read(
     world: World,
-    api_as: Any,
-    sent_events: Any,
-    django_capture_on_commit_callbacks: Any,
+    api_as: type[ApiClient],
+    sent_events: SentEvents,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
     payload: dict[str, Any],
 ) -> None:
     club("open-club", Privacy.OPEN, world)
@@ -76,7 +78,7 @@ def test_answer_and_event_equal_a_fresh_read(
     assert event["post"] == actions._json(post_data(fresh, None))
 
 
-def test_topic_counts_and_rows_after_posting(world: World, api_as: Any) -> None:
+def test_topic_counts_and_rows_after_posting(world: World, api_as: type[ApiClient]) -> None:
     Topic.objects.create(name="launch", label="Launch", post_count=3)
     closed = club("closed-club", Privacy.CLOSED, world)
     api = api_as(world.owner)
@@ -103,7 +105,9 @@ QUERIES_TAGGED = 13
 
 
 def test_create_post_costs_a_fixed_number_of_queries(
-    world: World, api_as: Any, django_capture_on_commit_callbacks: Any
+    world: World,
+    api_as: type[ApiClient],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     others = [make_person(f"person_{i}") for i in range(2)]
     api = api_as(world.owner)

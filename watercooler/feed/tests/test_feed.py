@@ -1,21 +1,24 @@
 """The home feed: what is in it, both orders, cursor paging and a fixed number of queries."""
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from watercooler.announcements.models import Announcement, AnnouncementReceipt
 from watercooler.feed import actions, queries, timeline
 from watercooler.feed.models import Attachment, PersonFollow, Post, Topic, TopicFollow
-from watercooler.testing.world import make_person
+from watercooler.testing.fixtures import ApiClient
+from watercooler.testing.world import World, make_person
 
 pytestmark = pytest.mark.django_db
 
 
-def all_pages(client: Any, **params: Any) -> list[int]:
+def all_pages(client: ApiClient, **params: Any) -> list[int]:
     seen: list[int] = []
     cursor = None
     for _ in range(100):
@@ -29,7 +32,9 @@ def all_pages(client: Any, **params: Any) -> list[int]:
     raise AssertionError("paging did not end")
 
 
-def test_feed_is_followed_people_topics_and_own_not_announcements(world, api_as):
+def test_feed_is_followed_people_topics_and_own_not_announcements(
+    world: World, api_as: type[ApiClient]
+) -> None:
     PersonFollow.objects.create(follower=world.teammate, followee=world.owner)
     followed = actions.create_post(world.owner, body="from someone I follow")
     own = actions.create_post(world.teammate, body="my own")
@@ -50,7 +55,7 @@ def test_feed_is_followed_people_topics_and_own_not_announcements(world, api_as)
     assert ids == [topic_post.pk, own.pk, followed.pk]
 
 
-def _spread_posts(world: Any, n: int) -> list[Post]:
+def _spread_posts(world: World, n: int) -> list[Post]:
     authors = [world.owner, world.outsider, world.admin]
     for author in authors:
         PersonFollow.objects.create(follower=world.teammate, followee=author)
@@ -65,7 +70,9 @@ def _spread_posts(world: Any, n: int) -> list[Post]:
 
 
 @pytest.mark.parametrize("order", ["latest", "top"])
-def test_every_post_exactly_once_across_pages(world, api_as, order):
+def test_every_post_exactly_once_across_pages(
+    world: World, api_as: type[ApiClient], order: str
+) -> None:
     posts = _spread_posts(world, 23)
     for post in posts[::5]:
         actions.do_react(user=world.teammate, post=post, kind="like")
@@ -78,7 +85,7 @@ def test_every_post_exactly_once_across_pages(world, api_as, order):
         assert ids == [p.pk for p in expected]
 
 
-def test_top_ranks_engagement_and_closeness(world, api_as):
+def test_top_ranks_engagement_and_closeness(world: World, api_as: type[ApiClient]) -> None:
     old_popular = actions.create_post(world.outsider, body="old but loved")
     plain = actions.create_post(world.outsider, body="plain")
     teammate_post = actions.create_post(world.owner, body="from my manager")
@@ -99,7 +106,7 @@ def test_top_ranks_engagement_and_closeness(world, api_as):
     assert top.index(teammate_post.pk) < top.index(plain.pk)
 
 
-def test_top_score_formula():
+def test_top_score_formula() -> None:
     rel = timeline.Relationship(
         follows=frozenset({2}),
         interacted=frozenset({3}),
@@ -119,7 +126,7 @@ def test_top_score_formula():
     assert busy > fresh
 
 
-def _add_everything(world: Any, count: int, tmp_path: Any) -> None:
+def _add_everything(world: World, count: int, tmp_path: Path) -> None:
     PersonFollow.objects.get_or_create(follower=world.teammate, followee=world.owner)
     quoted = actions.create_post(world.outsider, body="quotable")
     for i in range(count):
@@ -144,8 +151,13 @@ def _add_everything(world: Any, count: int, tmp_path: Any) -> None:
 
 @pytest.mark.parametrize("order", ["latest", "top"])
 def test_feed_query_count_is_constant(
-    world, api_as, order, tmp_path, settings, django_assert_max_num_queries
-):
+    world: World,
+    api_as: type[ApiClient],
+    order: str,
+    tmp_path: Path,
+    settings: Settings,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     client = api_as(world.teammate)
     _add_everything(world, 5, tmp_path)
@@ -168,8 +180,12 @@ def test_feed_query_count_is_constant(
 
 
 def test_topic_page_query_count_is_constant(
-    world, api_as, tmp_path, settings, django_assert_max_num_queries
-):
+    world: World,
+    api_as: type[ApiClient],
+    tmp_path: Path,
+    settings: Settings,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     client = api_as(world.outsider)
     _add_everything(world, 5, tmp_path)
@@ -182,7 +198,9 @@ def test_topic_page_query_count_is_constant(
     assert len(big.captured_queries) == len(small.captured_queries)
 
 
-def test_latest_feed_is_one_query_for_the_posts(world, django_assert_num_queries):
+def test_latest_feed_is_one_query_for_the_posts(
+    world: World, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     PersonFollow.objects.create(follower=world.teammate, followee=world.owner)
     for i in range(5):
         actions.create_post(world.owner, body=f"p{i}")
@@ -199,7 +217,7 @@ def test_latest_feed_is_one_query_for_the_posts(world, django_assert_num_queries
     assert " JOIN " in sql
 
 
-def test_suggestions_for_a_newcomer(world, api_as):
+def test_suggestions_for_a_newcomer(world: World, api_as: type[ApiClient]) -> None:
     newcomer = make_person(
         "nina_new", department=world.engineering, manager=world.owner, display_name="Nina New"
     )
@@ -216,13 +234,13 @@ def test_suggestions_for_a_newcomer(world, api_as):
     assert api_as(world.guest).get("/feed/suggestions").json() == {"people": [], "topics": []}
 
 
-def test_feed_excludes_deleted_posts(world, api_as):
+def test_feed_excludes_deleted_posts(world: World, api_as: type[ApiClient]) -> None:
     mine = actions.create_post(world.owner, body="mine")
     actions.do_delete_post(actor=world.owner, post=mine)
     assert api_as(world.owner).get("/feed").json()["items"] == []
 
 
-def test_people_who_can_see_agrees_with_can_see_post(world):
+def test_people_who_can_see_agrees_with_can_see_post(world: World) -> None:
     """The bulk form of the visibility rule (notifications use it) gives, for every kind of
     person and post, exactly the people ``can_see_post`` lets in."""
     from watercooler.announcements import actions as announcement_actions
@@ -296,7 +314,9 @@ def test_people_who_can_see_agrees_with_can_see_post(world):
 
 
 @pytest.mark.parametrize("sparse", [True, False])
-def test_compiled_feed_query_agrees_with_the_orm(world, sparse, monkeypatch):
+def test_compiled_feed_query_agrees_with_the_orm(
+    world: World, sparse: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The latest feed runs a compiled template of ``_latest_qs`` (core/sqlcache.py): for every
     kind of reader, on every page, it finds exactly the posts the ORM query finds."""
     monkeypatch.setattr(timeline, "_is_sparse", lambda viewer: sparse)

@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 from PIL import Image
 from playwright.sync_api import BrowserContext, FilePayload, Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from watercooler.feed import actions
 from watercooler.feed.models import Attachment, PersonFollow, Post, Reaction, Reply, TopicFollow
 from watercooler.people.tests.test_journeys_browser import Watch, assert_fits_phone
-from watercooler.testing.fixtures import sign_in
+from watercooler.testing.fixtures import Screenshot, sign_in
 from watercooler.testing.world import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,7 +62,9 @@ def _seed(world: World) -> Post:
     return actions.create_post(world.teammate, body="Release 2.4 is out, thanks all! #release")
 
 
-def _post_with_image_and_mention(page: Page, text_before: str, screenshot: Any, name: str) -> None:
+def _post_with_image_and_mention(
+    page: Page, text_before: str, screenshot: Screenshot, name: str
+) -> None:
     composer = page.locator("#composer")
     body = composer.get_by_label("What would you like to share?")
     body.click()
@@ -86,7 +89,7 @@ def _post_with_image_and_mention(page: Page, text_before: str, screenshot: Any, 
 
 
 def test_desktop_post_reply_react_mention_and_follow_topic(
-    page: Page, live_server: Any, world: World, screenshot: Any, watch: Watch
+    page: Page, live_server: LiveServer, world: World, screenshot: Screenshot, watch: Watch
 ) -> None:
     base = live_server.url
     _seed(world)
@@ -147,7 +150,7 @@ def test_desktop_post_reply_react_mention_and_follow_topic(
 
 
 def test_phone_post_reply_react_mention_and_follow_topic(
-    page: Page, phone: BrowserContext, live_server: Any, world: World, screenshot: Any
+    page: Page, phone: BrowserContext, live_server: LiveServer, world: World, screenshot: Screenshot
 ) -> None:
     base = live_server.url
     _seed(world)
@@ -188,7 +191,7 @@ def test_phone_post_reply_react_mention_and_follow_topic(
 
 
 def test_dark_mode_home_and_newcomer(
-    page: Page, live_server: Any, world: World, screenshot: Any, watch: Watch
+    page: Page, live_server: LiveServer, world: World, screenshot: Screenshot, watch: Watch
 ) -> None:
     base = live_server.url
     page.emulate_media(color_scheme="dark")

@@ -20,6 +20,7 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
+from pytest_django import Settings
 from whitenoise.compress import Compressor
 
 from watercooler.feed import actions
@@ -27,6 +28,7 @@ from watercooler.feed.models import PersonFollow
 from watercooler.people.avatars import avatar_images, random_style
 from watercooler.people.images import THUMB_EXTENSION, photo_stem
 from watercooler.people.models import User
+from watercooler.testing.fixtures import ClientAs
 from watercooler.testing.world import World, make_person
 
 # The whole page (every file it fetches, those that load after the load event included).
@@ -98,7 +100,7 @@ class Fetched:
 
 
 @pytest.fixture(autouse=True)
-def media_in_tmp(settings: Any, tmp_path: Path) -> None:
+def media_in_tmp(settings: Settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
@@ -199,7 +201,9 @@ def files_of(html: str) -> list[Fetched]:
     return list(found.values())
 
 
-def test_home_page_for_a_full_feed_stays_within_the_phone_budget(world: World, client_as) -> None:
+def test_home_page_for_a_full_feed_stays_within_the_phone_budget(
+    world: World, client_as: ClientAs
+) -> None:
     reader = full_feed(world)
     response = client_as(reader).get("/", headers={"Accept-Encoding": "gzip, deflate, br"})
     assert response.status_code == 200
@@ -220,7 +224,9 @@ def test_home_page_for_a_full_feed_stays_within_the_phone_budget(world: World, c
     assert on_load < LOAD_BUDGET_BYTES, f"{on_load:,} bytes before the load event\n{detail}"
 
 
-def test_avatars_are_small_webp_thumbnails_with_their_size(world: World, client_as) -> None:
+def test_avatars_are_small_webp_thumbnails_with_their_size(
+    world: World, client_as: ClientAs
+) -> None:
     reader = full_feed(world)
     html = client_as(reader).get("/").content.decode()
     avatars = re.findall(r'<img class="avatar avatar-md"[^>]*>', html)
@@ -234,7 +240,7 @@ def test_avatars_are_small_webp_thumbnails_with_their_size(world: World, client_
         assert media_bytes(src.group(1).removeprefix(settings.MEDIA_URL)) < 2_000
 
 
-def test_live_updates_load_after_the_page(world: World, client_as) -> None:
+def test_live_updates_load_after_the_page(world: World, client_as: ClientAs) -> None:
     # The socket's script is not needed to show or use the page: the load event must not wait
     # for it (static/js/app.js adds the scripts of <template data-after-load> after it fired).
     html = client_as(world.owner).get("/").content.decode()

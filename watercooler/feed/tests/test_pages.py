@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import Image
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from watercooler.feed import actions
 from watercooler.feed.models import (
@@ -23,13 +25,14 @@ from watercooler.feed.models import (
     Topic,
     TopicFollow,
 )
+from watercooler.testing.fixtures import ClientAs
 from watercooler.testing.world import World, make_person
 
 HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture(autouse=True)
-def media_in_tmp(settings: Any, tmp_path: Path) -> None:
+def media_in_tmp(settings: Settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
@@ -65,14 +68,14 @@ def post_by(author: Any, body: str = "Hello team", **fields: Any) -> Post:
         "/people/olivia_owner/following/",
     ],
 )
-def test_signed_out_is_sent_to_sign_in(world: World, client: Any, path: str) -> None:
+def test_signed_out_is_sent_to_sign_in(world: World, client: Client, path: str) -> None:
     post = post_by(world.owner, "About #news")
     response = client.get(path.format(post=post.pk))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
 
 
-def test_signed_out_posting_is_sent_to_sign_in(world: World, client: Any) -> None:
+def test_signed_out_posting_is_sent_to_sign_in(world: World, client: Client) -> None:
     response = client.post("/posts/new/", {"body": "sneaky"})
     assert response.status_code == 302
     assert not Post.objects.exists()
@@ -81,7 +84,9 @@ def test_signed_out_posting_is_sent_to_sign_in(world: World, client: Any) -> Non
 # --- Home feed ---------------------------------------------------------------------------------
 
 
-def test_home_shows_followed_posts_composer_tabs_and_dashboard(world: World, client_as) -> None:
+def test_home_shows_followed_posts_composer_tabs_and_dashboard(
+    world: World, client_as: ClientAs
+) -> None:
     PersonFollow.objects.create(follower=world.teammate, followee=world.owner)
     post_by(world.owner, "Ship it **today** #launch")
     response = client_as(world.teammate).get("/")
@@ -98,7 +103,7 @@ def test_home_shows_followed_posts_composer_tabs_and_dashboard(world: World, cli
     assert "New joiners" in html
 
 
-def test_top_order_and_bad_cursor(world: World, client_as) -> None:
+def test_top_order_and_bad_cursor(world: World, client_as: ClientAs) -> None:
     post_by(world.owner, "Mine")
     client = client_as(world.owner)
     response = client.get("/?order=top")
@@ -107,7 +112,7 @@ def test_top_order_and_bad_cursor(world: World, client_as) -> None:
     assert client.get("/?cursor=garbage").status_code == 400
 
 
-def test_home_pages_with_load_more_fragment(world: World, client_as) -> None:
+def test_home_pages_with_load_more_fragment(world: World, client_as: ClientAs) -> None:
     for i in range(25):
         post_by(world.owner, f"Post number {i}")
     client = client_as(world.owner)
@@ -131,7 +136,7 @@ def test_home_pages_with_load_more_fragment(world: World, client_as) -> None:
     assert "Load more" not in last
 
 
-def test_newcomer_gets_people_and_topics_to_follow(world: World, client_as) -> None:
+def test_newcomer_gets_people_and_topics_to_follow(world: World, client_as: ClientAs) -> None:
     post_by(world.owner, "Welcome to #onboarding")
     newcomer = make_person(
         "nina_new", display_name="Nina New", department=world.engineering, manager=world.owner
@@ -143,14 +148,14 @@ def test_newcomer_gets_people_and_topics_to_follow(world: World, client_as) -> N
     assert "#onboarding" in html
 
 
-def test_guest_home_has_no_composer(world: World, client_as) -> None:
+def test_guest_home_has_no_composer(world: World, client_as: ClientAs) -> None:
     response = client_as(world.guest).get("/")
     assert response.status_code == 200
     assert 'id="composer"' not in response.content.decode()
     assert client_as(world.guest).post("/posts/new/", {"body": "hi"}).status_code == 403
 
 
-def test_home_shows_the_sections_other_apps_add(world: World, client_as) -> None:
+def test_home_shows_the_sections_other_apps_add(world: World, client_as: ClientAs) -> None:
     # The announcements app adds its pinned cards above the feed (feed.home_sections); the
     # section is there even when empty, for live insertion.
     page = client_as(world.owner).get("/")
@@ -161,7 +166,7 @@ def test_home_shows_the_sections_other_apps_add(world: World, client_as) -> None
 # --- Composer ----------------------------------------------------------------------------------
 
 
-def test_post_without_js_redirects_and_stores(world: World, client_as) -> None:
+def test_post_without_js_redirects_and_stores(world: World, client_as: ClientAs) -> None:
     response = client_as(world.owner).post(
         "/posts/new/", {"body": "Plain **post** #hello", "kind": "post", "audience": "everyone"}
     )
@@ -172,7 +177,9 @@ def test_post_without_js_redirects_and_stores(world: World, client_as) -> None:
     assert Topic.objects.filter(name="hello").exists()
 
 
-def test_post_with_htmx_returns_the_card_and_a_fresh_composer(world: World, client_as) -> None:
+def test_post_with_htmx_returns_the_card_and_a_fresh_composer(
+    world: World, client_as: ClientAs
+) -> None:
     response = client_as(world.owner).post(
         "/posts/new/", {"body": "Via htmx", "kind": "post", "audience": "everyone"}, headers=HTMX
     )
@@ -198,7 +205,7 @@ def test_post_with_htmx_returns_the_card_and_a_fresh_composer(world: World, clie
     ],
 )
 def test_composer_bad_input_is_400_with_message_and_text_kept(
-    world: World, client_as, data: dict[str, Any], field_message: str
+    world: World, client_as: ClientAs, data: dict[str, Any], field_message: str
 ) -> None:
     payload = {"kind": "post", "audience": "everyone", **data}
     for headers in ({}, HTMX):
@@ -211,7 +218,9 @@ def test_composer_bad_input_is_400_with_message_and_text_kept(
     assert not Post.objects.exists()
 
 
-def test_composer_bad_attachment_is_400_and_nothing_stored(world: World, client_as) -> None:
+def test_composer_bad_attachment_is_400_and_nothing_stored(
+    world: World, client_as: ClientAs
+) -> None:
     bad = SimpleUploadedFile("evil.png", b"<script>alert(1)</script>", content_type="image/png")
     response = client_as(world.owner).post(
         "/posts/new/",
@@ -226,7 +235,7 @@ def test_composer_bad_attachment_is_400_and_nothing_stored(world: World, client_
     assert not Attachment.objects.exists()
 
 
-def test_post_with_image_alt_text_and_file(world: World, client_as) -> None:
+def test_post_with_image_alt_text_and_file(world: World, client_as: ClientAs) -> None:
     text = SimpleUploadedFile("notes.txt", b"plain notes", content_type="text/plain")
     response = client_as(world.owner).post(
         "/posts/new/",
@@ -250,7 +259,7 @@ def test_post_with_image_alt_text_and_file(world: World, client_as) -> None:
     assert f"/api/v1/attachments/{file.pk}" in html
 
 
-def test_poll_vote_and_results(world: World, client_as) -> None:
+def test_poll_vote_and_results(world: World, client_as: ClientAs) -> None:
     response = client_as(world.owner).post(
         "/posts/new/",
         {"body": "Lunch?", "kind": "poll", "option": ["Pizza", "Salad", ""], "closes_in": "1d"},
@@ -278,7 +287,7 @@ def test_poll_vote_and_results(world: World, client_as) -> None:
     assert bad.status_code == 400
 
 
-def test_quote_prefills_composer_and_shows_nested_card(world: World, client_as) -> None:
+def test_quote_prefills_composer_and_shows_nested_card(world: World, client_as: ClientAs) -> None:
     original = post_by(world.teammate, "Original thought")
     client = client_as(world.owner)
     page = client.get(f"/?quote={original.pk}").content.decode()
@@ -302,7 +311,7 @@ def test_quote_prefills_composer_and_shows_nested_card(world: World, client_as) 
 # --- Visibility ---------------------------------------------------------------------------------
 
 
-def test_outsider_cannot_see_followers_only_posts(world: World, client_as) -> None:
+def test_outsider_cannot_see_followers_only_posts(world: World, client_as: ClientAs) -> None:
     PersonFollow.objects.create(follower=world.teammate, followee=world.owner)
     secret = post_by(world.owner, "For my followers", audience=Audience.FOLLOWERS)
     outsider = client_as(world.outsider)
@@ -318,7 +327,7 @@ def test_outsider_cannot_see_followers_only_posts(world: World, client_as) -> No
     assert "Followers" in follower.content.decode()
 
 
-def test_outsider_cannot_edit_or_delete_others_posts(world: World, client_as) -> None:
+def test_outsider_cannot_edit_or_delete_others_posts(world: World, client_as: ClientAs) -> None:
     post = post_by(world.owner, "Mine alone")
     outsider = client_as(world.outsider)
     assert outsider.get(f"/posts/{post.pk}/edit/").status_code == 403
@@ -333,7 +342,7 @@ def test_outsider_cannot_edit_or_delete_others_posts(world: World, client_as) ->
     assert f"/posts/{post.pk}/delete/" not in html
 
 
-def test_outsider_cannot_delete_others_replies(world: World, client_as) -> None:
+def test_outsider_cannot_delete_others_replies(world: World, client_as: ClientAs) -> None:
     post = post_by(world.owner)
     reply = actions.do_create_reply(author=world.teammate, post=post, body="A reply")
     assert client_as(world.outsider).post(f"/replies/{reply.pk}/delete/").status_code == 403
@@ -344,7 +353,7 @@ def test_outsider_cannot_delete_others_replies(world: World, client_as) -> None:
 # --- Threads ------------------------------------------------------------------------------------
 
 
-def test_reply_and_reply_to_reply_through_the_page(world: World, client_as) -> None:
+def test_reply_and_reply_to_reply_through_the_page(world: World, client_as: ClientAs) -> None:
     post = post_by(world.owner, "Question for all")
     client = client_as(world.teammate)
     response = client.post(f"/posts/{post.pk}/replies/", {"body": "First answer"})
@@ -371,7 +380,7 @@ def test_reply_and_reply_to_reply_through_the_page(world: World, client_as) -> N
     assert f'id="reply-form-{reply.pk}"' in opened
 
 
-def test_empty_reply_is_400_and_kept_in_the_form(world: World, client_as) -> None:
+def test_empty_reply_is_400_and_kept_in_the_form(world: World, client_as: ClientAs) -> None:
     post = post_by(world.owner)
     response = client_as(world.teammate).post(
         f"/posts/{post.pk}/replies/", {"body": "  "}, headers=HTMX
@@ -381,7 +390,9 @@ def test_empty_reply_is_400_and_kept_in_the_form(world: World, client_as) -> Non
     assert not Reply.objects.exists()
 
 
-def test_deleted_post_is_a_tombstone_with_replies_readable(world: World, client_as) -> None:
+def test_deleted_post_is_a_tombstone_with_replies_readable(
+    world: World, client_as: ClientAs
+) -> None:
     post = post_by(world.owner, "Soon gone")
     actions.do_create_reply(author=world.teammate, post=post, body="Still readable")
     response = client_as(world.owner).post(f"/posts/{post.pk}/delete/")
@@ -395,7 +406,7 @@ def test_deleted_post_is_a_tombstone_with_replies_readable(world: World, client_
     assert "Soon gone" not in client_as(world.owner).get("/").content.decode()
 
 
-def test_delete_reply_leaves_a_tombstone_over_children(world: World, client_as) -> None:
+def test_delete_reply_leaves_a_tombstone_over_children(world: World, client_as: ClientAs) -> None:
     post = post_by(world.owner)
     parent = actions.do_create_reply(author=world.teammate, post=post, body="Parent reply")
     actions.do_create_reply(author=world.owner, post=post, body="Child reply", parent_id=parent.pk)
@@ -407,7 +418,7 @@ def test_delete_reply_leaves_a_tombstone_over_children(world: World, client_as) 
     assert "Parent reply" not in html
 
 
-def test_admin_may_delete_any_post(world: World, client_as) -> None:
+def test_admin_may_delete_any_post(world: World, client_as: ClientAs) -> None:
     post = post_by(world.owner)
     assert client_as(world.admin).get(f"/posts/{post.pk}/delete/").status_code == 200
     assert client_as(world.admin).post(f"/posts/{post.pk}/delete/").status_code == 302
@@ -418,7 +429,7 @@ def test_admin_may_delete_any_post(world: World, client_as) -> None:
 # --- Reactions ----------------------------------------------------------------------------------
 
 
-def test_react_toggles_and_swaps_the_bar(world: World, client_as) -> None:
+def test_react_toggles_and_swaps_the_bar(world: World, client_as: ClientAs) -> None:
     post = post_by(world.owner)
     client = client_as(world.teammate)
     on = client.post(f"/posts/{post.pk}/react/", {"kind": "celebrate"}, headers=HTMX)
@@ -437,7 +448,7 @@ def test_react_toggles_and_swaps_the_bar(world: World, client_as) -> None:
     assert client.post(f"/posts/{post.pk}/react/", {"kind": "angry"}).status_code == 400
 
 
-def test_who_reacted_lists_people(world: World, client_as) -> None:
+def test_who_reacted_lists_people(world: World, client_as: ClientAs) -> None:
     post = post_by(world.owner)
     actions.do_react(user=world.teammate, post=post, kind="love")
     response = client_as(world.owner).get(f"/posts/{post.pk}/reactions/", headers=HTMX)
@@ -449,7 +460,7 @@ def test_who_reacted_lists_people(world: World, client_as) -> None:
     assert "Who reacted" in card
 
 
-def test_react_to_a_reply(world: World, client_as) -> None:
+def test_react_to_a_reply(world: World, client_as: ClientAs) -> None:
     post = post_by(world.owner)
     reply = actions.do_create_reply(author=world.teammate, post=post, body="Nice")
     response = client_as(world.owner).post(
@@ -467,7 +478,7 @@ def test_react_to_a_reply(world: World, client_as) -> None:
 # --- Edit and history ---------------------------------------------------------------------------
 
 
-def test_edit_keeps_history_and_marks_edited(world: World, client_as) -> None:
+def test_edit_keeps_history_and_marks_edited(world: World, client_as: ClientAs) -> None:
     post = post_by(world.owner, "First version")
     client = client_as(world.owner)
     assert client.get(f"/posts/{post.pk}/edit/").status_code == 200
@@ -489,7 +500,7 @@ def test_edit_keeps_history_and_marks_edited(world: World, client_as) -> None:
 # --- Topics ---------------------------------------------------------------------------------------
 
 
-def test_topic_page_follow_and_unfollow(world: World, client_as) -> None:
+def test_topic_page_follow_and_unfollow(world: World, client_as: ClientAs) -> None:
     post_by(world.owner, "Deploying #Kubernetes today")
     client = client_as(world.outsider)
     page = client.get("/topics/kubernetes/")
@@ -510,7 +521,7 @@ def test_topic_page_follow_and_unfollow(world: World, client_as) -> None:
     assert client.get("/topics/nothing-here/").status_code == 404
 
 
-def test_topics_list_and_suggest(world: World, client_as) -> None:
+def test_topics_list_and_suggest(world: World, client_as: ClientAs) -> None:
     post_by(world.owner, "#Launch and #lunch")
     client = client_as(world.teammate)
     html = client.get("/topics/").content.decode()
@@ -524,7 +535,7 @@ def test_topics_list_and_suggest(world: World, client_as) -> None:
 # --- Follows -------------------------------------------------------------------------------------
 
 
-def test_follow_person_from_profile_and_lists(world: World, client_as) -> None:
+def test_follow_person_from_profile_and_lists(world: World, client_as: ClientAs) -> None:
     client = client_as(world.outsider)
     profile = client.get("/people/olivia_owner/").content.decode()
     assert "/people/olivia_owner/follow/" in profile
@@ -543,7 +554,7 @@ def test_follow_person_from_profile_and_lists(world: World, client_as) -> None:
     assert "/follow/" not in client.get("/people/oscar_outsider/").content.decode()
 
 
-def test_guest_cannot_see_others_follow_lists(world: World, client_as) -> None:
+def test_guest_cannot_see_others_follow_lists(world: World, client_as: ClientAs) -> None:
     assert client_as(world.guest).get("/people/olivia_owner/followers/").status_code == 404
     assert client_as(world.guest).post("/people/olivia_owner/follow/").status_code == 404
 
@@ -551,7 +562,7 @@ def test_guest_cannot_see_others_follow_lists(world: World, client_as) -> None:
 # --- Mention autocomplete ------------------------------------------------------------------------
 
 
-def test_mention_suggestions_json(world: World, client_as) -> None:
+def test_mention_suggestions_json(world: World, client_as: ClientAs) -> None:
     response = client_as(world.owner).get("/people/mentions/?q=the")
     assert response.status_code == 200
     data = json.loads(response.content)
@@ -568,7 +579,7 @@ def test_mention_suggestions_json(world: World, client_as) -> None:
     assert len(client_as(world.owner).get("/people/mentions/?q=the").json()) == 8
 
 
-def test_mention_suggestions_forbidden_to_guests(world: World, client_as) -> None:
+def test_mention_suggestions_forbidden_to_guests(world: World, client_as: ClientAs) -> None:
     assert client_as(world.guest).get("/people/mentions/?q=the").status_code == 403
 
 
@@ -603,7 +614,10 @@ def _replies_on(post: Post, world: World, count: int) -> None:
 
 @pytest.mark.parametrize("count", [5, 30])
 def test_home_query_count_is_constant(
-    world: World, client_as, django_assert_max_num_queries, count: int
+    world: World,
+    client_as: ClientAs,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    count: int,
 ) -> None:
     _busy_world(world, count)
     client = client_as(world.owner)
@@ -619,7 +633,10 @@ def test_home_query_count_is_constant(
 
 @pytest.mark.parametrize("count", [5, 30])
 def test_post_page_query_count_is_constant(
-    world: World, client_as, django_assert_max_num_queries, count: int
+    world: World,
+    client_as: ClientAs,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    count: int,
 ) -> None:
     post = post_by(world.owner, "Thread #topic")
     _replies_on(post, world, count)
@@ -631,7 +648,10 @@ def test_post_page_query_count_is_constant(
 
 @pytest.mark.parametrize("count", [5, 30])
 def test_topic_page_query_count_is_constant(
-    world: World, client_as, django_assert_max_num_queries, count: int
+    world: World,
+    client_as: ClientAs,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    count: int,
 ) -> None:
     _busy_world(world, count)
     client = client_as(world.owner)

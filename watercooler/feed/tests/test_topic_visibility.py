@@ -9,16 +9,20 @@ while the people who can see those posts still find them.
 from typing import Any
 
 import pytest
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
 from watercooler.announcements import actions as announcement_actions
 from watercooler.communities import actions as community_actions
 from watercooler.feed import actions
 from watercooler.feed.models import Post, Topic, TopicFollow
+from watercooler.testing.fixtures import ApiClient, ClientAs
 from watercooler.testing.world import World
 
 
 @pytest.fixture
-def hidden_tags(world: World, django_capture_on_commit_callbacks: Any) -> dict[str, Any]:
+def hidden_tags(
+    world: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> dict[str, Any]:
     community = community_actions.create_community(
         world.owner, name="Project Falcon", handle="falcon", privacy="secret"
     )
@@ -43,7 +47,11 @@ HIDDEN = ("falconwing", "quietplan", "floorseven")
 
 @pytest.mark.parametrize("who", ["outsider", "guest"])
 def test_hidden_topics_read_as_unused(
-    world: World, hidden_tags: dict[str, Any], api_as: Any, client_as: Any, who: str
+    world: World,
+    hidden_tags: dict[str, Any],
+    api_as: type[ApiClient],
+    client_as: ClientAs,
+    who: str,
 ) -> None:
     person = getattr(world, who)
     api, client = api_as(person), client_as(person)
@@ -63,7 +71,7 @@ def test_hidden_topics_read_as_unused(
 
 
 def test_who_may_see_the_posts_finds_the_topics(
-    world: World, hidden_tags: dict[str, Any], api_as: Any, client_as: Any
+    world: World, hidden_tags: dict[str, Any], api_as: type[ApiClient], client_as: ClientAs
 ) -> None:
     # The engineer is in the secret community, follows the author and got the announcement.
     api, client = api_as(world.teammate), client_as(world.teammate)
@@ -78,7 +86,7 @@ def test_who_may_see_the_posts_finds_the_topics(
 
 
 def test_a_followed_topic_stays_open_to_its_follower(
-    world: World, hidden_tags: dict[str, Any], api_as: Any
+    world: World, hidden_tags: dict[str, Any], api_as: type[ApiClient]
 ) -> None:
     # Followed while it was in use in the open; now only secret posts carry it.
     TopicFollow.objects.create(follower=world.outsider, topic=Topic.objects.get(name="falconwing"))
@@ -89,7 +97,9 @@ def test_a_followed_topic_stays_open_to_its_follower(
     assert api.get("/topics/falconwing/posts").json()["items"] == []
 
 
-def test_counts_count_only_visible_posts(world: World, api_as: Any, client_as: Any) -> None:
+def test_counts_count_only_visible_posts(
+    world: World, api_as: type[ApiClient], client_as: ClientAs
+) -> None:
     actions.create_post(world.owner, body="Open #rollout notes")
     actions.create_post(world.owner, body="For followers: #rollout", audience="followers")
     community = community_actions.create_community(
@@ -112,7 +122,7 @@ def test_counts_count_only_visible_posts(world: World, api_as: Any, client_as: A
 
 
 def test_topic_list_and_suggestions_cost_no_query_per_topic(
-    world: World, client_as: Any, django_assert_max_num_queries: Any
+    world: World, client_as: ClientAs, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     community = community_actions.create_community(
         world.owner, name="Guests welcome", handle="guests", privacy="closed"

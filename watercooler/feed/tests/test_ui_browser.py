@@ -5,25 +5,26 @@ reactions change the visible buttons live. Screenshots of the phone pages land i
 var/test-artifacts/screenshots/."""
 
 import datetime as dt
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from watercooler.communities import actions as community_actions
 from watercooler.events import actions as event_actions
 from watercooler.feed import actions
 from watercooler.feed.models import PersonFollow
 from watercooler.people.tests.test_journeys_browser import assert_fits_phone
-from watercooler.testing.fixtures import add_session_cookie, signed_in_page
+from watercooler.testing.fixtures import Screenshot, add_session_cookie, signed_in_page
 from watercooler.testing.world import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def small_phone(browser: Any) -> Any:
+def small_phone(browser: Browser) -> Iterator[BrowserContext]:
     """A 360x640 phone: the first screen a front-line reader sees."""
     context = browser.new_context(
         viewport={"width": 360, "height": 640},
@@ -43,7 +44,7 @@ def _posts(world: World, n: int = 4) -> None:
 
 
 def test_keyboard_reaches_the_composer_within_a_few_tabs(
-    page: Page, live_server: Any, world: World
+    page: Page, live_server: LiveServer, world: World
 ) -> None:
     _posts(world)
     page.set_viewport_size({"width": 1280, "height": 860})
@@ -85,7 +86,7 @@ def test_keyboard_reaches_the_composer_within_a_few_tabs(
 
 
 def test_phone_shows_a_post_on_the_first_screen_and_the_composer_unfolds(
-    small_phone: Any, live_server: Any, world: World, screenshot: Any
+    small_phone: BrowserContext, live_server: LiveServer, world: World, screenshot: Screenshot
 ) -> None:
     _posts(world)
     add_session_cookie(small_phone, live_server.url, world.owner)
@@ -114,7 +115,7 @@ def test_phone_shows_a_post_on_the_first_screen_and_the_composer_unfolds(
 
 
 def test_phone_bottom_bar_reaches_topics_and_org_chart(
-    small_phone: Any, live_server: Any, world: World
+    small_phone: BrowserContext, live_server: LiveServer, world: World
 ) -> None:
     add_session_cookie(small_phone, live_server.url, world.owner)
     page = small_phone.new_page()
@@ -137,7 +138,7 @@ def test_phone_bottom_bar_reaches_topics_and_org_chart(
 
 
 def test_who_reacted_is_a_dismissible_popover_that_keeps_the_buttons(
-    page: Page, live_server: Any, world: World
+    page: Page, live_server: LiveServer, world: World
 ) -> None:
     post = actions.create_post(world.owner, body="Offsite venue is booked")
     actions.do_react(user=world.teammate, post=post, kind="celebrate")
@@ -166,7 +167,7 @@ def test_who_reacted_is_a_dismissible_popover_that_keeps_the_buttons(
 
 
 def test_others_reactions_update_the_visible_buttons_live(
-    browser: Any, asgi_server: str, world: World
+    browser: Browser, asgi_server: str, world: World
 ) -> None:
     PersonFollow.objects.create(follower=world.teammate, followee=world.owner)
     post = actions.create_post(world.owner, body="Please read the new rota")
@@ -204,7 +205,7 @@ def test_others_reactions_update_the_visible_buttons_live(
         writer.context.close()
 
 
-def test_new_post_prompt_says_1_new_post(browser: Any, asgi_server: str, world: World) -> None:
+def test_new_post_prompt_says_1_new_post(browser: Browser, asgi_server: str, world: World) -> None:
     PersonFollow.objects.create(follower=world.teammate, followee=world.owner)
     reader = signed_in_page(browser, asgi_server, world.teammate)
     writer = signed_in_page(browser, asgi_server, world.owner)
@@ -224,7 +225,7 @@ def test_new_post_prompt_says_1_new_post(browser: Any, asgi_server: str, world: 
 
 
 def test_phone_pages_fit_and_screenshots(
-    small_phone: Any, live_server: Any, world: World, screenshot: Any
+    small_phone: BrowserContext, live_server: LiveServer, world: World, screenshot: Screenshot
 ) -> None:
     community = community_actions.create_community(
         world.owner, name="Store safety champions", handle="safety", privacy="open"
@@ -292,7 +293,7 @@ def test_phone_pages_fit_and_screenshots(
 
 
 def test_guest_opens_an_authors_card_from_their_community_on_a_phone(
-    small_phone: Any, live_server: Any, world: World, screenshot: Any
+    small_phone: BrowserContext, live_server: LiveServer, world: World, screenshot: Screenshot
 ) -> None:
     community = community_actions.create_community(
         world.owner, name="Partner launch", handle="partners", privacy="closed"
@@ -320,7 +321,7 @@ def test_guest_opens_an_authors_card_from_their_community_on_a_phone(
 
 
 def test_member_search_and_add_people_picker_with_the_keyboard(
-    page: Page, live_server: Any, world: World
+    page: Page, live_server: LiveServer, world: World
 ) -> None:
     community = community_actions.create_community(
         world.owner, name="Leadership circle", handle="leaders", privacy="closed"

@@ -6,19 +6,22 @@ import pytest
 from django.urls import reverse
 
 from watercooler.feed import actions
+from watercooler.testing.fixtures import ClientAs
 from watercooler.testing.world import World
 
 pytestmark = pytest.mark.django_db
 
 
-def test_main_content_comes_before_the_navigation_and_the_aside(world: World, client_as) -> None:
+def test_main_content_comes_before_the_navigation_and_the_aside(
+    world: World, client_as: ClientAs
+) -> None:
     html = client_as(world.owner).get("/").content.decode()
     assert html.index('class="skip-link"') < html.index("<main")
     assert html.index("<main") < html.index('<nav class="sidenav"')
     assert html.index('id="composer"') < html.index('class="feed-aside"')
 
 
-def test_bottom_bar_reaches_topics_and_the_org_chart(world: World, client_as) -> None:
+def test_bottom_bar_reaches_topics_and_the_org_chart(world: World, client_as: ClientAs) -> None:
     html = client_as(world.owner).get("/").content.decode()
     more = html[html.index('class="menu nav-more"') :]
     more = more[: more.index("</details>")]
@@ -28,7 +31,9 @@ def test_bottom_bar_reaches_topics_and_the_org_chart(world: World, client_as) ->
     assert "nav-more" not in client_as(world.guest).get("/").content.decode()
 
 
-def test_new_posts_prompt_has_no_number_glued_to_fixed_words(world: World, client_as) -> None:
+def test_new_posts_prompt_has_no_number_glued_to_fixed_words(
+    world: World, client_as: ClientAs
+) -> None:
     html = client_as(world.owner).get("/").content.decode()
     prompt = html[html.index("data-new-posts ") :]
     prompt = prompt[: prompt.index("</div>")]
@@ -36,7 +41,9 @@ def test_new_posts_prompt_has_no_number_glued_to_fixed_words(world: World, clien
     assert "data-new-posts-label" in prompt
 
 
-def test_reaction_bar_gives_every_kind_a_live_number_and_a_popover(world: World, client_as) -> None:
+def test_reaction_bar_gives_every_kind_a_live_number_and_a_popover(
+    world: World, client_as: ClientAs
+) -> None:
     post = actions.create_post(world.teammate, body="Release is out")
     html = client_as(world.owner).get(reverse("feed:post", args=[post.pk])).content.decode()
     bar = html[html.index(f'id="reactions-post-{post.pk}"') :]

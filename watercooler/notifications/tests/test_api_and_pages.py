@@ -5,10 +5,12 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from watercooler.feed import actions as feed
 from watercooler.notifications.actions import do_notify
 from watercooler.notifications.models import Notification, NotificationKind
+from watercooler.testing.fixtures import ApiClient, ClientAs
 from watercooler.testing.world import World, make_person
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +42,7 @@ def test_anonymous_gets_401(db: None) -> None:
     assert set(response.json()) == {"detail", "errors"}
 
 
-def test_list_pages_newest_first(world: World, api_as: Any) -> None:
+def test_list_pages_newest_first(world: World, api_as: type[ApiClient]) -> None:
     rows = seed(world, 7)
     seed(world, 2, recipient=world.outsider)
     api = api_as(world.owner)
@@ -62,13 +64,13 @@ def test_list_pages_newest_first(world: World, api_as: Any) -> None:
     assert item["url"].startswith("/posts/")
 
 
-def test_bad_cursor_is_422(world: World, api_as: Any) -> None:
+def test_bad_cursor_is_422(world: World, api_as: type[ApiClient]) -> None:
     response = api_as(world.owner).get("/notifications", cursor="nonsense")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "cursor"
 
 
-def test_mark_some_then_all_read(world: World, api_as: Any) -> None:
+def test_mark_some_then_all_read(world: World, api_as: type[ApiClient]) -> None:
     mine = seed(world, 4)
     theirs = seed(world, 2, recipient=world.outsider)
     api = api_as(world.owner)
@@ -82,7 +84,7 @@ def test_mark_some_then_all_read(world: World, api_as: Any) -> None:
     assert Notification.objects.filter(recipient=world.outsider, read_at__isnull=True).count() == 2
 
 
-def test_mark_all_with_an_empty_body(world: World, api_as: Any) -> None:
+def test_mark_all_with_an_empty_body(world: World, api_as: type[ApiClient]) -> None:
     seed(world, 3)
     api = api_as(world.owner)
     # No body and no content type at all, as `curl -X POST` sends.
@@ -102,7 +104,9 @@ def test_mark_all_with_an_empty_body(world: World, api_as: Any) -> None:
         ({"nope": 1}, "nope"),
     ],
 )
-def test_mark_read_bad_input_is_422(world: World, api_as: Any, body: Any, field: str) -> None:
+def test_mark_read_bad_input_is_422(
+    world: World, api_as: type[ApiClient], body: Any, field: str
+) -> None:
     response = api_as(world.owner).post("/notifications/read", body)
     assert response.status_code == 422, response.content
     assert field in {e["field"] for e in response.json()["errors"]}
@@ -110,7 +114,10 @@ def test_mark_read_bad_input_is_422(world: World, api_as: Any, body: Any, field:
 
 @pytest.mark.parametrize("count", [5, 40])
 def test_api_list_query_count_is_constant(
-    world: World, api_as: Any, count: int, django_assert_num_queries: Any
+    world: World,
+    api_as: type[ApiClient],
+    count: int,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     seed(world, count)
     api = api_as(world.owner)
@@ -130,7 +137,7 @@ def test_anonymous_is_sent_to_sign_in(db: None) -> None:
     assert "/accounts/login/" in response["Location"]
 
 
-def test_page_lists_only_my_notifications(world: World, client_as: Any) -> None:
+def test_page_lists_only_my_notifications(world: World, client_as: ClientAs) -> None:
     seed(world, 3)
     response = client_as(world.outsider).get("/notifications/")
     assert response.status_code == 200
@@ -146,7 +153,7 @@ def test_page_lists_only_my_notifications(world: World, client_as: Any) -> None:
     )
 
 
-def test_opening_marks_read_and_redirects(world: World, client_as: Any) -> None:
+def test_opening_marks_read_and_redirects(world: World, client_as: ClientAs) -> None:
     [n] = seed(world, 1)
     response = client_as(world.outsider).get(f"/notifications/{n.pk}/open/")
     assert response.status_code == 404
@@ -157,7 +164,7 @@ def test_opening_marks_read_and_redirects(world: World, client_as: Any) -> None:
     assert n.read_at is not None
 
 
-def test_mark_all_read_without_and_with_htmx(world: World, client_as: Any) -> None:
+def test_mark_all_read_without_and_with_htmx(world: World, client_as: ClientAs) -> None:
     seed(world, 2)
     client = client_as(world.owner)
     response = client.post("/notifications/read/")
@@ -173,7 +180,7 @@ def test_mark_all_read_without_and_with_htmx(world: World, client_as: Any) -> No
     assert client.get("/notifications/read/").status_code == 405
 
 
-def test_load_more_fragment(world: World, client_as: Any) -> None:
+def test_load_more_fragment(world: World, client_as: ClientAs) -> None:
     rows = seed(world, 25)
     client = client_as(world.owner)
     html = client.get("/notifications/").content.decode()
@@ -195,7 +202,7 @@ def test_load_more_fragment(world: World, client_as: Any) -> None:
 
 @pytest.mark.parametrize("count", [5, 40])
 def test_page_query_count_is_constant(
-    world: World, client_as: Any, count: int, django_assert_num_queries: Any
+    world: World, client_as: ClientAs, count: int, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     seed(world, count)
     client = client_as(world.owner)
@@ -206,7 +213,7 @@ def test_page_query_count_is_constant(
     assert response.status_code == 200
 
 
-def test_badge_on_other_pages(world: World, client_as: Any) -> None:
+def test_badge_on_other_pages(world: World, client_as: ClientAs) -> None:
     seed(world, 2)
     html = client_as(world.owner).get("/people/").content.decode()
     assert "data-notification-badge" in html

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
 from watercooler.announcements import signals as announcement_signals
 from watercooler.announcements.models import Announcement, AnnouncementReceipt
@@ -15,13 +16,14 @@ from watercooler.notifications import queries
 from watercooler.notifications.actions import do_mark_read
 from watercooler.notifications.models import Notification, NotificationKind
 from watercooler.people.actions import do_set_active
+from watercooler.testing.fixtures import Commit
 from watercooler.testing.world import World, make_person
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def commit(django_capture_on_commit_callbacks: Any) -> Any:
+def commit(django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> Commit:
     """``with commit(): ...`` runs on-commit work (feed signals, events) as a real commit would."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
@@ -39,7 +41,7 @@ def text_of(notification: Notification) -> str:
     )
 
 
-def test_mention_in_a_post(world: World, commit: Any) -> None:
+def test_mention_in_a_post(world: World, commit: Commit) -> None:
     with commit():
         post = feed.create_post(world.owner, body="Thoughts, @theo_teammate and @oscar_outsider?")
     for person in (world.teammate, world.outsider):
@@ -55,7 +57,7 @@ def test_mention_in_a_post(world: World, commit: Any) -> None:
     assert not Notification.objects.filter(recipient=world.owner).exists()
 
 
-def test_no_mention_of_someone_who_cannot_see_the_post(world: World, commit: Any) -> None:
+def test_no_mention_of_someone_who_cannot_see_the_post(world: World, commit: Commit) -> None:
     feed.do_follow_person(follower=world.teammate, followee=world.owner)
     with commit():
         feed.create_post(
@@ -66,7 +68,7 @@ def test_no_mention_of_someone_who_cannot_see_the_post(world: World, commit: Any
     assert kinds(world.guest) == []
 
 
-def test_replies_to_the_author_the_thread_and_the_parent(world: World, commit: Any) -> None:
+def test_replies_to_the_author_the_thread_and_the_parent(world: World, commit: Commit) -> None:
     post = feed.create_post(world.owner, body="Release plan")
     top = feed.do_create_reply(author=world.teammate, post=post, body="Looks good")
     feed.do_create_reply(author=world.admin, post=post, body="+1")
@@ -89,7 +91,7 @@ def test_replies_to_the_author_the_thread_and_the_parent(world: World, commit: A
     )
 
 
-def test_replying_to_your_own_post_tells_only_the_others(world: World, commit: Any) -> None:
+def test_replying_to_your_own_post_tells_only_the_others(world: World, commit: Commit) -> None:
     post = feed.create_post(world.owner, body="Mine")
     feed.do_create_reply(author=world.teammate, post=post, body="hi")
     with commit():
@@ -98,7 +100,7 @@ def test_replying_to_your_own_post_tells_only_the_others(world: World, commit: A
     assert kinds(world.teammate) == [(NotificationKind.THREAD_REPLY, world.owner.pk)]
 
 
-def test_reactions_fold_into_one_row_until_read(world: World, commit: Any) -> None:
+def test_reactions_fold_into_one_row_until_read(world: World, commit: Commit) -> None:
     post = feed.create_post(world.owner, body="Ship it")
     reactors = [make_person(f"reactor_{i}", display_name=f"Reactor {i}") for i in range(4)]
     with commit():
@@ -125,7 +127,7 @@ def test_reactions_fold_into_one_row_until_read(world: World, commit: Any) -> No
     assert text_of(rows[1]) == "Oscar Outsider reacted to your post"
 
 
-def test_reaction_to_a_reply_tells_the_reply_author(world: World, commit: Any) -> None:
+def test_reaction_to_a_reply_tells_the_reply_author(world: World, commit: Commit) -> None:
     post = feed.create_post(world.owner, body="p")
     reply = feed.do_create_reply(author=world.teammate, post=post, body="r")
     with commit():
@@ -138,7 +140,7 @@ def test_reaction_to_a_reply_tells_the_reply_author(world: World, commit: Any) -
     assert not Notification.objects.filter(recipient=world.owner).exists()
 
 
-def test_follow(world: World, commit: Any) -> None:
+def test_follow(world: World, commit: Commit) -> None:
     with commit():
         feed.do_follow_person(follower=world.outsider, followee=world.owner)
     [n] = Notification.objects.filter(recipient=world.owner)
@@ -153,14 +155,14 @@ def test_follow(world: World, commit: Any) -> None:
     assert Notification.objects.filter(recipient=world.owner).count() == 1
 
 
-def test_deactivated_people_are_not_notified(world: World, commit: Any) -> None:
+def test_deactivated_people_are_not_notified(world: World, commit: Commit) -> None:
     do_set_active(actor=world.admin, person=world.teammate, active=False)
     with commit():
         feed.create_post(world.owner, body="@theo_teammate hello")
     assert kinds(world.teammate) == []
 
 
-def test_deleting_a_post_removes_its_notifications(world: World, commit: Any) -> None:
+def test_deleting_a_post_removes_its_notifications(world: World, commit: Commit) -> None:
     with commit():
         post = feed.create_post(world.owner, body="@theo_teammate look")
         reply = feed.do_create_reply(author=world.outsider, post=post, body="nice")
@@ -187,7 +189,7 @@ def _announcement(world: World) -> Announcement:
 
 
 def test_announcement_for_each_recipient_in_bulk(
-    world: World, commit: Any, django_assert_max_num_queries: Any
+    world: World, commit: Commit, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     announcement = _announcement(world)
     extra = [make_person(f"reader_{i}") for i in range(30)]
@@ -212,7 +214,7 @@ def test_announcement_for_each_recipient_in_bulk(
     assert text_of(reminder) == "Reminder: please read and acknowledge “All hands on Friday”"
 
 
-def test_announcement_from_the_feed_action(world: World, commit: Any) -> None:
+def test_announcement_from_the_feed_action(world: World, commit: Commit) -> None:
     from watercooler.announcements.actions import do_create_announcement
 
     with commit():
@@ -226,7 +228,7 @@ def test_announcement_from_the_feed_action(world: World, commit: Any) -> None:
     assert world.admin.pk not in told
 
 
-def test_notification_created_event(world: World, commit: Any, notified: list[Any]) -> None:
+def test_notification_created_event(world: World, commit: Commit, notified: list[Any]) -> None:
     with commit():
         feed.create_post(world.owner, body="@theo_teammate one")
         post = feed.create_post(world.owner, body="two")

@@ -4,7 +4,8 @@ authentication and its enforcement, the settings page and personal API tokens.""
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,11 +18,17 @@ from allauth.mfa.totp.internal.auth import (
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from watercooler.core.models import SiteSettings
 from watercooler.people import account_views, actions
 from watercooler.people.models import AccessCode, ApiToken, User
+from watercooler.testing.fixtures import ClientAs, Mailbox
 from watercooler.testing.world import PASSWORD, World, totp_code
+
+if TYPE_CHECKING:
+    # What the test client returns (django-stubs names it; it exists only in the stubs).
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 LOGIN = "/accounts/login/"
 ACCESS_CODE = "/accounts/access-code/"
@@ -46,7 +53,7 @@ def signed_in_user_id(client: Client) -> str | None:
     return client.session.get("_auth_user_id")
 
 
-def sign_in(client: Client, login: str, password: str = PASSWORD):
+def sign_in(client: Client, login: str, password: str = PASSWORD) -> "TestResponse":
     return client.post(LOGIN, {"login": login, "password": password})
 
 
@@ -58,7 +65,8 @@ def require_mfa(on: bool = True) -> None:
 
 def link_in(body: str, path_start: str) -> str:
     """The path (and query) of the first link in ``body`` whose path starts with ``path_start``."""
-    for url in re.findall(r"https?://\S+", body):
+    urls: list[str] = re.findall(r"https?://\S+", body)
+    for url in urls:
         parts = urlsplit(url)
         if parts.path.startswith(path_start):
             return parts.path + (f"?{parts.query}" if parts.query else "")
@@ -139,7 +147,7 @@ def test_a_deactivated_persons_open_session_stops_working(
     assert client.get("/api/v1/me").status_code == 401
 
 
-def test_sign_out_needs_a_post(world: World, client_as) -> None:
+def test_sign_out_needs_a_post(world: World, client_as: ClientAs) -> None:
     client = client_as(world.owner)
     page = client.get("/accounts/logout/")
     assert page.status_code == 200
@@ -152,7 +160,7 @@ def test_sign_out_needs_a_post(world: World, client_as) -> None:
 # --- Password reset over real SMTP ---------------------------------------------------------------
 
 
-def test_password_reset_round_trip(world: World, client: Client, smtp_server) -> None:
+def test_password_reset_round_trip(world: World, client: Client, smtp_server: Mailbox) -> None:
     page = client.get("/accounts/password/reset/")
     assert page.status_code == 200
     assert b"csrfmiddlewaretoken" in page.content
@@ -187,7 +195,7 @@ def test_password_reset_round_trip(world: World, client: Client, smtp_server) ->
 
 
 def test_password_reset_for_unknown_address_suggests_no_sign_up(
-    db, client: Client, smtp_server
+    db: None, client: Client, smtp_server: Mailbox
 ) -> None:
     client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
     [message] = smtp_server.to("nobody@example.com")
@@ -196,7 +204,9 @@ def test_password_reset_for_unknown_address_suggests_no_sign_up(
     assert "/accounts/signup/" not in body
 
 
-def test_deactivated_person_gets_no_reset_link(world: World, client: Client, smtp_server) -> None:
+def test_deactivated_person_gets_no_reset_link(
+    world: World, client: Client, smtp_server: Mailbox
+) -> None:
     actions.do_set_active(actor=world.admin, person=world.outsider, active=False)
     client.post("/accounts/password/reset/", {"email": "oscar_outsider@example.com"})
     for message in smtp_server.to("oscar_outsider@example.com"):
@@ -219,7 +229,7 @@ def issue_code(world: World, person: User) -> str:
     return code
 
 
-def redeem(client: Client, username: str, code: str):
+def redeem(client: Client, username: str, code: str) -> "TestResponse":
     return client.post(ACCESS_CODE, {"username": username, "code": code})
 
 
@@ -307,7 +317,7 @@ def test_deactivated_person_cannot_use_an_access_code(
     assert signed_in_user_id(client) is None
 
 
-def test_access_code_form_errors_are_not_server_errors(db, client: Client) -> None:
+def test_access_code_form_errors_are_not_server_errors(db: None, client: Client) -> None:
     assert redeem(client, "", "").status_code == 200
     response = redeem(client, "x" * 200, "💥" * 30)
     assert response.status_code == 200
@@ -351,9 +361,16 @@ def test_access_code_attempts_are_rate_limited_per_address(
 
 # --- Invitations over real SMTP ------------------------------------------------------------------
 
+# ``invite(person)``: the path of the invitation link the person was mailed.
+Invite = Callable[[User], str]
+
 
 @pytest.fixture
-def invite(world: World, smtp_server, django_capture_on_commit_callbacks):
+def invite(
+    world: World,
+    smtp_server: Mailbox,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> Invite:
     """``invite(person)`` sends an invitation as the administrator and returns its link's path."""
 
     def send(person: User) -> str:
@@ -373,7 +390,9 @@ def newcomer(world: World) -> User:
     )
 
 
-def test_invitation_round_trip(world: World, newcomer: User, invite, client: Client) -> None:
+def test_invitation_round_trip(
+    world: World, newcomer: User, invite: Invite, client: Client
+) -> None:
     link = invite(newcomer)
     page = client.get(link)
     assert page.status_code == 200
@@ -399,7 +418,9 @@ def test_invitation_round_trip(world: World, newcomer: User, invite, client: Cli
     assert signed_in_user_id(fresh) == str(newcomer.pk)
 
 
-def test_invitation_works_only_once(world: World, newcomer: User, invite, client: Client) -> None:
+def test_invitation_works_only_once(
+    world: World, newcomer: User, invite: Invite, client: Client
+) -> None:
     link = invite(newcomer)
     assert (
         client.post(link, {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD}).status_code
@@ -420,7 +441,7 @@ def test_invitation_works_only_once(world: World, newcomer: User, invite, client
 
 
 def test_unknown_or_replaced_invitation_is_gone(
-    world: World, newcomer: User, invite, client: Client
+    world: World, newcomer: User, invite: Invite, client: Client
 ) -> None:
     assert client.get("/accounts/invitation/not-a-real-token/").status_code == 410
     first = invite(newcomer)
@@ -430,7 +451,7 @@ def test_unknown_or_replaced_invitation_is_gone(
 
 
 def test_deactivated_person_cannot_accept_an_invitation(
-    world: World, newcomer: User, invite, client: Client
+    world: World, newcomer: User, invite: Invite, client: Client
 ) -> None:
     link = invite(newcomer)
     actions.do_set_active(actor=world.admin, person=newcomer, active=False)
@@ -457,7 +478,7 @@ def test_settings_needs_sign_in(client: Client) -> None:
     assert ApiToken.objects.count() == 0
 
 
-def test_settings_page_sections(world: World, client_as) -> None:
+def test_settings_page_sections(world: World, client_as: ClientAs) -> None:
     response = client_as(world.owner).get(SETTINGS)
     html = response.content.decode()
     assert response.status_code == 200
@@ -469,7 +490,7 @@ def test_settings_page_sections(world: World, client_as) -> None:
     assert "No tokens yet" in html
 
 
-def test_create_token_shows_it_once_and_it_works(world: World, client_as) -> None:
+def test_create_token_shows_it_once_and_it_works(world: World, client_as: ClientAs) -> None:
     client = client_as(world.owner)
     response = client.post("/settings/tokens/", {"name": "Build server"})
     assert response.status_code == 200
@@ -491,14 +512,14 @@ def test_create_token_shows_it_once_and_it_works(world: World, client_as) -> Non
     assert row.last_used_at is not None
 
 
-def test_create_token_needs_a_name(world: World, client_as) -> None:
+def test_create_token_needs_a_name(world: World, client_as: ClientAs) -> None:
     response = client_as(world.owner).post("/settings/tokens/", {"name": "  "})
     assert response.status_code == 200
     assert b"errorlist" in response.content
     assert not ApiToken.objects.filter(user=world.owner).exists()
 
 
-def test_revoke_token(world: World, client_as) -> None:
+def test_revoke_token(world: World, client_as: ClientAs) -> None:
     _, token = actions.do_create_api_token(user=world.owner, name="Old script")
     row = ApiToken.objects.get(user=world.owner)
     client = client_as(world.owner)
@@ -516,7 +537,7 @@ def test_revoke_token(world: World, client_as) -> None:
     )
 
 
-def test_outsider_cannot_revoke_someone_elses_token(world: World, client_as) -> None:
+def test_outsider_cannot_revoke_someone_elses_token(world: World, client_as: ClientAs) -> None:
     _, token = actions.do_create_api_token(user=world.owner, name="Owner's token")
     row = ApiToken.objects.get(user=world.owner)
     outsider = client_as(world.outsider)
@@ -526,7 +547,7 @@ def test_outsider_cannot_revoke_someone_elses_token(world: World, client_as) -> 
     assert actions.authenticate_api_token(token) == world.owner
 
 
-def test_token_views_need_post(world: World, client_as) -> None:
+def test_token_views_need_post(world: World, client_as: ClientAs) -> None:
     row, _ = actions.do_create_api_token(user=world.owner, name="t")
     client = client_as(world.owner)
     assert client.get("/settings/tokens/").status_code == 405
@@ -534,7 +555,7 @@ def test_token_views_need_post(world: World, client_as) -> None:
     assert ApiToken.objects.filter(pk=row.pk).exists()
 
 
-def test_tokens_card_swaps_in_place_with_htmx(world: World, client_as) -> None:
+def test_tokens_card_swaps_in_place_with_htmx(world: World, client_as: ClientAs) -> None:
     client = client_as(world.owner)
     created = client.post("/settings/tokens/", {"name": "Bot"}, headers={"HX-Request": "true"})
     html = created.content.decode()
@@ -590,7 +611,7 @@ def activate_totp(client: Client) -> str:
     assert page.status_code == 200, page
     html = page.content.decode()
     assert 'src="data:image/svg+xml;base64,' in html  # the QR code
-    secret = client.session[SECRET_SESSION_KEY]
+    secret: str = client.session[SECRET_SESSION_KEY]
     assert secret in html  # also shown as text
     wrong = client.post(
         TOTP_ACTIVATE, {"code": "000000" if totp_code(secret) != "000000" else "111111"}
@@ -696,7 +717,9 @@ def test_required_mfa_end_to_end(world: World, client: Client) -> None:
     assert fresh.get("/").status_code == 200
 
 
-def test_people_with_totp_are_not_bothered_when_mfa_is_required(world: World, client_as) -> None:
+def test_people_with_totp_are_not_bothered_when_mfa_is_required(
+    world: World, client_as: ClientAs
+) -> None:
     TOTP.activate(world.owner, generate_totp_secret())
     require_mfa()
     assert client_as(world.owner).get(SETTINGS).status_code == 200
@@ -705,7 +728,9 @@ def test_people_with_totp_are_not_bothered_when_mfa_is_required(world: World, cl
     assert client_as(world.outsider).get(SETTINGS).status_code == 200
 
 
-def test_required_mfa_leaves_sign_out_and_anonymous_pages_alone(world: World, client_as) -> None:
+def test_required_mfa_leaves_sign_out_and_anonymous_pages_alone(
+    world: World, client_as: ClientAs
+) -> None:
     require_mfa()
     assert Client().get(LOGIN).status_code == 200
     assert Client().get(ACCESS_CODE).status_code == 200

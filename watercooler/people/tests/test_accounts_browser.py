@@ -2,13 +2,14 @@
 access-code form on a phone, or the QR code of the authenticator set-up."""
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import BrowserContext, Page
+from pytest_django.live_server_helper import LiveServer
 
 from watercooler.people import actions
-from watercooler.testing.fixtures import sign_in
+from watercooler.testing.fixtures import Screenshot, sign_in
 from watercooler.testing.world import PASSWORD, World, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +22,7 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
 
 
-def watch_csp(page: Any) -> list[str]:
+def watch_csp(page: Page) -> list[str]:
     """Collect the browser's CSP complaints about ``page``."""
     problems: list[str] = []
     page.on(
@@ -31,7 +32,9 @@ def watch_csp(page: Any) -> list[str]:
     return problems
 
 
-def test_sign_in_and_out(page: Any, live_server: Any, world: World, screenshot) -> None:
+def test_sign_in_and_out(
+    page: Page, live_server: LiveServer, world: World, screenshot: Screenshot
+) -> None:
     problems = watch_csp(page)
     page.goto(f"{live_server.url}/accounts/login/")
     screenshot(page, "sign-in")
@@ -43,7 +46,9 @@ def test_sign_in_and_out(page: Any, live_server: Any, world: World, screenshot) 
     assert problems == []
 
 
-def test_access_code_on_a_phone(phone: Any, live_server: Any, world: World, screenshot) -> None:
+def test_access_code_on_a_phone(
+    phone: BrowserContext, live_server: LiveServer, world: World, screenshot: Screenshot
+) -> None:
     person = actions.do_create_person(
         actor=world.admin, username="wanda_worker", display_name="Wanda Worker"
     )
@@ -62,6 +67,7 @@ def test_access_code_on_a_phone(phone: Any, live_server: Any, world: World, scre
     screenshot(page, "choose-password")
     page.get_by_role("button", name="Set password").click()
     page.wait_for_url(f"{live_server.url}/")
+    assert page.viewport_size is not None
     assert page.viewport_size["width"] == 360
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, "the page scrolls sideways on a phone"
@@ -69,7 +75,7 @@ def test_access_code_on_a_phone(phone: Any, live_server: Any, world: World, scre
 
 
 def test_authenticator_set_up_shows_the_qr_code(
-    page: Any, live_server: Any, world: World, screenshot
+    page: Page, live_server: LiveServer, world: World, screenshot: Screenshot
 ) -> None:
     problems = watch_csp(page)
     sign_in(page, live_server.url, "olivia_owner")

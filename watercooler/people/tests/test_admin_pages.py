@@ -10,24 +10,27 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks, Settings
 
 from watercooler.core.models import SiteSettings
 from watercooler.people import queries
 from watercooler.people.actions import do_create_api_token, do_issue_access_code, redeem_access_code
 from watercooler.people.models import Invitation, Role, User
 from watercooler.people.tests.test_import import EXAMPLE, db_state, give_employee_ids
+from watercooler.testing.fixtures import ClientAs, Mailbox
 from watercooler.testing.world import PASSWORD, World, make_person
 
 
 @pytest.fixture(autouse=True)
-def media(tmp_path: Path, settings: Any) -> Path:
+def media(tmp_path: Path, settings: Settings) -> Path:
     """Uploads kept between preview and apply go to a temporary folder, not var/media."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+    root = tmp_path / "media"
+    settings.MEDIA_ROOT = root
+    return root
 
 
 @pytest.fixture
-def committing(django_capture_on_commit_callbacks: Any) -> Any:
+def committing(django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> Any:
     """``committing(client.post, url, data)``: the request, then what it left for after commit
     (emails are sent on commit, which the test's own transaction never reaches)."""
 
@@ -63,7 +66,7 @@ def token_in(response: Any) -> str:
 
 @pytest.mark.parametrize("who", ["owner", "outsider", "guest", "teammate"])
 def test_every_page_is_forbidden_to_non_administrators(
-    world: World, client_as: Any, who: str
+    world: World, client_as: ClientAs, who: str
 ) -> None:
     client = client_as(getattr(world, who))
     for url in pages(world):
@@ -82,7 +85,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(world: World) -> None:
         assert response["Location"].startswith(reverse("account_login"))
 
 
-def test_a_deactivated_administrator_is_forbidden(world: World, client_as: Any) -> None:
+def test_a_deactivated_administrator_is_forbidden(world: World, client_as: ClientAs) -> None:
     client = client_as(world.admin)
     world.admin.is_active = False
     world.admin.save()
@@ -102,7 +105,7 @@ def test_changes_need_the_csrf_token(world: World) -> None:
 # --- Everyone --------------------------------------------------------------------------------------
 
 
-def test_the_list_shows_everyone_with_filters(world: World, client_as: Any) -> None:
+def test_the_list_shows_everyone_with_filters(world: World, client_as: ClientAs) -> None:
     world.outsider.is_active = False
     world.outsider.save()
     client = client_as(world.admin)
@@ -126,7 +129,7 @@ def test_the_list_shows_everyone_with_filters(world: World, client_as: Any) -> N
 
 
 def test_paging_through_everyone_visits_each_person_once(
-    world: World, client_as: Any, django_assert_max_num_queries: Any
+    world: World, client_as: ClientAs, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     for i in range(70):
         make_person(f"p{i:02d}", is_active=i % 3 != 0)
@@ -172,7 +175,7 @@ def test_the_page_query_pages_each_status(world: World) -> None:
 
 
 def test_adding_a_person_with_an_invitation_over_smtp(
-    world: World, client_as: Any, smtp_server: Any, committing: Any
+    world: World, client_as: ClientAs, smtp_server: Mailbox, committing: Any
 ) -> None:
     client = client_as(world.admin)
     form = client.get(reverse("people:admin_create_person")).content.decode()
@@ -208,7 +211,7 @@ def test_adding_a_person_with_an_invitation_over_smtp(
 
 
 def test_adding_a_person_without_an_invitation(
-    world: World, client_as: Any, smtp_server: Any, committing: Any
+    world: World, client_as: ClientAs, smtp_server: Mailbox, committing: Any
 ) -> None:
     response = committing(
         client_as(world.admin).post,
@@ -222,7 +225,7 @@ def test_adding_a_person_without_an_invitation(
     assert smtp_server.messages == []
 
 
-def test_adding_a_person_reports_field_errors(world: World, client_as: Any) -> None:
+def test_adding_a_person_reports_field_errors(world: World, client_as: ClientAs) -> None:
     client = client_as(world.admin)
     before = db_state()
     response = client.post(
@@ -245,7 +248,7 @@ def test_adding_a_person_reports_field_errors(world: World, client_as: Any) -> N
     assert db_state() == before
 
 
-def test_an_invitation_needs_an_email(world: World, client_as: Any) -> None:
+def test_an_invitation_needs_an_email(world: World, client_as: ClientAs) -> None:
     response = client_as(world.admin).post(
         reverse("people:admin_create_person"),
         {"username": "nomail", "display_name": "No Mail", "role": "member", "invite": "on"},
@@ -259,7 +262,7 @@ def test_an_invitation_needs_an_email(world: World, client_as: Any) -> None:
 
 
 def test_deactivating_removes_from_the_directory_and_blocks_sign_in(
-    world: World, client_as: Any
+    world: World, client_as: ClientAs
 ) -> None:
     url = reverse("people:admin_person", args=[world.outsider.username])
     assert Client().login(username="oscar_outsider", password=PASSWORD)
@@ -281,7 +284,7 @@ def test_deactivating_removes_from_the_directory_and_blocks_sign_in(
     assert Client().login(username="oscar_outsider", password=PASSWORD)
 
 
-def test_an_administrator_cannot_deactivate_themselves(world: World, client_as: Any) -> None:
+def test_an_administrator_cannot_deactivate_themselves(world: World, client_as: ClientAs) -> None:
     response = client_as(world.admin).post(
         reverse("people:admin_person", args=[world.admin.username]), {"action": "deactivate"}
     )
@@ -291,7 +294,7 @@ def test_an_administrator_cannot_deactivate_themselves(world: World, client_as: 
     assert world.admin.is_active
 
 
-def test_issuing_an_access_code_shows_it_once(world: World, client_as: Any) -> None:
+def test_issuing_an_access_code_shows_it_once(world: World, client_as: ClientAs) -> None:
     client = client_as(world.admin)
     url = reverse("people:admin_person", args=[world.outsider.username])
     response = client.post(url, {"action": "access_code"})
@@ -311,7 +314,9 @@ def test_issuing_an_access_code_shows_it_once(world: World, client_as: Any) -> N
     assert redeem_access_code(username="oscar_outsider", code=code.lower()) == world.outsider
 
 
-def test_an_access_code_for_a_deactivated_person_is_refused(world: World, client_as: Any) -> None:
+def test_an_access_code_for_a_deactivated_person_is_refused(
+    world: World, client_as: ClientAs
+) -> None:
     world.outsider.is_active = False
     world.outsider.save()
     response = client_as(world.admin).post(
@@ -322,7 +327,7 @@ def test_an_access_code_for_a_deactivated_person_is_refused(world: World, client
 
 
 def test_sending_an_invitation(
-    world: World, client_as: Any, smtp_server: Any, committing: Any
+    world: World, client_as: ClientAs, smtp_server: Mailbox, committing: Any
 ) -> None:
     response = committing(
         client_as(world.admin).post,
@@ -334,7 +339,7 @@ def test_sending_an_invitation(
     assert len(smtp_server.to("oscar_outsider@example.com")) == 1
 
 
-def test_changing_a_role(world: World, client_as: Any) -> None:
+def test_changing_a_role(world: World, client_as: ClientAs) -> None:
     client = client_as(world.admin)
     url = reverse("people:admin_person", args=[world.owner.username])
     assert client.post(url, {"action": "role", "role": "comms"}).status_code == 302
@@ -353,7 +358,7 @@ def test_changing_a_role(world: World, client_as: Any) -> None:
     assert world.admin.role == Role.ADMIN
 
 
-def test_an_unknown_person_or_action(world: World, client_as: Any) -> None:
+def test_an_unknown_person_or_action(world: World, client_as: ClientAs) -> None:
     client = client_as(world.admin)
     assert client.get(reverse("people:admin_person", args=["nobody"])).status_code == 404
     assert client.get("/manage/people/olivia%00owner/").status_code == 404
@@ -364,7 +369,7 @@ def test_an_unknown_person_or_action(world: World, client_as: Any) -> None:
 
 @pytest.mark.parametrize("params", [{"q": "olivia\x00"}, {"status": "all", "cursor": "a:\x00"}])
 def test_a_nul_character_in_the_list_link_is_a_400(
-    world: World, client_as: Any, params: dict[str, str]
+    world: World, client_as: ClientAs, params: dict[str, str]
 ) -> None:
     response = client_as(world.admin).get(reverse("people:admin_people"), params)
     assert response.status_code == 400
@@ -376,7 +381,7 @@ def test_a_nul_character_in_the_list_link_is_a_400(
 
 @pytest.mark.parametrize("action", ["access_code", "invite", "deactivate"])
 def test_an_administrator_cannot_take_over_a_superuser(
-    world: World, client_as: Any, superuser: User, action: str
+    world: World, client_as: ClientAs, superuser: User, action: str
 ) -> None:
     # An access code, an invitation or deactivation would let an administrator sign in as the
     # superuser (or lock them out), and so gain the Django admin.
@@ -395,7 +400,7 @@ def test_an_administrator_cannot_take_over_a_superuser(
 
 
 def test_a_superuser_manages_another_superuser(
-    world: World, client_as: Any, superuser: User
+    world: World, client_as: ClientAs, superuser: User
 ) -> None:
     other = make_person("root2", is_superuser=True)
     url = reverse("people:admin_person", args=[other.username])
@@ -407,7 +412,7 @@ def test_a_superuser_manages_another_superuser(
 # --- Import ----------------------------------------------------------------------------------------
 
 
-def test_import_preview_then_apply(world: World, client_as: Any, media: Path) -> None:
+def test_import_preview_then_apply(world: World, client_as: ClientAs, media: Path) -> None:
     client = client_as(world.admin)
     url = reverse("people:admin_import")
     assert "Preview changes" in client.get(url).content.decode()
@@ -432,7 +437,7 @@ def test_import_preview_then_apply(world: World, client_as: Any, media: Path) ->
     assert "This upload has expired" in again.content.decode()
 
 
-def test_import_shows_updates_and_deactivations(world: World, client_as: Any) -> None:
+def test_import_shows_updates_and_deactivations(world: World, client_as: ClientAs) -> None:
     give_employee_ids(world)
     data = (
         b"employee_id,display_name,title\nE1,Olivia Owner,CTO\nE2,Theo Teammate,Software Engineer\n"
@@ -454,7 +459,9 @@ def test_import_shows_updates_and_deactivations(world: World, client_as: Any) ->
     assert world.admin.is_active
 
 
-def test_a_bad_file_shows_every_error_and_changes_nothing(world: World, client_as: Any) -> None:
+def test_a_bad_file_shows_every_error_and_changes_nothing(
+    world: World, client_as: ClientAs
+) -> None:
     client = client_as(world.admin)
     before = db_state()
     data = (
@@ -485,13 +492,13 @@ def test_a_bad_file_shows_every_error_and_changes_nothing(world: World, client_a
         (b"name,mail\nA,a@b.c\n", "The header row must name the columns"),
     ],
 )
-def test_unusable_files(world: World, client_as: Any, data: bytes, message: str) -> None:
+def test_unusable_files(world: World, client_as: ClientAs, data: bytes, message: str) -> None:
     response = client_as(world.admin).post(reverse("people:admin_import"), {"file": upload(data)})
     assert response.status_code == 400
     assert message in response.content.decode()
 
 
-def test_a_file_over_the_limit(world: World, client_as: Any, settings: Any) -> None:
+def test_a_file_over_the_limit(world: World, client_as: ClientAs, settings: Settings) -> None:
     settings.IMPORT_MAX_BYTES = 1024
     data = b"employee_id,display_name\n" + b"".join(b"N%d,Person\n" % i for i in range(300))
     response = client_as(world.admin).post(reverse("people:admin_import"), {"file": upload(data)})
@@ -499,14 +506,14 @@ def test_a_file_over_the_limit(world: World, client_as: Any, settings: Any) -> N
     assert "The file is larger than" in response.content.decode()
 
 
-def test_no_file_chosen(world: World, client_as: Any) -> None:
+def test_no_file_chosen(world: World, client_as: ClientAs) -> None:
     response = client_as(world.admin).post(reverse("people:admin_import"), {})
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
 
 
 def test_an_upload_is_bound_to_the_administrator_who_previewed_it(
-    world: World, client_as: Any
+    world: World, client_as: ClientAs
 ) -> None:
     other_admin = make_person("second_admin", role=Role.ADMIN)
     preview = client_as(world.admin).post(
@@ -520,7 +527,7 @@ def test_an_upload_is_bound_to_the_administrator_who_previewed_it(
     assert not User.objects.filter(employee_id="E1001").exists()
 
 
-def test_apply_respects_changes_made_after_the_preview(world: World, client_as: Any) -> None:
+def test_apply_respects_changes_made_after_the_preview(world: World, client_as: ClientAs) -> None:
     client = client_as(world.admin)
     preview = client.post(reverse("people:admin_import"), {"file": upload(EXAMPLE.read_bytes())})
     make_person("maria")  # takes the username the file gives E1001
@@ -534,7 +541,7 @@ def test_apply_respects_changes_made_after_the_preview(world: World, client_as: 
 # --- Site settings -----------------------------------------------------------------------------------
 
 
-def test_requiring_two_factor_authentication(world: World, client_as: Any) -> None:
+def test_requiring_two_factor_authentication(world: World, client_as: ClientAs) -> None:
     Authenticator.objects.create(user=world.admin, type=Authenticator.Type.TOTP, data={})
     client = client_as(world.admin)
     url = reverse("people:admin_site_settings")
@@ -560,7 +567,7 @@ def superuser() -> User:
 
 @pytest.mark.parametrize("who", ["outsider", "guest", "admin"])
 def test_the_django_admin_is_closed_to_everyone_but_staff(
-    world: World, client_as: Any, who: str
+    world: World, client_as: ClientAs, who: str
 ) -> None:
     # The administrator role is for the Manage people pages; the Django admin needs is_staff.
     client = client_as(getattr(world, who))
@@ -570,7 +577,9 @@ def test_the_django_admin_is_closed_to_everyone_but_staff(
         assert response["Location"].startswith("/admin/login/")
 
 
-def test_the_django_admin_lists_every_model(world: World, client_as: Any, superuser: User) -> None:
+def test_the_django_admin_lists_every_model(
+    world: World, client_as: ClientAs, superuser: User
+) -> None:
     client = client_as(superuser)
     for model in (
         "people/user",
@@ -587,7 +596,7 @@ def test_the_django_admin_lists_every_model(world: World, client_as: Any, superu
 
 
 def test_the_django_admin_shows_only_the_hash_of_an_access_code(
-    world: World, client_as: Any, superuser: User
+    world: World, client_as: ClientAs, superuser: User
 ) -> None:
     row, code = do_issue_access_code(actor=world.admin, person=world.outsider)
     client = client_as(superuser)
@@ -601,7 +610,7 @@ def test_the_django_admin_shows_only_the_hash_of_an_access_code(
 
 
 def test_the_django_admin_refuses_a_javascript_link(
-    world: World, client_as: Any, superuser: User
+    world: World, client_as: ClientAs, superuser: User
 ) -> None:
     client = client_as(superuser)
     url = f"/admin/people/user/{world.outsider.pk}/change/"
@@ -632,7 +641,7 @@ def test_the_django_admin_refuses_a_javascript_link(
 
 
 def test_deactivating_in_the_django_admin_goes_through_the_action(
-    world: World, client_as: Any, superuser: User
+    world: World, client_as: ClientAs, superuser: User
 ) -> None:
     do_create_api_token(user=world.outsider, name="laptop")
     client = client_as(superuser)

@@ -20,12 +20,14 @@ from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pytest_django import DjangoAssertNumQueries
 
 from watercooler.core.models import SiteSettings
 from watercooler.core.paging import encode_cursor
 from watercooler.core.ratelimit import PASSWORD_FAILURES
 from watercooler.people.actions import authenticate_api_token, do_set_active
 from watercooler.people.models import ApiToken, Department, Role, User
+from watercooler.testing.fixtures import ApiClient
 from watercooler.testing.world import PASSWORD, World, make_person
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +43,7 @@ def _clean_cache() -> Iterator[None]:
 
 def assert_error(response: Any, status: int, *fields: str | None) -> dict[str, Any]:
     assert response.status_code == status, response.content
-    body = response.json()
+    body: dict[str, Any] = response.json()
     assert isinstance(body["detail"], str)
     assert isinstance(body["errors"], list)
     got = {error["field"] for error in body["errors"]}
@@ -193,7 +195,7 @@ def test_required_mfa_without_totp_gets_no_token(world: World) -> None:
 # --- GET /me -------------------------------------------------------------------------------------
 
 
-def test_get_me(world: World, api_as) -> None:
+def test_get_me(world: World, api_as: type[ApiClient]) -> None:
     response = api_as(world.teammate).get("/me")
     assert response.status_code == 200
     me = response.json()
@@ -219,7 +221,7 @@ def test_get_me(world: World, api_as) -> None:
     }
 
 
-def test_guest_sees_themselves(world: World, api_as) -> None:
+def test_guest_sees_themselves(world: World, api_as: type[ApiClient]) -> None:
     me = api_as(world.guest).get("/me").json()
     assert me["username"] == "gwen_guest"
     assert me["role"] == "guest"
@@ -228,7 +230,7 @@ def test_guest_sees_themselves(world: World, api_as) -> None:
     assert me["manager"] is None
 
 
-def test_photo_urls_are_paths(world: World, api_as) -> None:
+def test_photo_urls_are_paths(world: World, api_as: type[ApiClient]) -> None:
     User.objects.filter(pk=world.owner.pk).update(
         photo="photos/olivia.jpg", photo_thumb="photos/thumbs/olivia.jpg"
     )
@@ -240,7 +242,7 @@ def test_photo_urls_are_paths(world: World, api_as) -> None:
 # --- PATCH /me -----------------------------------------------------------------------------------
 
 
-def test_patch_me_changes_only_what_is_sent(world: World, api_as) -> None:
+def test_patch_me_changes_only_what_is_sent(world: World, api_as: type[ApiClient]) -> None:
     changes = {
         "display_name": "Theo T.",
         "pronouns": "he/him",
@@ -272,7 +274,7 @@ def test_patch_me_changes_only_what_is_sent(world: World, api_as) -> None:
     assert sorted(s.name for s in theo.skills.all()) == ["Go", "Python"]
 
 
-def test_patch_me_can_clear_fields(world: World, api_as) -> None:
+def test_patch_me_can_clear_fields(world: World, api_as: type[ApiClient]) -> None:
     response = api_as(world.owner).patch("/me", {"title": "", "location": None, "skills": []})
     assert response.status_code == 200, response.content
     owner = User.objects.get(pk=world.owner.pk)
@@ -319,14 +321,14 @@ def snapshot(user: User) -> dict[str, Any]:
     ],
 )
 def test_bad_patch_is_422_and_changes_nothing(
-    world: World, api_as, body: dict[str, Any], fields: list[str]
+    world: World, api_as: type[ApiClient], body: dict[str, Any], fields: list[str]
 ) -> None:
     before = snapshot(world.owner)
     assert_error(api_as(world.owner).patch("/me", body), 422, *fields)
     assert snapshot(world.owner) == before
 
 
-def test_admin_cannot_remove_their_own_admin_role(world: World, api_as) -> None:
+def test_admin_cannot_remove_their_own_admin_role(world: World, api_as: type[ApiClient]) -> None:
     # The rule of the Manage people page holds here too: it lives in the action.
     response = api_as(world.admin).patch("/me", {"role": "member", "title": "Ex-admin"})
     assert_error(response, 422, "role")
@@ -334,7 +336,7 @@ def test_admin_cannot_remove_their_own_admin_role(world: World, api_as) -> None:
     assert (admin.role, admin.title) == (Role.ADMIN, "")
 
 
-def test_only_web_links_are_returned(world: World, api_as) -> None:
+def test_only_web_links_are_returned(world: World, api_as: type[ApiClient]) -> None:
     # Rows written around the actions (the Django admin's raw JSON, old data) must not hand a
     # javascript: URL to API clients that render links.
     User.objects.filter(pk=world.owner.pk).update(
@@ -348,7 +350,7 @@ def test_only_web_links_are_returned(world: World, api_as) -> None:
     assert links == [{"label": "HTTPS://example.com/me", "url": "HTTPS://example.com/me"}]
 
 
-def test_admin_may_patch_admin_fields_on_themselves(world: World, api_as) -> None:
+def test_admin_may_patch_admin_fields_on_themselves(world: World, api_as: type[ApiClient]) -> None:
     response = api_as(world.admin).patch(
         "/me", {"department": "Operations", "start_date": "2020-02-03", "employee_id": "A-1"}
     )
@@ -358,7 +360,7 @@ def test_admin_may_patch_admin_fields_on_themselves(world: World, api_as) -> Non
     assert Department.objects.filter(name="Operations").exists()
 
 
-def test_guest_may_patch_own_profile(world: World, api_as) -> None:
+def test_guest_may_patch_own_profile(world: World, api_as: type[ApiClient]) -> None:
     response = api_as(world.guest).patch("/me", {"title": "Consultant"})
     assert response.status_code == 200
     assert User.objects.get(pk=world.guest.pk).title == "Consultant"
@@ -372,7 +374,7 @@ def usernames(response: Any) -> list[str]:
     return [p["username"] for p in response.json()["items"]]
 
 
-def test_directory_lists_active_people_in_name_order(world: World, api_as) -> None:
+def test_directory_lists_active_people_in_name_order(world: World, api_as: type[ApiClient]) -> None:
     do_set_active(actor=world.admin, person=world.outsider, active=False)
     response = api_as(world.owner).get("/people")
     assert usernames(response) == ["ada_admin", "gwen_guest", "olivia_owner", "theo_teammate"]
@@ -381,7 +383,7 @@ def test_directory_lists_active_people_in_name_order(world: World, api_as) -> No
     assert item == api_as(world.owner).get("/people/olivia_owner").json()
 
 
-def test_guests_cannot_browse(world: World, api_as) -> None:
+def test_guests_cannot_browse(world: World, api_as: type[ApiClient]) -> None:
     assert_error(api_as(world.guest).get("/people"), 403)
 
 
@@ -403,12 +405,14 @@ def test_guests_cannot_browse(world: World, api_as) -> None:
     ],
 )
 def test_directory_filters(
-    world: World, api_as, params: dict[str, str], expected: list[str]
+    world: World, api_as: type[ApiClient], params: dict[str, str], expected: list[str]
 ) -> None:
     assert usernames(api_as(world.outsider).get("/people", **params)) == expected
 
 
-def test_cursor_paging_returns_everyone_once_in_order(world: World, api_as) -> None:
+def test_cursor_paging_returns_everyone_once_in_order(
+    world: World, api_as: type[ApiClient]
+) -> None:
     for i in range(60):
         make_person(f"p{i:02d}", display_name=f"Person {59 - i:02d}", department=world.sales)
     client = api_as(world.outsider)
@@ -432,7 +436,7 @@ def test_cursor_paging_returns_everyone_once_in_order(world: World, api_as) -> N
     assert seen == ["oscar_outsider"] + [f"p{59 - i:02d}" for i in range(60)]
 
 
-def test_default_and_maximum_page_size(world: World, api_as) -> None:
+def test_default_and_maximum_page_size(world: World, api_as: type[ApiClient]) -> None:
     for i in range(30):
         make_person(f"extra{i:02d}")
     client = api_as(world.owner)
@@ -455,7 +459,7 @@ def test_default_and_maximum_page_size(world: World, api_as) -> None:
         encode_cursor(["olivia owner", 2**70]),
     ],
 )
-def test_invalid_cursor_is_422(world: World, api_as, cursor: str) -> None:
+def test_invalid_cursor_is_422(world: World, api_as: type[ApiClient], cursor: str) -> None:
     assert_error(api_as(world.owner).get("/people", cursor=cursor), 422, "cursor")
 
 
@@ -474,7 +478,10 @@ def _make_people(count: int, world: World) -> None:
 
 @pytest.mark.parametrize("count", [10, 50])
 def test_directory_query_count_does_not_grow(
-    world: World, api_as, django_assert_max_num_queries: Any, count: int
+    world: World,
+    api_as: type[ApiClient],
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    count: int,
 ) -> None:
     _make_people(count, world)
     client = api_as(world.outsider)
@@ -490,7 +497,7 @@ def test_directory_query_count_does_not_grow(
 # --- GET /people/{username} ----------------------------------------------------------------------
 
 
-def test_get_person(world: World, api_as) -> None:
+def test_get_person(world: World, api_as: type[ApiClient]) -> None:
     response = api_as(world.outsider).get("/people/olivia_owner")
     assert response.status_code == 200
     body = response.json()
@@ -499,19 +506,19 @@ def test_get_person(world: World, api_as) -> None:
     assert body["profile_url"] == "/people/olivia_owner/"
 
 
-def test_unknown_and_deactivated_people_are_404(world: World, api_as) -> None:
+def test_unknown_and_deactivated_people_are_404(world: World, api_as: type[ApiClient]) -> None:
     client = api_as(world.owner)
     assert_error(client.get("/people/nobody"), 404)
     do_set_active(actor=world.admin, person=world.outsider, active=False)
     assert_error(client.get("/people/oscar_outsider"), 404)
 
 
-def test_deactivated_manager_is_not_shown(world: World, api_as) -> None:
+def test_deactivated_manager_is_not_shown(world: World, api_as: type[ApiClient]) -> None:
     do_set_active(actor=world.admin, person=world.owner, active=False)
     assert api_as(world.outsider).get("/people/theo_teammate").json()["manager"] is None
 
 
-def test_guest_sees_only_themselves(world: World, api_as) -> None:
+def test_guest_sees_only_themselves(world: World, api_as: type[ApiClient]) -> None:
     client = api_as(world.guest)
     assert client.get("/people/gwen_guest").status_code == 200
     for other in ("olivia_owner", "ada_admin", "nobody"):
@@ -521,7 +528,7 @@ def test_guest_sees_only_themselves(world: World, api_as) -> None:
 # --- POST /people --------------------------------------------------------------------------------
 
 
-def test_admin_creates_a_person(world: World, api_as) -> None:
+def test_admin_creates_a_person(world: World, api_as: type[ApiClient]) -> None:
     response = api_as(world.admin).post(
         "/people",
         {
@@ -550,7 +557,7 @@ def test_admin_creates_a_person(world: World, api_as) -> None:
     assert token.status_code == 200
 
 
-def test_minimal_person_has_no_usable_password(world: World, api_as) -> None:
+def test_minimal_person_has_no_usable_password(world: World, api_as: type[ApiClient]) -> None:
     response = api_as(world.admin).post("/people", {"username": "min", "display_name": "Min"})
     assert response.status_code == 201, response.content
     person = User.objects.get(username="min")
@@ -559,7 +566,7 @@ def test_minimal_person_has_no_usable_password(world: World, api_as) -> None:
 
 
 @pytest.mark.parametrize("who", ["owner", "teammate", "outsider", "guest"])
-def test_only_administrators_create_people(world: World, api_as, who: str) -> None:
+def test_only_administrators_create_people(world: World, api_as: type[ApiClient], who: str) -> None:
     response = api_as(getattr(world, who)).post(
         "/people", {"username": "sneaky", "display_name": "Sneaky"}
     )
@@ -590,14 +597,14 @@ def test_only_administrators_create_people(world: World, api_as, who: str) -> No
     ],
 )
 def test_bad_new_person_is_422(
-    world: World, api_as, body: dict[str, Any], fields: list[str]
+    world: World, api_as: type[ApiClient], body: dict[str, Any], fields: list[str]
 ) -> None:
     count = User.objects.count()
     assert_error(api_as(world.admin).post("/people", body), 422, *fields)
     assert User.objects.count() == count
 
 
-def test_anonymous_cannot_create(world: World, api_as) -> None:
+def test_anonymous_cannot_create(world: World, api_as: type[ApiClient]) -> None:
     assert_error(api_as(None).post("/people", {"username": "a", "display_name": "A"}), 401)
 
 
@@ -673,18 +680,18 @@ FUZZ = settings(
 
 
 @pytest.fixture
-def admin_api(world: World, api_as) -> Any:
+def admin_api(world: World, api_as: type[ApiClient]) -> ApiClient:
     return api_as(world.admin)
 
 
 @pytest.fixture
-def owner_api(world: World, api_as) -> Any:
+def owner_api(world: World, api_as: type[ApiClient]) -> ApiClient:
     return api_as(world.owner)
 
 
 @FUZZ
 @given(body=bodies(PERSON_KEYS))
-def test_arbitrary_new_person_bodies_never_5xx(admin_api: Any, body: Any) -> None:
+def test_arbitrary_new_person_bodies_never_5xx(admin_api: ApiClient, body: Any) -> None:
     response = admin_api.post("/people", body)
     assert response.status_code in (201, 400, 422), (body, response.content)
     if response.status_code != 201:
@@ -693,7 +700,9 @@ def test_arbitrary_new_person_bodies_never_5xx(admin_api: Any, body: Any) -> Non
 
 @FUZZ
 @given(body=bodies(PROFILE_KEYS))
-def test_arbitrary_profile_patches_never_5xx(owner_api: Any, admin_api: Any, body: Any) -> None:
+def test_arbitrary_profile_patches_never_5xx(
+    owner_api: ApiClient, admin_api: ApiClient, body: Any
+) -> None:
     for client in (owner_api, admin_api):
         response = client.patch("/me", body)
         assert response.status_code in (200, 400, 422), (body, response.content)
@@ -722,6 +731,8 @@ def test_arbitrary_token_requests_never_5xx(world: World, body: Any) -> None:
         max_size=5,
     )
 )
-def test_arbitrary_directory_queries_never_5xx(owner_api: Any, params: dict[str, str]) -> None:
+def test_arbitrary_directory_queries_never_5xx(
+    owner_api: ApiClient, params: dict[str, str]
+) -> None:
     response = owner_api.get("/people", **params)
     assert response.status_code in (200, 400, 422), (params, response.content)

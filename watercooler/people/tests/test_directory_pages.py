@@ -3,22 +3,26 @@
 import datetime as dt
 import re
 from html import unescape
+from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from watercooler.core.paging import encode_cursor
 from watercooler.people import queries
 from watercooler.people.models import Department, Location, Role, Skill, User
+from watercooler.testing.fixtures import ClientAs
 from watercooler.testing.world import World, make_person
 
 DIRECTORY = "/people/"
 
 
-def make_people(count: int, *, prefix: str = "person", **fields) -> list[User]:
+def make_people(count: int, *, prefix: str = "person", **fields: Any) -> list[User]:
     return [
         make_person(f"{prefix}_{i:03d}", display_name=f"{prefix.title()} {i:03d}", **fields)
         for i in range(count)
@@ -51,27 +55,29 @@ def next_link(html: str) -> str | None:
         "/people/olivia_owner/org/",
     ],
 )
-def test_anonymous_people_are_sent_to_sign_in(world: World, client, path: str) -> None:
+def test_anonymous_people_are_sent_to_sign_in(world: World, client: Client, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
 
 
-def test_anonymous_post_to_edit_is_sent_to_sign_in(world: World, client) -> None:
+def test_anonymous_post_to_edit_is_sent_to_sign_in(world: World, client: Client) -> None:
     response = client.post("/people/olivia_owner/edit/", {"display_name": "Hacked"})
     assert response.status_code == 302
     world.owner.refresh_from_db()
     assert world.owner.display_name == "Olivia Owner"
 
 
-def test_guests_cannot_browse_the_directory(world: World, client_as) -> None:
+def test_guests_cannot_browse_the_directory(world: World, client_as: ClientAs) -> None:
     assert client_as(world.guest).get(DIRECTORY).status_code == 403
     assert client_as(world.guest).get(DIRECTORY, headers={"HX-Request": "true"}).status_code == 403
     assert client_as(world.guest).get(DIRECTORY, {"q": "a\x00"}).status_code == 403
 
 
 @pytest.mark.parametrize("param", ["q", "department", "location", "skill"])
-def test_a_nul_character_in_the_search_is_a_400(world: World, client_as, param: str) -> None:
+def test_a_nul_character_in_the_search_is_a_400(
+    world: World, client_as: ClientAs, param: str
+) -> None:
     # PostgreSQL cannot compare text with NUL: it must never reach a query.
     response = client_as(world.outsider).get(DIRECTORY, {param: "Ol\x00ivia"})
     assert response.status_code == 400
@@ -89,14 +95,16 @@ def test_the_directory_query_matches_no_one_for_a_nul_filter(world: World, field
 
 
 @pytest.mark.parametrize("suffix", ["", "edit/", "org/"])
-def test_a_nul_character_in_a_username_is_a_404(world: World, client_as, suffix: str) -> None:
+def test_a_nul_character_in_a_username_is_a_404(
+    world: World, client_as: ClientAs, suffix: str
+) -> None:
     assert client_as(world.admin).get(f"/people/olivia%00owner/{suffix}").status_code == 404
 
 
 # --- Listing, search and filters -------------------------------------------------------------
 
 
-def test_directory_lists_active_people_in_name_order(world: World, client_as) -> None:
+def test_directory_lists_active_people_in_name_order(world: World, client_as: ClientAs) -> None:
     response = client_as(world.outsider).get(DIRECTORY)
     assert response.status_code == 200
     assert names_in(response.content.decode()) == [
@@ -112,7 +120,7 @@ def test_directory_lists_active_people_in_name_order(world: World, client_as) ->
     assert 'aria-current="page"' in html  # the side navigation marks People
 
 
-def test_deactivated_people_leave_the_directory(world: World, client_as) -> None:
+def test_deactivated_people_leave_the_directory(world: World, client_as: ClientAs) -> None:
     world.teammate.is_active = False
     world.teammate.save()
     html = client_as(world.owner).get(DIRECTORY).content.decode()
@@ -134,13 +142,17 @@ def test_deactivated_people_leave_the_directory(world: World, client_as) -> None
         ({"department": "Sales", "location": "London"}, []),
     ],
 )
-def test_search_and_filters(world: World, client_as, params, expected) -> None:
+def test_search_and_filters(
+    world: World, client_as: ClientAs, params: dict[str, str], expected: list[str]
+) -> None:
     response = client_as(world.teammate).get(DIRECTORY, params)
     assert response.status_code == 200
     assert names_in(response.content.decode()) == expected
 
 
-def test_filter_menus_offer_the_reference_data_and_keep_the_choice(world: World, client_as) -> None:
+def test_filter_menus_offer_the_reference_data_and_keep_the_choice(
+    world: World, client_as: ClientAs
+) -> None:
     html = client_as(world.owner).get(DIRECTORY, {"department": "Sales"}).content.decode()
     assert "<option selected>Sales</option>" in html
     assert "<option>Engineering</option>" in html
@@ -156,7 +168,7 @@ def skill_suggestions(html: str) -> list[str]:
 
 
 def test_skill_suggestions_are_the_commonest_skills_of_active_people(
-    world: World, client_as
+    world: World, client_as: ClientAs
 ) -> None:
     make_people(3, prefix="sql", skills=["SQL"])
     make_people(2, prefix="gone", skills=["Fortran"], is_active=False)
@@ -166,7 +178,7 @@ def test_skill_suggestions_are_the_commonest_skills_of_active_people(
 
 
 def test_skill_suggestions_are_capped_but_any_skill_can_be_typed(
-    world: World, client_as, monkeypatch
+    world: World, client_as: ClientAs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(queries, "SKILL_SUGGESTIONS", 2)
     client = client_as(world.owner)
@@ -178,24 +190,30 @@ def test_skill_suggestions_are_capped_but_any_skill_can_be_typed(
     assert 'name="skill" value="negotiation"' in html
 
 
-def test_skills_differing_only_in_case_list_a_person_once(world: World, client_as) -> None:
+def test_skills_differing_only_in_case_list_a_person_once(
+    world: World, client_as: ClientAs
+) -> None:
     # The Django admin can create "python" beside "Python"; a person may list both.
     world.owner.skills.add(Skill.objects.create(name="python"))
     html = client_as(world.teammate).get(DIRECTORY, {"skill": "PYTHON"}).content.decode()
     assert names_in(html) == ["Olivia Owner", "Theo Teammate"]
 
 
-def test_empty_results_teach_what_to_do(world: World, client_as) -> None:
+def test_empty_results_teach_what_to_do(world: World, client_as: ClientAs) -> None:
     html = client_as(world.owner).get(DIRECTORY, {"q": "xyz"}).content.decode()
     assert "No one matches “xyz”" in html
     assert "Try a shorter name" in html
     html = client_as(world.owner).get(DIRECTORY, {"q": "xyz", "skill": "Python"}).content.decode()
     assert "clear the filters" in html
-    html = client_as(world.owner).get(DIRECTORY, {"location": "Berlin", "skill": "Python"}).content
-    assert "No one matches these filters" in html.decode()
+    html = (
+        client_as(world.owner)
+        .get(DIRECTORY, {"location": "Berlin", "skill": "Python"})
+        .content.decode()
+    )
+    assert "No one matches these filters" in html
 
 
-def test_search_input_is_escaped(world: World, client_as) -> None:
+def test_search_input_is_escaped(world: World, client_as: ClientAs) -> None:
     html = client_as(world.owner).get(DIRECTORY, {"q": "<script>alert(1)</script>"}).content
     assert b"<script>alert(1)</script>" not in html
     assert b"&lt;script&gt;" in html
@@ -204,7 +222,7 @@ def test_search_input_is_escaped(world: World, client_as) -> None:
 # --- Paging ----------------------------------------------------------------------------------
 
 
-def test_walking_the_cursors_shows_everyone_exactly_once(world: World, client_as) -> None:
+def test_walking_the_cursors_shows_everyone_exactly_once(world: World, client_as: ClientAs) -> None:
     make_people(60)
     client = client_as(world.owner)
     expected = sorted(
@@ -227,7 +245,7 @@ def test_walking_the_cursors_shows_everyone_exactly_once(world: World, client_as
     assert len(seen) == len(set(seen)) == 65
 
 
-def test_paging_keeps_the_filters(world: World, client_as) -> None:
+def test_paging_keeps_the_filters(world: World, client_as: ClientAs) -> None:
     sales = Department.objects.get(name="Sales")
     make_people(30, prefix="seller", department=sales)
     make_people(5, prefix="builder", department=world.engineering)
@@ -244,7 +262,7 @@ def test_paging_keeps_the_filters(world: World, client_as) -> None:
     assert "Back to the start" in second
 
 
-def test_htmx_gets_only_the_next_page_of_the_list(world: World, client_as) -> None:
+def test_htmx_gets_only_the_next_page_of_the_list(world: World, client_as: ClientAs) -> None:
     make_people(30)
     client = client_as(world.owner)
     html = client.get(DIRECTORY).content.decode()
@@ -264,7 +282,7 @@ def test_htmx_gets_only_the_next_page_of_the_list(world: World, client_as) -> No
     assert "HX-Request" in response["Vary"]
 
 
-def test_htmx_search_gets_the_result_list(world: World, client_as) -> None:
+def test_htmx_search_gets_the_result_list(world: World, client_as: ClientAs) -> None:
     response = client_as(world.owner).get(DIRECTORY, {"q": "theo"}, headers={"HX-Request": "true"})
     fragment = response.content.decode()
     assert fragment.lstrip().startswith('<section id="directory-results"')
@@ -272,7 +290,7 @@ def test_htmx_search_gets_the_result_list(world: World, client_as) -> None:
     assert names_in(fragment) == ["Theo Teammate"]
 
 
-def test_history_restore_gets_the_full_page(world: World, client_as) -> None:
+def test_history_restore_gets_the_full_page(world: World, client_as: ClientAs) -> None:
     response = client_as(world.owner).get(
         DIRECTORY, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
     )
@@ -290,7 +308,7 @@ def test_history_restore_gets_the_full_page(world: World, client_as) -> None:
         encode_cursor(["a", 10**30]),  # no 64-bit column holds it
     ],
 )
-def test_a_bad_cursor_is_a_clear_400(world: World, client_as, cursor: str) -> None:
+def test_a_bad_cursor_is_a_clear_400(world: World, client_as: ClientAs, cursor: str) -> None:
     response = client_as(world.owner).get(DIRECTORY, {"cursor": cursor})
     assert response.status_code == 400
     html = response.content.decode()
@@ -300,7 +318,10 @@ def test_a_bad_cursor_is_a_clear_400(world: World, client_as, cursor: str) -> No
 
 @pytest.mark.parametrize("count", [10, 50])
 def test_directory_query_count_does_not_grow(
-    world: World, client_as, django_assert_max_num_queries, count: int
+    world: World,
+    client_as: ClientAs,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    count: int,
 ) -> None:
     make_people(count, department=world.engineering, location=world.london)
     client = client_as(world.owner)
@@ -323,7 +344,7 @@ def aside_of(html: str) -> str:
     return html[start : html.index("</aside>", start)]
 
 
-def test_home_shows_the_team(world: World, client_as) -> None:
+def test_home_shows_the_team(world: World, client_as: ClientAs) -> None:
     peer = make_person("pat_peer", display_name="Pat Peer", manager=world.admin)
     response = client_as(world.owner).get("/")
     assert response.status_code == 200
@@ -339,7 +360,7 @@ def test_home_shows_the_team(world: World, client_as) -> None:
     assert "coming soon" not in aside.lower()
 
 
-def test_home_nudges_towards_a_complete_profile(world: World, client_as) -> None:
+def test_home_nudges_towards_a_complete_profile(world: World, client_as: ClientAs) -> None:
     aside = aside_of(client_as(world.owner).get("/").content.decode())
     assert "Complete your profile" in aside
     assert "Add your photo, bio and pronouns so colleagues" in aside  # the owner has skills
@@ -354,7 +375,7 @@ def test_home_nudges_towards_a_complete_profile(world: World, client_as) -> None
     assert "Complete your profile" not in aside
 
 
-def test_home_shows_the_newest_joiners(world: World, client_as) -> None:
+def test_home_shows_the_newest_joiners(world: World, client_as: ClientAs) -> None:
     today = timezone.localdate()
     for i in range(8):
         make_person(f"new_{i}", display_name=f"New {i}", start_date=today - dt.timedelta(days=i))
@@ -368,7 +389,7 @@ def test_home_shows_the_newest_joiners(world: World, client_as) -> None:
     assert f"joined {today:%-d %b}" in joiners
 
 
-def test_guest_home_has_no_team_or_joiners(world: World, client_as) -> None:
+def test_guest_home_has_no_team_or_joiners(world: World, client_as: ClientAs) -> None:
     make_person("new_0", display_name="New Joiner", start_date=timezone.localdate())
     response = client_as(world.guest).get("/")
     assert response.status_code == 200
@@ -382,7 +403,7 @@ def test_guest_home_has_no_team_or_joiners(world: World, client_as) -> None:
     assert reverse("people:directory") not in aside
 
 
-def test_home_query_count_does_not_grow(world: World, client_as) -> None:
+def test_home_query_count_does_not_grow(world: World, client_as: ClientAs) -> None:
     """The people dashboard costs the same number of queries with 10 or 50 reports and peers."""
     today = timezone.localdate()
     client = client_as(world.owner)
@@ -403,13 +424,13 @@ def test_home_query_count_does_not_grow(world: World, client_as) -> None:
     assert team.count('class="tile"') == 1 + 12 + 12  # the manager, 12 teammates, 12 reports
 
 
-def test_healthz_answers_without_sign_in(db, client) -> None:
+def test_healthz_answers_without_sign_in(db: None, client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"  # the task queue's figures: core/tests/test_healthz.py
 
 
-def test_unknown_location_time_zone_does_not_break_pages(world: World, client_as) -> None:
+def test_unknown_location_time_zone_does_not_break_pages(world: World, client_as: ClientAs) -> None:
     Location.objects.filter(pk=world.london.pk).update(timezone="Mars/Olympus")
     assert client_as(world.owner).get("/").status_code == 200
     assert client_as(world.outsider).get("/people/olivia_owner/").status_code == 200

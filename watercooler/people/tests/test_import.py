@@ -13,10 +13,12 @@ from django.core.exceptions import PermissionDenied
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from watercooler.people.actions import do_create_api_token
 from watercooler.people.importer import (
     COLUMNS,
+    ImportResult,
     ImportRowError,
     do_apply_import,
     plan_import,
@@ -49,7 +51,7 @@ def db_state() -> dict[str, list[Any]]:
     }
 
 
-def apply(actor: User, data: bytes, *, deactivate_missing: bool = False):
+def apply(actor: User, data: bytes, *, deactivate_missing: bool = False) -> ImportResult:
     plan = plan_import(actor=actor, file=data, deactivate_missing=deactivate_missing)
     assert plan.errors == [], [str(e) for e in plan.errors]
     result = do_apply_import(actor=actor, plan=plan)
@@ -615,7 +617,7 @@ def test_a_column_twice_in_the_header(world: World) -> None:
     assert errors == [(1, "email", "This column appears twice in the header row.")]
 
 
-def test_a_file_larger_than_the_limit(world: World, settings: Any) -> None:
+def test_a_file_larger_than_the_limit(world: World, settings: Settings) -> None:
     settings.IMPORT_MAX_BYTES = 1024
     data = make_csv(["employee_id", "display_name"], [[f"N{i}", "Person"] for i in range(200)])
     assert len(data) > 1024
@@ -729,7 +731,7 @@ def big_file(count: int, *, title: str = "Engineer") -> bytes:
 
 
 def test_ten_thousand_rows_in_a_fixed_number_of_queries(
-    world: World, django_assert_max_num_queries: Any
+    world: World, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     # Speed itself is a benchmark concern; here the query count proves there is no per-row work.
     data = big_file(10_000)

@@ -2,7 +2,6 @@
 
 import io
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import call_command, load_command_class
@@ -64,7 +63,9 @@ def test_errors_are_printed_one_per_line_and_nothing_changes(world: World, bad_f
     assert db_state() == before
 
 
-def test_errors_exit_with_a_non_zero_status(world: World, bad_file: Path, capsys: Any) -> None:
+def test_errors_exit_with_a_non_zero_status(
+    world: World, bad_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     command = load_command_class("watercooler.people", "import_people")
     with pytest.raises(SystemExit) as exit_info:
         command.run_from_argv(["manage.py", "import_people", str(bad_file), "--dry-run"])

@@ -20,10 +20,11 @@ from typing import Any
 import pytest
 from PIL import Image
 from playwright.sync_api import BrowserContext, ConsoleMessage, FilePayload, Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from watercooler.people import actions
 from watercooler.people.models import Department, Location, User
-from watercooler.testing.fixtures import sign_in
+from watercooler.testing.fixtures import Screenshot, sign_in
 from watercooler.testing.world import PASSWORD, World, make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -140,7 +141,7 @@ def png_bytes(size: tuple[int, int] = (640, 480)) -> bytes:
 
 
 def test_sign_in_with_username_then_with_email(
-    page: Page, live_server: Any, world: World, screenshot: Any, watch: Watch
+    page: Page, live_server: LiveServer, world: World, screenshot: Screenshot, watch: Watch
 ) -> None:
     base = live_server.url
     page.goto(f"{base}/")
@@ -169,7 +170,12 @@ def test_sign_in_with_username_then_with_email(
 
 
 def test_access_code_then_own_password_on_a_phone(
-    page: Page, phone: BrowserContext, live_server: Any, world: World, screenshot: Any, watch: Watch
+    page: Page,
+    phone: BrowserContext,
+    live_server: LiveServer,
+    world: World,
+    screenshot: Screenshot,
+    watch: Watch,
 ) -> None:
     base = live_server.url
     actions.do_create_person(
@@ -329,7 +335,12 @@ def scroll_to_the_end(page: Page, expected_total: int) -> None:
 
 
 def test_browse_filter_and_navigate_the_org_chart(
-    page: Page, phone: BrowserContext, live_server: Any, world: World, screenshot: Any, watch: Watch
+    page: Page,
+    phone: BrowserContext,
+    live_server: LiveServer,
+    world: World,
+    screenshot: Screenshot,
+    watch: Watch,
 ) -> None:
     base = live_server.url
     colleagues, head = populate_directory(world)
@@ -444,7 +455,12 @@ def test_browse_filter_and_navigate_the_org_chart(
 
 
 def test_edit_profile_and_photo(
-    page: Page, phone: BrowserContext, live_server: Any, world: World, screenshot: Any, watch: Watch
+    page: Page,
+    phone: BrowserContext,
+    live_server: LiveServer,
+    world: World,
+    screenshot: Screenshot,
+    watch: Watch,
 ) -> None:
     base = live_server.url
     sign_in(page, base, "olivia_owner")
@@ -539,7 +555,12 @@ def upload_csv(page: Page, name: str, data: bytes) -> None:
 
 
 def test_csv_import_shows_every_error_then_applies_a_good_file(
-    page: Page, phone: BrowserContext, live_server: Any, world: World, screenshot: Any, watch: Watch
+    page: Page,
+    phone: BrowserContext,
+    live_server: LiveServer,
+    world: World,
+    screenshot: Screenshot,
+    watch: Watch,
 ) -> None:
     base = live_server.url
     sign_in(page, base, "ada_admin")
@@ -657,7 +678,7 @@ def assert_focus_visible(page: Page) -> None:
 
 
 def test_keyboard_skip_link_then_search(
-    page: Page, live_server: Any, world: World, screenshot: Any, watch: Watch
+    page: Page, live_server: LiveServer, world: World, screenshot: Screenshot, watch: Watch
 ) -> None:
     base = live_server.url
     sign_in(page, base, "olivia_owner")
@@ -728,7 +749,12 @@ def contrast(page: Page, selector: str) -> float:
 
 
 def test_dark_mode_home_and_profile(
-    page: Page, phone: BrowserContext, live_server: Any, world: World, screenshot: Any, watch: Watch
+    page: Page,
+    phone: BrowserContext,
+    live_server: LiveServer,
+    world: World,
+    screenshot: Screenshot,
+    watch: Watch,
 ) -> None:
     base = live_server.url
     page.emulate_media(color_scheme="dark")
@@ -764,7 +790,7 @@ def test_dark_mode_home_and_profile(
 
 
 def test_the_watch_catches_a_csp_violation_and_a_console_error(
-    page: Page, live_server: Any, world: World, watch: Watch
+    page: Page, live_server: LiveServer, world: World, watch: Watch
 ) -> None:
     """Without this, a journey that reports nothing might just be a watch that sees nothing."""
     sign_in(page, live_server.url, "olivia_owner")

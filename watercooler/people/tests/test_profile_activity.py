@@ -3,23 +3,26 @@ visibility rule, cursor-paged), their communities (a secret one only to its memb
 minimal card a guest gets of someone they share a community with."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from watercooler.communities import actions as community_actions
 from watercooler.feed import actions as feed_actions
 from watercooler.people.models import User
+from watercooler.testing.fixtures import ClientAs
 from watercooler.testing.world import World
 
 pytestmark = pytest.mark.django_db
 
 
-def profile(client, person: User) -> str:
+def profile(client: Client, person: User) -> str:
     response = client.get(reverse("people:profile", args=[person.username]))
     assert response.status_code == 200
     return response.content.decode()
 
 
-def test_profile_lists_recent_posts_the_reader_may_see(world: World, client_as) -> None:
+def test_profile_lists_recent_posts_the_reader_may_see(world: World, client_as: ClientAs) -> None:
     public = feed_actions.create_post(world.owner, body="Kubernetes upgrade notes for everyone")
     secret = community_actions.create_community(
         world.owner, name="Project Falcon", handle="falcon", privacy="secret"
@@ -38,7 +41,7 @@ def test_profile_lists_recent_posts_the_reader_may_see(world: World, client_as) 
     assert "Falcon launch date" not in profile(client_as(world.outsider), world.owner)
 
 
-def test_profile_posts_page_on_with_a_cursor(world: World, client_as) -> None:
+def test_profile_posts_page_on_with_a_cursor(world: World, client_as: ClientAs) -> None:
     for i in range(7):
         feed_actions.create_post(world.owner, body=f"Weekly note number {i}")
     client = client_as(world.teammate)
@@ -57,7 +60,7 @@ def test_profile_posts_page_on_with_a_cursor(world: World, client_as) -> None:
     assert client.get(f"{more}?cursor=not-a-cursor").status_code == 400
 
 
-def test_profile_lists_replies_only_on_visible_posts(world: World, client_as) -> None:
+def test_profile_lists_replies_only_on_visible_posts(world: World, client_as: ClientAs) -> None:
     community_actions.create_community(
         world.owner, name="Project Falcon", handle="falcon", privacy="secret"
     )
@@ -74,7 +77,7 @@ def test_profile_lists_replies_only_on_visible_posts(world: World, client_as) ->
 
 
 def test_profile_lists_communities_but_not_secret_ones_to_outsiders(
-    world: World, client_as
+    world: World, client_as: ClientAs
 ) -> None:
     community_actions.create_community(
         world.owner, name="Python guild", handle="python", privacy="open"
@@ -89,7 +92,7 @@ def test_profile_lists_communities_but_not_secret_ones_to_outsiders(
 
 
 def test_guest_sees_a_minimal_card_of_someone_in_a_shared_community(
-    world: World, client_as
+    world: World, client_as: ClientAs
 ) -> None:
     community = community_actions.create_community(
         world.owner, name="Partner launch", handle="partners", privacy="closed"
@@ -127,14 +130,16 @@ def test_guest_sees_a_minimal_card_of_someone_in_a_shared_community(
     assert guest.get(reverse("feed:followers", args=[world.owner.username])).status_code == 404
 
 
-def test_guest_and_outsider_get_404_from_a_stranger_posts_list(world: World, client_as) -> None:
+def test_guest_and_outsider_get_404_from_a_stranger_posts_list(
+    world: World, client_as: ClientAs
+) -> None:
     url = reverse("feed:author_posts", args=[world.owner.username])
     assert client_as(world.guest).get(url).status_code == 404
     assert client_as(world.outsider).get(url).status_code == 200
 
 
 def test_profile_query_count_does_not_grow_with_posts(
-    world: World, client_as, django_assert_max_num_queries
+    world: World, client_as: ClientAs, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     community_actions.create_community(
         world.owner, name="Python guild", handle="python", privacy="open"

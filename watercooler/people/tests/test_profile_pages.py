@@ -12,8 +12,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks, Settings
 
 from watercooler.people.models import Role, User
+from watercooler.testing.fixtures import ClientAs
 from watercooler.testing.world import World, make_person
 
 
@@ -29,7 +31,7 @@ def org_url(person: User) -> str:
     return reverse("people:org_chart", args=[person.username])
 
 
-def form_data(person: User, **changes) -> dict[str, str]:
+def form_data(person: User, **changes: str) -> dict[str, str]:
     """What the editor posts for ``person`` when nothing is changed, plus ``changes``."""
     data = {
         "action": "profile",
@@ -56,14 +58,14 @@ def png_bytes(size: tuple[int, int] = (800, 600)) -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path) -> None:
+def media_in_tmp(settings: Settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
 # --- Viewing a profile -------------------------------------------------------------------------
 
 
-def test_profile_shows_the_person(world: World, client_as) -> None:
+def test_profile_shows_the_person(world: World, client_as: ClientAs) -> None:
     owner = world.owner
     owner.pronouns = "she/her"
     owner.phone = "+44 20 7946 0000"
@@ -96,7 +98,7 @@ def test_profile_shows_the_person(world: World, client_as) -> None:
     assert "Manage</a>" not in main
 
 
-def test_only_http_links_become_links(world: World, client_as) -> None:
+def test_only_http_links_become_links(world: World, client_as: ClientAs) -> None:
     User.objects.filter(pk=world.owner.pk).update(
         links=[
             {"label": "Bad", "url": "javascript:alert(1)"},
@@ -108,7 +110,9 @@ def test_only_http_links_become_links(world: World, client_as) -> None:
     assert 'href="http://a.example"' in html
 
 
-def test_the_edit_button_shows_to_the_person_and_administrators(world: World, client_as) -> None:
+def test_the_edit_button_shows_to_the_person_and_administrators(
+    world: World, client_as: ClientAs
+) -> None:
     own = client_as(world.owner).get(profile_url(world.owner)).content.decode()
     assert f'href="{edit_url(world.owner)}">Edit profile' in own
     assert "Manage</a>" not in own
@@ -117,7 +121,7 @@ def test_the_edit_button_shows_to_the_person_and_administrators(world: World, cl
     assert f'href="{reverse("people:admin_person", args=["olivia_owner"])}">Manage' in admin
 
 
-def test_unknown_and_deactivated_people_are_404(world: World, client_as) -> None:
+def test_unknown_and_deactivated_people_are_404(world: World, client_as: ClientAs) -> None:
     client = client_as(world.owner)
     assert client.get("/people/nobody/").status_code == 404
     world.outsider.is_active = False
@@ -127,7 +131,7 @@ def test_unknown_and_deactivated_people_are_404(world: World, client_as) -> None
         assert client_as(world.admin).get(url).status_code == 404
 
 
-def test_guests_see_only_themselves(world: World, client_as) -> None:
+def test_guests_see_only_themselves(world: World, client_as: ClientAs) -> None:
     client = client_as(world.guest)
     assert client.get(profile_url(world.owner)).status_code == 404
     assert client.get(org_url(world.owner)).status_code == 404
@@ -143,7 +147,10 @@ def test_guests_see_only_themselves(world: World, client_as) -> None:
 
 @pytest.mark.parametrize("count", [10, 50])
 def test_profile_and_org_chart_query_counts_do_not_grow(
-    world: World, client_as, django_assert_max_num_queries, count: int
+    world: World,
+    client_as: ClientAs,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    count: int,
 ) -> None:
     for i in range(count):
         make_person(f"report_{i:02d}", manager=world.owner, skills=["Python", f"Skill {i}"])
@@ -170,7 +177,9 @@ def test_profile_and_org_chart_query_counts_do_not_grow(
 # --- Editing a profile -------------------------------------------------------------------------
 
 
-def test_outsiders_cannot_open_or_post_someone_elses_editor(world: World, client_as) -> None:
+def test_outsiders_cannot_open_or_post_someone_elses_editor(
+    world: World, client_as: ClientAs
+) -> None:
     client = client_as(world.outsider)
     assert client.get(edit_url(world.owner)).status_code == 403
     response = client.post(edit_url(world.owner), form_data(world.owner, display_name="Hacked"))
@@ -184,7 +193,7 @@ def test_outsiders_cannot_open_or_post_someone_elses_editor(world: World, client
     assert not world.owner.photo
 
 
-def test_editor_shows_own_fields_only(world: World, client_as) -> None:
+def test_editor_shows_own_fields_only(world: World, client_as: ClientAs) -> None:
     html = client_as(world.owner).get(edit_url(world.owner)).content.decode()
     for name in (
         "display_name",
@@ -205,7 +214,7 @@ def test_editor_shows_own_fields_only(world: World, client_as) -> None:
     assert 'id="id_bio"' in html
 
 
-def test_person_saves_their_profile(world: World, client_as) -> None:
+def test_person_saves_their_profile(world: World, client_as: ClientAs) -> None:
     data = form_data(
         world.owner,
         display_name="Olivia O.",
@@ -238,7 +247,9 @@ def test_person_saves_their_profile(world: World, client_as) -> None:
     assert "Your profile is saved." in page
 
 
-def test_administrator_edits_anyone_including_work_fields(world: World, client_as) -> None:
+def test_administrator_edits_anyone_including_work_fields(
+    world: World, client_as: ClientAs
+) -> None:
     client = client_as(world.admin)
     html = client.get(edit_url(world.teammate)).content.decode()
     assert 'name="department"' in html
@@ -282,7 +293,7 @@ def test_administrator_edits_anyone_including_work_fields(world: World, client_a
     ],
 )
 def test_bad_input_is_a_400_that_keeps_the_typing_and_saves_nothing(
-    world: World, client_as, who: str, changes: dict[str, str], field: str, message: str
+    world: World, client_as: ClientAs, who: str, changes: dict[str, str], field: str, message: str
 ) -> None:
     actor = world.owner if who == "owner" else world.admin
     data = form_data(world.owner, title="A new title typed here", **changes)
@@ -308,7 +319,7 @@ def test_bad_input_is_a_400_that_keeps_the_typing_and_saves_nothing(
     assert owner.manager == world.admin
 
 
-def test_long_bio_error_sits_next_to_the_bio(world: World, client_as) -> None:
+def test_long_bio_error_sits_next_to_the_bio(world: World, client_as: ClientAs) -> None:
     response = client_as(world.owner).post(
         edit_url(world.owner), form_data(world.owner, bio="y" * 2001)
     )
@@ -318,7 +329,7 @@ def test_long_bio_error_sits_next_to_the_bio(world: World, client_as) -> None:
     assert "At most 2000 characters" in bio_block
 
 
-def admin_form_data(person: User, **changes) -> dict[str, str]:
+def admin_form_data(person: User, **changes: str) -> dict[str, str]:
     """What the editor posts when an administrator saves ``person`` unchanged, plus ``changes``."""
     data = form_data(
         person,
@@ -355,7 +366,7 @@ def admin_form_data(person: User, **changes) -> dict[str, str]:
     ],
 )
 def test_a_nul_character_in_any_field_is_a_400_that_saves_nothing(
-    world: World, client_as, field: str, value: str
+    world: World, client_as: ClientAs, field: str, value: str
 ) -> None:
     # PostgreSQL refuses NUL in text and JSON: it must be bad input, never a 500.
     data = admin_form_data(world.owner, title="Changed", **{"link-0-url": "https://example.com/"})
@@ -369,7 +380,7 @@ def test_a_nul_character_in_any_field_is_a_400_that_saves_nothing(
 
 
 def test_an_administrator_cannot_remove_their_own_admin_role_in_the_editor(
-    world: World, client_as
+    world: World, client_as: ClientAs
 ) -> None:
     response = client_as(world.admin).post(
         edit_url(world.admin), admin_form_data(world.admin, role="member", title="Head of IT")
@@ -380,7 +391,7 @@ def test_an_administrator_cannot_remove_their_own_admin_role_in_the_editor(
     assert (admin.role, admin.title) == (Role.ADMIN, "")
 
 
-def test_only_a_superuser_changes_a_superusers_email(world: World, client_as) -> None:
+def test_only_a_superuser_changes_a_superusers_email(world: World, client_as: ClientAs) -> None:
     # Otherwise an administrator could send the superuser's password reset to themselves.
     root = make_person("root", is_superuser=True, is_staff=True)
     response = client_as(world.admin).post(
@@ -404,7 +415,7 @@ def test_only_a_superuser_changes_a_superusers_email(world: World, client_as) ->
 # --- Photos ------------------------------------------------------------------------------------
 
 
-def test_a_real_png_becomes_the_photo_and_thumbnail(world: World, client_as) -> None:
+def test_a_real_png_becomes_the_photo_and_thumbnail(world: World, client_as: ClientAs) -> None:
     upload = SimpleUploadedFile("me.png", png_bytes(), content_type="image/png")
     client = client_as(world.owner)
     response = client.post(edit_url(world.owner), {"action": "upload_photo", "photo": upload})
@@ -424,7 +435,7 @@ def test_a_real_png_becomes_the_photo_and_thumbnail(world: World, client_as) -> 
     assert f'src="{owner.photo.url}" alt="Photo of Olivia Owner"' in profile
 
 
-def test_a_text_file_named_png_is_refused(world: World, client_as) -> None:
+def test_a_text_file_named_png_is_refused(world: World, client_as: ClientAs) -> None:
     upload = SimpleUploadedFile("me.png", b"just some text, honest", content_type="image/png")
     response = client_as(world.owner).post(
         edit_url(world.owner), {"action": "upload_photo", "photo": upload}
@@ -436,7 +447,7 @@ def test_a_text_file_named_png_is_refused(world: World, client_as) -> None:
     assert not User.objects.get(pk=world.owner.pk).photo
 
 
-def test_a_damaged_png_is_refused_not_a_server_error(world: World, client_as) -> None:
+def test_a_damaged_png_is_refused_not_a_server_error(world: World, client_as: ClientAs) -> None:
     # A PNG whose header chunk is cut short: Pillow raises ValueError, not OSError.
     header = b"IHDR\x00\x00\x00\x10"
     data = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 4) + header + struct.pack(">I", crc32(header))
@@ -448,7 +459,9 @@ def test_a_damaged_png_is_refused_not_a_server_error(world: World, client_as) ->
     assert "The file is not an image we can read." in response.content.decode()
 
 
-def test_photo_file_names_cannot_be_guessed_from_the_username(world: World, client_as) -> None:
+def test_photo_file_names_cannot_be_guessed_from_the_username(
+    world: World, client_as: ClientAs
+) -> None:
     # Media files are fetched by URL: a name like photos/olivia_owner.jpg would let anyone
     # fetch the photo, or learn that the username exists.
     upload = SimpleUploadedFile("me.png", png_bytes(), content_type="image/png")
@@ -460,7 +473,9 @@ def test_photo_file_names_cannot_be_guessed_from_the_username(world: World, clie
         )
 
 
-def test_an_oversized_photo_is_refused(world: World, client_as, settings) -> None:
+def test_an_oversized_photo_is_refused(
+    world: World, client_as: ClientAs, settings: Settings
+) -> None:
     settings.PHOTO_MAX_BYTES = 1024
     upload = SimpleUploadedFile("big.png", png_bytes((1200, 1200)), content_type="image/png")
     response = client_as(world.owner).post(
@@ -471,13 +486,17 @@ def test_an_oversized_photo_is_refused(world: World, client_as, settings) -> Non
     assert not User.objects.get(pk=world.owner.pk).photo
 
 
-def test_no_file_chosen_is_a_clear_error(world: World, client_as) -> None:
+def test_no_file_chosen_is_a_clear_error(world: World, client_as: ClientAs) -> None:
     response = client_as(world.owner).post(edit_url(world.owner), {"action": "upload_photo"})
     assert response.status_code == 400
     assert "Choose a photo to upload first." in response.content.decode()
 
 
-def test_removing_the_photo(world: World, client_as, django_capture_on_commit_callbacks) -> None:
+def test_removing_the_photo(
+    world: World,
+    client_as: ClientAs,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     client = client_as(world.owner)
     upload = SimpleUploadedFile("me.png", png_bytes(), content_type="image/png")
     client.post(edit_url(world.owner), {"action": "upload_photo", "photo": upload})
@@ -494,7 +513,7 @@ def test_removing_the_photo(world: World, client_as, django_capture_on_commit_ca
     assert not Path(photo_path).exists()
 
 
-def test_administrator_sets_someone_elses_photo(world: World, client_as) -> None:
+def test_administrator_sets_someone_elses_photo(world: World, client_as: ClientAs) -> None:
     upload = SimpleUploadedFile("them.png", png_bytes(), content_type="image/png")
     response = client_as(world.admin).post(
         edit_url(world.teammate), {"action": "upload_photo", "photo": upload}
@@ -510,7 +529,9 @@ def card_names(html: str) -> list[str]:
     return [unescape(n) for n in re.findall(r'<span class="org-card-name">([^<]+)</span>', html)]
 
 
-def test_org_chart_shows_chain_person_reports_and_peers_in_order(world: World, client_as) -> None:
+def test_org_chart_shows_chain_person_reports_and_peers_in_order(
+    world: World, client_as: ClientAs
+) -> None:
     ceo = make_person("cara_ceo", display_name="Cara Ceo")
     User.objects.filter(pk=world.admin.pk).update(manager=ceo)
     make_person("zed_peer", display_name="Zed Peer", manager=world.admin)
@@ -542,7 +563,7 @@ def test_org_chart_shows_chain_person_reports_and_peers_in_order(world: World, c
     assert 'aria-label="Profile of Theo Teammate"' in html
 
 
-def test_org_chart_of_someone_at_the_top_without_reports(world: World, client_as) -> None:
+def test_org_chart_of_someone_at_the_top_without_reports(world: World, client_as: ClientAs) -> None:
     html = client_as(world.owner).get(org_url(world.outsider)).content.decode()
     assert "Reporting line" not in html
     assert "No one reports to Oscar Outsider." in html

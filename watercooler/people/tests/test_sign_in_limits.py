@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from pytest_django import Settings
 
 from watercooler.core.ratelimit import PASSWORD_FAILURES
 from watercooler.testing.world import PASSWORD, World
@@ -22,7 +23,7 @@ HOME = "10.7.0.1"
 
 
 @pytest.fixture(autouse=True)
-def production_limits(settings: Any) -> None:
+def production_limits(settings: Settings) -> None:
     settings.ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 
 

@@ -3,6 +3,7 @@ it, the event and the notification after commit, the API, the thread page, the a
 unanswered filters of topic pages, and the "questions you could answer" suggestions and page."""
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 from unittest import mock
 
@@ -10,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
 from watercooler.communities.models import Community, MemberRole, Membership, Privacy
 from watercooler.feed import actions, queries
@@ -18,6 +20,7 @@ from watercooler.notifications.models import Notification, NotificationKind
 from watercooler.questions.actions import do_accept_answer, do_clear_answer
 from watercooler.questions.policy import can_accept_answer
 from watercooler.questions.queries import answerable_questions, skill_topic_name
+from watercooler.testing.fixtures import ApiClient, ClientAs
 from watercooler.testing.world import World, make_person
 
 HTMX = {"HX-Request": "true"}
@@ -60,7 +63,7 @@ def question(world: World) -> tuple[Post, Reply, Reply]:
 
 
 @pytest.fixture
-def sent() -> Any:
+def sent() -> Iterator[mock.MagicMock]:
     """Every realtime event handed to the channel layer (i.e. after commit)."""
     with mock.patch("watercooler.core.events.send_now") as send_now:
         yield send_now
@@ -165,7 +168,10 @@ def test_a_deleted_question_cannot_get_an_answer(world: World, question: Any) ->
 
 
 def test_event_goes_to_the_post_group_on_commit_only(
-    world: World, question: Any, sent: Any, django_capture_on_commit_callbacks: Any
+    world: World,
+    question: Any,
+    sent: mock.MagicMock,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     post, first, _ = question
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -188,7 +194,7 @@ def test_event_goes_to_the_post_group_on_commit_only(
 
 
 def test_the_reply_author_is_notified(
-    world: World, question: Any, django_capture_on_commit_callbacks: Any
+    world: World, question: Any, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     post, first, _ = question
     with django_capture_on_commit_callbacks(execute=True):
@@ -207,7 +213,10 @@ def test_the_reply_author_is_notified(
 
 
 def test_deleting_the_accepted_reply_clears_it(
-    world: World, question: Any, client_as: Any, django_capture_on_commit_callbacks: Any
+    world: World,
+    question: Any,
+    client_as: ClientAs,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     post, first, _ = question
     do_accept_answer(actor=world.owner, post=post, reply=first)
@@ -223,7 +232,9 @@ def test_deleting_the_accepted_reply_clears_it(
 # --- The API ----------------------------------------------------------------------------------
 
 
-def test_api_accepts_replaces_and_clears(world: World, question: Any, api_as: Any) -> None:
+def test_api_accepts_replaces_and_clears(
+    world: World, question: Any, api_as: type[ApiClient]
+) -> None:
     post, first, second = question
     api = api_as(world.owner)
     response = api.post(f"/posts/{post.pk}/accept-answer", {"reply_id": first.pk})
@@ -238,7 +249,7 @@ def test_api_accepts_replaces_and_clears(world: World, question: Any, api_as: An
     assert response.json()["accepted_reply_id"] is None
 
 
-def test_api_permissions(world: World, question: Any, api_as: Any) -> None:
+def test_api_permissions(world: World, question: Any, api_as: type[ApiClient]) -> None:
     post, first, _ = question
     body = {"reply_id": first.pk}
     assert api_as(None).post(f"/posts/{post.pk}/accept-answer", body).status_code == 401
@@ -250,7 +261,9 @@ def test_api_permissions(world: World, question: Any, api_as: Any) -> None:
     assert api_as(world.guest).post(f"/posts/{post.pk}/accept-answer", body).status_code == 404
 
 
-def test_api_outsider_gets_404_for_a_secret_communitys_question(world: World, api_as: Any) -> None:
+def test_api_outsider_gets_404_for_a_secret_communitys_question(
+    world: World, api_as: type[ApiClient]
+) -> None:
     secret = community("skunkworks", Privacy.SECRET, owner=(world.owner, MemberRole.OWNER))
     post = in_community(ask(world.owner), secret)
     reply = reply_to(post, world.owner)
@@ -277,7 +290,7 @@ def test_api_outsider_gets_404_for_a_secret_communitys_question(world: World, ap
     ],
 )
 def test_api_bad_input_is_422_with_the_field(
-    world: World, question: Any, api_as: Any, body: dict[str, Any], field: str
+    world: World, question: Any, api_as: type[ApiClient], body: dict[str, Any], field: str
 ) -> None:
     post, _, _ = question
     response = api_as(world.owner).post(f"/posts/{post.pk}/accept-answer", body)
@@ -286,7 +299,7 @@ def test_api_bad_input_is_422_with_the_field(
 
 
 def test_api_reply_of_another_post_or_a_non_question_is_422(
-    world: World, question: Any, api_as: Any
+    world: World, question: Any, api_as: type[ApiClient]
 ) -> None:
     post, _, _ = question
     elsewhere = reply_to(ask(world.owner, "Second question?"), world.teammate)
@@ -305,7 +318,7 @@ def test_api_reply_of_another_post_or_a_non_question_is_422(
 
 
 def test_thread_offers_accept_to_the_author_only(
-    world: World, question: Any, client_as: Any
+    world: World, question: Any, client_as: ClientAs
 ) -> None:
     post, first, _ = question
     child = actions.do_create_reply(
@@ -320,7 +333,7 @@ def test_thread_offers_accept_to_the_author_only(
 
 
 def test_accept_with_a_plain_form_redirects_to_the_answer(
-    world: World, question: Any, client_as: Any
+    world: World, question: Any, client_as: ClientAs
 ) -> None:
     post, first, _ = question
     client = client_as(world.owner)
@@ -342,7 +355,7 @@ def test_accept_with_a_plain_form_redirects_to_the_answer(
 
 
 def test_accept_with_htmx_swaps_the_thread_and_the_chip(
-    world: World, question: Any, client_as: Any
+    world: World, question: Any, client_as: ClientAs
 ) -> None:
     post, first, second = question
     client = client_as(world.owner)
@@ -369,7 +382,7 @@ def test_accept_with_htmx_swaps_the_thread_and_the_chip(
 
 
 def test_a_stale_reply_is_explained_not_a_crash(
-    world: World, question: Any, client_as: Any
+    world: World, question: Any, client_as: ClientAs
 ) -> None:
     post, first, _ = question
     actions.do_delete_reply(actor=world.teammate, reply=first)
@@ -381,7 +394,7 @@ def test_a_stale_reply_is_explained_not_a_crash(
     assert "No such reply under this question." in response.content.decode()
 
 
-def test_accept_pages_refuse_others(world: World, question: Any, client_as: Any) -> None:
+def test_accept_pages_refuse_others(world: World, question: Any, client_as: ClientAs) -> None:
     post, first, _ = question
     assert (
         client_as(world.teammate)
@@ -437,7 +450,7 @@ def test_topic_posts_page_filters(
 
 
 def test_topic_page_tabs_filter_and_keep_the_filter_while_paging(
-    world: World, mixed_topic: dict[str, Post], client_as: Any
+    world: World, mixed_topic: dict[str, Post], client_as: ClientAs
 ) -> None:
     client = client_as(world.outsider)
     html = client.get("/topics/hiring/?show=unanswered").content.decode()
@@ -464,7 +477,7 @@ def test_topic_page_tabs_filter_and_keep_the_filter_while_paging(
     assert f'id="post-{mixed_topic["plain"].pk}"' not in body
 
 
-def test_topic_filter_empty_states_teach(world: World, client_as: Any) -> None:
+def test_topic_filter_empty_states_teach(world: World, client_as: ClientAs) -> None:
     actions.create_post(world.owner, body="Nothing to ask #plans")
     client = client_as(world.owner)
     assert "No questions about #plans yet" in client.get("/topics/plans/?show=questions").text
@@ -541,7 +554,7 @@ def test_guests_and_people_without_interests_get_none(world: World) -> None:
 
 @pytest.mark.parametrize("count", [2, 25])
 def test_suggestions_take_constant_queries(
-    world: World, django_assert_max_num_queries: Any, count: int
+    world: World, django_assert_max_num_queries: DjangoAssertNumQueries, count: int
 ) -> None:
     for i in range(count):
         ask(world.owner, f"Question {i} about #python and #topic{i}")
@@ -556,7 +569,9 @@ def test_suggestions_take_constant_queries(
 # --- The questions page and the home box -------------------------------------------------------
 
 
-def test_questions_page_lists_suggestions_and_open_questions(world: World, client_as: Any) -> None:
+def test_questions_page_lists_suggestions_and_open_questions(
+    world: World, client_as: ClientAs
+) -> None:
     py = ask(world.owner, "Which #python linter?")
     done = ask(world.owner, "Solved #python question")
     do_accept_answer(actor=world.owner, post=done, reply=reply_to(done, world.admin))
@@ -583,7 +598,10 @@ def test_questions_page_lists_suggestions_and_open_questions(world: World, clien
 
 @pytest.mark.parametrize("count", [3, 30])
 def test_questions_page_query_count_is_constant(
-    world: World, client_as: Any, django_assert_max_num_queries: Any, count: int
+    world: World,
+    client_as: ClientAs,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    count: int,
 ) -> None:
     for i in range(count):
         post = ask(world.owner, f"Question {i} #python")
@@ -594,7 +612,7 @@ def test_questions_page_query_count_is_constant(
         assert client.get("/questions/").status_code == 200
 
 
-def test_home_shows_questions_i_could_answer(world: World, client_as: Any) -> None:
+def test_home_shows_questions_i_could_answer(world: World, client_as: ClientAs) -> None:
     for i in range(4):
         ask(world.owner, f"Python question {i} #python")
     html = client_as(world.teammate).get("/").content.decode()

@@ -13,11 +13,12 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from watercooler.feed import actions
 from watercooler.feed.models import Post, PostKind
 from watercooler.people.tests.test_journeys_browser import Watch, assert_fits_phone
-from watercooler.testing.fixtures import add_session_cookie
+from watercooler.testing.fixtures import Screenshot, add_session_cookie
 from watercooler.testing.world import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,7 +56,7 @@ def _accepted(page: Page) -> Any:
 
 
 def test_desktop_author_accepts_an_answer_with_the_keyboard(
-    page: Page, live_server: Any, world: World, screenshot: Any
+    page: Page, live_server: LiveServer, world: World, screenshot: Screenshot
 ) -> None:
     watch = Watch()
     watch.attach(page.context)
@@ -110,7 +111,7 @@ def test_desktop_author_accepts_an_answer_with_the_keyboard(
 
 
 def test_phone_author_accepts_an_answer(
-    phone: BrowserContext, live_server: Any, world: World, screenshot: Any
+    phone: BrowserContext, live_server: LiveServer, world: World, screenshot: Screenshot
 ) -> None:
     watch = Watch()
     watch.attach(phone)

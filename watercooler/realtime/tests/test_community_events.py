@@ -17,6 +17,7 @@ from watercooler.core.events import author_group, community_group, post_group, s
 from watercooler.feed import actions as feed_actions
 from watercooler.feed.models import PersonFollow, Topic, TopicFollow
 from watercooler.people.models import User
+from watercooler.realtime.tests.helpers import WebsocketCommunicator
 from watercooler.realtime.tests.test_consumers import as_user, subscribe
 from watercooler.testing.world import World
 
@@ -36,7 +37,7 @@ def _community(handle: str, privacy: str, owner: User, members: list[User]) -> C
     return community
 
 
-async def next_of(comm: Any, kind: str) -> dict[str, Any]:
+async def next_of(comm: WebsocketCommunicator, kind: str) -> dict[str, Any]:
     """The next event of type ``kind`` (notifications about joining may come first)."""
     for _ in range(5):
         event = await comm.receive_json_from(timeout=2)

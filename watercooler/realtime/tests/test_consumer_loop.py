@@ -9,8 +9,10 @@ from unittest import mock
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.layers import channel_layers, get_channel_layer
 from django.conf import settings as django_settings
+from pytest_django import Settings
 
 from watercooler.core.events import author_group, encode, send_now, topic_group, user_group
 from watercooler.feed.models import PersonFollow, Topic, TopicFollow
@@ -23,7 +25,7 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(params=["embedded", "channels"])
-def layer_kind(request: pytest.FixtureRequest, settings: Any) -> Iterator[str]:
+def layer_kind(request: pytest.FixtureRequest, settings: Settings) -> Iterator[str]:
     """The app's layer, and Channels' own in-memory one, which has no ``attach`` (a stand-in
     for Redis; on Redis the whole suite runs on the Redis layer anyway)."""
     if request.param == "channels":
@@ -89,7 +91,7 @@ async def test_refused_socket_is_closed_on_either_layer(layer_kind: str) -> None
 
 async def test_no_trip_to_the_database_thread_per_message(world: World) -> None:
     comm = await opened(world.owner)
-    hops = mock.Mock(wraps=consumers.database_sync_to_async)
+    hops = mock.Mock(wraps=database_sync_to_async)
     with (
         mock.patch.object(consumers, "database_sync_to_async", hops),
         mock.patch("channels.consumer.aclose_old_connections") as channels_hop,

@@ -22,6 +22,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from watercooler.announcements import actions as ann
 from watercooler.communities import actions as community_actions
@@ -349,7 +350,7 @@ class Kit:
 
 
 @pytest.fixture
-def kit(world: World, django_capture_on_commit_callbacks: Any) -> Kit:
+def kit(world: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> Kit:
     return Kit(world, django_capture_on_commit_callbacks)
 
 

@@ -8,9 +8,8 @@ browser context a session cookie made with ``Client.force_login``. The ``asgi_se
 and ``signed_in_page`` live in ``watercooler/testing/fixtures.py``.
 """
 
-from typing import Any
-
 import pytest
+from playwright.sync_api import Browser, Page
 
 from watercooler.feed.models import PersonFollow
 from watercooler.testing.fixtures import signed_in_page
@@ -19,7 +18,7 @@ from watercooler.testing.world import World
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def open_feed(page: Any, base_url: str) -> None:
+def open_feed(page: Page, base_url: str) -> None:
     """Load the home feed and wait until its socket has answered (groups joined)."""
     with page.expect_websocket() as info:
         page.goto(f"{base_url}/")
@@ -27,7 +26,7 @@ def open_feed(page: Any, base_url: str) -> None:
 
 
 def test_follower_sees_new_post_prompt_without_reload(
-    browser: Any, asgi_server: str, world: World
+    browser: Browser, asgi_server: str, world: World
 ) -> None:
     PersonFollow.objects.create(follower=world.teammate, followee=world.owner)
     PersonFollow.objects.create(follower=world.owner, followee=world.teammate)

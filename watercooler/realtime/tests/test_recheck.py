@@ -9,6 +9,7 @@ from asgiref.sync import sync_to_async
 from django.contrib.auth import HASH_SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from pytest_django import DjangoAssertNumQueries
 
 from watercooler.core.events import send_now, user_group
 from watercooler.people.models import ApiToken, User
@@ -198,7 +199,7 @@ async def test_a_failed_check_forwards_nothing_and_keeps_the_socket(world: World
 
 
 def test_still_authorised_answers_many_sockets_in_a_few_queries(
-    world: World, django_assert_num_queries: Any
+    world: World, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     people = [world.owner, world.teammate, world.outsider, world.admin, world.guest]
     tokens = {p.pk: token_for(p) for p in people}
