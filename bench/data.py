@@ -161,7 +161,8 @@ def _run_build(size: str, env: dict[str, str]) -> dict[str, Any]:
         text=True,
         check=True,
     )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    summary: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return summary
 
 
 def _org(size: str, meta: dict[str, Any], env: dict[str, str], *, cached: bool) -> BenchOrg:

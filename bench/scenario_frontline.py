@@ -27,6 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from playwright.sync_api import Browser, ViewportSize
+
 from bench.report import Row, machine_description, write_report
 from bench.scenario_feed import collected_static, sign_in
 from bench.server import ROOT, serve
@@ -41,7 +43,7 @@ STATIC_ROOT = ROOT / "var" / "bench" / "static-frontline"
 # collection makes it seconds instead of a minute (ninja's are the API docs' Swagger/Redoc).
 STATIC_IGNORE = ("admin", "ninja")
 
-VIEWPORT = {"width": 360, "height": 640}
+VIEWPORT: ViewportSize = {"width": 360, "height": 640}
 LATENCY_MS = 400
 THROUGHPUT_BYTES_PER_SECOND = 50_000  # 400 kbit/s
 BUDGET_BYTES = 100_000
@@ -93,7 +95,7 @@ def launch_args() -> list[str]:
     ]
 
 
-def visit(browser: Any, base_url: str, session_cookie: str, path: str = "/") -> Visit:
+def visit(browser: Browser, base_url: str, session_cookie: str, path: str = "/") -> Visit:
     """Open ``path`` signed in (the ``sessionid`` cookie), cold, on the emulated slow 3G link.
 
     A new browser context has an empty cache. Requests are followed through the DevTools

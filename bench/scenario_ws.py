@@ -308,9 +308,10 @@ class Held:
 
     @property
     def per_socket(self) -> float | None:
-        if not self.ready["opened"]:
+        opened: int = self.ready["opened"]
+        if not opened:
             return None
-        return (self.rss_after - self.rss_before) / self.ready["opened"]
+        return (self.rss_after - self.rss_before) / opened
 
 
 def _hold(server: Server, started: list[Client], rss_before: int) -> Held:

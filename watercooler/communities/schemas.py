@@ -5,7 +5,7 @@ who may) live in ``actions``, so pages and the API agree.
 """
 
 import datetime as dt
-from typing import Any
+from typing import Any, overload
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -45,7 +45,15 @@ def person_data(user: User) -> dict[str, Any]:
     }
 
 
-def membership_data(membership: Membership | None, user: User | None = None) -> Any:
+@overload
+def membership_data(membership: Membership, user: User | None = None) -> dict[str, Any]: ...
+@overload
+def membership_data(
+    membership: Membership | None, user: User | None = None
+) -> dict[str, Any] | None: ...
+def membership_data(
+    membership: Membership | None, user: User | None = None
+) -> dict[str, Any] | None:
     """One membership (``user`` is its person, if already loaded), or None."""
     if membership is None:
         return None

@@ -1,5 +1,7 @@
 """Organisation-wide settings that administrators change at run time."""
 
+from typing import Any
+
 from django.core.cache import cache
 from django.db import models
 
@@ -22,7 +24,7 @@ class SiteSettings(models.Model):
     def __str__(self) -> str:
         return "Site settings"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.pk = 1
         super().save(*args, **kwargs)
         cache.delete(_CACHE_KEY)
@@ -30,7 +32,7 @@ class SiteSettings(models.Model):
     @classmethod
     def load(cls) -> "SiteSettings":
         """The settings row, cached: it is read on every request by the MFA middleware."""
-        settings = cache.get(_CACHE_KEY)
+        settings: SiteSettings | None = cache.get(_CACHE_KEY)
         if settings is None:
             settings, _ = cls.objects.get_or_create(pk=1)
             cache.set(_CACHE_KEY, settings, timeout=60)

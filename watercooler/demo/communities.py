@@ -170,7 +170,8 @@ class _Builder:
         since = self.since(plan, user)
         if since >= self.now:
             return self.now
-        return since + (self.now - since) * (self.rng.random() ** skew)
+        fraction: float = self.rng.random() ** skew  # float ** float is Any to typeshed
+        return since + (self.now - since) * fraction
 
     def plan(self, spec: CommunitySpec, owner: User) -> _Plan:
         created = self.now - dt.timedelta(days=spec.days_old, hours=self.rng.randint(0, 9))

@@ -710,7 +710,8 @@ class _Writer:
         if since >= self.now:
             return None
         for _ in range(5):
-            moment = since + (self.now - since) * rng.random() ** 0.8
+            fraction: float = rng.random() ** 0.8  # float ** float is Any to typeshed
+            moment = since + (self.now - since) * fraction
             local = moment.astimezone(self.tz.get(author) or self._zone("UTC"))
             local = local.replace(hour=rng.randint(8, 19), minute=rng.randrange(60))
             moment = local.astimezone(dt.UTC)

@@ -20,7 +20,7 @@ Long on purpose: one reporting line, built top down in one place.
 import datetime as dt
 import random
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import check_password, make_password
@@ -234,6 +234,7 @@ def _place_fixed_accounts(nodes: list[_Node], root: _Node) -> list[_Node]:
 
     def place(key: str, department: str) -> _Node:
         candidates = [n for n in nodes if id(n) not in taken and n.kind != "ceo"]
+        wanted: Callable[[_Node], bool]
         for wanted in (
             lambda n: n.department == department and n.kind == "ic" and n.location == HQ,
             lambda n: n.department == department and n.kind == "ic",

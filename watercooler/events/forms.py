@@ -5,6 +5,7 @@ alike. The page's date and time inputs (``datetime-local``) carry no zone, so th
 sends the chosen ``timezone`` and the action reads the times in it.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +47,7 @@ def zone_choices(*extra: str) -> list[str]:
     return sorted(names)
 
 
-def _local(value: Any, zone: Any) -> str:
+def _local(value: dt.datetime, zone: dt.tzinfo) -> str:
     return value.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
 
 

@@ -10,6 +10,7 @@ calendar applications replace their copy instead of adding a second one.
 import datetime as dt
 import zoneinfo
 from collections.abc import Sequence
+from typing import cast
 from urllib.parse import urlsplit
 
 import icalendar
@@ -85,7 +86,7 @@ def _calendar(events: Sequence[Event], *, name: str | None = None) -> bytes:
         cal.add_missing_timezones(
             first_date=first - dt.timedelta(days=1), last_date=last.replace(year=last.year + 2)
         )
-    return cal.to_ical()
+    return cast(bytes, cal.to_ical())  # icalendar's to_ical() is unannotated; it makes bytes
 
 
 def event_ics(event: Event) -> bytes:

@@ -59,7 +59,9 @@ def _copy_errors(form: Form, error: ValidationError) -> None:
 def _sign_in(request: HttpRequest, person: User, *, redirect_url: str) -> HttpResponse:
     """Sign ``person`` in through allauth's flow (its second-factor stage included)."""
     person.backend = MODEL_BACKEND
-    return perform_login(request, person, redirect_url=redirect_url)
+    # allauth is unannotated: perform_login returns the flow's next response.
+    response: HttpResponse = perform_login(request, person, redirect_url=redirect_url)
+    return response
 
 
 # --- Sign-in with an access code ---------------------------------------------------------------

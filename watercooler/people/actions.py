@@ -166,7 +166,7 @@ def do_update_profile(*, actor: User, person: User, changes: ProfileChanges) -> 
 
 
 @transaction.atomic
-def do_set_photo(*, actor: User, person: User, upload: UploadedFile) -> User:
+def do_set_photo(*, actor: User, person: User, upload: UploadedFile[bytes]) -> User:
     check_can_edit_profile(actor=actor, person=person)
     photo, thumb = make_photo_files(upload, stem=photo_stem(person.username))
     old = (person.photo.name, person.photo_thumb.name)

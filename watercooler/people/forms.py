@@ -6,6 +6,8 @@ The profile editor's fields are in ``page_forms.py``, the administration forms i
 ``admin_forms.py``.
 """
 
+from typing import Any
+
 from django import forms
 
 # --- Accounts ----------------------------------------------------------------------------------
@@ -57,7 +59,7 @@ class InvitationPasswordForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         password, confirm = data.get("password"), data.get("password_confirm")
         if password and confirm and password != confirm:

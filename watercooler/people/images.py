@@ -26,7 +26,7 @@ def photo_stem(username: str) -> str:
     return f"{username}-{secrets.token_hex(16)}"
 
 
-def open_checked_image(upload: UploadedFile, *, field: str, noun: str) -> Image.Image:
+def open_checked_image(upload: UploadedFile[bytes], *, field: str, noun: str) -> Image.Image:
     """The uploaded image decoded, turned upright (EXIF) and in RGB, or ValidationError on
     ``field`` naming the ``noun`` ("photo", "image").
 
@@ -71,7 +71,9 @@ def open_checked_image(upload: UploadedFile, *, field: str, noun: str) -> Image.
         raise ValidationError({field: ["The file is not an image we can read."]}) from None
 
 
-def make_photo_files(upload: UploadedFile, *, stem: str) -> tuple[ContentFile, ContentFile]:
+def make_photo_files(
+    upload: UploadedFile[bytes], *, stem: str
+) -> tuple[ContentFile[bytes], ContentFile[bytes]]:
     """Return (photo, thumbnail) as a square JPEG and a square WebP, or raise ValidationError on
     the ``photo`` field."""
     image = open_checked_image(upload, field="photo", noun="photo")

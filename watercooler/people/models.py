@@ -7,6 +7,7 @@ person keeps the directory a single indexed query.
 import hashlib
 import secrets
 import zoneinfo
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -110,7 +111,7 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.display_name:
             self.display_name = self.get_full_name() or self.username
         self.sort_name = self.sort_key(self.display_name)

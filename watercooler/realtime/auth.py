@@ -23,14 +23,14 @@ from channels.security.websocket import AllowedHostsOriginValidator, WebsocketDe
 from django.contrib.auth.models import AnonymousUser
 
 from watercooler.people.actions import authenticate_api_token
-from watercooler.people.models import ApiToken
+from watercooler.people.models import ApiToken, User
 
 MAX_TOKEN_LENGTH = 200
 
 
 def token_from_scope(scope: dict[str, Any]) -> str | None:
     """The ``token`` query parameter, or None when there is none."""
-    query = scope.get("query_string", b"").decode("latin1")
+    query: str = scope.get("query_string", b"").decode("latin1")
     values = parse_qs(query, keep_blank_values=True).get("token")
     if not values:
         return None
@@ -38,7 +38,7 @@ def token_from_scope(scope: dict[str, Any]) -> str | None:
 
 
 @database_sync_to_async
-def _user_for_token(token: str) -> Any:
+def _user_for_token(token: str) -> User | None:
     if len(token) > MAX_TOKEN_LENGTH:
         return None
     return authenticate_api_token(token)

@@ -260,7 +260,7 @@ def do_update_community(*, actor: User, community: Community, **fields: Any) -> 
     return locked
 
 
-def make_cover_file(upload: UploadedFile) -> ContentFile:
+def make_cover_file(upload: UploadedFile[bytes]) -> ContentFile[bytes]:
     """A 3:1 JPEG cover cut from an uploaded image (checked by its bytes, as profile photos
     are), or ValidationError on ``cover``. The stored name is random, so a cover's URL cannot
     be guessed from the community's handle."""
@@ -271,7 +271,7 @@ def make_cover_file(upload: UploadedFile) -> ContentFile:
 
 @transaction.atomic
 def do_set_cover(
-    *, actor: User, community: Community, upload: UploadedFile, alt_text: Any = ""
+    *, actor: User, community: Community, upload: UploadedFile[bytes], alt_text: Any = ""
 ) -> Community:
     """Replace the cover image (owners and moderators); ``alt_text`` describes it for people
     who cannot see it. The old file is deleted once the change commits."""

@@ -1,7 +1,7 @@
 """Setting, removing and applying again a community's directory rule (owners and moderators);
 what a rule matches, and how applying it writes, is ``communities.rules``."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -83,7 +83,7 @@ def do_set_rule(
     check_can_change_rule(actor, community)
     errors = FieldErrors()
     found: dict[str, Any] = {}
-    checks = {
+    checks: dict[str, Callable[[], object]] = {
         "departments": lambda: _named(Department, departments, field="departments"),
         "locations": lambda: _named(Location, locations, field="locations"),
         "regions": lambda: _location_values(regions, field="regions", column="region"),

@@ -13,6 +13,7 @@ file, reads best as one step-by-step class.
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -211,7 +212,7 @@ class _Planner:
     # -- 2. Duplicates between rows: an error on every row involved
 
     def _find_duplicates(self) -> None:
-        checks = (
+        checks: tuple[tuple[str, str, Callable[[Target], str]], ...] = (
             ("employee_id", "employee id", lambda t: t.values.get("employee_id") or ""),
             ("email", "email address", lambda t: (t.values.get("email") or "").casefold()),
             ("username", "username", lambda t: (t.values.get("username") or "").casefold()),
