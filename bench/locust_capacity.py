@@ -67,7 +67,7 @@ _stopping = False
 
 
 def _ws_outcome(name: str, started: float, exception: BaseException | None) -> None:
-    events.request.fire(
+    events.request.fire(  # type: ignore[no-untyped-call]  # locust's EventHook: unannotated
         request_type="WS",
         name=name,
         response_time=(time.perf_counter() - started) * 1000,
@@ -289,7 +289,7 @@ class CapacityShape(LoadTestShape):
         return shape
 
 
-@events.request.add_listener
+@events.request.add_listener  # type: ignore[untyped-decorator]  # locust's EventHook: unannotated
 def _record(request_type: str, name: str, response_time: float, exception: Any, **_: Any) -> None:
     timed = request_type != "WS"
     _totals["requests" if timed else "ws"] += 1
@@ -300,7 +300,7 @@ def _record(request_type: str, name: str, response_time: float, exception: Any, 
     controller.record(time.monotonic(), response_time if timed else None, exception is not None)
 
 
-@events.quitting.add_listener
+@events.quitting.add_listener  # type: ignore[untyped-decorator]
 def _write(**_: Any) -> None:
     global _stopping
     _stopping = True

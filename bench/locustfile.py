@@ -47,7 +47,7 @@ class Reader(FastHttpUser):
                 response.failure(f"HTTP {response.status_code}")
 
 
-@events.request.add_listener
+@events.request.add_listener  # type: ignore[untyped-decorator]  # locust's EventHook: unannotated
 def _record(response_time: float, exception: Any, **_: Any) -> None:
     now = time.monotonic()
     if now - _started < WARMUP_SECONDS:
@@ -63,7 +63,7 @@ def _record(response_time: float, exception: Any, **_: Any) -> None:
     _times_ms.append(response_time)
 
 
-@events.quitting.add_listener
+@events.quitting.add_listener  # type: ignore[untyped-decorator]
 def _write(**_: Any) -> None:
     seconds = _window[1] - _window[0] if len(_window) == 2 else 0.0
     OUTPUT.write_text(

@@ -18,7 +18,7 @@ def _account(credentials: dict[str, Any]) -> str:
     return sign_in_account(str(credentials.get("email") or credentials.get("username") or ""))
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no types
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 

@@ -37,7 +37,7 @@ def token_from_scope(scope: dict[str, Any]) -> str | None:
     return values[-1]
 
 
-@database_sync_to_async
+@database_sync_to_async  # type: ignore[untyped-decorator]  # channels ships no types
 def _user_for_token(token: str) -> User | None:
     if len(token) > MAX_TOKEN_LENGTH:
         return None

@@ -216,7 +216,7 @@ async def _feed(source: Callable[[], Awaitable[Any]], inbox: _Inbox, *, layer: b
         inbox.put(exc)
 
 
-class LiveConsumer(AsyncJsonWebsocketConsumer):
+class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channels ships no types
     """One authenticated socket per browser tab. Group messages are ``{"type": "deliver",
     "event": {...}, "text": "..."}`` (core.events.send_now) and reach :meth:`deliver`."""
 

@@ -70,7 +70,7 @@ class _Mailbox:
         return not self.messages and self.waiter is None and self.sink is None
 
 
-class LocalChannelLayer(BaseChannelLayer):
+class LocalChannelLayer(BaseChannelLayer):  # type: ignore[misc]  # channels ships no types
     extensions = ["groups", "flush"]
 
     def __init__(

@@ -41,20 +41,20 @@ class WebsocketCommunicator(ApplicationCommunicator):
             "headers": headers,
             "subprotocols": [],
         }
-        super().__init__(application, scope)
+        super().__init__(application, scope)  # type: ignore[no-untyped-call]
 
     # The test owns the database connection: the consumer must not close it between messages.
     async def send_input(self, message: Any) -> None:
         with mock.patch("channels.db.close_old_connections", _no_op):
-            await super().send_input(message)
+            await super().send_input(message)  # type: ignore[no-untyped-call]
 
     async def receive_output(self, timeout: float = 1) -> Any:
         with mock.patch("channels.db.close_old_connections", _no_op):
-            return await super().receive_output(timeout)
+            return await super().receive_output(timeout)  # type: ignore[no-untyped-call]
 
     async def receive_nothing(self, timeout: float = 0.1, interval: float = 0.01) -> bool:
         """asgiref's, with its types: True when nothing arrived within ``timeout``."""
-        nothing: bool = await super().receive_nothing(timeout, interval)
+        nothing: bool = await super().receive_nothing(timeout, interval)  # type: ignore[no-untyped-call]
         return nothing
 
     async def connect(self, timeout: float = 2) -> tuple[bool, Any]:
@@ -85,7 +85,7 @@ class WebsocketCommunicator(ApplicationCommunicator):
 
     async def disconnect(self, code: int = 1000, timeout: float = 2) -> None:
         await self.send_input({"type": "websocket.disconnect", "code": code})
-        await self.wait(timeout)
+        await self.wait(timeout)  # type: ignore[no-untyped-call]
 
 
 def session_cookie(user: User) -> bytes:
