@@ -11,7 +11,7 @@ import inspect
 import json
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import (
     PermissionDenied,
@@ -84,7 +84,8 @@ class JsonParser(Parser):
             detail = NUL_MESSAGE if problem.message == NUL_TEXT_MESSAGE else INVALID
             errors = [{"field": problem.field, "message": problem.message}]
             raise BodyNotAcceptedError(status, detail, errors)
-        return data
+        # Any JSON value: the schema of the operation refuses what is not an object (422).
+        return cast(DictStrAny, data)
 
 
 class WatercoolerAPI(NinjaAPI):

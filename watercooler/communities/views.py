@@ -22,7 +22,7 @@ from watercooler.communities import actions, policy, queries
 from watercooler.communities.forms import CommunityForm, suggest_handle
 from watercooler.communities.models import Category, MemberRole
 from watercooler.communities.queries import CommunityHeader
-from watercooler.core.errors import messages_by_field, one_line
+from watercooler.core.errors import Conflict, messages_by_field, one_line
 from watercooler.core.markdown import render_markdown
 from watercooler.core.pages import is_htmx, next_url, problem_page, vary_on_htmx, viewer_of
 from watercooler.core.paging import InvalidCursorError
@@ -275,7 +275,7 @@ def _member_answer(
 
 
 def _error_status(exc: Exception) -> int:
-    if isinstance(exc, actions.Conflict):
+    if isinstance(exc, Conflict):
         return 409
     return 400
 
@@ -297,7 +297,7 @@ def add_member(request: HttpRequest, handle: str) -> HttpResponse:
         return _add_form_error(request, header, username, error)
     try:
         actions.do_add_member(actor=viewer, community=community, user=person)
-    except (ValidationError, actions.Conflict) as exc:
+    except (ValidationError, Conflict) as exc:
         return _add_form_error(request, header, username, one_line(exc), _error_status(exc))
     messages.success(request, f"{person.display_name} is now a member of {community.name}.")
     return redirect(reverse("communities:members", args=[community.handle]))
@@ -333,7 +333,7 @@ def remove_member(request: HttpRequest, handle: str, username: str) -> HttpRespo
         raise Http404("No such member.")
     try:
         actions.do_remove_member(actor=viewer, community=header.community, user=person)
-    except (ValidationError, actions.Conflict) as exc:
+    except (ValidationError, Conflict) as exc:
         return _member_answer(
             request, header, done="", error=one_line(exc), status=_error_status(exc)
         )
@@ -355,7 +355,7 @@ def set_role(request: HttpRequest, handle: str, username: str) -> HttpResponse:
         )
     try:
         actions.do_set_role(actor=viewer, community=header.community, user=person, role=role)
-    except (ValidationError, actions.Conflict) as exc:
+    except (ValidationError, Conflict) as exc:
         return _member_answer(
             request, header, done="", error=one_line(exc), status=_error_status(exc)
         )
@@ -377,7 +377,7 @@ def transfer_ownership(request: HttpRequest, handle: str, username: str) -> Http
         raise Http404("No such member.")
     try:
         actions.do_transfer_ownership(actor=viewer, community=header.community, user=person)
-    except (ValidationError, actions.Conflict) as exc:
+    except (ValidationError, Conflict) as exc:
         return _member_answer(
             request, header, done="", error=one_line(exc), status=_error_status(exc)
         )
@@ -428,7 +428,7 @@ def answer_request(request: HttpRequest, handle: str, username: str, answer: str
         else:
             actions.do_remove_member(actor=viewer, community=community, user=person)
             done = f"{person.display_name}'s request is declined."
-    except (ValidationError, actions.Conflict) as exc:
+    except (ValidationError, Conflict) as exc:
         return _member_answer(
             request,
             header,
@@ -501,7 +501,7 @@ def join(request: HttpRequest, handle: str) -> HttpResponse:
     before = policy.can_see_content(viewer, community, queries.membership_of(viewer, community))
     try:
         membership = actions.do_join(actor=viewer, community=community)
-    except actions.Conflict:
+    except Conflict:
         # Already a member or already asked (a double click, a stale page): show where they are.
         return _membership_answer(request, viewer, handle, before=before)
     except ValidationError as exc:
@@ -544,7 +544,7 @@ def following(request: HttpRequest, handle: str) -> HttpResponse:
     follow = request.POST.get("following") == "1"
     try:
         actions.do_set_following(actor=viewer, community=community, following=follow)
-    except (ValidationError, actions.Conflict) as exc:
+    except (ValidationError, Conflict) as exc:
         return _membership_answer(request, viewer, handle, error=one_line(exc), status=400)
     done = (
         f"Posts in {community.name} show in your home feed."

@@ -30,8 +30,7 @@ from django.utils import timezone
 
 from watercooler.communities.models import Community
 from watercooler.communities.queries import access_community, membership_of
-from watercooler.core.errors import Conflict as Conflict  # callers catch actions.Conflict
-from watercooler.core.errors import FieldErrors
+from watercooler.core.errors import Conflict, FieldErrors
 from watercooler.core.inputs import MOMENT_MESSAGE, moment_in_range
 from watercooler.core.markdown import render_markdown
 from watercooler.core.policy import check_active

@@ -79,9 +79,10 @@ MAX_MENTIONS = 50
 MAX_TOPICS = 30
 
 
-def _json(data: Any) -> Any:
+def _json(data: dict[str, Any]) -> dict[str, Any]:
     """``data`` as plain JSON types (datetimes as ISO strings), for channel layers."""
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    plain: dict[str, Any] = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    return plain
 
 
 def mention_url(username: str) -> str:
@@ -412,7 +413,7 @@ def do_create_post(*, author: User, data: PostInput) -> Post:
 
 @transaction.atomic
 def do_create_post_with_attachments(
-    *, author: User, data: PostInput, uploads: Sequence[tuple[UploadedFile, str]]
+    *, author: User, data: PostInput, uploads: Sequence[tuple[UploadedFile[bytes], str]]
 ) -> Post:
     """``do_create_post`` and then ``do_add_attachment`` for each (file, description), all or
     nothing: a file refused (``ValidationError`` on ``file`` or ``alt_text``) leaves no post."""
@@ -550,7 +551,7 @@ def do_delete_post(*, actor: User, post: Post) -> None:
 
 @transaction.atomic
 def do_add_attachment(
-    *, actor: User, post: Post, upload: UploadedFile, alt_text: str = ""
+    *, actor: User, post: Post, upload: UploadedFile[bytes], alt_text: str = ""
 ) -> Attachment:
     """Attach a checked file to one's own post (at most ATTACHMENT_MAX_PER_POST). Images get a
     thumbnail and their size. On commit: ``post.updated`` is not sent; clients re-read."""

@@ -2,7 +2,7 @@
 
 Each endpoint parses its input, calls one action (writes) or query (reads) and returns a schema
 from ``schemas.py``. Who may see or change what lives in ``queries`` and ``actions``; a post one
-may not see answers 404 exactly like a missing one. ``actions.Conflict`` (reacting twice, voting
+may not see answers 404 exactly like a missing one. ``Conflict`` (reacting twice, voting
 twice, following twice, a closed poll) answers 409 with the usual error shape.
 
 Attachments are uploaded one file per request, as multipart/form-data, to

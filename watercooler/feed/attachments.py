@@ -57,8 +57,8 @@ class CheckedFile:
     name: str
     content_type: str
     size: int
-    file: ContentFile
-    thumbnail: ContentFile | None = None
+    file: ContentFile[bytes]
+    thumbnail: ContentFile[bytes] | None = None
     width: int | None = None
     height: int | None = None
 
@@ -80,7 +80,7 @@ def check_alt_text(raw: str | None) -> str:
     return text
 
 
-def check_upload(upload: UploadedFile) -> CheckedFile:
+def check_upload(upload: UploadedFile[bytes]) -> CheckedFile:
     """Validate ``upload`` (size, type by content) or raise ValidationError on ``file``."""
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size is None or upload.size > limit:

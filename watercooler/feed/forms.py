@@ -84,7 +84,7 @@ class PostForm:
     composer: Composer
     poll_options: list[str] | None
     poll_closes_at: dt.datetime | None
-    uploads: list[tuple[UploadedFile, str]]  # (file, alt text)
+    uploads: list[tuple[UploadedFile[bytes], str]]  # (file, alt text)
     bad_duration: bool = False
 
 
@@ -107,7 +107,7 @@ def read_post_form(data: QueryDict, files: object) -> PostForm:
         quote_id=_int_or_none(data.get("quoted_post")),
         alt_text=data.get("alt_text", ""),
     )
-    uploads: list[tuple[UploadedFile, str]] = []
+    uploads: list[tuple[UploadedFile[bytes], str]] = []
     getlist = getattr(files, "getlist", None)
     chosen = list(getlist("attachments")) if getlist else []
     for index, upload in enumerate(chosen):

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from watercooler.communities.queries import moderated_community_ids
-from watercooler.core.errors import FieldErrors, messages_by_field, one_line
+from watercooler.core.errors import Conflict, FieldErrors, messages_by_field, one_line
 from watercooler.core.pages import (
     bad_cursor_page,
     is_htmx,
@@ -523,7 +523,7 @@ def vote(request: HttpRequest, post_id: int) -> HttpResponse:
     except ValidationError as exc:
         error = one_line(exc)
         status = 400
-    except actions.Conflict:
+    except Conflict:
         pass  # already voted or closed: the results show what is true now
     if not is_htmx(request) and not error:
         return redirect(next_url(request, reverse("feed:post", args=[post.pk])))
@@ -670,7 +670,7 @@ def follow_topic(request: HttpRequest, name: str) -> HttpResponse:
             actions.do_unfollow_topic(follower=viewer, topic=found)
         else:
             actions.do_follow_topic(follower=viewer, topic=found)
-    except (actions.Conflict, Http404):
+    except (Conflict, Http404):
         pass  # already in the state asked for
     if is_htmx(request):
         details = queries.topic_details(viewer, found.name)
@@ -729,7 +729,7 @@ def follow_person(request: HttpRequest, username: str) -> HttpResponse:
             actions.do_unfollow_person(follower=viewer, followee=person)
         else:
             actions.do_follow_person(follower=viewer, followee=person)
-    except (actions.Conflict, Http404):
+    except (Conflict, Http404):
         pass  # already in the state asked for
     except ValidationError as exc:
         if is_htmx(request):

@@ -40,12 +40,10 @@ from watercooler.communities.actions.membership import (
     do_transfer_ownership,
 )
 from watercooler.communities.rules import apply_rule, apply_rules_for_people
-from watercooler.core.errors import Conflict
 
 __all__ = [
     "COVER_SIZE",
     "CommunityInput",
-    "Conflict",
     "apply_rule",
     "apply_rules_for_people",
     "check_can_create",

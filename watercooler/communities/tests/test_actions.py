@@ -23,6 +23,7 @@ from watercooler.communities.models import (
     MembershipStatus,
 )
 from watercooler.communities.tests.conftest import Places, follows_changed_for
+from watercooler.core.errors import Conflict
 from watercooler.notifications.models import Notification, NotificationKind
 from watercooler.people.models import User
 from watercooler.testing.fixtures import ClientAs, Commit, SentEvents, SentSignals
@@ -246,7 +247,7 @@ def test_joining_an_open_community(
     assert places.open.member_count == 2
     assert follows_changed_for(sent_events) == {f"user.{world.outsider.pk}"}
     assert [name for name, _ in sent_signals] == ["member_joined"]
-    with pytest.raises(actions.Conflict):
+    with pytest.raises(Conflict):
         actions.do_join(actor=world.outsider, community=places.open)
     # Nobody is notified of an open join (and never of their own doing).
     assert not Notification.objects.exists()
@@ -271,7 +272,7 @@ def test_asking_to_join_a_closed_community_notifies_its_moderators(
         [world.owner.username, moderator.username]
     )
     assert {(n.actor_id, n.community_id) for n in told} == {(world.outsider.pk, places.closed.pk)}
-    with pytest.raises(actions.Conflict):
+    with pytest.raises(Conflict):
         actions.do_join(actor=world.outsider, community=places.closed)
 
 
@@ -328,7 +329,7 @@ def test_secret_communities_cannot_be_joined_and_guests_only_get_added(
         with pytest.raises(PermissionDenied):
             actions.do_join(actor=world.guest, community=community)
     # External collaborators: a moderator adds the guest, even to a secret community.
-    with pytest.raises(actions.Conflict):
+    with pytest.raises(Conflict):
         actions.do_join(actor=world.owner, community=places.secret)
     membership = actions.do_add_member(actor=world.owner, community=places.secret, user=world.guest)
     assert membership.is_active
@@ -346,7 +347,7 @@ def test_being_added_notifies_the_person(
         )
     ) == [(NotificationKind.COMMUNITY_ADDED, world.owner.pk, places.secret.pk)]
     assert f"user.{world.guest.pk}" in follows_changed_for(sent_events)
-    with pytest.raises(actions.Conflict):
+    with pytest.raises(Conflict):
         actions.do_add_member(actor=world.owner, community=places.secret, user=world.guest)
 
 

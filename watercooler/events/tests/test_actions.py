@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from watercooler.communities.models import Community, Membership
+from watercooler.core.errors import Conflict
 from watercooler.events import actions, queries
 from watercooler.events.models import Event, Rsvp, RsvpStatus
 from watercooler.events.tasks import send_event_reminders
@@ -187,10 +188,10 @@ def test_rsvp_closes_when_started_or_cancelled_and_attendance_stays(world: World
     event = make_event(world.admin, capacity=5)
     actions.do_rsvp(actor=world.owner, event=event, status="going")
     later = event.starts_at + dt.timedelta(minutes=1)
-    with pytest.raises(actions.Conflict, match="started"):
+    with pytest.raises(Conflict, match="started"):
         actions.do_rsvp(actor=world.teammate, event=event, status="going", now=later)
     actions.do_cancel_event(actor=world.admin, event=event)
-    with pytest.raises(actions.Conflict, match="cancelled"):
+    with pytest.raises(Conflict, match="cancelled"):
         actions.do_rsvp(actor=world.teammate, event=event, status="going")
     assert _counts(event) == (1, 0, 0)
 
@@ -225,7 +226,7 @@ def test_only_organiser_moderators_and_admins_manage(world: World, secret: Commu
     with pytest.raises(PermissionDenied):
         actions.do_cancel_event(actor=world.outsider, event=event)
     actions.do_cancel_event(actor=world.owner, event=event)  # the community's owner
-    with pytest.raises(actions.Conflict):
+    with pytest.raises(Conflict):
         actions.do_cancel_event(actor=world.owner, event=event)
     event.refresh_from_db()
     assert event.cancelled_at is not None

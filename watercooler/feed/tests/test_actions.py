@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
+from watercooler.core.errors import Conflict
 from watercooler.core.events import author_group, post_group, topic_group, user_group
 from watercooler.feed import actions, queries
 from watercooler.feed.models import Mention, PersonFollow, Post, Revision, Topic
@@ -153,7 +154,7 @@ def test_react_twice_conflicts_and_summary_is_kept(
         state = actions.do_react(user=world.teammate, post=post, kind="like")
     assert state.reaction_summary == {"like": 1}
     assert state.my_reactions == ["like"]
-    with pytest.raises(actions.Conflict):
+    with pytest.raises(Conflict):
         actions.do_react(user=world.teammate, post=post, kind="like")
     state = actions.do_react(user=world.outsider, post=post, kind="celebrate")
     assert state.reaction_count == 2
@@ -173,7 +174,7 @@ def test_poll_votes_once(world: World) -> None:
     option = post.poll_options.first()
     assert option is not None
     actions.do_vote(user=world.teammate, post=post, option_id=option.pk)
-    with pytest.raises(actions.Conflict):
+    with pytest.raises(Conflict):
         actions.do_vote(user=world.teammate, post=post, option_id=option.pk)
     with pytest.raises(ValidationError):
         actions.do_vote(user=world.outsider, post=post, option_id=999999)
@@ -190,7 +191,7 @@ def test_follow(
     assert sent_signals == [
         ("person_followed", {"follower": world.outsider, "followee": world.owner})
     ]
-    with pytest.raises(actions.Conflict):
+    with pytest.raises(Conflict):
         actions.do_follow_person(follower=world.outsider, followee=world.owner)
     with pytest.raises(ValidationError):
         actions.do_follow_person(follower=world.owner, followee=world.owner)
