@@ -22,8 +22,8 @@ from watercooler.people.models import Department, Location, User
 RULE_VALUES_MAX = 50
 
 
-def _named(model: type[Department | Location], values: Any, *, field: str) -> list[Any]:
-    """Departments or locations given as objects or names (all must exist)."""
+def _value_list(values: Any, *, field: str) -> list[Any]:
+    """A rule's list of values (None for none), at most ``RULE_VALUES_MAX`` of them."""
     if values is None:
         return []
     if isinstance(values, str) or not isinstance(values, Iterable):
@@ -31,6 +31,14 @@ def _named(model: type[Department | Location], values: Any, *, field: str) -> li
     items = list(values)
     if len(items) > RULE_VALUES_MAX:
         raise ValidationError({field: [f"At most {RULE_VALUES_MAX} values."]})
+    return items
+
+
+def _named(model: type[Department | Location], values: Any, *, field: str) -> list[Any]:
+    """Departments or locations given as objects or names (all must exist)."""
+    items = _value_list(values, field=field)
+    if not items:
+        return []
     objects = [v for v in items if isinstance(v, model)]
     names = [v for v in items if not isinstance(v, model)]
     if not all(isinstance(n, str) for n in names):
@@ -44,13 +52,9 @@ def _named(model: type[Department | Location], values: Any, *, field: str) -> li
 
 def _location_values(values: Any, *, field: str, column: str) -> list[str]:
     """Regions or countries, spelled as some location spells them (matched ignoring case)."""
-    if values is None:
+    items = _value_list(values, field=field)
+    if not items:
         return []
-    if isinstance(values, str) or not isinstance(values, Iterable):
-        raise ValidationError({field: ["Must be a list."]})
-    items = list(values)
-    if len(items) > RULE_VALUES_MAX:
-        raise ValidationError({field: [f"At most {RULE_VALUES_MAX} values."]})
     if not all(isinstance(v, str) for v in items):
         raise ValidationError({field: ["Must be a list of names."]})
     known = {
