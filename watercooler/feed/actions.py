@@ -26,7 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -679,13 +679,16 @@ def check_reaction_kind(kind: Any) -> str:
     return str(kind)
 
 
+def _reactions_on(post: Post, reply: Reply | None) -> QuerySet[Reaction]:
+    """The reactions on ``reply``, or on ``post`` itself (not on its replies) without one."""
+    if reply is not None:
+        return Reaction.objects.filter(reply_id=reply.pk)
+    return Reaction.objects.filter(post_id=post.pk, reply__isnull=True)
+
+
 def _recount(*, user: User, post: Post, reply: Reply | None) -> ReactionState:
     """Recompute the target's counters from the reactions themselves (the row is locked)."""
-    reactions = (
-        Reaction.objects.filter(reply_id=reply.pk)
-        if reply is not None
-        else Reaction.objects.filter(post_id=post.pk, reply__isnull=True)
-    )
+    reactions = _reactions_on(post, reply)
     summary = {
         row["kind"]: row["n"]
         for row in reactions.values("kind").annotate(n=Count("id")).order_by("kind")
@@ -758,11 +761,7 @@ def do_unreact(*, user: User, post: Post, reply: Reply | None = None, kind: Any)
     check_active(user)
     kind = check_reaction_kind(kind)
     post, reply = _lock_target(post, reply)
-    target = (
-        Reaction.objects.filter(reply=reply)
-        if reply is not None
-        else Reaction.objects.filter(post=post, reply__isnull=True)
-    )
+    target = _reactions_on(post, reply)
     reaction = target.filter(user=user, kind=kind).first()
     if reaction is None:
         raise Http404("You have not reacted with this.")
@@ -781,11 +780,7 @@ def do_toggle_reaction(
     (``Conflict`` or ``Http404`` underneath): it answers with the state as it is now, so a
     double press counts once."""
     kind = check_reaction_kind(kind)
-    given = (
-        Reaction.objects.filter(reply_id=reply.pk)
-        if reply is not None
-        else Reaction.objects.filter(post_id=post.pk, reply__isnull=True)
-    )
+    given = _reactions_on(post, reply)
     mine = list(given.filter(user_id=user.pk).values_list("kind", flat=True))
     try:
         if kind in mine:
