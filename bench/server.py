@@ -156,6 +156,10 @@ class Server:
     def task_worker_pids(self) -> list[int]:
         return [p.pid for p in self.extra if p.poll() is None]
 
+    def cpu_seconds(self) -> float:
+        """CPU used so far by the processes that serve (not the task workers)."""
+        return sum(cpu_seconds(pid) for pid in self.serving_pids)
+
     def connections(self) -> dict[int, int]:
         """Established connections to the server's port, per serving process, now."""
         return _connections(self.port, self.serving_pids)

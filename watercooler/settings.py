@@ -103,7 +103,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "watercooler.urls"
 ASGI_APPLICATION = "watercooler.asgi.application"
-WSGI_APPLICATION = None
+WSGI_APPLICATION = "watercooler.wsgi.application"
+# Threads that run HTTP requests in each `manage.py serve` process (core/wsgi_bridge.py). One is
+# the fastest for Python work; a few more help only when requests wait on something slow.
+HTTP_THREADS = env_int("HTTP_THREADS", 1, minimum=1)
 
 TEMPLATES = [
     {
@@ -239,6 +242,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# How long a process remembers an API token's owner: revocation and deactivation take effect in
+# other processes within this many seconds (at once in the process that made the change).
+API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 5, minimum=0)
 ACCESS_CODE_LIFETIME_HOURS = env_int("ACCESS_CODE_LIFETIME_HOURS", 72, minimum=1)
 INVITATION_LIFETIME_DAYS = env_int("INVITATION_LIFETIME_DAYS", 14, minimum=1)
 

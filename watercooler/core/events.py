@@ -16,15 +16,22 @@ both, taking the event as a plain dict; app code never calls it. The group messa
 ``{"type": "deliver", "event": {...}, "text": "<the event as JSON>"}``: the websocket consumer
 decides from ``event`` whether its person may see it and forwards ``text`` as it is, so an event
 for 10,000 sockets is encoded once, not once per socket.
+
+Actions run in a worker thread (or a WSGI process) and the channel layer is asynchronous, so
+``send_now`` hands the send to an event loop and waits for it: the embedded layer's own loop (the
+server's, where its sockets live), or else one long-lived loop thread per process, where a
+network layer keeps its connections from one send to the next.
 """
 
+import asyncio
 import json
 import logging
+import os
+import threading
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -51,9 +58,50 @@ def send_now(groups: Iterable[str], event: dict[str, Any]) -> None:
         # 10,000 group sends, and a loop hop per send would dominate.
         try:
             message = {"type": "deliver", "event": event, "text": encode(event)}
-            async_to_sync(_send_all)(layer, targets, message)
+            _run_in_loop(layer, _send_all(layer, targets, message))
         except Exception:
             logger.exception("Could not send %s", event.get("type"))
+
+
+# How long a send may keep the action waiting before it is logged as failed.
+SEND_TIMEOUT_SECONDS = 30.0
+
+_loop_thread: tuple[int, asyncio.AbstractEventLoop] | None = None
+_loop_thread_lock = threading.Lock()
+
+
+def _process_loop() -> asyncio.AbstractEventLoop:
+    """This process's sending loop, started on first use in a daemon thread (again after a fork:
+    a forked child has no thread)."""
+    global _loop_thread
+    with _loop_thread_lock:
+        if _loop_thread is None or _loop_thread[0] != os.getpid():
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="events", daemon=True).start()
+            _loop_thread = (os.getpid(), loop)
+        return _loop_thread[1]
+
+
+def _run_in_loop(layer: Any, send: Any) -> None:
+    """Run the coroutine ``send`` on the loop ``layer`` belongs to, and wait for it."""
+    home: asyncio.AbstractEventLoop | None = getattr(layer, "loop", None)
+    loop: asyncio.AbstractEventLoop
+    if home is not None and home.is_running():
+        loop = home  # the embedded layer: sockets and their waiting futures live on this loop
+    elif hasattr(layer, "group_send_many"):
+        send.close()  # the embedded layer with no live socket in this process: nobody to tell
+        return
+    else:
+        loop = _process_loop()
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if running is loop:
+        # Synchronous code called on the loop itself cannot wait for it: send when it yields.
+        loop.create_task(send)
+        return
+    asyncio.run_coroutine_threadsafe(send, loop).result(timeout=SEND_TIMEOUT_SECONDS)
 
 
 async def _send_all(layer: Any, groups: list[str], message: dict[str, Any]) -> None:

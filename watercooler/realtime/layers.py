@@ -86,6 +86,9 @@ class LocalChannelLayer(BaseChannelLayer):  # type: ignore[misc]  # channels shi
         self.channels: dict[str, _Mailbox] = {}
         self.groups: dict[str, list[str]] = {}
         self._cleaned_at = time.monotonic()
+        # The event loop the sockets live on (set as they join): sends from worker threads are
+        # handed to it (core.events.send_now), as futures and sinks belong to that loop.
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     # --- channels ----------------------------------------------------------------------------
 
@@ -112,6 +115,7 @@ class LocalChannelLayer(BaseChannelLayer):  # type: ignore[misc]  # channels shi
 
     async def receive(self, channel: str) -> dict[str, Any]:
         """The first message sent to ``channel`` (waiting for one); one reader at a time."""
+        self.loop = asyncio.get_running_loop()
         self.require_valid_channel_name(channel)
         self._clean_expired()
         box = self._mailbox(channel)
@@ -150,6 +154,7 @@ class LocalChannelLayer(BaseChannelLayer):  # type: ignore[misc]  # channels shi
     # --- groups --------------------------------------------------------------------------------
 
     async def group_add(self, group: str, channel: str) -> None:
+        self.loop = asyncio.get_running_loop()
         self.require_valid_group_name(group)
         self.require_valid_channel_name(channel)
         members = self.groups.get(group)
@@ -173,6 +178,7 @@ class LocalChannelLayer(BaseChannelLayer):  # type: ignore[misc]  # channels shi
         """Add ``channel`` to ``groups``, none of which it is in yet: the caller knows (a socket
         joining its feed's groups). Unlike ``group_add``, no scan of each group for the channel:
         at 10,000 sockets in ~200 groups each, those scans were most of opening a socket."""
+        self.loop = asyncio.get_running_loop()
         self.require_valid_channel_name(channel)
         for group in groups:
             self.require_valid_group_name(group)

@@ -50,9 +50,13 @@ def _fresh_cache() -> Iterator[None]:
     one test must not leak into the next (the database is rolled back, the cache is not)."""
     from django.core.cache import cache
 
+    from watercooler.people.actions import forget_api_tokens
+
     cache.clear()
+    forget_api_tokens()
     yield
     cache.clear()
+    forget_api_tokens()
 
 
 @pytest.fixture

@@ -32,6 +32,9 @@ EXPECTED_ROWS = [
     "home feed API",
     "community feed API",
     "home page HTML",
+    "serving pair: Django's minimal view",
+    "serving pair: home feed API",
+    "middleware pair",
     "capacity (",
     "front-line home page on slow 3G",
 ]

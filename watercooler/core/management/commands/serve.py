@@ -1,6 +1,8 @@
-"""``manage.py serve``: uvicorn serving the ASGI app, plus a background-task worker beside it.
+"""``manage.py serve``: uvicorn serving the app, plus a background-task worker beside it.
 
-This is what ``make run`` ends in. One process serves HTTP and websockets; a ``db_worker`` child
+This is what ``make run`` ends in. One process serves HTTP and websockets on one address: each
+HTTP request goes to Django's WSGI handler in one thread hop (``core/wsgi_bridge.py``, through
+``watercooler.asgi``), websockets stay on uvicorn's event loop. A ``db_worker`` child
 runs queued tasks, is restarted with a back-off whenever it dies (``core/supervisor.py``) and is
 stopped when the server stops (Ctrl-C or SIGTERM). ``--workers N`` forks
 N uvicorn processes on one socket (the scale-out layout in docs/deploy.md, where workers are
