@@ -152,9 +152,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # file name from the path (test_/…/watercooler.sqlite3_gw0) and fail under pytest -n.
     _db["TEST"] = {"NAME": ":memory:"}
 elif _db["ENGINE"] == "django.db.backends.postgresql":
-    # Under ASGI each request runs its synchronous code in a thread of its own, so a persistent
-    # connection (CONN_MAX_AGE) is never reused by the next request; psycopg's pool is shared by
-    # every thread of the process, and saves a connection set-up per request.
+    # psycopg's pool is shared by every thread of the process (the HTTP thread, the websockets'
+    # database thread, the event sender) and replaces a broken connection by itself.
     _pool_size = env_int("DATABASE_POOL_MAX_SIZE", 20, minimum=0)
     if _pool_size:
         if _db["CONN_MAX_AGE"]:

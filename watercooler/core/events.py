@@ -84,13 +84,16 @@ def _process_loop() -> asyncio.AbstractEventLoop:
 
 def _run_in_loop(layer: Any, send: Any) -> None:
     """Run the coroutine ``send`` on the loop ``layer`` belongs to, and wait for it."""
-    home: asyncio.AbstractEventLoop | None = getattr(layer, "loop", None)
     loop: asyncio.AbstractEventLoop
-    if home is not None and home.is_running():
-        loop = home  # the embedded layer: sockets and their waiting futures live on this loop
-    elif hasattr(layer, "group_send_many"):
-        send.close()  # the embedded layer with no live socket in this process: nobody to tell
-        return
+    # Asked of the class: channels_redis's layer answers unknown attributes through its loop's.
+    if hasattr(type(layer), "group_send_many"):
+        # The embedded layer: sockets and their waiting futures live on the loop they joined
+        # from; with none joined in this process there is nobody to tell.
+        home: asyncio.AbstractEventLoop | None = layer.loop
+        if home is None or not home.is_running():
+            send.close()
+            return
+        loop = home
     else:
         loop = _process_loop()
     try:

@@ -10,11 +10,15 @@ pointed at pytest-django's test database, so the test's rows must be committed
 so real password hashers and real rate limits.
 """
 
+import getpass
+import gzip
 import http.client
 import json
 import os
 import secrets
+import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -262,3 +266,233 @@ def test_post_through_one_process_reaches_a_websocket_on_the_other(
     assert received["post"]["id"] == post_id
     assert received["post"]["author"]["username"] == "rt-author"
     assert elapsed < DELIVERY_SECONDS, f"post.created took {elapsed:.3f} s"
+
+
+# --- Behind nginx, with the documented configuration -------------------------------------------
+
+NGINX_SITE = Path(settings.BASE_DIR) / "deploy" / "nginx" / "watercooler.conf"
+# What the test changes in the site file, each found exactly once: the rest is served as written.
+PLACEHOLDERS = (
+    "server 127.0.0.1:8000;",
+    "server 127.0.0.1:8001;",
+    "listen 443 ssl http2;",
+    "listen 80;",
+    "/etc/ssl/social.example.com.crt",
+    "/etc/ssl/social.example.com.key",
+    "/srv/watercooler/var/static/",
+    "/mnt/shared/watercooler-media/",
+)
+STYLESHEET = "body { color: #1a1a2e; }\n" * 200
+
+
+@dataclass
+class Nginx:
+    port: int  # TLS
+    plain_port: int
+    process: subprocess.Popen[bytes]
+    directory: Path
+
+    def request(
+        self, method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[http.client.HTTPResponse, bytes]:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        conn = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=30, context=context)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            response = conn.getresponse()
+            return response, response.read()
+        finally:
+            conn.close()
+
+    def routed(self) -> list[str]:
+        """The access log: one "<uri> <upstream address> <status>" line per request."""
+        log = self.directory / "access.log"
+        return log.read_text().splitlines() if log.exists() else []
+
+    def output(self) -> str:
+        log = self.directory / "error.log"
+        return f"--- nginx error log ---\n{log.read_text() if log.exists() else ''}"
+
+
+def _nginx_binary() -> str:
+    found = shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).exists()), None
+    )
+    if found is None:
+        message = "nginx is not installed (Debian: apt-get install nginx-light; .ci/run does)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture
+def nginx(servers: tuple[Server, Server], tmp_path: Path) -> Iterator[Nginx]:
+    """nginx serving ``deploy/nginx/watercooler.conf`` with A as the HTTP upstream and B as the
+    websocket upstream, a self-signed certificate, and Debian's gzip defaults around it."""
+    binary = _nginx_binary()
+    a, b = servers
+    directory = tmp_path / "nginx"
+    static, media = directory / "static", directory / "media"
+    for folder in (
+        static,
+        media,
+        *(directory / t for t in ("body", "proxy", "fastcgi", "uwsgi", "scgi")),
+    ):
+        folder.mkdir(parents=True)
+    (static / "app.css").write_text(STYLESHEET)
+    (static / "app.css.gz").write_bytes(gzip.compress(STYLESHEET.encode()))
+    certificate, key = directory / "site.crt", directory / "site.key"
+    subprocess.run(
+        [shutil.which("openssl") or "/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=social.example.com", "-keyout", str(key), "-out", str(certificate)],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    port, plain_port = free_port(), free_port()
+    values = (
+        f"server 127.0.0.1:{a.port};",
+        f"server 127.0.0.1:{b.port};",
+        f"listen 127.0.0.1:{port} ssl http2;",
+        f"listen 127.0.0.1:{plain_port};",
+        str(certificate),
+        str(key),
+        f"{static}/",
+        f"{media}/",
+    )
+    site = NGINX_SITE.read_text()
+    for placeholder, value in zip(PLACEHOLDERS, values, strict=True):
+        assert site.count(placeholder) == 1, f"{placeholder!r} is not once in {NGINX_SITE}"
+        site = site.replace(placeholder, value)
+    (directory / "site.conf").write_text(site)
+    temp_paths = "\n".join(
+        f"    {kind}_temp_path {directory / folder};"
+        for kind, folder in (("client_body", "body"), ("proxy", "proxy"), ("fastcgi", "fastcgi"),
+                             ("uwsgi", "uwsgi"), ("scgi", "scgi"))
+    )  # fmt: skip
+    # As root, nginx's workers would otherwise run as nobody, who cannot read the test's files.
+    user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
+    (directory / "nginx.conf").write_text(
+        f"""{user}
+worker_processes 1;
+error_log {directory / "error.log"} warn;
+pid {directory / "nginx.pid"};
+events {{ worker_connections 256; }}
+http {{
+    types {{ text/css css; text/html html; }}
+    default_type application/octet-stream;
+    log_format routed '$request_uri $upstream_addr $status';
+    access_log {directory / "access.log"} routed;
+{temp_paths}
+    # Debian's nginx.conf turns gzip on: the site file must keep it off where it matters.
+    gzip on;
+    gzip_types text/css application/json application/javascript;
+    include {directory / "site.conf"};
+}}
+"""
+    )
+    process = subprocess.Popen(
+        [binary, "-p", str(directory), "-c", str(directory / "nginx.conf"), "-g", "daemon off;"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    served = Nginx(port, plain_port, process, directory)
+    try:
+        deadline = time.monotonic() + START_SECONDS
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"nginx exited with {process.returncode}\n{served.output()}")
+            try:
+                if served.request("GET", "/healthz")[0].status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"nginx did not answer in {START_SECONDS} s\n{served.output()}")
+            time.sleep(0.1)
+        yield served
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def test_nginx_routes_websockets_and_http_to_their_own_processes(
+    nginx: Nginx, servers: tuple[Server, Server]
+) -> None:
+    from websockets.sync.client import connect
+
+    a, b = servers
+    author = User.objects.create(username="ng-author", email="ng-author@example.com")
+    follower = User.objects.create(username="ng-follower", email="ng-follower@example.com")
+    PersonFollow.objects.create(follower=follower, followee=author)
+    _, author_token = do_create_api_token(user=author, name="nginx")
+    _, follower_token = do_create_api_token(user=follower, name="nginx")
+
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    uri = f"wss://127.0.0.1:{nginx.port}/ws/?token={follower_token}"
+    with connect(uri, ssl=context, open_timeout=10) as ws:
+        ws.send(json.dumps({"type": "ping"}))
+        assert json.loads(ws.recv(timeout=10)) == {"type": "pong"}, nginx.output()
+        response, body = nginx.request(
+            "POST",
+            "/api/v1/posts",
+            json.dumps({"body": "Through nginx"}),
+            {"Authorization": f"Bearer {author_token}", "Content-Type": "application/json"},
+        )
+        assert response.status == 201, body
+        post_id = json.loads(body)["id"]
+        deadline = time.monotonic() + 10
+        while True:
+            event = json.loads(ws.recv(timeout=max(deadline - time.monotonic(), 0.01)))
+            if event.get("type") == "post.created":
+                break
+        assert event["post"]["id"] == post_id
+
+    routed = nginx.routed()
+    assert f"/api/v1/posts 127.0.0.1:{a.port} 201" in routed, routed
+    assert any(
+        line.startswith("/ws/?token=") and line.endswith(f"127.0.0.1:{b.port} 101")
+        for line in routed
+    ), routed
+
+
+def test_nginx_leaves_compression_to_the_app_and_serves_static_files(nginx: Nginx) -> None:
+    # An answer the app renders: gzipped once, by the app.
+    response, body = nginx.request(
+        "GET", "/api/v1/openapi.json", headers={"Accept-Encoding": "gzip"}
+    )
+    assert response.status == 200
+    assert response.getheader("Content-Encoding") == "gzip"
+    assert json.loads(gzip.decompress(body))["openapi"]
+
+    # A secret (a new token) stays uncompressed although gzip is on for JSON around the site.
+    response, body = nginx.request(
+        "POST",
+        "/api/v1/auth/token",
+        json.dumps({"username": "nobody", "password": "wrong"}),
+        {"Accept-Encoding": "gzip", "Content-Type": "application/json"},
+    )
+    assert response.status == 401
+    assert response.getheader("Content-Encoding") is None
+    assert json.loads(body)["detail"]
+
+    # Static files: nginx's own, the .gz beside each one, cached for good.
+    response, body = nginx.request("GET", "/static/app.css", headers={"Accept-Encoding": "gzip"})
+    assert response.status == 200
+    assert response.getheader("Content-Encoding") == "gzip"
+    assert gzip.decompress(body).decode() == STYLESHEET
+    assert "max-age=315360000" in (response.getheader("Cache-Control") or "")
+
+    # Plain HTTP is sent to HTTPS.
+    conn = http.client.HTTPConnection("127.0.0.1", nginx.plain_port, timeout=10)
+    try:
+        conn.request("GET", "/feed/", headers={"Host": "social.example.com"})
+        redirect = conn.getresponse()
+    finally:
+        conn.close()
+    assert redirect.status == 301
+    assert redirect.getheader("Location") == "https://social.example.com/feed/"
