@@ -214,6 +214,8 @@ TASKS = {
 HEALTHZ_MAX_TASK_LAG_SECONDS = env_int("HEALTHZ_MAX_TASK_LAG_SECONDS", 300, minimum=1)
 
 # --- Accounts -----------------------------------------------------------------------------------
+# Django's database sessions, read through a compiled query (core/sessions.py).
+SESSION_ENGINE = "watercooler.core.sessions"
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

@@ -13,6 +13,12 @@ positions that change with a value are where that value goes. At run time the te
 parameters are copied and those positions filled with the caller's values, prepared as Django
 prepares them for the field type (integers as they are, datetimes through the backend's
 adaptation).
+
+What comes back is what the ORM would give: ``run_template`` applies the columns' converters
+(SQLite's datetimes, JSON, booleans) to a ``values_list`` query's rows, and ``instances`` turns a
+model query's rows into model instances, with ``select_related`` objects attached, the way
+Django's own iterator does. A list of values (``pk__in``) is one named value per item; the list's
+length is part of the template's key.
 """
 
 import datetime as dt
@@ -22,7 +28,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.fetch_modes import FETCH_ONE
+from django.db.models.query import get_related_populators
+from django.db.models.sql.compiler import SQLCompiler
 
 
 class TemplateError(RuntimeError):
@@ -43,6 +52,10 @@ class _Compiled:
     params: tuple[Any, ...]
     positions: Mapping[str, tuple[int, ...]]
     kinds: Mapping[str, type]
+    # The first build's compiler: which columns the SQL selects, their converters and, for a
+    # model query, how a row becomes instances (its values are sentinels, never run).
+    compiler: SQLCompiler
+    converters: dict[int, Any]
 
 
 _templates: dict[Hashable, _Compiled] = {}
@@ -52,6 +65,8 @@ _lock = threading.Lock()
 def _sentinel(kind: type, which: int, index: int) -> Any:
     if kind is int:
         return _SENTINEL_INTS[which] - 10 * index
+    if kind is str:
+        return f"\x1esqlcache-{which}-{index}"
     if kind is dt.datetime:
         return _SENTINEL_TIMES[which] + dt.timedelta(seconds=index)
     raise TemplateError(f"values of type {kind.__name__} are not supported")
@@ -64,9 +79,10 @@ def _prepare(value: Any, using: str) -> Any:
     return value
 
 
-def _compile(queryset: QuerySet[Any, Any]) -> tuple[str, tuple[Any, ...]]:
-    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-    return sql, tuple(params)
+def _compile(queryset: QuerySet[Any, Any], using: str) -> tuple[str, tuple[Any, ...], SQLCompiler]:
+    compiler = queryset.query.get_compiler(using=using)
+    sql, params = compiler.as_sql()
+    return sql, tuple(params), compiler
 
 
 def _build_template(
@@ -75,14 +91,14 @@ def _build_template(
     names = list(kinds)
     first = {n: _sentinel(kinds[n], 0, i) for i, n in enumerate(names)}
     second = {n: _sentinel(kinds[n], 1, i) for i, n in enumerate(names)}
-    sql, params = _compile(build(**first))
-    other_sql, other_params = _compile(build(**second))
+    sql, params, compiler = _compile(build(**first), using)
+    other_sql, other_params, _ = _compile(build(**second), using)
     if other_sql != sql or len(other_params) != len(params):
         raise TemplateError("the query's SQL depends on the values; it cannot be a template")
     changing = {i for i, (a, b) in enumerate(zip(params, other_params, strict=True)) if a != b}
     positions: dict[str, tuple[int, ...]] = {}
     for name in names:
-        one_sql, one_params = _compile(build(**{**first, name: second[name]}))
+        one_sql, one_params, _ = _compile(build(**{**first, name: second[name]}), using)
         if one_sql != sql:
             raise TemplateError(f"the query's SQL depends on {name!r}")
         moved = tuple(i for i, (a, b) in enumerate(zip(params, one_params, strict=True)) if a != b)
@@ -97,19 +113,18 @@ def _build_template(
     covered = {i for moved in positions.values() for i in moved}
     if covered != changing:
         raise TemplateError("some parameters change with the values but belong to none of them")
-    return _Compiled(sql, params, positions, dict(kinds))
+    converters = compiler.get_converters(
+        [column[0] for column in compiler.select[: compiler.col_count]]
+    )
+    return _Compiled(sql, params, positions, dict(kinds), compiler, converters)
 
 
-def run_template(
+def _rows(
     key: Hashable,
     build: Callable[..., QuerySet[Any, Any]],
-    values: Mapping[str, int | dt.datetime],
-    *,
-    using: str = "default",
-) -> list[Sequence[Any]]:
-    """Rows of ``build(**values)`` (a ``values_list`` queryset), compiled once per ``key`` and
-    database. ``key`` must name everything else the builder's SQL depends on (the viewer's role,
-    the page size, whether there is a cursor…); ``values`` are ints or aware datetimes."""
+    values: Mapping[str, int | str | dt.datetime],
+    using: str,
+) -> tuple[_Compiled, list[Sequence[Any]]]:
     connection = connections[using]
     cache_key = (connection.alias, connection.vendor, key)
     compiled = _templates.get(cache_key)
@@ -128,7 +143,60 @@ def run_template(
             params[index] = prepared
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, params)
-        return list(cursor.fetchall())
+        rows: list[Sequence[Any]] = list(cursor.fetchall())
+    if compiled.converters:
+        rows = [tuple(row) for row in compiled.compiler.apply_converters(rows, compiled.converters)]
+    return compiled, rows
+
+
+def run_template(
+    key: Hashable,
+    build: Callable[..., QuerySet[Any, Any]],
+    values: Mapping[str, int | str | dt.datetime],
+    *,
+    using: str = "default",
+) -> list[Sequence[Any]]:
+    """Rows of ``build(**values)`` (a ``values_list`` queryset), compiled once per ``key`` and
+    database. ``key`` must name everything else the builder's SQL depends on (the viewer's role,
+    the page size, whether there is a cursor…); ``values`` are ints, strings or aware
+    datetimes."""
+    return _rows(key, build, values, using)[1]
+
+
+def instances[M: Model](
+    key: Hashable,
+    build: Callable[..., QuerySet[M]],
+    values: Mapping[str, int | str | dt.datetime],
+    *,
+    using: str = "default",
+) -> list[M]:
+    """The model instances of ``build(**values)`` (a model queryset: ``only``, ``defer`` and
+    ``select_related`` allowed, no annotations), as ``list(build(**values))`` gives them,
+    compiled once per ``key`` and database (see ``run_template``)."""
+    compiled, rows = _rows(key, build, values, using)
+    compiler = compiled.compiler
+    klass_info, select = compiler.klass_info, compiler.select
+    if klass_info is None or compiler.annotation_col_map:
+        raise TemplateError("instances() takes a model query without annotations")
+    model: type[M] = klass_info["model"]
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    names = [column[0].target.attname for column in select[start:end]]
+    # Fetching a deferred field later loads it for that instance alone, as a query does.
+    populators = get_related_populators(klass_info, select, using, FETCH_ONE)
+    found = []
+    for row in rows:
+        obj = model.from_db(using, names, row[start:end], fetch_mode=FETCH_ONE)
+        for populator in populators:
+            populator.populate(row, obj)
+        found.append(obj)
+    return found
+
+
+def listed(name: str, items: Sequence[int]) -> dict[str, int]:
+    """``items`` as named values for a template (``name0``, ``name1``…): a builder takes them
+    as ``**kwargs`` and filters on ``__in=list(kwargs.values())``; add ``len(items)`` to the
+    key."""
+    return {f"{name}{index}": item for index, item in enumerate(items)}
 
 
 def clear_templates() -> None:

@@ -13,7 +13,7 @@ they are downloaded through ``GET /attachments/{id}``, always as an attachment.
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -22,7 +22,7 @@ from watercooler.communities.policy import can_see_content
 from watercooler.communities.queries import access_community, membership_of
 from watercooler.core.pages import viewer_of
 from watercooler.core.paging import InvalidCursorError
-from watercooler.core.schemas import ErrorOut
+from watercooler.core.schemas import ErrorOut, unchecked_json
 from watercooler.feed import actions, queries, timeline
 from watercooler.feed.models import Attachment, Post
 from watercooler.feed.schemas import (
@@ -72,11 +72,17 @@ def _post_out(viewer: User, post: Post) -> dict[str, Any]:
     return post_data(fresh, queries.viewer_context(viewer, [fresh]))
 
 
-def _page_out(page: queries.FeedPage) -> dict[str, Any]:
+def page_data(page: queries.FeedPage) -> dict[str, Any]:
     return {
         "items": [post_data(p, page.context) for p in page.items],
         "next_cursor": page.next_cursor,
     }
+
+
+def _page_out(request: HttpRequest, page: queries.FeedPage) -> HttpResponse:
+    # A page of cards is the API's hottest answer: rendered without ninja's re-validation
+    # (core.schemas.unchecked_json; feed/tests/test_api_page_schema.py compares it with PostPage).
+    return unchecked_json(request, page_data(page))
 
 
 # --- Posts -----------------------------------------------------------------------------------
@@ -388,14 +394,14 @@ def vote_in_poll(request: HttpRequest, post_id: int, payload: VoteIn) -> dict[st
 
 
 @feed_router.get("", response={200: PostPage, **READ}, summary="Your home feed")
-def get_feed(request: HttpRequest, params: Query[FeedQuery]) -> dict[str, Any]:
+def get_feed(request: HttpRequest, params: Query[FeedQuery]) -> HttpResponse:
     """Posts by people and topics you follow and your own (announcements are pinned apart:
     ``GET /announcements``).
     ``order=latest`` (newest first) or ``top`` (ranked; see docs/feed.md)."""
     page = timeline.feed_page(
         viewer_of(request), order=params.order, cursor=params.cursor, limit=params.limit
     )
-    return _page_out(page)
+    return _page_out(request, page)
 
 
 @feed_router.get("/suggestions", response={200: SuggestionsOut, **READ}, summary="Who to follow")
@@ -442,7 +448,7 @@ def _community_for_posts(viewer: User, handle: str) -> Any:
 )
 def community_feed_posts(
     request: HttpRequest, handle: str, params: Query[CommunityFeedQuery]
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Newest first. ``show``: all, questions, unanswered or answered. 403 for a closed
     community you are not a member of; 404 for one you may not know about."""
     viewer = viewer_of(request)
@@ -455,7 +461,7 @@ def community_feed_posts(
         if isinstance(exc, InvalidCursorError):
             raise
         raise ValidationError({"show": [str(exc)]}) from None
-    return _page_out(page)
+    return _page_out(request, page)
 
 
 @community_feed_router.get(
@@ -495,11 +501,11 @@ def get_topic(request: HttpRequest, name: str) -> dict[str, Any]:
 
 
 @topics_router.get("/{name}/posts", response={200: PostPage, **READ}, summary="A topic's posts")
-def list_topic_posts(request: HttpRequest, name: str, params: Query[PageQuery]) -> dict[str, Any]:
+def list_topic_posts(request: HttpRequest, name: str, params: Query[PageQuery]) -> HttpResponse:
     page = queries.topic_posts_page(
         viewer_of(request), name, cursor=params.cursor, limit=min(params.limit, 50)
     )
-    return _page_out(page)
+    return _page_out(request, page)
 
 
 @topics_router.post("/{name}/follow", response={201: TopicOut, **WRITE}, summary="Follow a topic")

@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from watercooler.communities.models import Community
@@ -134,11 +134,26 @@ SPARSE_COMMUNITY_POSTS = 2000
 
 
 def _is_sparse(viewer: User) -> bool:
-    follows = PersonFollow.objects.filter(follower_id=viewer.pk)[: SPARSE_FOLLOWS + 1].count()
-    if follows > SPARSE_FOLLOWS:
+    # Two compiled templates (core/sqlcache.py): building these small queries cost more than
+    # running them.
+    follows = run_template(
+        "sparse-follows",
+        lambda reader: PersonFollow.objects.filter(follower_id=reader).values_list("pk")[
+            : SPARSE_FOLLOWS + 1
+        ],
+        {"reader": viewer.pk},
+    )
+    if len(follows) > SPARSE_FOLLOWS:
         return False
-    followed = Community.objects.filter(pk__in=member_community_ids(viewer, following=True))
-    return (followed.aggregate(n=Sum("post_count"))["n"] or 0) <= SPARSE_COMMUNITY_POSTS
+    counts = run_template(
+        "sparse-community-posts",
+        lambda reader: Community.objects.filter(
+            pk__in=member_community_ids(User(pk=reader), following=True)
+        ).values_list("post_count"),
+        {"reader": viewer.pk},
+    )
+    community_posts: int = sum(row[0] for row in counts)
+    return community_posts <= SPARSE_COMMUNITY_POSTS
 
 
 def _latest_qs(viewer: User, *, sparse: bool | None = None, bare: bool = False) -> QuerySet[Post]:

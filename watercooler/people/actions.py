@@ -386,17 +386,26 @@ def do_revoke_api_token(*, user: User, token_id: int) -> None:
 
 # Token look-ups are remembered for API_TOKEN_CACHE_SECONDS in each process: a client making
 # several calls a second costs one query per token and period instead of one per call. Revoking a
-# token or changing its owner (deactivation, role) clears this process's memory at once
+# token or changing its owner (deactivation, role) forgets them at once in this process
 # (``forget_api_tokens``, connected in people's ready); other processes notice within the period.
 _TOKEN_CACHE_MAX = 10_000
 _token_cache: dict[str, tuple[float, User, ApiToken]] = {}
+_token_keys_by_user: dict[int, set[str]] = {}
 _token_cache_lock = threading.Lock()
 
 
-def forget_api_tokens(**_: Any) -> None:
-    """Forget every remembered token look-up of this process (a signal receiver)."""
+def forget_api_tokens(instance: User | ApiToken | None = None, **_: Any) -> None:
+    """Forget what this process remembers of ``instance``'s tokens (a person's or one token's),
+    or of every token (a signal receiver)."""
     with _token_cache_lock:
-        _token_cache.clear()
+        if isinstance(instance, ApiToken):
+            _token_cache.pop(instance.key_hash, None)
+        elif isinstance(instance, User):
+            for key in _token_keys_by_user.pop(instance.pk, ()):
+                _token_cache.pop(key, None)
+        else:
+            _token_cache.clear()
+            _token_keys_by_user.clear()
 
 
 def authenticate_api_token(token: str) -> User | None:
@@ -419,7 +428,9 @@ def authenticate_api_token(token: str) -> User | None:
         with _token_cache_lock:
             if len(_token_cache) >= _TOKEN_CACHE_MAX:
                 _token_cache.clear()
+                _token_keys_by_user.clear()
             _token_cache[key] = (now_monotonic + settings.API_TOKEN_CACHE_SECONDS, user, row)
+            _token_keys_by_user.setdefault(user.pk, set()).add(key)
     if not user.is_active:
         return None
     now = timezone.now()

@@ -3,6 +3,7 @@ templates."""
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.db.models import QuerySet
@@ -76,3 +77,58 @@ def test_a_value_of_another_type_than_the_templates_is_refused() -> None:
     sqlcache.run_template("by-pk", by_pk, {"pk": 1})
     with pytest.raises(TypeError, match="must be int"):
         sqlcache.run_template("by-pk", by_pk, {"pk": timezone.now()})
+
+
+def test_instances_are_what_the_orm_gives_with_converted_values(world: Any) -> None:
+    """Datetimes, booleans, JSON and related objects come back as a query would give them."""
+    from watercooler.feed.models import Post
+
+    posts = [
+        Post.objects.create(author=world.owner, body=f"post {i}", reaction_summary={"like": i})
+        for i in range(4)
+    ]
+    chosen = [posts[2].pk, posts[0].pk, posts[3].pk]
+
+    def build(**ids: int) -> QuerySet[Post]:
+        return (
+            Post.objects.select_related("author")
+            .only("body", "created_at", "reaction_summary", "author__username", "author__is_active")
+            .filter(pk__in=list(ids.values()))
+            .order_by("pk")
+        )
+
+    got = sqlcache.instances(("posts", len(chosen)), build, sqlcache.listed("id", chosen))
+    expected = list(build(**sqlcache.listed("id", chosen)))
+    assert [p.pk for p in got] == [p.pk for p in expected] == sorted(chosen)
+    for mine, theirs in zip(got, expected, strict=True):
+        assert mine.created_at == theirs.created_at
+        assert isinstance(mine.created_at, dt.datetime)
+        assert mine.reaction_summary == theirs.reaction_summary
+        assert mine.author.username == theirs.author.username
+        assert mine.author.is_active is True
+        assert mine.get_deferred_fields() == theirs.get_deferred_fields()
+    # Another page length is another template; the same length reuses this one.
+    other = sqlcache.instances(("posts", 1), build, sqlcache.listed("id", [posts[1].pk]))
+    assert [p.body for p in other] == ["post 1"]
+
+
+def test_strings_are_values_too() -> None:
+    people = [make_person(f"s{i}") for i in range(3)]
+
+    def by_username(name: str) -> QuerySet[User, tuple[int]]:
+        return User.objects.filter(username=name).values_list("pk")
+
+    for person in people:
+        assert sqlcache.run_template("by-name", by_username, {"name": person.username}) == [
+            (person.pk,)
+        ]
+    assert sqlcache.run_template("by-name", by_username, {"name": "nobody'; --"}) == []
+
+
+def test_a_model_query_with_annotations_is_not_turned_into_instances() -> None:
+    from django.db.models import Value
+
+    with pytest.raises(sqlcache.TemplateError, match="annotations"):
+        sqlcache.instances(
+            "annotated", lambda pk: User.objects.annotate(one=Value(1)).filter(pk=pk), {"pk": 1}
+        )
