@@ -104,9 +104,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "watercooler.urls"
 ASGI_APPLICATION = "watercooler.asgi.application"
 WSGI_APPLICATION = "watercooler.wsgi.application"
-# Threads that run HTTP requests in each `manage.py serve` process (core/wsgi_bridge.py). One is
-# the fastest for Python work; a few more help only when requests wait on something slow.
-HTTP_THREADS = env_int("HTTP_THREADS", 1, minimum=1)
+# Threads that run HTTP requests in each `manage.py serve` process (core/wsgi_bridge.py). Two
+# measured best on both databases: one request's query (PostgreSQL's round trips, SQLite's
+# execution, which releases the interpreter) overlaps the other's Python (docs/performance.md).
+HTTP_THREADS = env_int("HTTP_THREADS", 2, minimum=1)
 
 TEMPLATES = [
     {

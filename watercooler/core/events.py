@@ -18,9 +18,10 @@ decides from ``event`` whether its person may see it and forwards ``text`` as it
 for 10,000 sockets is encoded once, not once per socket.
 
 Actions run in a worker thread (or a WSGI process) and the channel layer is asynchronous, so
-``send_now`` hands the send to an event loop and waits for it: the embedded layer's own loop (the
-server's, where its sockets live), or else one long-lived loop thread per process, where a
-network layer keeps its connections from one send to the next.
+``send_now`` hands the send to an event loop and waits for it: the embedded layer's own loop (where
+its sockets live), else the server's loop when the process serves websockets too (as sending
+from it always did: a network layer's connections for that loop exist already), else one
+long-lived loop thread per process (a WSGI server, the task worker).
 """
 
 import asyncio
@@ -67,13 +68,24 @@ def send_now(groups: Iterable[str], event: dict[str, Any]) -> None:
 SEND_TIMEOUT_SECONDS = 30.0
 
 _loop_thread: tuple[int, asyncio.AbstractEventLoop] | None = None
+_server_loop: tuple[int, asyncio.AbstractEventLoop] | None = None
 _loop_thread_lock = threading.Lock()
 
 
+def use_server_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Send this process's events from ``loop``, the server's (``core.wsgi_bridge`` calls this
+    with the loop it runs on)."""
+    global _server_loop
+    _server_loop = (os.getpid(), loop)
+
+
 def _process_loop() -> asyncio.AbstractEventLoop:
-    """This process's sending loop, started on first use in a daemon thread (again after a fork:
-    a forked child has no thread)."""
+    """This process's sending loop: the server's when there is one, else one started on first
+    use in a daemon thread (again after a fork: a forked child has no thread)."""
     global _loop_thread
+    server = _server_loop
+    if server is not None and server[0] == os.getpid() and server[1].is_running():
+        return server[1]
     with _loop_thread_lock:
         if _loop_thread is None or _loop_thread[0] != os.getpid():
             loop = asyncio.new_event_loop()

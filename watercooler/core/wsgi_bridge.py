@@ -121,13 +121,19 @@ def _environ(scope: Scope, body: IO[bytes], length: int, threaded: bool) -> dict
 
 class WsgiBridge:
     """An ASGI application for HTTP scopes that runs ``app`` (WSGI) in ``threads`` worker
-    threads, one hop a request. One thread is the fastest on a busy process (measured in
-    docs/performance.md): threads of one process share the interpreter, so more only help
-    requests that wait on something other than Python."""
+    threads, one hop a request. Threads of one process share the interpreter: a second one helps
+    while a request waits on its database, more add contention (docs/performance.md)."""
 
-    def __init__(self, app: WsgiApp, threads: int = 1) -> None:
+    def __init__(
+        self,
+        app: WsgiApp,
+        threads: int = 1,
+        on_loop: Callable[[asyncio.AbstractEventLoop], None] | None = None,
+    ) -> None:
         self.app = app
         self.threads = threads
+        # Called once with the server's event loop, at the first request.
+        self._on_loop = on_loop
         self._executor: ThreadPoolExecutor | None = None
 
     @property
@@ -143,6 +149,9 @@ class WsgiBridge:
         if body is None:
             return  # the client left before sending its whole request
         loop = asyncio.get_running_loop()
+        if self._on_loop is not None:
+            self._on_loop(loop)
+            self._on_loop = None
         length = body.tell()
         body.seek(0)
         environ = _environ(scope, body, length, self.threads > 1)

@@ -437,8 +437,9 @@ def authenticate_api_token(token: str) -> User | None:
     if row.last_used_at is None or now - row.last_used_at > dt.timedelta(minutes=1):
         row.last_used_at = now
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-    # A copy: a request may change its user object, and the next request must not see that.
-    return copy.copy(user)
+    # A deep copy: a request may change its user object (its JSON fields too), and the next
+    # request must not see that.
+    return copy.deepcopy(user)
 
 
 # --- Invitations ---------------------------------------------------------------------------------

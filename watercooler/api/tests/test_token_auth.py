@@ -35,7 +35,15 @@ def test_a_token_is_remembered_for_the_period(world: World, settings: Settings) 
     assert ctx.captured_queries == []
     # Each request gets its own copy: a change one request makes to its user stays there.
     assert first == second == world.owner
+    assert first is not None
+    assert second is not None
     assert first is not second
+    first.display_name = "Changed by one request"
+    first.languages.append("Klingon")
+    third = authenticate_api_token(token)
+    assert third is not None
+    assert third.display_name == world.owner.display_name
+    assert "Klingon" not in third.languages
 
     settings.API_TOKEN_CACHE_SECONDS = 0
     forget_api_tokens()
