@@ -225,6 +225,18 @@ def test_two_processes_share_database_and_cache(servers: tuple[Server, Server]) 
 DELIVERY_SECONDS = 1.0
 
 
+def _author_and_follower(prefix: str) -> tuple[str, str]:
+    """An author and a follower of theirs (committed rows the servers see): their API tokens."""
+    author = User.objects.create(username=f"{prefix}-author", email=f"{prefix}-author@example.com")
+    follower = User.objects.create(
+        username=f"{prefix}-follower", email=f"{prefix}-follower@example.com"
+    )
+    PersonFollow.objects.create(follower=follower, followee=author)
+    _, author_token = do_create_api_token(user=author, name="scale-out")
+    _, follower_token = do_create_api_token(user=follower, name="scale-out")
+    return author_token, follower_token
+
+
 def test_post_through_one_process_reaches_a_websocket_on_the_other(
     servers: tuple[Server, Server],
 ) -> None:
@@ -232,11 +244,7 @@ def test_post_through_one_process_reaches_a_websocket_on_the_other(
     from websockets.typing import Origin
 
     a, b = servers
-    author = User.objects.create(username="rt-author", email="rt-author@example.com")
-    follower = User.objects.create(username="rt-follower", email="rt-follower@example.com")
-    PersonFollow.objects.create(follower=follower, followee=author)
-    _, author_token = do_create_api_token(user=author, name="scale-out")
-    _, follower_token = do_create_api_token(user=follower, name="scale-out")
+    author_token, follower_token = _author_and_follower("rt")
     # Warm A up, so the timing below measures delivery rather than a first request's imports.
     status, body = a.request("GET", "/api/v1/me", token=author_token)
     assert status == 200, f"{body}\n{a.output()}"
@@ -424,11 +432,7 @@ def test_nginx_routes_websockets_and_http_to_their_own_processes(
     from websockets.sync.client import connect
 
     a, b = servers
-    author = User.objects.create(username="ng-author", email="ng-author@example.com")
-    follower = User.objects.create(username="ng-follower", email="ng-follower@example.com")
-    PersonFollow.objects.create(follower=follower, followee=author)
-    _, author_token = do_create_api_token(user=author, name="nginx")
-    _, follower_token = do_create_api_token(user=follower, name="nginx")
+    author_token, follower_token = _author_and_follower("ng")
 
     context = ssl.create_default_context()
     context.check_hostname = False
