@@ -56,6 +56,10 @@ class _Compiled:
     # model query, how a row becomes instances (its values are sentinels, never run).
     compiler: SQLCompiler
     converters: dict[int, Any]
+    # For a model query without annotations: the model's columns (their slice of a row and
+    # attribute names) and the select_related populators, worked out once.
+    model_columns: tuple[int, int, list[str]] | None
+    populators: list[Any]
 
 
 _templates: dict[Hashable, _Compiled] = {}
@@ -116,7 +120,16 @@ def _build_template(
     converters = compiler.get_converters(
         [column[0] for column in compiler.select[: compiler.col_count]]
     )
-    return _Compiled(sql, params, positions, dict(kinds), compiler, converters)
+    klass_info, select = compiler.klass_info, compiler.select
+    model_columns, populators = None, []
+    if klass_info is not None and not compiler.annotation_col_map:
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        model_columns = (start, end, [column[0].target.attname for column in select[start:end]])
+        # Fetching a deferred field later loads it for that instance alone, as a query does.
+        populators = get_related_populators(klass_info, select, using, FETCH_ONE)
+    return _Compiled(
+        sql, params, positions, dict(kinds), compiler, converters, model_columns, populators
+    )
 
 
 def _rows(
@@ -174,19 +187,14 @@ def instances[M: Model](
     ``select_related`` allowed, no annotations), as ``list(build(**values))`` gives them,
     compiled once per ``key`` and database (see ``run_template``)."""
     compiled, rows = _rows(key, build, values, using)
-    compiler = compiled.compiler
-    klass_info, select = compiler.klass_info, compiler.select
-    if klass_info is None or compiler.annotation_col_map:
+    if compiled.model_columns is None:
         raise TemplateError("instances() takes a model query without annotations")
-    model: type[M] = klass_info["model"]
-    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-    names = [column[0].target.attname for column in select[start:end]]
-    # Fetching a deferred field later loads it for that instance alone, as a query does.
-    populators = get_related_populators(klass_info, select, using, FETCH_ONE)
+    start, end, names = compiled.model_columns
+    model: type[M] = compiled.compiler.klass_info["model"]
     found = []
     for row in rows:
         obj = model.from_db(using, names, row[start:end], fetch_mode=FETCH_ONE)
-        for populator in populators:
+        for populator in compiled.populators:
             populator.populate(row, obj)
         found.append(obj)
     return found
