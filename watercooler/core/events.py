@@ -94,11 +94,16 @@ def _process_loop() -> asyncio.AbstractEventLoop:
         return _loop_thread[1]
 
 
+def _embedded(layer: Any) -> bool:
+    """Whether ``layer`` is the embedded one (realtime.layers: ``group_send_many`` and ``loop``).
+    Asked of the class: channels_redis's layer answers unknown attributes through its loop's."""
+    return hasattr(type(layer), "group_send_many")
+
+
 def _run_in_loop(layer: Any, send: Any) -> None:
     """Run the coroutine ``send`` on the loop ``layer`` belongs to, and wait for it."""
     loop: asyncio.AbstractEventLoop
-    # Asked of the class: channels_redis's layer answers unknown attributes through its loop's.
-    if hasattr(type(layer), "group_send_many"):
+    if _embedded(layer):
         # The embedded layer: sockets and their waiting futures live on the loop they joined
         # from; with none joined in this process there is nobody to tell.
         home: asyncio.AbstractEventLoop | None = layer.loop
@@ -120,11 +125,10 @@ def _run_in_loop(layer: Any, send: Any) -> None:
 
 
 async def _send_all(layer: Any, groups: list[str], message: dict[str, Any]) -> None:
-    many = getattr(layer, "group_send_many", None)
-    if many is not None:
-        # The embedded layer: one copy of the message, once to each socket in any group.
+    if _embedded(layer):
+        # One copy of the message, once to each socket in any group.
         try:
-            await many(groups, message)
+            await layer.group_send_many(groups, message)
         except Exception:
             logger.exception("Could not send %s", message["event"].get("type"))
         return
