@@ -123,6 +123,18 @@ TEMPLATES = [
                 "watercooler.core.context_processors.site",
                 "watercooler.notifications.context_processors.unread_notifications",
             ],
+            # {% avatar %} is on nearly every page.
+            "builtins": ["watercooler.people.templatetags.people_tags"],
+        },
+    },
+    {
+        # The product's hot templates (the post card), in each app's jinja2/ folder:
+        # watercooler/jinja_env.py says why and how Django templates show them.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "watercooler.jinja_env.environment",
+            "context_processors": ["watercooler.jinja_env.csrf_once"],
         },
     },
 ]

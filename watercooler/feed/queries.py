@@ -51,7 +51,7 @@ from watercooler.feed.models import (
     Topic,
     TopicFollow,
 )
-from watercooler.people.models import User
+from watercooler.people.models import Role, User
 
 FEED_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -96,6 +96,21 @@ def visible_posts_q(viewer: User) -> Q:
         | Q(pk__in=restricted.addressed_post_ids(viewer))
         | (ordinary & ~Q(pk__in=restricted.hidden_post_ids(viewer)))
     )
+
+
+def rule_shape(viewer: User) -> str:
+    """What ``visible_posts_q``'s SQL depends on besides the reader's id (their role, as the rule
+    sees it), for a compiled template's key; ``rule_reader`` gives the stand-in its builder
+    filters for."""
+    return (
+        Role.GUEST if viewer.is_guest else Role.COMMS if viewer.is_communications else Role.MEMBER
+    )
+
+
+def rule_reader(reader: int, shape: str) -> User:
+    """An active reader with id ``reader`` and the role ``rule_shape`` gave, for a template's
+    builder."""
+    return User(pk=reader, role=shape, is_active=True)
 
 
 def community_content_q(viewer: User) -> Q:

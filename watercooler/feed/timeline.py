@@ -42,6 +42,8 @@ from watercooler.feed.queries import (
     followee_ids,
     page_newest_first,
     post_queryset,
+    rule_reader,
+    rule_shape,
     viewer_context,
     visible_posts,
     visible_posts_q,
@@ -102,10 +104,7 @@ def _latest_page(viewer: User, *, cursor: str | None, limit: int) -> Page[Post]:
     core/sqlcache.py), then the posts by primary key with their prefetches."""
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     sparse = _is_sparse(viewer)
-    # The rule's SQL depends on these two facts about the reader only (``visible_posts_q``).
-    role = (
-        Role.GUEST if viewer.is_guest else Role.COMMS if viewer.is_communications else Role.MEMBER
-    )
+    shape = rule_shape(viewer)
     values: dict[str, int | dt.datetime] = {"reader": viewer.pk}
     if cursor:
         values["before"], values["before_id"] = decode_time_cursor(cursor)
@@ -113,15 +112,15 @@ def _latest_page(viewer: User, *, cursor: str | None, limit: int) -> Page[Post]:
     def build(
         reader: int, before: dt.datetime | None = None, before_id: int | None = None
     ) -> QuerySet[Post, Any]:
-        posts = _latest_qs(User(pk=reader, role=role, is_active=True), sparse=sparse, bare=True)
+        posts = _latest_qs(rule_reader(reader, shape), sparse=sparse, bare=True)
         if before is not None:
             posts = posts.filter(created_at__lte=before).exclude(
                 created_at=before, pk__gte=before_id
             )
         return posts.order_by("-created_at", "-pk").values_list("pk")[: limit + 1]
 
-    shape = ("home-latest", role, sparse, bool(cursor), limit)
-    return cards_by_ids([row[0] for row in run_template(shape, build, values)], limit)
+    key = ("home-latest", shape, sparse, bool(cursor), limit)
+    return cards_by_ids([row[0] for row in run_template(key, build, values)], limit)
 
 
 # A reader following at most this many people and topics has a sparse feed: gathering their
