@@ -14,7 +14,6 @@ from django.db.models import (
     IntegerField,
     Q,
     QuerySet,
-    Value,
     When,
 )
 from django.http import Http404
@@ -27,6 +26,7 @@ from watercooler.communities.queries import access_community
 from watercooler.core.errors import FieldErrors
 from watercooler.core.paging import Page, paginate
 from watercooler.core.policy import is_active_person
+from watercooler.core.sqlcache import instances
 from watercooler.feed.audiences import RestrictedAudience
 from watercooler.people.models import Department, Location, Role, User
 
@@ -186,33 +186,46 @@ def pinned_announcements(
     newest. One query. With ``announcement_id``: that one, if it is pinned for ``viewer``."""
     if not is_active_person(viewer):
         return []
-    now = now or timezone.now()
-    only = Q(announcement_id=announcement_id) if announcement_id is not None else Q()
-    receipts = (
-        AnnouncementReceipt.objects.filter(
-            only,
-            user=viewer,
-            dismissed_at__isnull=True,
-            announcement__published_at__isnull=False,
+
+    def build(
+        reader: int, after: dt.datetime, only: int | None = None
+    ) -> QuerySet[AnnouncementReceipt]:
+        receipts = AnnouncementReceipt.objects.filter(
+            user_id=reader, dismissed_at__isnull=True, announcement__published_at__isnull=False
         )
-        # An acknowledged must-read has done its job: it folds away (the viewer's list at
-        # /announcements/ still has it).
-        .exclude(announcement__must_read=True, acknowledged_at__isnull=False)
-        .filter(Q(announcement__expires_at__isnull=True) | Q(announcement__expires_at__gt=now))
-        .select_related(
-            "announcement",
-            "announcement__post",
-            "announcement__post__author",
-            "announcement__community",
-        )
-        .annotate(
-            waiting=Case(
-                When(announcement__must_read=True, acknowledged_at__isnull=True, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
+        if only is not None:
+            receipts = receipts.filter(announcement_id=only)
+        return (
+            # An acknowledged must-read has done its job: it folds away (the viewer's list at
+            # /announcements/ still has it).
+            receipts.exclude(announcement__must_read=True, acknowledged_at__isnull=False)
+            .filter(
+                Q(announcement__expires_at__isnull=True) | Q(announcement__expires_at__gt=after)
             )
+            .select_related(
+                "announcement",
+                "announcement__post",
+                "announcement__post__author",
+                "announcement__community",
+            )
+            .order_by(
+                # Must-read ones still waiting for the viewer first.
+                Case(
+                    When(announcement__must_read=True, acknowledged_at__isnull=True, then=0),
+                    default=1,
+                    output_field=IntegerField(),
+                ),
+                "-announcement__published_at",
+                "-announcement_id",
+            )[:limit]
         )
-        .order_by("waiting", "-announcement__published_at", "-announcement_id")[:limit]
+
+    values: dict[str, int | dt.datetime] = {"reader": viewer.pk, "after": now or timezone.now()}
+    if announcement_id is not None:
+        values["only"] = announcement_id
+    # A compiled template (core/sqlcache.py): it is on every home page.
+    receipts = instances(
+        ("pinned-announcements", announcement_id is not None, limit), build, values
     )
     pinned = []
     for receipt in receipts:

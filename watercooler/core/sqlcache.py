@@ -11,8 +11,8 @@ again with one value changed at a time. The SQL text must be the same every time
 shape depends on a value and a template would be wrong: ``TemplateError``), and the parameter
 positions that change with a value are where that value goes. At run time the template's
 parameters are copied and those positions filled with the caller's values, prepared as Django
-prepares them for the field type (integers as they are, datetimes through the backend's
-adaptation).
+prepares them for the field type (integers as they are, dates and datetimes through the
+backend's adaptation).
 
 What comes back is what the ORM would give: ``run_template`` applies the columns' converters
 (SQLite's datetimes, JSON, booleans) to a ``values_list`` query's rows, and ``instances`` turns a
@@ -73,6 +73,8 @@ def _sentinel(kind: type, which: int, index: int) -> Any:
         return f"\x1esqlcache-{which}-{index}"
     if kind is dt.datetime:
         return _SENTINEL_TIMES[which] + dt.timedelta(seconds=index)
+    if kind is dt.date:
+        return _SENTINEL_TIMES[which].date() + dt.timedelta(days=index)
     raise TemplateError(f"values of type {kind.__name__} are not supported")
 
 
@@ -80,6 +82,8 @@ def _prepare(value: Any, using: str) -> Any:
     """``value`` as Django passes it to the database for a field of its type."""
     if isinstance(value, dt.datetime):
         return connections[using].ops.adapt_datetimefield_value(value)
+    if isinstance(value, dt.date):
+        return connections[using].ops.adapt_datefield_value(value)
     return value
 
 
@@ -135,7 +139,7 @@ def _build_template(
 def _rows(
     key: Hashable,
     build: Callable[..., QuerySet[Any, Any]],
-    values: Mapping[str, int | str | dt.datetime],
+    values: Mapping[str, int | str | dt.date],
     using: str,
 ) -> tuple[_Compiled, list[Sequence[Any]]]:
     connection = connections[using]
@@ -149,7 +153,8 @@ def _rows(
             _templates[cache_key] = compiled
     params = list(compiled.params)
     for name, value in values.items():
-        if not isinstance(value, compiled.kinds[name]):
+        # Exactly the type: a datetime is a date too, and would go in where a date was compiled.
+        if type(value) is not compiled.kinds[name]:
             raise TypeError(f"{name!r} must be {compiled.kinds[name].__name__}")
         prepared = _prepare(value, using)
         for index in compiled.positions[name]:
@@ -165,21 +170,21 @@ def _rows(
 def run_template(
     key: Hashable,
     build: Callable[..., QuerySet[Any, Any]],
-    values: Mapping[str, int | str | dt.datetime],
+    values: Mapping[str, int | str | dt.date],
     *,
     using: str = "default",
 ) -> list[Sequence[Any]]:
     """Rows of ``build(**values)`` (a ``values_list`` queryset), compiled once per ``key`` and
     database. ``key`` must name everything else the builder's SQL depends on (the viewer's role,
-    the page size, whether there is a cursor…); ``values`` are ints, strings or aware
-    datetimes."""
+    the page size, whether there is a cursor…); ``values`` are ints, strings, dates or
+    aware datetimes."""
     return _rows(key, build, values, using)[1]
 
 
 def instances[M: Model](
     key: Hashable,
     build: Callable[..., QuerySet[M]],
-    values: Mapping[str, int | str | dt.datetime],
+    values: Mapping[str, int | str | dt.date],
     *,
     using: str = "default",
 ) -> list[M]:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from watercooler.core.models import SiteSettings
 from watercooler.core.paging import InvalidCursorError, Page, paginate
 from watercooler.core.policy import check_active, is_active_person
+from watercooler.core.sqlcache import instances, run_template
 from watercooler.core.text import contains_nul
 from watercooler.people import policy
 from watercooler.people.models import (
@@ -293,18 +294,29 @@ class HomeSummary:
 
 
 def home_summary(viewer: User) -> HomeSummary:
-    """The home page of a signed-in person, in a fixed number of queries whatever the team size.
+    """The home page of a signed-in person, in five queries at most whatever the team size, each
+    a compiled template (core/sqlcache.py: building them cost more than running them, on every
+    home page).
 
     Guests get only their own profile: the directory is closed to them.
     """
     check_active(viewer)
-    person = _people().select_related("manager").get(pk=viewer.pk)
+    person = instances(
+        "home-person",
+        lambda reader: _people().select_related("manager").filter(pk=reader),
+        {"reader": viewer.pk},
+    )[0]
+    has_skills = run_template(
+        "home-has-skills",
+        lambda reader: User.skills.through.objects.filter(user_id=reader).values_list("pk")[:1],
+        {"reader": viewer.pk},
+    )
     missing = [
         part
         for part, present in (
             ("photo", bool(person.photo_thumb)),
             ("bio", bool(person.bio.strip())),
-            ("skills", person.skills.exists()),
+            ("skills", bool(has_skills)),
             ("pronouns", bool(person.pronouns.strip())),
         )
         if not present
@@ -314,18 +326,32 @@ def home_summary(viewer: User) -> HomeSummary:
     manager = person.manager if person.manager and person.manager.is_active else None
     teammates: list[User] = []
     if manager is not None:
-        teammates = list(
-            _people()
-            .filter(manager=manager)
-            .exclude(pk=person.pk)
-            .order_by("sort_name", "id")[: TEAM_LIMIT + 1]
+        teammates = instances(
+            "home-teammates",
+            lambda manager, reader: (
+                _people()
+                .filter(manager_id=manager)
+                .exclude(pk=reader)
+                .order_by("sort_name", "id")[: TEAM_LIMIT + 1]
+            ),
+            {"manager": manager.pk, "reader": person.pk},
         )
-    reports = list(_people().filter(manager=person).order_by("sort_name", "id")[: TEAM_LIMIT + 1])
-    new_joiners = list(
-        _people()
-        .filter(start_date__isnull=False, start_date__lte=timezone.localdate())
-        .exclude(role=Role.GUEST)
-        .order_by("-start_date", "-id")[:NEW_JOINERS_LIMIT]
+    reports = instances(
+        "home-reports",
+        lambda reader: (
+            _people().filter(manager_id=reader).order_by("sort_name", "id")[: TEAM_LIMIT + 1]
+        ),
+        {"reader": person.pk},
+    )
+    new_joiners = instances(
+        "home-new-joiners",
+        lambda today: (
+            _people()
+            .filter(start_date__isnull=False, start_date__lte=today)
+            .exclude(role=Role.GUEST)
+            .order_by("-start_date", "-id")[:NEW_JOINERS_LIMIT]
+        ),
+        {"today": timezone.localdate()},
     )
     return HomeSummary(
         person=person,

@@ -125,6 +125,23 @@ def test_strings_are_values_too() -> None:
     assert sqlcache.run_template("by-name", by_username, {"name": "nobody'; --"}) == []
 
 
+def test_dates_are_values_and_a_datetime_is_not_taken_for_one() -> None:
+    today = dt.date(2026, 12, 6)
+    people = [make_person(f"d{i}") for i in range(4)]
+    for i, person in enumerate(people):
+        User.objects.filter(pk=person.pk).update(start_date=today - dt.timedelta(days=i))
+
+    def started_by(day: dt.date) -> QuerySet[User, tuple[int]]:
+        return User.objects.filter(start_date__lte=day).order_by("pk").values_list("pk")
+
+    for back in range(5):
+        day = today - dt.timedelta(days=back)
+        got = sqlcache.run_template("started-by", started_by, {"day": day})
+        assert [tuple(row) for row in got] == list(started_by(day))
+    with pytest.raises(TypeError, match="must be date"):
+        sqlcache.run_template("started-by", started_by, {"day": timezone.now()})
+
+
 def test_a_model_query_with_annotations_is_not_turned_into_instances() -> None:
     from django.db.models import Value
 
