@@ -2,7 +2,7 @@
 
 ``watercooler.feed.queries.visible_posts`` decides who sees a post for pages and the API; the
 socket uses the same query, batched (one query per ``subscribe``), so a post group is only joined
-for posts the page itself could show. The home feed's make-up (``home_feed_posts``) answers
+for posts the page itself could show. The home feed's make-up (``timeline.new_home_post_ids``) answers
 "how many new posts" after a dropped connection.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from watercooler.communities.models import Membership, MembershipStatus
 from watercooler.feed.models import PersonFollow, TopicFollow
 from watercooler.feed.queries import visible_posts
-from watercooler.feed.timeline import home_feed_posts
+from watercooler.feed.timeline import new_home_post_ids
 from watercooler.notifications.queries import unread_count
 from watercooler.people.models import User
 
@@ -56,14 +56,7 @@ def new_post_ids(user: User, since: dt.datetime) -> list[int]:
     """The posts of ``user``'s home feed that appeared after ``since``, not their own, newest
     first, at most ``NEW_POSTS_CAP``. Ids rather than a count, so a page can leave out the posts
     it already shows (clocks differ; a client asks with a margin)."""
-    posts = (
-        home_feed_posts(user)
-        .filter(created_at__gt=since)
-        .exclude(author_id=user.pk)
-        .order_by("-created_at", "-id")
-        .values_list("pk", flat=True)
-    )
-    return list(posts[:NEW_POSTS_CAP])
+    return new_home_post_ids(user, since, limit=NEW_POSTS_CAP)
 
 
 def unread_notification_count(user: User) -> int:

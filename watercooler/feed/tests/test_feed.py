@@ -313,6 +313,25 @@ def test_people_who_can_see_agrees_with_can_see_post(world: World) -> None:
     assert queries.people_who_can_see(posts["everyone"], []) == set()
 
 
+@pytest.mark.parametrize("hours_ago", [0.4, 3, 30])
+def test_new_posts_since_agree_with_the_rule(world: World, hours_ago: float) -> None:
+    """A socket's catch-up (``new_home_post_ids``: a recent ``since`` walks the newest posts, an
+    old one plans as the page does) finds what the visibility rule and the feed's make-up find."""
+    _spread_posts(world, 23)
+    actions.create_post(world.teammate, body="followers only", audience="followers")
+    actions.do_follow_person(follower=world.outsider, followee=world.teammate)
+    since = timezone.now() - dt.timedelta(hours=hours_ago)
+    for reader in world.everyone:
+        expected = list(
+            queries.visible_posts(reader)
+            .filter(timeline.home_feed_q(reader), created_at__gt=since)
+            .exclude(author_id=reader.pk)
+            .order_by("-created_at", "-pk")
+            .values_list("pk", flat=True)[:5]
+        )
+        assert timeline.new_home_post_ids(reader, since, limit=5) == expected, reader.username
+
+
 @pytest.mark.parametrize("sparse", [True, False])
 def test_compiled_feed_query_agrees_with_the_orm(
     world: World, sparse: bool, monkeypatch: pytest.MonkeyPatch
