@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from watercooler.core.errors import FieldErrors
 from watercooler.core.media import delete_stored_files
+from watercooler.core.sqlcache import instances
 from watercooler.people import policy
 from watercooler.people.images import make_photo_files, photo_stem
 from watercooler.people.models import (
@@ -418,12 +419,16 @@ def authenticate_api_token(token: str) -> User | None:
     if remembered is not None and remembered[0] > now_monotonic:
         _, user, row = remembered
     else:
-        # get(), not first(): the hash is unique, and first() would order by the model's
-        # ordering, which Django compiles column by column over the ~50 selected.
-        try:
-            row = ApiToken.objects.select_related("user").get(key_hash=key)
-        except ApiToken.DoesNotExist:
+        # A compiled template (core/sqlcache.py): building and compiling this query of ~50
+        # columns cost more than running it, and the cache above lasts only seconds.
+        rows = instances(
+            "api-token",
+            lambda key_hash: ApiToken.objects.select_related("user").filter(key_hash=key_hash),
+            {"key_hash": key},
+        )
+        if not rows:
             return None
+        row = rows[0]
         user = row.user
         with _token_cache_lock:
             if len(_token_cache) >= _TOKEN_CACHE_MAX:
