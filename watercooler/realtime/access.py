@@ -2,8 +2,8 @@
 
 ``watercooler.feed.queries.visible_posts`` decides who sees a post for pages and the API; the
 socket uses the same query, batched (one query per ``subscribe``), so a post group is only joined
-for posts the page itself could show. The home feed's make-up (``timeline.new_home_post_ids``) answers
-"how many new posts" after a dropped connection.
+for posts the page itself could show. The home feed's make-up (``timeline.new_home_post_ids``)
+answers "how many new posts" after a dropped connection.
 """
 
 import datetime as dt
