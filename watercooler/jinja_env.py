@@ -1,10 +1,10 @@
 """The Jinja2 environment of the product's hot templates: the post card and what it shows.
 
-Django's template engine cost ~0.7 ms a card (the home page spent two thirds of its CPU in it);
-the same markup in Jinja2, which compiles templates to Python, costs a third of that
-(docs/performance.md "Pages"). Jinja2 templates live in each app's ``jinja2/`` folder; Django
-templates show them with ``{% jinja "feed/_post_page.html" page=page %}`` (core's
-``jinja_tags``), views render them by name like any template. The helpers below are the ones the
+Django's template engine cost ~1.2 ms a card on the full-size organisation (the home page spent
+two thirds of its CPU in it); the same markup in Jinja2, which compiles templates to Python,
+~0.45 ms (docs/performance.md "Pages"). Jinja2 templates live in each app's ``jinja2/``
+folder; Django templates show them with ``{% jinja "feed/_post_page.html" page=page %}``
+(core's ``jinja_tags``), views render them by name like any template. The helpers below are the ones the
 Django templates use, so both engines write the same links, dates and sizes.
 
 Undefined names raise (``StrictUndefined``): a misspelt variable is an error in the tests, not an
@@ -24,7 +24,7 @@ from jinja2 import Environment, StrictUndefined
 
 from watercooler.core.links import path_to
 from watercooler.core.media import media_url
-from watercooler.feed.templatetags.feed_tags import feed_icon
+from watercooler.feed.templatetags.feed_tags import attachment_url, feed_icon
 from watercooler.people.templatetags.people_tags import avatar
 
 
@@ -65,6 +65,7 @@ def environment(**options: Any) -> Environment:
     options.pop("undefined", None)
     env = Environment(autoescape=True, undefined=StrictUndefined, **options)
     env.globals.update(
+        attachment_url=attachment_url,
         avatar=avatar,
         feed_icon=feed_icon,
         path=path_to,
