@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "watercooler.questions",
     "watercooler.events",
     "watercooler.notifications",
+    "watercooler.search",
     "watercooler.realtime",
     "watercooler.api",
     # On top of everything: it builds the demo organisation through every app below it.
@@ -304,6 +305,25 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError):
     ) from None
 USE_I18N = True
 USE_TZ = True
+
+# --- Search -------------------------------------------------------------------------------------
+# The language words are stemmed in ("pricing" finds "prices"): PostgreSQL has a stemmer for
+# each of these; SQLite's FTS5 stems English only and matches other languages word for word.
+# After changing it, run `manage.py reindex`.
+SEARCH_LANGUAGE = (env_str("SEARCH_LANGUAGE", "english") or "english").lower()
+_SEARCH_LANGUAGES = {
+    *("arabic", "armenian", "basque", "catalan", "danish", "dutch", "english", "finnish"),
+    *("french", "german", "greek", "hindi", "hungarian", "indonesian", "irish", "italian"),
+    *("lithuanian", "nepali", "norwegian", "portuguese", "romanian", "russian", "serbian"),
+    *("spanish", "swedish", "tamil", "turkish", "yiddish"),
+}
+if SEARCH_LANGUAGE not in _SEARCH_LANGUAGES:
+    raise ImproperlyConfigured(
+        f"SEARCH_LANGUAGE must be one of {', '.join(sorted(_SEARCH_LANGUAGES))},"
+        f" got {SEARCH_LANGUAGE!r}"
+    )
+# How many of the newest matches of a search are ranked (docs/search.md, "Ranking").
+SEARCH_CANDIDATES = env_int("SEARCH_CANDIDATES", 400, minimum=20)
 
 # --- Static and media ---------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -365,6 +365,8 @@ def _register_routers() -> None:
     )
     api.add_router("/posts", "watercooler.questions.api.router", tags=["questions"])
     api.add_router("/events", "watercooler.events.api.router", tags=["events"])
+    api.add_router("/search", "watercooler.search.api.router", tags=["search"])
+    api.add_router("/experts", "watercooler.search.api.experts_router", tags=["search"])
 
 
 _register_routers()

@@ -701,9 +701,7 @@ def mention_suggest(request: HttpRequest) -> JsonResponse:
     if not q:
         people_queries.check_can_browse_directory(viewer)
         return JsonResponse([], safe=False)
-    page = people_queries.directory_page(
-        viewer, people_queries.DirectoryFilter(q=q), cursor=None, limit=SUGGEST_LIMIT
-    )
+    people = people_queries.people_matching(viewer, q, limit=SUGGEST_LIMIT)
     return JsonResponse(
         [
             {
@@ -712,7 +710,7 @@ def mention_suggest(request: HttpRequest) -> JsonResponse:
                 "title": person.title,
                 "avatar": person.photo_thumb.url if person.photo_thumb else None,
             }
-            for person in page.items
+            for person in people
             if not person.is_guest
         ],
         safe=False,

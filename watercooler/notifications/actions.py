@@ -71,6 +71,8 @@ def do_notify(
     community: Any = None,
     event: Any = None,
     group_key: str = "",
+    subject: str = "",
+    link: str = "",
 ) -> list[Notification]:
     """Create one ``kind`` notification for each recipient with one INSERT (per 900 people).
 
@@ -94,6 +96,8 @@ def do_notify(
             community=community,
             event=event,
             group_key=group_key,
+            subject=subject[:200],
+            link=link[:300],
             created_at=now,
             updated_at=now,
         )

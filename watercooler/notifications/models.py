@@ -20,6 +20,13 @@ class NotificationKind(models.TextChoices):
     COMMUNITY_APPROVED = "community_approved", "Request to join approved"
     EVENT_PROMOTED = "event_promoted", "Off the waitlist"
     EVENT_REMINDER = "event_reminder", "Event starting soon"
+    EXPERT_ASK = "expert_ask", "Asked to answer a question"
+    SKILL_MATCH = "skill_match", "Matched on the skills exchange"
+    SKILL_DONE = "skill_done", "Help request completed"
+    SKILL_APPLICATION = "skill_application", "Mentoring application"
+    SKILL_ACCEPTED = "skill_accepted", "Mentoring application accepted"
+    SKILL_DECLINED = "skill_declined", "Mentoring application declined"
+    SKILL_THANKS = "skill_thanks", "Thanks from a colleague"
 
 
 class Notification(models.Model):
@@ -44,6 +51,10 @@ class Notification(models.Model):
     event = models.ForeignKey(
         "events.Event", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # For kinds about something that is not a post, a community or an event (the skills
+    # exchange's requests and offers): its name in words, and the path that opens it.
+    subject = models.CharField(max_length=200, blank=True)
+    link = models.CharField(max_length=300, blank=True)
     # What rows fold on, e.g. "reaction:post:42"; unread rows with the same key are updated.
     group_key = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -65,6 +65,8 @@ def post_url(post_id: int) -> str:
 
 def notification_url(notification: Notification) -> str:
     """Where opening the notification takes its reader."""
+    if notification.link:
+        return notification.link
     if notification.kind == NotificationKind.FOLLOW and notification.actor is not None:
         return reverse("people:profile", args=[notification.actor.username])
     if notification.event_id is not None:
@@ -136,6 +138,20 @@ def notification_text(notification: Notification) -> str:
             return f"A place opened up: you are now going to {_event_title(notification)}"
         case NotificationKind.EVENT_REMINDER:
             return f"Starting soon: {_event_title(notification)}"
+        case NotificationKind.EXPERT_ASK:
+            return f"{who} thinks you may know the answer to their question"
+        case NotificationKind.SKILL_MATCH:
+            return f"{who} matched you with “{notification.subject}”"
+        case NotificationKind.SKILL_DONE:
+            return f"{who} marked “{notification.subject}” as done"
+        case NotificationKind.SKILL_APPLICATION:
+            return f"{who} applied for your mentoring: “{notification.subject}”"
+        case NotificationKind.SKILL_ACCEPTED:
+            return f"{who} accepted you as a mentee: “{notification.subject}”"
+        case NotificationKind.SKILL_DECLINED:
+            return f"{who} could not take you on for “{notification.subject}”"
+        case NotificationKind.SKILL_THANKS:
+            return f"{who} thanked you: “{notification.subject}”"
     return f"{who} did something"  # a kind added later without words yet
 
 
@@ -150,6 +166,12 @@ def notification_excerpt(notification: Notification) -> str:
         NotificationKind.COMMUNITY_APPROVED,
         NotificationKind.EVENT_PROMOTED,
         NotificationKind.EVENT_REMINDER,
+        NotificationKind.SKILL_MATCH,
+        NotificationKind.SKILL_DONE,
+        NotificationKind.SKILL_APPLICATION,
+        NotificationKind.SKILL_ACCEPTED,
+        NotificationKind.SKILL_DECLINED,
+        NotificationKind.SKILL_THANKS,
     ):
         return ""
     source = notification.reply or notification.post

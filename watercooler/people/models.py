@@ -89,6 +89,8 @@ class User(AbstractUser):
     languages = models.JSONField(default=list, blank=True)
     start_date = models.DateField(null=True, blank=True)
     links = models.JSONField(default=list, blank=True)
+    # Whether the people finder ("who knows about…") may list this person: their own choice.
+    listed_as_expert = models.BooleanField("listed in “Who knows about…”", default=True)
 
     class Meta:
         indexes = [

@@ -100,6 +100,7 @@ def values_from_person(person: User) -> dict[str, Any]:
         "start_date": person.start_date.isoformat() if person.start_date else "",
         "email": person.email,
         "role": person.role,
+        "listed_as_expert": "yes" if person.listed_as_expert else "no",
     }
 
 
@@ -157,6 +158,16 @@ def build_profile_form(
             "Skills",
             maxlength=2000,
             help="Separate with commas, for example: Python, negotiation, first aid.",
+        ),
+        Field(
+            "listed_as_expert",
+            "Who knows about…",
+            kind="select",
+            choices=[
+                ("yes", "List me when colleagues look for someone who knows my subjects"),
+                ("no", "Leave me out of “Who knows about…”"),
+            ],
+            help="Search's Experts tab ranks people by their skills, answers and posts.",
         ),
         Field(
             "languages",

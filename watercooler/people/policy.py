@@ -26,6 +26,7 @@ SELF_EDITABLE = frozenset(
         "languages",
         "links",
         "location",
+        "listed_as_expert",
     }
 )
 ADMIN_EDITABLE = SELF_EDITABLE | {

@@ -74,6 +74,12 @@ def clean_profile_value(field: str, raw: Any, *, person: User) -> Any:
             return _text(raw, limit=40)
         case "bio":
             return _text(raw, limit=2000)
+        case "listed_as_expert":
+            if isinstance(raw, bool):
+                return raw
+            if raw in ("yes", "no"):
+                return raw == "yes"
+            raise ValidationError("Must be yes or no.")
         case "employee_id":
             value = _text(raw, limit=64) or None
             if value and User.objects.filter(employee_id=value).exclude(pk=person.pk).exists():

@@ -62,6 +62,35 @@ def guest_may_know(guest: User, person: User) -> bool:
     return any(check(guest, person) for check in _guest_contact_checks)
 
 
+# The one people search behind the directory's box, @mentions and the search page: the search
+# app registers its engine's (word prefixes of names, usernames, job titles, departments,
+# locations and skills, accents folded), ``search(viewer, text, limit) -> ids, best first``.
+# Until one is registered (an app-less test), names and usernames are matched as typed.
+PeopleSearch = Callable[[User, str, int], list[int]]
+_people_search: list[PeopleSearch] = []
+# Matches a directory search considers: its pages then list them in name order.
+DIRECTORY_MATCHES = 500
+
+
+def register_people_search(search: PeopleSearch) -> PeopleSearch:
+    _people_search[:] = [search]
+    return search
+
+
+def people_matching(viewer: User, q: str, *, limit: int) -> list[User]:
+    """Active people matching ``q`` that ``viewer`` may browse, best match first."""
+    check_can_browse_directory(viewer)
+    if contains_nul(q) or not q.strip():
+        return []
+    if not _people_search:
+        return list(
+            _people().filter(name_matches(q, also_title=True)).order_by("sort_name")[:limit]
+        )
+    ids = _people_search[0](viewer, q, limit)
+    found = _people().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
 def access_person_card(viewer: User, username: str) -> tuple[User, bool]:
     """``(person, card_only)``: like ``access_person``, but a guest also gets the people they
     share something with (a community), as a minimal card (``card_only`` True: name, photo,
@@ -141,7 +170,9 @@ def directory_page(
         return Page(items=[], next_cursor=None)
     # Managers and skills come along so a page renders in a fixed number of queries.
     people = _people().select_related("manager").prefetch_related("skills")
-    if filters.q.strip():
+    if filters.q.strip() and _people_search:
+        people = people.filter(pk__in=_people_search[0](viewer, filters.q, DIRECTORY_MATCHES))
+    elif filters.q.strip():
         people = people.filter(name_matches(filters.q, also_title=True))
     if filters.department:
         people = people.filter(department__name__iexact=filters.department)

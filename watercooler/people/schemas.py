@@ -142,7 +142,7 @@ class LinkIn(StrictInput):
 
 
 class ProfilePatch(StrictInput):
-    """Only the fields sent change. People change their own profile's first nine fields;
+    """Only the fields sent change. People change their own profile's first ten fields;
     the rest are for administrators (anyone else gets 422 on those fields)."""
 
     display_name: str | None = None
@@ -154,6 +154,9 @@ class ProfilePatch(StrictInput):
     languages: list[str] | None = None
     links: list[LinkIn] | None = None
     location: str | None = Field(None, description="The name of an existing location.")
+    listed_as_expert: bool | None = Field(
+        None, description="Whether search's Experts tab may list you."
+    )
     department: str | None = Field(None, description="Administrators only.")
     manager: str | None = Field(None, description="A username. Administrators only.")
     employee_id: str | None = Field(None, description="Administrators only.")

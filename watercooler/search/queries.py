@@ -1,0 +1,517 @@
+"""Searching: one search over everything a person may see, and the type-ahead suggestions.
+
+How a search runs (docs/search.md):
+1. ``language.parse_query`` reads the words, phrases and operators.
+2. Each engine gives the newest ``SEARCH_CANDIDATES`` matches of each kind (``engines.py``).
+3. The candidates are loaded from the live tables *through each kind's visibility rule* (the
+   feed's ``visible_posts``, ``visible_communities``, ``visible_events``, …), so an index that
+   is out of date can never show what a person may not see, nor text edited away.
+4. Each visible candidate is scored on its live text (``language.relevance``) with a recency
+   boost; the list is sorted by score and paged by a (score, type, id) cursor.
+Only the page's items get a snippet, a title and a URL.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString
+
+from watercooler.communities.queries import visible_communities
+from watercooler.core.inputs import EARLIEST, LATEST, MOMENT_MESSAGE
+from watercooler.core.links import path_to
+from watercooler.core.paging import InvalidCursorError, decode_cursor, encode_cursor
+from watercooler.core.policy import is_active_person
+from watercooler.events.queries import visible_events
+from watercooler.feed.models import Attachment, Post, PostKind, Reply, Topic
+from watercooler.feed.queries import readable_topics_q, visible_posts
+from watercooler.people import queries as people_queries
+from watercooler.people.models import User
+from watercooler.search.engines import ContentFilter, engine
+from watercooler.search.indexing import SOURCES
+from watercooler.search.language import (
+    SearchQuery,
+    parse_query,
+    recency_boost,
+    relevance,
+    snippet,
+)
+from watercooler.search.models import KIND_SHIFT, NAME_KINDS
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 50
+SUGGEST_LIMIT = 8
+# Names are what people mostly look for by name: a name that matches outranks a post that
+# mentions it as often.
+NAME_WEIGHT = {"person": 3.0, "community": 2.5, "topic": 2.5, "event": 1.5, "file": 1.0}
+CONTENT_WEIGHT = {"post": 1.0, "reply": 0.8}
+NAME_TYPES = ("person", "community", "event", "file")
+
+
+@dataclass
+class Hit:
+    """One result. ``obj`` is the live object it was found through (a Post, Reply, User, …)."""
+
+    type: str
+    id: int
+    score: float
+    obj: Any
+    title: str = ""
+    snippet: SafeString = field(default_factory=lambda: SafeString(""))
+    url: str = ""
+    created_at: dt.datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def key(self) -> tuple[float, int, int]:
+        """Sort key, best first: score, then the type's place, then newest id."""
+        return (-round(self.score, 6), ORDER.index(self.type), -self.id)
+
+
+ORDER = ("person", "community", "topic", "post", "reply", "event", "file")
+
+
+@dataclass
+class SearchFilters:
+    """What the page's or the API's filters add to the words typed (the words' own operators
+    are merged into the same fields)."""
+
+    type: str | None = None
+    author: str | None = None
+    community: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+@dataclass
+class SearchResults:
+    query: SearchQuery
+    items: list[Hit]
+    next_cursor: str | None
+    notes: list[str]
+
+
+class SearchCursorError(InvalidCursorError):
+    pass
+
+
+TYPE_CHOICES = (*ORDER, "question")
+
+
+def check_filters(filters: SearchFilters) -> None:
+    """Refuse filters no search can apply, naming the field (422)."""
+    errors: dict[str, list[str]] = {}
+    if filters.type and filters.type not in TYPE_CHOICES:
+        errors["type"] = ["Choose one of " + ", ".join(TYPE_CHOICES) + "."]
+    for name in ("since", "until"):
+        day = getattr(filters, name)
+        if day is not None and not EARLIEST.date() <= day < LATEST.date():
+            errors[name] = [MOMENT_MESSAGE]
+    if not errors and filters.since and filters.until and filters.until < filters.since:
+        errors["until"] = ["The end of the date range comes before its start."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _merge(query: SearchQuery, filters: SearchFilters) -> SearchQuery:
+    if filters.type:
+        query.type = filters.type
+    if filters.author:
+        query.author = filters.author.lstrip("@")
+    if filters.community:
+        query.community = filters.community.lower()
+    return query
+
+
+def _day_start(day: dt.date | None) -> dt.datetime | None:
+    if day is None:
+        return None
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _content_filter(
+    viewer: User, query: SearchQuery, filters: SearchFilters, notes: list[str]
+) -> ContentFilter | None:
+    """The operators as row filters, or None when one of them selects nothing (a note says
+    which). A community the viewer may not see reads exactly as one that does not exist."""
+    author_id = community_id = None
+    if query.author:
+        author_id = (
+            User.objects.filter(username__iexact=query.author).values_list("pk", flat=True).first()
+        )
+        if author_id is None:
+            notes.append(f"Nobody has the username “{query.author}”.")
+            return None
+    if query.community:
+        community_id = (
+            visible_communities(viewer)
+            .filter(handle=query.community)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if community_id is None:
+            notes.append(f"There is no community “{query.community}” that you can see.")
+            return None
+    topic_ids: tuple[int, ...] = ()
+    if query.topics:
+        topic_ids = tuple(Topic.objects.filter(name__in=query.topics).values_list("pk", flat=True))
+        if not topic_ids:
+            notes.append("No posts are tagged " + ", ".join(f"#{t}" for t in query.topics) + ".")
+            return None
+    until = _day_start(filters.until)
+    return ContentFilter(
+        author_id=author_id,
+        community_id=community_id,
+        since=_day_start(filters.since),
+        until=until + dt.timedelta(days=1) if until else None,
+        questions_only=query.type == "question",
+        unanswered=query.unanswered,
+        topic_ids=topic_ids,
+    )
+
+
+def _wanted_types(query: SearchQuery, filters: SearchFilters) -> list[str]:
+    if query.type == "question" or query.unanswered:
+        return ["post"]
+    if query.type:
+        return [query.type]
+    if query.has_filters or filters.since or filters.until:
+        # Operators and dates narrow content (who wrote it, where, when): names have none.
+        return ["post", "reply"] + (["event", "file"] if not query.author else [])
+    return list(ORDER)
+
+
+def search(
+    viewer: User,
+    text: str,
+    *,
+    filters: SearchFilters | None = None,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+) -> SearchResults:
+    """One page of what ``viewer`` may see matching ``text``, best first. Raises
+    ``SearchCursorError`` for a cursor this server did not make and ``ValidationError`` for
+    filters out of range (``check_filters``). Never raises for the text."""
+    filters = filters or SearchFilters()
+    check_filters(filters)
+    query = _merge(parse_query(text), filters)
+    notes = list(query.notes)
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    after = _decode(cursor) if cursor else None
+    if not is_active_person(viewer) or (query.is_empty and not (filters.since or filters.until)):
+        return SearchResults(query, [], None, notes)
+    if not query.has_terms and not query.has_filters:
+        notes.append("Add a word to search for.")
+        return SearchResults(query, [], None, notes)
+    where = _content_filter(viewer, query, filters, notes)
+    if where is None:
+        return SearchResults(query, [], None, notes)
+    hits: list[Hit] = []
+    now = timezone.now()
+    for kind in _wanted_types(query, filters):
+        hits.extend(_FINDERS[kind](viewer, query, where, now))
+    hits.sort(key=Hit.key)
+    if after is not None:
+        hits = [h for h in hits if h.key() > after]
+    page = hits[:limit]
+    _describe(query, page)
+    more = len(hits) > limit
+    return SearchResults(query, page, _encode(page[-1]) if more else None, notes)
+
+
+def _encode(hit: Hit) -> str:
+    score, order, negative_id = hit.key()
+    return encode_cursor([repr(score), order, negative_id])
+
+
+def _decode(cursor: str) -> tuple[float, int, int]:
+    try:
+        score, order, negative_id = decode_cursor(cursor, 3)
+        return (float(score), int(order), int(negative_id))
+    except (InvalidCursorError, ValueError, TypeError):
+        raise SearchCursorError("cursor is not valid") from None
+
+
+def _candidates() -> int:
+    return int(settings.SEARCH_CANDIDATES)
+
+
+# --- Each kind: candidates through its visibility rule, scored on live text ---------------------
+
+Finder = Callable[[User, SearchQuery, ContentFilter, dt.datetime], list[Hit]]
+
+
+def _age_days(now: dt.datetime, then: dt.datetime) -> float:
+    return (now - then).total_seconds() / 86400
+
+
+def _find_posts(
+    viewer: User, query: SearchQuery, where: ContentFilter, now: dt.datetime
+) -> list[Hit]:
+    posts = visible_posts(viewer).only(
+        "id", "body", "created_at", "kind", "author_id", "community_id", "accepted_reply_id"
+    )
+    if query.has_terms:
+        ids = engine().content_ids("post", query, where, _candidates())
+        posts = posts.filter(pk__in=ids)
+    else:
+        posts = _filtered_posts(posts, where).order_by("-created_at", "-id")[: _candidates()]
+    hits = []
+    for post in posts:
+        score = relevance(query, "", post.body) if query.has_terms else 1.0
+        if query.has_terms and score <= 0:
+            continue
+        boost = recency_boost(_age_days(now, post.created_at)) * CONTENT_WEIGHT["post"]
+        hits.append(Hit("post", post.pk, score * boost, post, created_at=post.created_at))
+    return hits
+
+
+def _filtered_posts(posts: Any, where: ContentFilter, prefix: str = "") -> Any:
+    """``where`` on a queryset of posts (``prefix="post__"`` on replies), for a search of
+    operators alone."""
+    conditions: dict[str, Any] = {}
+    if where.author_id is not None:
+        conditions["author_id"] = where.author_id
+    if where.community_id is not None:
+        conditions[f"{prefix}community_id"] = where.community_id
+    if where.since is not None:
+        conditions["created_at__gte"] = where.since
+    if where.until is not None:
+        conditions["created_at__lt"] = where.until
+    if where.questions_only or where.unanswered:
+        conditions[f"{prefix}kind"] = PostKind.QUESTION
+    if where.unanswered:
+        conditions[f"{prefix}accepted_reply__isnull"] = True
+    if where.topic_ids:
+        conditions[f"{prefix}topics__in"] = where.topic_ids
+    return posts.filter(**conditions)
+
+
+def _find_replies(
+    viewer: User, query: SearchQuery, where: ContentFilter, now: dt.datetime
+) -> list[Hit]:
+    replies = Reply.objects.filter(
+        deleted_at__isnull=True, post__in=visible_posts(viewer).values("pk")
+    ).only("id", "body", "created_at", "post_id", "author_id")
+    if query.has_terms:
+        ids = engine().content_ids("reply", query, where, _candidates())
+        replies = replies.filter(pk__in=ids)
+    else:
+        replies = _filtered_posts(replies, where, "post__").order_by("-created_at", "-id")[
+            : _candidates()
+        ]
+    hits = []
+    for reply in replies:
+        score = relevance(query, "", reply.body) if query.has_terms else 1.0
+        if query.has_terms and score <= 0:
+            continue
+        boost = recency_boost(_age_days(now, reply.created_at)) * CONTENT_WEIGHT["reply"]
+        hits.append(Hit("reply", reply.pk, score * boost, reply, created_at=reply.created_at))
+    return hits
+
+
+def _visible_people(viewer: User) -> Any:
+    """People ``viewer`` may find: active ones, and a guest only themselves (guests learn of
+    others through what they share, not by searching)."""
+    people = User.objects.filter(is_active=True)
+    return people.filter(pk=viewer.pk) if viewer.is_guest else people
+
+
+def _name_objects(viewer: User, kind: str, ids: Sequence[int]) -> dict[int, Any]:
+    if kind == "person":
+        found: Iterable[Any] = (
+            _visible_people(viewer)
+            .filter(pk__in=ids)
+            .select_related("department", "location")
+            .prefetch_related("skills")
+        )
+    elif kind == "community":
+        found = visible_communities(viewer).filter(pk__in=ids)
+    elif kind == "event":
+        found = visible_events(viewer).filter(pk__in=ids)
+    else:
+        found = Attachment.objects.filter(
+            pk__in=ids, post__in=visible_posts(viewer).values("pk")
+        ).select_related("post")
+    return {obj.pk: obj for obj in found}
+
+
+def _find_names(kinds: Sequence[str]) -> Finder:
+    def find(viewer: User, query: SearchQuery, where: ContentFilter, now: dt.datetime) -> list[Hit]:
+        if not query.has_terms:
+            return []
+        entry_ids = engine().name_ids(query, kinds, _candidates())
+        by_kind: dict[str, list[int]] = {}
+        mask = (1 << KIND_SHIFT) - 1
+        codes = {NAME_KINDS[k]: k for k in kinds}
+        for entry_id in entry_ids:
+            by_kind.setdefault(codes[entry_id >> KIND_SHIFT], []).append(entry_id & mask)
+        hits = []
+        for kind, ids in by_kind.items():
+            for pk, obj in _name_objects(viewer, kind, ids).items():
+                # The same text the index was given, read from the live object.
+                title, body = SOURCES[kind].text(obj)
+                # A name found by a prefix of its words scores at least a little.
+                score = max(relevance(query, title, body), 0.5) * NAME_WEIGHT[kind]
+                if kind == "event":
+                    score *= recency_boost(abs(_age_days(now, obj.starts_at)))
+                hits.append(Hit(kind, pk, score, obj))
+        return hits
+
+    return find
+
+
+def _find_topics(
+    viewer: User, query: SearchQuery, where: ContentFilter, now: dt.datetime
+) -> list[Hit]:
+    if not query.has_terms or query.excluded:
+        return []
+    name = "".join(query.all_words())[:64]
+    found = Topic.objects.filter(readable_topics_q(viewer), name__startswith=name).order_by(
+        "-post_count", "name"
+    )[:SUGGEST_LIMIT]
+    return [
+        Hit("topic", topic.pk, NAME_WEIGHT["topic"] * (2.0 if topic.name == name else 1.0), topic)
+        for topic in found
+    ]
+
+
+_FINDERS: dict[str, Finder] = {
+    "post": _find_posts,
+    "reply": _find_replies,
+    "person": _find_names(("person",)),
+    "community": _find_names(("community",)),
+    "event": _find_names(("event",)),
+    "file": _find_names(("file",)),
+    "topic": _find_topics,
+}
+
+
+# --- What a page of results shows ----------------------------------------------------------------
+
+
+def _plain(html_text: str) -> str:
+    return strip_tags(html_text)
+
+
+def _describe(query: SearchQuery, hits: Sequence[Hit]) -> None:
+    """Title, snippet, URL and type-specific fields for the hits of one page, in a fixed number
+    of queries."""
+    posts = {h.obj.pk: h.obj for h in hits if h.type == "post"}
+    reply_posts = {h.obj.post_id for h in hits if h.type == "reply"}
+    loaded = Post.objects.select_related("author", "community", "accepted_reply__author").in_bulk(
+        set(posts) | reply_posts
+    )
+    for hit in hits:
+        obj = hit.obj
+        if hit.type == "post":
+            post = loaded[obj.pk]
+            hit.title = _post_title(post)
+            hit.snippet = snippet(query, _plain(post.body_html))
+            hit.url = path_to("feed:post", post.pk)
+            hit.extra = {
+                "kind": post.kind,
+                "author": post.author,
+                "community": post.community,
+                "answered": post.accepted_reply_id is not None,
+            }
+            if post.kind == PostKind.QUESTION and post.accepted_reply is not None:
+                hit.extra["accepted_answer"] = snippet(
+                    query, _plain(post.accepted_reply.body_html), length=160
+                )
+        elif hit.type == "reply":
+            post = loaded[obj.post_id]
+            hit.title = f"Reply to {_post_title(post)}"
+            hit.snippet = snippet(query, obj.body)
+            hit.url = f"{path_to('feed:post', post.pk)}#reply-{obj.pk}"
+            hit.extra = {"post_id": post.pk, "community": post.community}
+        elif hit.type == "person":
+            hit.title = obj.display_name
+            hit.snippet = snippet(query, " · ".join(_person_facts(obj)), length=160)
+            hit.url = path_to("people:profile", obj.username)
+            hit.extra = {"username": obj.username, "person": obj}
+        elif hit.type == "community":
+            hit.title = obj.name
+            hit.snippet = snippet(query, obj.description or f"c/{obj.handle}", length=160)
+            hit.url = path_to("community_feed:feed", obj.handle)
+            hit.extra = {"handle": obj.handle}
+        elif hit.type == "topic":
+            hit.title = f"#{obj.label}"
+            hit.snippet = SafeString("")
+            hit.url = path_to("feed:topic", obj.name)
+            hit.extra = {"name": obj.name, "post_count": obj.post_count}
+        elif hit.type == "event":
+            hit.title = obj.title
+            hit.snippet = snippet(query, f"{obj.location} {obj.description}".strip(), length=160)
+            hit.url = path_to("events:detail", obj.pk)
+            hit.created_at = obj.starts_at
+            hit.extra = {"starts_at": obj.starts_at, "cancelled": obj.cancelled_at is not None}
+        else:
+            hit.title = obj.name
+            hit.snippet = (
+                snippet(query, obj.alt_text, length=160) if obj.alt_text else SafeString("")
+            )
+            hit.url = path_to("feed:post", obj.post_id)
+            hit.created_at = obj.post.created_at
+            hit.extra = {"post_id": obj.post_id, "size": obj.size, "attachment": obj}
+
+
+def _post_title(post: Post) -> str:
+    """A post's first line, shortened: what a result's heading shows."""
+    line = _plain(post.body_html).strip().split("\n", 1)[0]
+    label = "Question" if post.kind == PostKind.QUESTION else "Post"
+    if not line:
+        return f"{label} by {post.author.display_name}"
+    return line if len(line) <= 90 else line[:89].rsplit(" ", 1)[0] + "…"
+
+
+def _person_facts(person: User) -> list[str]:
+    facts = [person.title] if person.title else []
+    if person.department_id and person.department:
+        facts.append(person.department.name)
+    if person.location_id and person.location:
+        facts.append(person.location.name)
+    skills = [s.name for s in person.skills.all()]
+    if skills:
+        facts.append(", ".join(skills[:6]))
+    return facts
+
+
+# --- Suggestions (the top bar's type-ahead) ------------------------------------------------------
+
+
+def suggest(viewer: User, text: str, *, limit: int = SUGGEST_LIMIT) -> list[Hit]:
+    """Up to ``limit`` people, communities and topics whose names start with what was typed
+    (the last word as a prefix), best first."""
+    query = parse_query(text, prefix=True)
+    if not is_active_person(viewer) or not query.has_terms:
+        return []
+    now = timezone.now()
+    where = ContentFilter()
+    hits = _find_names(("person", "community"))(viewer, query, where, now)
+    hits += _find_topics(viewer, query, where, now)
+    hits.sort(key=Hit.key)
+    page = hits[: max(1, min(limit, SUGGEST_LIMIT))]
+    _describe(query, page)
+    return page
+
+
+def matching_people(viewer: User, text: str, limit: int) -> list[int]:
+    """Ids of the people ``viewer`` may find whose name, username, job title, department,
+    location or skills start with the words of ``text`` (the last one as typed so far), best
+    first: the one people search behind the directory, @mentions and the search page."""
+    query = parse_query(text, prefix=True)
+    if not is_active_person(viewer) or not query.has_terms:
+        return []
+    hits = _find_names(("person",))(viewer, query, ContentFilter(), timezone.now())
+    hits.sort(key=Hit.key)
+    return [hit.id for hit in hits[:limit]]
+
+
+def register() -> None:
+    """Give the people app this search (``SearchConfig.ready``)."""
+    people_queries.register_people_search(matching_people)
