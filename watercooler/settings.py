@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "watercooler.events",
     "watercooler.notifications",
     "watercooler.search",
+    "watercooler.skills",
     "watercooler.realtime",
     "watercooler.api",
     # On top of everything: it builds the demo organisation through every app below it.

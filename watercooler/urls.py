@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("watercooler.feed.community_urls")),
     path("", include("watercooler.events.urls")),
     path("", include("watercooler.search.urls")),
+    path("", include("watercooler.skills.urls")),
     # Email addresses come from administrators and the HR import, so allauth's page for changing
     # them is replaced by the settings page.
     path("accounts/email/", RedirectView.as_view(pattern_name="people:settings")),

@@ -367,6 +367,7 @@ def _register_routers() -> None:
     api.add_router("/events", "watercooler.events.api.router", tags=["events"])
     api.add_router("/search", "watercooler.search.api.router", tags=["search"])
     api.add_router("/experts", "watercooler.search.api.experts_router", tags=["search"])
+    api.add_router("/skills", "watercooler.skills.api.router", tags=["skills"])
 
 
 _register_routers()

@@ -16,7 +16,16 @@ from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
 
-from watercooler.demo import calendar, communities, community_content, feed, people, story
+from watercooler.demo import (
+    calendar,
+    communities,
+    community_content,
+    expertise,
+    feed,
+    people,
+    search,
+    story,
+)
 from watercooler.demo.context import Builder, DemoContext
 
 
@@ -36,6 +45,8 @@ STEPS: tuple[Step, ...] = (
     Step("feed.communities", community_content.build),
     Step("events", calendar.build),
     Step("feed.story", story.build),
+    Step("expertise", expertise.build),
+    Step("search", search.build),
 )
 
 

@@ -341,6 +341,9 @@ class PostgresEngine:
 
     def uninstall(self) -> None:
         with connection.cursor() as cursor:
+            # ALTER TABLE refuses to run while deferred foreign-key checks of this transaction
+            # are pending (a caller that wrote rows first): run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for table in CONTENT_TABLES.values():
                 cursor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
             cursor.execute(f"ALTER TABLE {NAME_TABLE} DROP COLUMN IF EXISTS vector")

@@ -160,9 +160,9 @@ def test_profile_and_org_chart_query_counts_do_not_grow(
     client.get(profile_url(world.owner))
     # 7 for the profile itself, +1 for the notifications badge (unread COUNT) and +3 for the
     # follow button and counts (followers COUNT, following COUNT, does the viewer follow), +3
-    # for what they wrote and their communities (no posts here: one query each): fixed costs,
-    # the same for 10 or 50 reports.
-    with django_assert_max_num_queries(7 + 1 + 3 + 3):
+    # for what they wrote and their communities (no posts here: one query each), +1 for the
+    # thanks they received (none: no count): fixed costs, the same for 10 or 50 reports.
+    with django_assert_max_num_queries(7 + 1 + 3 + 3 + 1):
         response = client.get(profile_url(world.owner))
     assert f"{count + 1} people" in response.content.decode()
     with django_assert_max_num_queries(9):
