@@ -230,11 +230,14 @@ def _run_db_task(name: str, args: dict[str, Any]) -> None:
     print(JSON_MARK + json.dumps(DB_TASKS[name](**args)))
 
 
-def db_task(org: BenchOrg, name: str, **args: Any) -> dict[str, Any]:
-    """Run ``DB_TASKS[name](**args)`` in a child process on the org's database."""
+def db_task(
+    org: BenchOrg, name: str, *, module: str = "bench.scenario_posting", **args: Any
+) -> dict[str, Any]:
+    """Run ``DB_TASKS[name](**args)`` of ``module`` (its ``--db-task``) in a child process on
+    the org's database."""
     env = {**os.environ, **org.env, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "bench.scenario_posting", "--db-task", name, json.dumps(args)],
+        [sys.executable, "-m", module, "--db-task", name, json.dumps(args)],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -13,19 +13,22 @@ Everything goes through the actions at the story's moments (``ctx.at``): a few d
 """
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Sequence
 
 from watercooler.demo.context import DemoContext
 from watercooler.events.actions import create_event
+from watercooler.events.models import Event
 from watercooler.feed.actions import create_post, do_create_reply
 from watercooler.feed.models import Post, PostKind
 from watercooler.people.models import Role, Skill, User
 from watercooler.questions.actions import do_accept_answer
 from watercooler.skills import actions as skills
 
-# subject -> (skill to look for, skill to declare, topic)
+# subject -> (skill to look for, skill to declare besides, topic). The pricing expert has
+# "Pricing strategy" among their skills already.
 SUBJECTS = {
-    "pricing": ("Pricing", "Pricing", "pricing"),
+    "pricing": ("Pricing", "", "pricing"),
     "forklift": ("Forklift", "Forklift safety", "forkliftsafety"),
     "pipeline": ("Observability", "Order pipeline", "orderpipeline"),
 }
@@ -39,8 +42,8 @@ QUESTIONS = {
         " for each store tier in the pricing sheet.",
     ),
     "forklift": (
-        "Do our forklift licences need renewing every year, or only when the truck type"
-        " changes? Two of us in Goods In are due soon. #forkliftsafety",
+        "Forklift safety question: do our licences need renewing every year, or only when the"
+        " truck type changes? Two of us in Goods In are due soon. #forkliftsafety",
         "Every three years for the licence itself, but forklift safety refreshers are yearly"
         " here, and any new truck type needs a familiarisation session first. Book the"
         " refresher before your licence lapses and I will sign you off.",
@@ -140,7 +143,8 @@ def build(ctx: DemoContext) -> None:
         expert = _pick(ctx, _people_with(look_for, used), members)
         used.add(expert.pk)
         experts[subject] = expert
-        expert.skills.add(Skill.objects.get_or_create(name=declare)[0])
+        if declare:
+            expert.skills.add(Skill.objects.get_or_create(name=declare)[0])
         _content(ctx, subject, expert, [m for m in members if m.pk not in used], topic)
     _unanswered_question(ctx, member)
     _exchange(ctx, members, member, experts["forklift"])
@@ -173,18 +177,24 @@ def _content(
     with ctx.at(ctx.now - dt.timedelta(days=6)):
         create_post(second, body=f"Good read on #{topic} from {expert.display_name} this week.")
     title, in_days, description = EVENTS[subject]
-    starts = (ctx.now + dt.timedelta(days=in_days)).replace(
-        hour=11, minute=0, second=0, microsecond=0
-    )
+    # At 11:00 where the expert works, as the calendar's events are.
+    zone_name = expert.location.timezone if expert.location else "UTC"
+    zone = zoneinfo.ZoneInfo(zone_name)
+    day = (ctx.now + dt.timedelta(days=in_days)).astimezone(zone).date()
+    starts = dt.datetime.combine(day, dt.time(11), tzinfo=zone)
     with ctx.at(min(ctx.now, starts) - dt.timedelta(days=14)):
-        create_event(
+        event = create_event(
             expert,
             title=title,
             starts_at=starts.isoformat(),
             ends_at=(starts + dt.timedelta(hours=1)).isoformat(),
+            timezone_name=zone_name,
             location="Online",
             description=description,
         )
+    if starts <= ctx.now:
+        # Held already: its reminder went out, as the reminder task would have sent it.
+        Event.objects.filter(pk=event.pk).update(reminded_at=starts - dt.timedelta(hours=1))
 
 
 def _unanswered_question(ctx: DemoContext, member: User) -> Post:
@@ -264,7 +274,12 @@ def _exchange(ctx: DemoContext, members: Sequence[User], member: User, forklift:
     _request_through(
         ctx,
         ctx.rng.choice(pool),
-        ("Forklift certification", "New in Goods In; my test is in three weeks.", 21, "done"),
+        (
+            "Forklift safety certification",
+            "New in Goods In; my test is in three weeks.",
+            21,
+            "done",
+        ),
         forklift,
     )
     askers = ctx.rng.sample(pool, len(REQUESTS))

@@ -34,6 +34,7 @@ from watercooler.people.queries import check_can_browse_directory
 from watercooler.search.engines import ContentFilter, engine
 from watercooler.search.language import SearchQuery, parse_query, stem, words_of
 from watercooler.search.models import KIND_SHIFT, NAME_KINDS
+from watercooler.search.queries import visible_post_ids
 
 EXPERTS_LIMIT = 10
 CANDIDATES = 1000  # matching posts (and replies) considered per subject
@@ -111,9 +112,13 @@ def _content_evidence(viewer: User, query: SearchQuery, subject: str) -> dict[in
     answers = Post.objects.filter(pk__in=question_ids, accepted_reply__isnull=False).values_list(
         "pk", "accepted_reply__author_id"
     )
-    replies = Reply.objects.filter(
-        pk__in=reply_ids, deleted_at__isnull=True, post__in=visible_posts(viewer).values("pk")
-    ).values_list("post_id", "author_id")
+    live_replies = list(
+        Reply.objects.filter(pk__in=reply_ids, deleted_at__isnull=True).values_list(
+            "post_id", "author_id"
+        )
+    )
+    visible = visible_post_ids(viewer, {post_id for post_id, _ in live_replies})
+    replies = [(post_id, author_id) for post_id, author_id in live_replies if post_id in visible]
     found: dict[int, list[Evidence]] = defaultdict(list)
     answered: dict[int, list[int]] = defaultdict(list)
     for question_id, author_id in answers:

@@ -7,7 +7,7 @@ Bulk writers that bypass signals (the demo and bench builders, an HR import) end
 """
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,12 +36,17 @@ class NameSource:
 
 
 def _person_text(person: User) -> tuple[str, str]:
-    skills = " ".join(s.name for s in person.skills.all())
+    return person_text(person, [s.name for s in person.skills.all()])
+
+
+def person_text(person: User, skills: Sequence[str]) -> tuple[str, str]:
+    """A person's searchable title (name, username) and body (job, department, location,
+    skills, bio); ``skills`` are their skills' names."""
     parts = [
         person.title,
         person.department.name if person.department_id and person.department else "",
         person.location.name if person.location_id and person.location else "",
-        skills,
+        " ".join(skills),
         person.bio,
     ]
     return f"{person.display_name} {person.username}", " ".join(p for p in parts if p)
@@ -94,7 +99,9 @@ def drop(kind: str, object_id: int) -> None:
 
 
 def _documents(source: NameSource) -> Iterator[NameEntry]:
-    objects = source.model._default_manager.select_related(*source.related).order_by("pk")
+    objects = source.model._default_manager.order_by("pk")
+    if source.related:
+        objects = objects.select_related(*source.related)
     if source.kind == "person":
         objects = objects.prefetch_related("skills")
     for obj in objects.iterator(chunk_size=BATCH):

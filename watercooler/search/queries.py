@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
@@ -27,13 +28,14 @@ from watercooler.core.inputs import EARLIEST, LATEST, MOMENT_MESSAGE
 from watercooler.core.links import path_to
 from watercooler.core.paging import InvalidCursorError, decode_cursor, encode_cursor
 from watercooler.core.policy import is_active_person
+from watercooler.core.sqlcache import instances, listed, run_template
 from watercooler.events.queries import visible_events
 from watercooler.feed.models import Attachment, Post, PostKind, Reply, Topic
-from watercooler.feed.queries import readable_topics_q, visible_posts
+from watercooler.feed.queries import readable_topics_q, rule_reader, rule_shape, visible_posts
 from watercooler.people import queries as people_queries
 from watercooler.people.models import User
 from watercooler.search.engines import ContentFilter, engine
-from watercooler.search.indexing import SOURCES
+from watercooler.search.indexing import SOURCES, person_text
 from watercooler.search.language import (
     SearchQuery,
     parse_query,
@@ -50,7 +52,18 @@ SUGGEST_LIMIT = 8
 # mentions it as often.
 NAME_WEIGHT = {"person": 3.0, "community": 2.5, "topic": 2.5, "event": 1.5, "file": 1.0}
 CONTENT_WEIGHT = {"post": 1.0, "reply": 0.8}
-NAME_TYPES = ("person", "community", "event", "file")
+# What a person result reads: its text (indexing.SOURCES) and its avatar.
+PERSON_FIELDS = (
+    "username",
+    "display_name",
+    "title",
+    "bio",
+    "role",
+    "is_active",
+    "photo_thumb",
+    "department__name",
+    "location__name",
+)
 
 
 @dataclass
@@ -249,25 +262,39 @@ def _age_days(now: dt.datetime, then: dt.datetime) -> float:
     return (now - then).total_seconds() / 86400
 
 
+@dataclass(frozen=True)
+class Written:
+    """A post or reply found by its text: what scoring and the result's description read."""
+
+    pk: int
+    post_id: int
+    body: str
+    created_at: dt.datetime
+
+
+def _scored(kind: str, rows: Iterable[Written], query: SearchQuery, now: dt.datetime) -> list[Hit]:
+    hits = []
+    for row in rows:
+        score = relevance(query, "", row.body) if query.has_terms else 1.0
+        if query.has_terms and score <= 0:
+            continue
+        boost = recency_boost(_age_days(now, row.created_at)) * CONTENT_WEIGHT[kind]
+        hits.append(Hit(kind, row.pk, score * boost, row, created_at=row.created_at))
+    return hits
+
+
 def _find_posts(
     viewer: User, query: SearchQuery, where: ContentFilter, now: dt.datetime
 ) -> list[Hit]:
-    posts = visible_posts(viewer).only(
-        "id", "body", "created_at", "kind", "author_id", "community_id", "accepted_reply_id"
-    )
     if query.has_terms:
         ids = engine().content_ids("post", query, where, _candidates())
-        posts = posts.filter(pk__in=ids)
+        posts: Any = Post.objects.filter(pk__in=visible_post_ids(viewer, ids))
     else:
-        posts = _filtered_posts(posts, where).order_by("-created_at", "-id")[: _candidates()]
-    hits = []
-    for post in posts:
-        score = relevance(query, "", post.body) if query.has_terms else 1.0
-        if query.has_terms and score <= 0:
-            continue
-        boost = recency_boost(_age_days(now, post.created_at)) * CONTENT_WEIGHT["post"]
-        hits.append(Hit("post", post.pk, score * boost, post, created_at=post.created_at))
-    return hits
+        posts = _filtered_posts(visible_posts(viewer), where).order_by("-created_at", "-id")[
+            : _candidates()
+        ]
+    rows = posts.values_list("id", "id", "body", "created_at")
+    return _scored("post", (Written(*row) for row in rows), query, now)
 
 
 def _filtered_posts(posts: Any, where: ContentFilter, prefix: str = "") -> Any:
@@ -291,27 +318,50 @@ def _filtered_posts(posts: Any, where: ContentFilter, prefix: str = "") -> Any:
     return posts.filter(**conditions)
 
 
+def visible_post_ids(viewer: User, post_ids: Iterable[int]) -> set[int]:
+    """Which of ``post_ids`` ``viewer`` may see (not deleted): the feed's one rule on these rows
+    only, which is far cheaper than joining to every post they may see. A compiled template
+    (core/sqlcache.py) per reader shape and list size, the list padded to a power of two so a
+    few templates serve every size."""
+    wanted = sorted(set(post_ids))
+    if not wanted or not is_active_person(viewer):
+        return set()
+    size = max(8, 1 << (len(wanted) - 1).bit_length())
+    padded = wanted + [wanted[-1]] * (size - len(wanted))
+    shape = rule_shape(viewer)
+
+    def build(reader: int, **chosen: int) -> QuerySet[Post, Any]:
+        return (
+            visible_posts(rule_reader(reader, shape))
+            .filter(pk__in=list(chosen.values()))
+            .values_list("pk")
+        )
+
+    rows = run_template(
+        ("search-visible", shape, size), build, {"reader": viewer.pk, **listed("id", padded)}
+    )
+    return {row[0] for row in rows}
+
+
 def _find_replies(
     viewer: User, query: SearchQuery, where: ContentFilter, now: dt.datetime
 ) -> list[Hit]:
-    replies = Reply.objects.filter(
-        deleted_at__isnull=True, post__in=visible_posts(viewer).values("pk")
-    ).only("id", "body", "created_at", "post_id", "author_id")
+    live = Reply.objects.filter(deleted_at__isnull=True)
     if query.has_terms:
         ids = engine().content_ids("reply", query, where, _candidates())
-        replies = replies.filter(pk__in=ids)
+        found = [Written(*row) for row in live.filter(pk__in=ids).values_list(*REPLY_ROW)]
+        visible = visible_post_ids(viewer, {reply.post_id for reply in found})
+        replies = [reply for reply in found if reply.post_id in visible]
     else:
-        replies = _filtered_posts(replies, where, "post__").order_by("-created_at", "-id")[
-            : _candidates()
-        ]
-    hits = []
-    for reply in replies:
-        score = relevance(query, "", reply.body) if query.has_terms else 1.0
-        if query.has_terms and score <= 0:
-            continue
-        boost = recency_boost(_age_days(now, reply.created_at)) * CONTENT_WEIGHT["reply"]
-        hits.append(Hit("reply", reply.pk, score * boost, reply, created_at=reply.created_at))
-    return hits
+        chosen = _filtered_posts(
+            live.filter(post__in=visible_posts(viewer).values("pk")), where, "post__"
+        )
+        rows = chosen.order_by("-created_at", "-id").values_list(*REPLY_ROW)[: _candidates()]
+        replies = [Written(*row) for row in rows]
+    return _scored("reply", replies, query, now)
+
+
+REPLY_ROW = ("id", "post_id", "body", "created_at")
 
 
 def _visible_people(viewer: User) -> Any:
@@ -327,16 +377,16 @@ def _name_objects(viewer: User, kind: str, ids: Sequence[int]) -> dict[int, Any]
             _visible_people(viewer)
             .filter(pk__in=ids)
             .select_related("department", "location")
-            .prefetch_related("skills")
+            .only(*PERSON_FIELDS)
         )
     elif kind == "community":
         found = visible_communities(viewer).filter(pk__in=ids)
     elif kind == "event":
         found = visible_events(viewer).filter(pk__in=ids)
     else:
-        found = Attachment.objects.filter(
-            pk__in=ids, post__in=visible_posts(viewer).values("pk")
-        ).select_related("post")
+        files = list(Attachment.objects.filter(pk__in=ids).select_related("post"))
+        visible = visible_post_ids(viewer, {f.post_id for f in files})
+        found = [f for f in files if f.post_id in visible]
     return {obj.pk: obj for obj in found}
 
 
@@ -352,9 +402,15 @@ def _find_names(kinds: Sequence[str]) -> Finder:
             by_kind.setdefault(codes[entry_id >> KIND_SHIFT], []).append(entry_id & mask)
         hits = []
         for kind, ids in by_kind.items():
-            for pk, obj in _name_objects(viewer, kind, ids).items():
+            objects = _name_objects(viewer, kind, ids)
+            skills = skill_names(objects) if kind == "person" else {}
+            for pk, obj in objects.items():
                 # The same text the index was given, read from the live object.
-                title, body = SOURCES[kind].text(obj)
+                if kind == "person":
+                    obj.skill_names = skills.get(pk, [])
+                    title, body = person_text(obj, obj.skill_names)
+                else:
+                    title, body = SOURCES[kind].text(obj)
                 # A name found by a prefix of its words scores at least a little.
                 score = max(relevance(query, title, body), 0.5) * NAME_WEIGHT[kind]
                 if kind == "event":
@@ -371,9 +427,20 @@ def _find_topics(
     if not query.has_terms or query.excluded:
         return []
     name = "".join(query.all_words())[:64]
-    found = Topic.objects.filter(readable_topics_q(viewer), name__startswith=name).order_by(
-        "-post_count", "name"
-    )[:SUGGEST_LIMIT]
+    shape = rule_shape(viewer)
+
+    def build(reader: int, first: str, after: str) -> QuerySet[Topic]:
+        # A range on the unique name index rather than LIKE: "starts with" as two bounds.
+        topics = Topic.objects.filter(
+            readable_topics_q(rule_reader(reader, shape)), name__gte=first, name__lt=after
+        )
+        return topics.order_by("-post_count", "name")[:SUGGEST_LIMIT]
+
+    found = instances(
+        ("search-topics", shape),
+        build,
+        {"reader": viewer.pk, "first": name, "after": name + "\uffff"},
+    )
     return [
         Hit("topic", topic.pk, NAME_WEIGHT["topic"] * (2.0 if topic.name == name else 1.0), topic)
         for topic in found
@@ -469,13 +536,24 @@ def _post_title(post: Post) -> str:
     return line if len(line) <= 90 else line[:89].rsplit(" ", 1)[0] + "…"
 
 
+def skill_names(people: Iterable[int]) -> dict[int, list[str]]:
+    """Each person's skills' names, in one query (no Skill objects made)."""
+    names: dict[int, list[str]] = {}
+    rows = User.skills.through.objects.filter(user_id__in=list(people)).values_list(
+        "user_id", "skill__name"
+    )
+    for user_id, name in rows.order_by("skill__name"):
+        names.setdefault(user_id, []).append(name)
+    return names
+
+
 def _person_facts(person: User) -> list[str]:
     facts = [person.title] if person.title else []
     if person.department_id and person.department:
         facts.append(person.department.name)
     if person.location_id and person.location:
         facts.append(person.location.name)
-    skills = [s.name for s in person.skills.all()]
+    skills: list[str] = getattr(person, "skill_names", [])
     if skills:
         facts.append(", ".join(skills[:6]))
     return facts
