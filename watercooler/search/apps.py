@@ -12,7 +12,10 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         # Keeping names searchable follows the writes of earlier apps through model signals,
         # and the directory asks this app's people search through people's registry.
+        from django.db.models.signals import post_migrate
+
         from watercooler.search import indexing, queries
 
         indexing.connect()
         queries.register()
+        post_migrate.connect(indexing.repair_after_migrate, sender=self)

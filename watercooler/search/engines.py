@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from watercooler.search.language import SearchQuery, stem
+from watercooler.search.language import SearchQuery, word_root
 
 # progress(stage, done, total): how far ``install`` is (``manage.py reindex`` draws the bar).
 Progress = Callable[[str, int, int], None]
@@ -70,19 +70,11 @@ class Engine(Protocol):
 
     def uninstall(self) -> None: ...
 
+    def is_installed(self) -> bool:
+        """Whether every object the engine keeps the index with is in place."""
+        ...
+
     def size_bytes(self) -> int: ...
-
-
-def name_prefix(word: str) -> str:
-    """What a whole word matches in names: the part it shares with its stem ("pricing" and
-    "price" share "pric", which also starts "prices" and "priced"), three letters at least."""
-    root = stem(word)
-    shared = 0
-    for a, b in zip(word, root, strict=False):
-        if a != b:
-            break
-        shared += 1
-    return word[: max(shared, min(3, len(word)))]
 
 
 # --- SQLite FTS5 --------------------------------------------------------------------------------
@@ -123,7 +115,7 @@ class SqliteEngine:
             return [row[0] for row in cursor.fetchall()]
 
     def name_ids(self, query: SearchQuery, kinds: Sequence[str], limit: int) -> list[int]:
-        words = [name_prefix(w) for w in query.all_words()]
+        words = [word_root(w) for w in query.all_words()]
         if query.prefix and query.words:
             words[len(query.words) - 1] = query.words[-1]
         expression = " AND ".join(f"{_fts_string([w])}*" for w in words if w)
@@ -159,6 +151,18 @@ class SqliteEngine:
             )
             _sqlite_triggers(cursor, "search_name_fts", NAME_TABLE, "title, body")
             cursor.execute("INSERT INTO search_name_fts(search_name_fts) VALUES ('rebuild')")
+
+    def is_installed(self) -> bool:
+        # SQLite remakes a table to alter it in a migration, and the table's triggers go with
+        # the old one: the FTS tables stay, no longer following writes.
+        expected = {
+            f"{fts}_{event}"
+            for fts in ("search_post_fts", "search_reply_fts", "search_name_fts")
+            for event in ("insert", "delete", "update")
+        }
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            return expected <= {row[0] for row in cursor.fetchall()}
 
     def uninstall(self) -> None:
         with connection.cursor() as cursor:
@@ -284,7 +288,7 @@ class PostgresEngine:
         return "websearch_to_tsquery('watercooler_search', %s)", [text]
 
     def name_ids(self, query: SearchQuery, kinds: Sequence[str], limit: int) -> list[int]:
-        words = [name_prefix(w) for w in query.all_words()]
+        words = [word_root(w) for w in query.all_words()]
         if query.prefix and query.words:
             words[len(query.words) - 1] = query.words[-1]
         # to_tsquery's syntax is safe here: words are letters and digits only.
@@ -338,6 +342,15 @@ class PostgresEngine:
             )
             for table in (*CONTENT_TABLES.values(), NAME_TABLE):
                 cursor.execute(f"ANALYZE {table}")
+
+    def is_installed(self) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM information_schema.columns WHERE column_name IN"
+                " ('search_vector', 'vector') AND table_name IN ('feed_post', 'feed_reply',"
+                f" '{NAME_TABLE}')"
+            )
+            return int(cursor.fetchone()[0]) == len(CONTENT_TABLES) + 1
 
     def uninstall(self) -> None:
         with connection.cursor() as cursor:

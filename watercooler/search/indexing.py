@@ -18,6 +18,7 @@ from watercooler.communities.models import Community
 from watercooler.events.models import Event
 from watercooler.feed.models import Attachment
 from watercooler.people.models import User
+from watercooler.search.engines import engine
 from watercooler.search.models import NameEntry
 
 BATCH = 2000
@@ -137,6 +138,19 @@ def _flush(batch: list[NameEntry], kind: str, progress: Callable[[str, int], Non
     count = len(batch)
     batch.clear()
     return count
+
+
+def repair_after_migrate(using: str = "default", **_: Any) -> None:
+    """After ``migrate``: put back what a migration of an indexed table took away (on SQLite,
+    altering ``feed_post`` remakes the table without the search triggers), rebuilding the
+    index from the live tables. Nothing to do, and no cost, when all is in place."""
+    if using != "default":
+        return
+    search = engine()
+    if not search.is_installed():
+        search.uninstall()
+        search.install(lambda _stage, _done, _total: None)
+        rebuild_names()
 
 
 # --- Signals ------------------------------------------------------------------------------------

@@ -97,6 +97,14 @@ class SearchQuery:
     def stems(self) -> set[str]:
         return {stem(w) for w in self.all_words()}
 
+    @functools.cached_property
+    def matcher(self) -> re.Pattern[str]:
+        """Finds, in folded text, the words that could match (those starting as a query word's
+        stem does): only these are stemmed when a text is scored."""
+        starts = {word_root(w) for w in self.all_words()} or {"\x00"}
+        alternatives = "|".join(sorted(map(re.escape, starts), key=len, reverse=True))
+        return re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*")
+
 
 def parse_query(text: str, *, prefix: bool = False) -> SearchQuery:
     """Read what a person typed. Never raises: unbalanced quotes close at the end, an operator
@@ -178,6 +186,19 @@ _EXAMPLES = {
 }
 
 
+def word_root(word: str) -> str:
+    """The start every form of a word has: what it shares with its stem, less the stem's last
+    letter ("prices" and "pricing" both stem to "price", and both start "pric"), three letters
+    at least."""
+    root = stem(word)
+    shared = 0
+    for a, b in zip(word, root, strict=False):
+        if a != b:
+            break
+        shared += 1
+    return word[: max(min(shared, len(root) - 1), min(3, len(word)))]
+
+
 # --- Scoring a candidate ----------------------------------------------------------------------
 
 # BM25's constants, applied to the candidates' live text (the engines only say which rows match).
@@ -195,23 +216,27 @@ def relevance(query: SearchQuery, title: str, body: str) -> float:
     stems = query.stems()
     if not stems:
         return 0.0
+    last = query.words[-1] if query.prefix and query.words else None
+    phrases = [p for p in [*query.phrases, query.all_words()] if len(p) > 1]
     score = 0.0
     for text, weight in ((title, 3.0), (body, 1.0)):
         if not text:
             continue
-        words = words_of(text)
+        folded = fold(text)
         counts: dict[str, int] = {}
-        for word in words:
+        for found in query.matcher.finditer(folded):
+            word = found.group()[:MAX_WORD_CHARS]
             s = stem(word)
-            if s in stems or (query.prefix and word.startswith(query.words[-1])):
+            if s in stems or (last is not None and word.startswith(last)):
                 counts[s] = counts.get(s, 0) + 1
-        length = len(words) / _AVERAGE_WORDS
+        if not counts:
+            continue
+        length = len(folded.split()) / _AVERAGE_WORDS
         for tf in counts.values():
             score += weight * tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * length))
-        folded = " ".join(words)
-        for phrase in [*query.phrases, query.all_words()]:
-            if len(phrase) > 1 and " ".join(phrase) in folded:
-                score += weight
+        if phrases:
+            joined = " ".join(_WORD.findall(folded))
+            score += weight * sum(1 for p in phrases if " ".join(p) in joined)
     return score
 
 

@@ -12,6 +12,7 @@ Only the page's items get a snippet, a title and a URL.
 """
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +21,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 
 from watercooler.communities.queries import visible_communities
@@ -286,14 +286,16 @@ def _scored(kind: str, rows: Iterable[Written], query: SearchQuery, now: dt.date
 def _find_posts(
     viewer: User, query: SearchQuery, where: ContentFilter, now: dt.datetime
 ) -> list[Hit]:
+    columns = ("id", "id", "body", "created_at")
     if query.has_terms:
         ids = engine().content_ids("post", query, where, _candidates())
-        posts: Any = Post.objects.filter(pk__in=visible_post_ids(viewer, ids))
+        rows: Iterable[Sequence[Any]] = _visible_rows(viewer, ids, columns)
     else:
-        posts = _filtered_posts(visible_posts(viewer), where).order_by("-created_at", "-id")[
-            : _candidates()
-        ]
-    rows = posts.values_list("id", "id", "body", "created_at")
+        rows = (
+            _filtered_posts(visible_posts(viewer), where)
+            .order_by("-created_at", "-id")
+            .values_list(*columns)[: _candidates()]
+        )
     return _scored("post", (Written(*row) for row in rows), query, now)
 
 
@@ -318,14 +320,16 @@ def _filtered_posts(posts: Any, where: ContentFilter, prefix: str = "") -> Any:
     return posts.filter(**conditions)
 
 
-def visible_post_ids(viewer: User, post_ids: Iterable[int]) -> set[int]:
-    """Which of ``post_ids`` ``viewer`` may see (not deleted): the feed's one rule on these rows
-    only, which is far cheaper than joining to every post they may see. A compiled template
-    (core/sqlcache.py) per reader shape and list size, the list padded to a power of two so a
-    few templates serve every size."""
+def _visible_rows(
+    viewer: User, post_ids: Iterable[int], columns: tuple[str, ...]
+) -> list[Sequence[Any]]:
+    """``columns`` of the posts among ``post_ids`` that ``viewer`` may see (not deleted): the
+    feed's one rule on these rows only, which is far cheaper than joining to every post they
+    may see. A compiled template (core/sqlcache.py) per reader shape, columns and list size,
+    the list padded to a power of two so a few templates serve every size."""
     wanted = sorted(set(post_ids))
     if not wanted or not is_active_person(viewer):
-        return set()
+        return []
     size = max(8, 1 << (len(wanted) - 1).bit_length())
     padded = wanted + [wanted[-1]] * (size - len(wanted))
     shape = rule_shape(viewer)
@@ -334,13 +338,19 @@ def visible_post_ids(viewer: User, post_ids: Iterable[int]) -> set[int]:
         return (
             visible_posts(rule_reader(reader, shape))
             .filter(pk__in=list(chosen.values()))
-            .values_list("pk")
+            .values_list(*columns)
         )
 
-    rows = run_template(
-        ("search-visible", shape, size), build, {"reader": viewer.pk, **listed("id", padded)}
+    return run_template(
+        ("search-visible", shape, columns, size),
+        build,
+        {"reader": viewer.pk, **listed("id", padded)},
     )
-    return {row[0] for row in rows}
+
+
+def visible_post_ids(viewer: User, post_ids: Iterable[int]) -> set[int]:
+    """Which of ``post_ids`` ``viewer`` may see (not deleted)."""
+    return {row[0] for row in _visible_rows(viewer, post_ids, ("pk",))}
 
 
 def _find_replies(
@@ -461,8 +471,13 @@ _FINDERS: dict[str, Finder] = {
 # --- What a page of results shows ----------------------------------------------------------------
 
 
-def _plain(html_text: str) -> str:
-    return strip_tags(html_text)
+def _plain(markdown: str) -> str:
+    """A post's Markdown as the text a snippet shows: its markup characters left out (quicker
+    than stripping the rendered HTML's tags, and the words are the same)."""
+    return _MARKUP.sub(" ", markdown)
+
+
+_MARKUP = re.compile(r"\]\([^)]*\)|[*_`#>\[\]]+")
 
 
 def _describe(query: SearchQuery, hits: Sequence[Hit]) -> None:
@@ -470,15 +485,17 @@ def _describe(query: SearchQuery, hits: Sequence[Hit]) -> None:
     of queries."""
     posts = {h.obj.pk: h.obj for h in hits if h.type == "post"}
     reply_posts = {h.obj.post_id for h in hits if h.type == "reply"}
-    loaded = Post.objects.select_related("author", "community", "accepted_reply__author").in_bulk(
-        set(posts) | reply_posts
+    loaded = (
+        Post.objects.select_related("author", "community", "accepted_reply")
+        .defer("body_html", "reaction_summary", "accepted_reply__body_html")
+        .in_bulk(set(posts) | reply_posts)
     )
     for hit in hits:
         obj = hit.obj
         if hit.type == "post":
             post = loaded[obj.pk]
             hit.title = _post_title(post)
-            hit.snippet = snippet(query, _plain(post.body_html))
+            hit.snippet = snippet(query, _plain(post.body))
             hit.url = path_to("feed:post", post.pk)
             hit.extra = {
                 "kind": post.kind,
@@ -488,12 +505,12 @@ def _describe(query: SearchQuery, hits: Sequence[Hit]) -> None:
             }
             if post.kind == PostKind.QUESTION and post.accepted_reply is not None:
                 hit.extra["accepted_answer"] = snippet(
-                    query, _plain(post.accepted_reply.body_html), length=160
+                    query, _plain(post.accepted_reply.body), length=160
                 )
         elif hit.type == "reply":
             post = loaded[obj.post_id]
             hit.title = f"Reply to {_post_title(post)}"
-            hit.snippet = snippet(query, obj.body)
+            hit.snippet = snippet(query, _plain(obj.body))
             hit.url = f"{path_to('feed:post', post.pk)}#reply-{obj.pk}"
             hit.extra = {"post_id": post.pk, "community": post.community}
         elif hit.type == "person":
@@ -529,7 +546,7 @@ def _describe(query: SearchQuery, hits: Sequence[Hit]) -> None:
 
 def _post_title(post: Post) -> str:
     """A post's first line, shortened: what a result's heading shows."""
-    line = _plain(post.body_html).strip().split("\n", 1)[0]
+    line = _plain(post.body).strip().split("\n", 1)[0]
     label = "Question" if post.kind == PostKind.QUESTION else "Post"
     if not line:
         return f"{label} by {post.author.display_name}"

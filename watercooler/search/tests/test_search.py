@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,6 +20,8 @@ from watercooler.events.models import Event
 from watercooler.feed import actions
 from watercooler.feed.models import Attachment, Audience, Post, PostKind
 from watercooler.people.models import Role, User
+from watercooler.search.engines import engine
+from watercooler.search.indexing import repair_after_migrate
 from watercooler.search.language import parse_query
 from watercooler.search.queries import SearchFilters, search, suggest
 from watercooler.testing.world import World, make_person
@@ -365,3 +368,20 @@ def test_reindex_rebuilds_what_bulk_writes_skipped(world: World) -> None:
     assert ("post", made.pk) in found(world.owner, "handover")
     assert "Search index rebuilt" in out.getvalue()
     assert "100%" in out.getvalue()
+
+
+def test_a_migration_that_remakes_the_post_table_does_not_stop_the_index(world: World) -> None:
+    """SQLite remakes a table to alter it, and its triggers go with it; ``migrate`` puts them
+    back (``post_migrate``). Simulated by dropping what the engine keeps the index with."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER search_post_fts_insert")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE feed_post DROP COLUMN search_vector")
+    assert not engine().is_installed()
+    repair_after_migrate()
+    assert engine().is_installed()
+    made = post(world.owner, "Quarterly inventory recount")
+    assert ("post", made.pk) in found(world.owner, "recount")
