@@ -214,17 +214,17 @@ def search(
     query = _merge(parse_query(text), filters)
     notes = list(query.notes)
     limit = max(1, min(limit, MAX_PAGE_SIZE))
-    after = _decode(cursor) if cursor else None
-    if not is_active_person(viewer) or (query.is_empty and not (filters.since or filters.until)):
-        return SearchResults(query, [], None, notes)
-    if not query.has_terms and not query.has_filters:
-        notes.append("Add a word to search for.")
+    # Scores carry a recency boost: every page of one search scores as of its first page's
+    # moment (kept in the cursor), so the pages neither repeat nor skip a result.
+    moment, after = _decode(cursor) if cursor else (int(timezone.now().timestamp()), None)
+    dated = bool(filters.since or filters.until)
+    if not is_active_person(viewer) or (query.is_empty and not dated):
         return SearchResults(query, [], None, notes)
     where = _content_filter(viewer, query, filters, notes)
     if where is None:
         return SearchResults(query, [], None, notes)
     hits: list[Hit] = []
-    now = timezone.now()
+    now = dt.datetime.fromtimestamp(moment, tz=dt.UTC)
     for kind in _wanted_types(query, filters):
         hits.extend(_FINDERS[kind](viewer, query, where, now))
     hits.sort(key=Hit.key)
@@ -233,18 +233,20 @@ def search(
     page = hits[:limit]
     _describe(query, page)
     more = len(hits) > limit
-    return SearchResults(query, page, _encode(page[-1]) if more else None, notes)
+    return SearchResults(query, page, _encode(moment, page[-1]) if more else None, notes)
 
 
-def _encode(hit: Hit) -> str:
+def _encode(moment: int, hit: Hit) -> str:
     score, order, negative_id = hit.key()
-    return encode_cursor([repr(score), order, negative_id])
+    return encode_cursor([moment, repr(score), order, negative_id])
 
 
-def _decode(cursor: str) -> tuple[float, int, int]:
+def _decode(cursor: str) -> tuple[int, tuple[float, int, int]]:
     try:
-        score, order, negative_id = decode_cursor(cursor, 3)
-        return (float(score), int(order), int(negative_id))
+        moment, score, order, negative_id = decode_cursor(cursor, 4)
+        if not isinstance(moment, int) or not 0 <= moment < LATEST.timestamp():
+            raise InvalidCursorError("cursor is not valid")
+        return moment, (float(score), int(order), int(negative_id))
     except (InvalidCursorError, ValueError, TypeError):
         raise SearchCursorError("cursor is not valid") from None
 
