@@ -16,7 +16,7 @@ function setUp(field) {
   list.hidden = true;
   const status = document.createElement("span");
   status.className = "visually-hidden";
-  status.setAttribute("role", "status");
+  status.setAttribute("aria-live", "polite");
   const holder = document.createElement("div");
   holder.className = "suggest";
   const hadFocus = document.activeElement === field;
