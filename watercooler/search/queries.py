@@ -7,7 +7,8 @@ How a search runs (docs/search.md):
    feed's ``visible_posts``, ``visible_communities``, ``visible_events``, …), so an index that
    is out of date can never show what a person may not see, nor text edited away.
 4. Each visible candidate is scored on its live text (``language.relevance``) with a recency
-   boost; the list is sorted by score and paged by a (score, type, id) cursor.
+   boost as of the search's first page; the list is sorted by score and paged by a (moment,
+   score, type, id) cursor.
 Only the page's items get a snippet, a title and a URL.
 """
 
@@ -68,7 +69,8 @@ PERSON_FIELDS = (
 
 @dataclass
 class Hit:
-    """One result. ``obj`` is the live object it was found through (a Post, Reply, User, …)."""
+    """One result. ``obj`` is what it was found through, read from the live tables: a
+    ``Written`` row for a post or reply, the User, Community, Topic, Event or Attachment."""
 
     type: str
     id: int

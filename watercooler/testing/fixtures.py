@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test import Client
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, BrowserContext, Page
 from pytest_django import Settings
 
@@ -181,6 +183,35 @@ def smtp_server(settings: Settings) -> Iterator[Mailbox]:
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """live_server's server, running the app for one request at a time.
+
+    On SQLite the tests' database lives in memory and live_server hands the test's one
+    connection to every request thread. Two requests at once (a sign-in's POST while live.js
+    tries ``/ws/``) then used one sqlite3 connection concurrently and one of them failed ("bad
+    parameter or other API misuse"), losing the session now and then. Connections are still
+    accepted in parallel and kept alive; only the application call, with its whole response,
+    is taken in turn."""
+
+    def set_app(self, application: Any) -> None:
+        turn = threading.Lock()
+
+        def in_turn(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+            with turn:
+                response = application(environ, start_response)
+                try:
+                    return list(response)
+                finally:
+                    close = getattr(response, "close", None)
+                    if close is not None:
+                        close()
+
+        super().set_app(in_turn)
+
+
+LiveServerThread.server_class = OneRequestAtATimeServer
 
 
 @pytest.hookimpl(trylast=True)
