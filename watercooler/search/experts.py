@@ -25,12 +25,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from watercooler.core.links import path_to
-from watercooler.core.policy import is_active_person
 from watercooler.events.queries import visible_events
 from watercooler.feed.models import Post, PostKind, Reply, Topic
 from watercooler.feed.queries import readable_topics_q, visible_posts
 from watercooler.people.models import Skill, User
 from watercooler.people.queries import check_can_browse_directory
+from watercooler.search import policy
 from watercooler.search.engines import ContentFilter, engine
 from watercooler.search.language import SearchQuery, parse_query, stem, words_of
 from watercooler.search.models import KIND_SHIFT, NAME_KINDS
@@ -270,17 +270,9 @@ def question_subjects(question: Post) -> list[str]:
 
 
 def should_suggest_experts(viewer: User, question: Post, *, now: dt.datetime | None = None) -> bool:
-    """Whether the asker is shown experts for their own unanswered question."""
+    """Whether the asker is shown experts for their own question, unanswered a while."""
     now = now or timezone.now()
-    return (
-        is_active_person(viewer)
-        and not viewer.is_guest
-        and question.author_id == viewer.pk
-        and question.kind == PostKind.QUESTION
-        and question.accepted_reply_id is None
-        and question.deleted_at is None
-        and now - question.created_at >= SUGGEST_AFTER
-    )
+    return policy.can_ask_experts(viewer, question) and now - question.created_at >= SUGGEST_AFTER
 
 
 def experts_for_question(viewer: User, question: Post) -> list[Expert]:

@@ -28,6 +28,7 @@ from watercooler.skills.models import (
 )
 
 MAX_PLACES = 50
+SHORT_TEXT = 80  # the longest one-line field
 
 
 def check_can_use(actor: User) -> None:
@@ -48,7 +49,8 @@ def _text(
     if problem:
         errors.add(field, problem)
         return ""
-    value = " ".join(raw.split()) if limit <= 80 else raw.strip()
+    # A one-line field (a skill, a time) keeps single spaces; a description keeps its lines.
+    value = " ".join(raw.split()) if limit <= SHORT_TEXT else raw.strip()
     if required and not value:
         errors.add(field, "This field is required.")
     if len(value) > limit:

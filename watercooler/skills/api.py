@@ -11,7 +11,7 @@ from watercooler.core.pages import viewer_of
 from watercooler.core.schemas import ErrorOut
 from watercooler.people.models import User
 from watercooler.skills import actions, queries
-from watercooler.skills.models import Application, ApplicationStatus, HelpRequest, Offer
+from watercooler.skills.models import Application, HelpRequest, Offer
 from watercooler.skills.schemas import (
     ApplicationOut,
     ApplyIn,
@@ -46,7 +46,8 @@ def _person(user: User | None) -> dict[str, str] | None:
 def offer_data(offer: Offer) -> dict[str, Any]:
     taken = None
     if offer.is_mentoring:
-        taken = offer.applications.filter(status=ApplicationStatus.ACCEPTED).count()
+        # Lists and pages read it annotated (queries.with_places_taken); a new offer has none.
+        taken = getattr(offer, "places_taken", 0)
     return {
         "id": offer.pk,
         "person": _person(offer.person),
@@ -136,8 +137,8 @@ def get_offer(request: HttpRequest, offer_id: int) -> dict[str, Any]:
 @router.post("/offers/{offer_id}/close", response={200: OfferOut, **WRITE}, summary="Close")
 def close_offer(request: HttpRequest, offer_id: int) -> dict[str, Any]:
     viewer = viewer_of(request)
-    offer = actions.do_close_offer(actor=viewer, offer=queries.access_offer(viewer, offer_id))
-    return offer_data(offer)
+    actions.do_close_offer(actor=viewer, offer=queries.access_offer(viewer, offer_id))
+    return offer_data(queries.access_offer(viewer, offer_id))
 
 
 @router.post(

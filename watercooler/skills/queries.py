@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from watercooler.core.links import path_to
@@ -75,6 +75,12 @@ def _filtered[T: (Offer, HelpRequest)](items: QuerySet[T], filters: ExchangeFilt
     return items
 
 
+def with_places_taken(offers: QuerySet[Offer]) -> QuerySet[Offer]:
+    """``places_taken`` on each offer: its accepted applications, counted in the same query."""
+    accepted = Q(applications__status=ApplicationStatus.ACCEPTED)
+    return offers.annotate(places_taken=Count("applications", filter=accepted))
+
+
 def offers_page(
     viewer: User, filters: ExchangeFilter, *, cursor: str | None, limit: int = PAGE_SIZE
 ) -> Page[Offer]:
@@ -83,7 +89,7 @@ def offers_page(
     if contains_nul([filters.q, filters.location, filters.department]):
         return Page(items=[], next_cursor=None)
     offers = _filtered(
-        Offer.objects.filter(closed_at__isnull=True).select_related(
+        with_places_taken(Offer.objects.filter(closed_at__isnull=True)).select_related(
             "person", "location", "person__department"
         ),
         filters,
@@ -117,7 +123,7 @@ def requests_page(
 def access_offer(viewer: User, offer_id: int) -> Offer:
     check_can_use(viewer)
     offer = (
-        Offer.objects.select_related("person", "location")
+        with_places_taken(Offer.objects.select_related("person", "location"))
         .filter(pk=offer_id, person__is_active=True)
         .first()
     )

@@ -131,6 +131,8 @@ def test_mentoring_places_applications_and_mentees(world: World, api_as: type[Ap
         == "declined"
     )
     assert NotificationKind.SKILL_DECLINED in kinds_for(world.outsider)
+    listed = mentor.get("/skills/offers").json()["items"]
+    assert [(o["places"], o["places_taken"]) for o in listed] == [(1, 1)]
     mentees = mentor.get("/skills/mentees").json()["items"]
     assert [m["applicant"]["username"] for m in mentees] == ["theo_teammate"]
 
