@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from watercooler.core.inputs import text_problem
 from watercooler.core.models import SiteSettings
 from watercooler.core.paging import InvalidCursorError, Page, paginate
 from watercooler.core.policy import check_active, is_active_person
@@ -40,6 +41,14 @@ MAX_PAGE_SIZE = 100
 def check_can_browse_directory(viewer: User) -> None:
     if not policy.can_browse_directory(viewer):
         raise PermissionDenied(policy.GUESTS_CANNOT_BROWSE)
+
+
+def active_member(username: object) -> User | None:
+    """The active member (not a guest) with exactly this username, or None: for input naming
+    a colleague to act on (whom to match, thank or ask). Anything but readable text is None."""
+    if not isinstance(username, str) or not username or text_problem(username) is not None:
+        return None
+    return User.objects.filter(username=username, is_active=True).exclude(role=Role.GUEST).first()
 
 
 def _people() -> QuerySet[User]:

@@ -9,6 +9,7 @@ from watercooler.feed.queries import people_who_can_see
 from watercooler.notifications.actions import do_notify
 from watercooler.notifications.models import NotificationKind
 from watercooler.people.models import User
+from watercooler.people.queries import active_member
 from watercooler.search import policy
 from watercooler.search.models import ExpertAsk
 
@@ -19,7 +20,7 @@ def check_can_ask(*, asker: User, question: Post, username: str) -> User:
     """The expert to ask: an active member who may see the question and is not the asker."""
     if not policy.can_ask_experts(asker, question):
         raise PermissionDenied(ASK_MESSAGE)
-    expert = User.objects.filter(username=username, is_active=True).exclude(role="guest").first()
+    expert = active_member(username)
     if (
         expert is None
         or expert.pk == asker.pk

@@ -37,6 +37,8 @@ CHUNK = 20_000
 
 CONTENT_TABLES = {"post": "feed_post", "reply": "feed_reply"}
 STAGES = {"post": "posts", "reply": "replies"}
+FTS_TABLES = ("search_post_fts", "search_reply_fts", "search_name_fts")  # SQLite's
+TRIGGER_EVENTS = ("insert", "delete", "update")
 NAME_TABLE = "search_nameentry"
 
 
@@ -155,26 +157,17 @@ class SqliteEngine:
     def is_installed(self) -> bool:
         # SQLite remakes a table to alter it in a migration, and the table's triggers go with
         # the old one: the FTS tables stay, no longer following writes.
-        expected = {
-            f"{fts}_{event}"
-            for fts in ("search_post_fts", "search_reply_fts", "search_name_fts")
-            for event in ("insert", "delete", "update")
-        }
+        expected = {f"{fts}_{event}" for fts in FTS_TABLES for event in TRIGGER_EVENTS}
         with connection.cursor() as cursor:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
             return expected <= {row[0] for row in cursor.fetchall()}
 
     def uninstall(self) -> None:
         with connection.cursor() as cursor:
-            for fts, table in (
-                ("search_post_fts", "feed_post"),
-                ("search_reply_fts", "feed_reply"),
-                ("search_name_fts", NAME_TABLE),
-            ):
-                for event in ("insert", "delete", "update"):
+            for fts in FTS_TABLES:
+                for event in TRIGGER_EVENTS:
                     cursor.execute(f"DROP TRIGGER IF EXISTS {fts}_{event}")
                 cursor.execute(f"DROP TABLE IF EXISTS {fts}")
-                del table
 
     def size_bytes(self) -> int:
         with connection.cursor() as cursor:
@@ -182,7 +175,7 @@ class SqliteEngine:
                 cursor.execute(
                     "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name LIKE 'search_%%'"
                 )
-            except Exception:
+            except Exception:  # dbstat is an option SQLite may be built without
                 return -1
             return int(cursor.fetchone()[0])
 
@@ -206,12 +199,12 @@ def _sqlite_fill(cursor: Any, fts: str, table: str, kind: str, progress: Progres
     progress(STAGES[kind], total, total)
 
 
-def _sqlite_triggers(cursor: object, fts: str, table: str, columns: str) -> None:
+def _sqlite_triggers(cursor: Any, fts: str, table: str, columns: str) -> None:
     """Keep ``fts`` (external content over ``table``) in step with every write, in the same
     statement: FTS5's documented trigger pattern."""
     new = ", ".join(f"new.{c.strip()}" for c in columns.split(","))
     old = ", ".join(f"old.{c.strip()}" for c in columns.split(","))
-    execute = cursor.execute  # type: ignore[attr-defined]
+    execute = cursor.execute
     execute(
         f"CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {table} BEGIN"
         f" INSERT INTO {fts}(rowid, {columns}) VALUES (new.id, {new}); END"

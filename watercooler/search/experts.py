@@ -28,13 +28,13 @@ from watercooler.core.links import path_to
 from watercooler.events.queries import visible_events
 from watercooler.feed.models import Post, PostKind, Reply, Topic
 from watercooler.feed.queries import readable_topics_q, visible_posts
-from watercooler.people.models import Skill, User
+from watercooler.people.models import Role, Skill, User
 from watercooler.people.queries import check_can_browse_directory
 from watercooler.search import policy
 from watercooler.search.engines import ContentFilter, engine
-from watercooler.search.language import SearchQuery, parse_query, stem, words_of
+from watercooler.search.language import SearchQuery, covers, parse_query, word_root, words_of
 from watercooler.search.models import KIND_SHIFT, NAME_KINDS
-from watercooler.search.queries import visible_post_ids
+from watercooler.search.queries import visible_post_ids, visible_post_rows
 
 EXPERTS_LIMIT = 10
 CANDIDATES = 1000  # matching posts (and replies) considered per subject
@@ -77,19 +77,9 @@ def _subject(query: SearchQuery) -> str:
     return " ".join(query.all_words())
 
 
-def _matches_subject(name: str, query: SearchQuery) -> bool:
-    """Whether every word of the subject is (by stem) a word of ``name``."""
-    stems = {stem(w) for w in words_of(name)}
-    return query.stems() <= stems
-
-
 def _skill_evidence(query: SearchQuery) -> dict[int, list[Evidence]]:
-    first = query.all_words()[0]
-    skills = [
-        s
-        for s in Skill.objects.filter(name__icontains=first[: max(3, len(first) - 2)])[:200]
-        if _matches_subject(s.name, query)
-    ]
+    named = Skill.objects.filter(name__icontains=word_root(query.all_words()[0]))[:200]
+    skills = [s for s in named if covers(query, s.name)]
     found: dict[int, list[Evidence]] = defaultdict(list)
     directory = reverse("people:directory")
     holders = User.skills.through.objects.filter(skill__in=skills).values_list(
@@ -105,9 +95,7 @@ def _skill_evidence(query: SearchQuery) -> dict[int, list[Evidence]]:
 def _content_evidence(viewer: User, query: SearchQuery, subject: str) -> dict[int, list[Evidence]]:
     post_ids = engine().content_ids("post", query, ContentFilter(), CANDIDATES)
     reply_ids = engine().content_ids("reply", query, ContentFilter(), CANDIDATES)
-    posts = list(
-        visible_posts(viewer).filter(pk__in=post_ids).values_list("pk", "author_id", "kind")
-    )
+    posts = visible_post_rows(viewer, post_ids, ("pk", "author_id", "kind"))
     question_ids = [pk for pk, _, kind in posts if kind == PostKind.QUESTION]
     answers = Post.objects.filter(pk__in=question_ids, accepted_reply__isnull=False).values_list(
         "pk", "accepted_reply__author_id"
@@ -235,7 +223,7 @@ def find_experts(
         pk__in=[pk for pk in gathered if pk not in skip],
         is_active=True,
         listed_as_expert=True,
-    ).exclude(role="guest")
+    ).exclude(role=Role.GUEST)
     experts = [
         Expert(
             person,

@@ -28,6 +28,8 @@ MAX_TERMS = 12  # words and phrases searched for; more are dropped (a note says 
 MAX_WORD_CHARS = 64
 
 RESULT_TYPES = ("post", "reply", "person", "community", "topic", "event", "file")
+# What ``type:`` (and the API's ``type``) accepts: a result type, or posts that are questions.
+TYPE_CHOICES = (*RESULT_TYPES, "question")
 # type: values the search box accepts besides the result types: questions are posts.
 TYPE_ALIASES = {"question": "question", "questions": "question", "people": "person"}
 
@@ -107,8 +109,8 @@ class SearchQuery:
 
 
 def parse_query(text: str, *, prefix: bool = False) -> SearchQuery:
-    """Read what a person typed. Never raises: unbalanced quotes close at the end, an operator
-    with nothing after it is ignored with a note, control characters separate words."""
+    """Read what a person typed. Never raises: a quote left open is ignored, an operator with
+    nothing after it is ignored with a note, control characters separate words."""
     query = SearchQuery(prefix=prefix)
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
@@ -147,12 +149,22 @@ def parse_query(text: str, *, prefix: bool = False) -> SearchQuery:
     return query
 
 
+def name_value(raw: str) -> str:
+    """A username or a community handle as an operator or a filter names it: what else was
+    typed (spaces, NUL, lone surrogates) cannot be part of one and is left out."""
+    return _NAME_CHARS.sub("", raw)
+
+
+def covers(query: SearchQuery, text: str) -> bool:
+    """Whether ``text`` holds every word of ``query`` in some form (by stem)."""
+    return query.stems() <= {stem(w) for w in words_of(text)}
+
+
 def _read_operator(query: SearchQuery, token: str) -> bool:
     match = _OPERATOR.match(token)
     if match is None:
         return False
-    # A username or a handle: what else was typed after the colon cannot name one.
-    name, value = match.group(1).lower(), _NAME_CHARS.sub("", match.group(2))
+    name, value = match.group(1).lower(), name_value(match.group(2))
     if not value:
         query.notes.append(f"“{name}:” needs something after it, as in {_EXAMPLES[name]}.")
         return True
@@ -167,12 +179,12 @@ def _read_operator(query: SearchQuery, token: str) -> bool:
             query.notes.append(f"“is:{value[:40]}” is not known; try is:unanswered.")
     else:
         wanted = TYPE_ALIASES.get(value.lower(), value.lower())
-        if wanted in RESULT_TYPES or wanted == "question":
+        if wanted in TYPE_CHOICES:
             query.type = wanted
         else:
             query.notes.append(
                 f"“type:{value[:40]}” is not a kind of result; try one of "
-                + ", ".join((*RESULT_TYPES, "question"))
+                + ", ".join(TYPE_CHOICES)
                 + "."
             )
     return True

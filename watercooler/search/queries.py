@@ -38,7 +38,9 @@ from watercooler.people.models import User
 from watercooler.search.engines import ContentFilter, engine
 from watercooler.search.indexing import SOURCES, person_text
 from watercooler.search.language import (
+    TYPE_CHOICES,
     SearchQuery,
+    name_value,
     parse_query,
     recency_boost,
     relevance,
@@ -114,9 +116,6 @@ class SearchCursorError(InvalidCursorError):
     pass
 
 
-TYPE_CHOICES = (*ORDER, "question")
-
-
 def check_filters(filters: SearchFilters) -> None:
     """Refuse filters no search can apply, naming the field (422)."""
     errors: dict[str, list[str]] = {}
@@ -136,9 +135,9 @@ def _merge(query: SearchQuery, filters: SearchFilters) -> SearchQuery:
     if filters.type:
         query.type = filters.type
     if filters.author:
-        query.author = filters.author.lstrip("@")
+        query.author = name_value(filters.author).lstrip("@") or query.author
     if filters.community:
-        query.community = filters.community.lower()
+        query.community = name_value(filters.community).lower() or query.community
     return query
 
 
@@ -173,7 +172,9 @@ def _content_filter(
             return None
     topic_ids: tuple[int, ...] = ()
     if query.topics:
-        topic_ids = tuple(Topic.objects.filter(name__in=query.topics).values_list("pk", flat=True))
+        # Only topics the viewer may know of: one used only in secret places reads as none.
+        known = Topic.objects.filter(readable_topics_q(viewer), name__in=query.topics)
+        topic_ids = tuple(known.values_list("pk", flat=True))
         if not topic_ids:
             notes.append("No posts are tagged " + ", ".join(f"#{t}" for t in query.topics) + ".")
             return None
@@ -293,7 +294,7 @@ def _find_posts(
     columns = ("id", "id", "body", "created_at")
     if query.has_terms:
         ids = engine().content_ids("post", query, where, _candidates())
-        rows: Iterable[Sequence[Any]] = _visible_rows(viewer, ids, columns)
+        rows: Iterable[Sequence[Any]] = visible_post_rows(viewer, ids, columns)
     else:
         rows = (
             _filtered_posts(visible_posts(viewer), where)
@@ -320,11 +321,13 @@ def _filtered_posts(posts: Any, where: ContentFilter, prefix: str = "") -> Any:
     if where.unanswered:
         conditions[f"{prefix}accepted_reply__isnull"] = True
     if where.topic_ids:
-        conditions[f"{prefix}topics__in"] = where.topic_ids
+        # A subquery, not a join: a post with two of the topics is still one row.
+        tagged = Post.topics.through.objects.filter(topic_id__in=where.topic_ids)
+        conditions[f"{prefix}id__in"] = tagged.values("post_id")
     return posts.filter(**conditions)
 
 
-def _visible_rows(
+def visible_post_rows(
     viewer: User, post_ids: Iterable[int], columns: tuple[str, ...]
 ) -> list[Sequence[Any]]:
     """``columns`` of the posts among ``post_ids`` that ``viewer`` may see (not deleted): the
@@ -354,7 +357,7 @@ def _visible_rows(
 
 def visible_post_ids(viewer: User, post_ids: Iterable[int]) -> set[int]:
     """Which of ``post_ids`` ``viewer`` may see (not deleted)."""
-    return {row[0] for row in _visible_rows(viewer, post_ids, ("pk",))}
+    return {row[0] for row in visible_post_rows(viewer, post_ids, ("pk",))}
 
 
 def _find_replies(

@@ -16,6 +16,7 @@ from watercooler.core.links import path_to
 from watercooler.notifications.actions import do_notify
 from watercooler.notifications.models import NotificationKind
 from watercooler.people.models import Location, User
+from watercooler.people.queries import active_member
 from watercooler.skills import policy
 from watercooler.skills.models import (
     Application,
@@ -190,11 +191,7 @@ def do_match_request(*, actor: User, request: HelpRequest, username: Any) -> Hel
         if request.person_id == actor.pk:
             raise Conflict(f"This request is {request.get_status_display().lower()}.")
         raise PermissionDenied("Only the person who asked may choose who helps.")
-    helper = (
-        User.objects.filter(username=username, is_active=True).exclude(role="guest").first()
-        if isinstance(username, str) and text_problem(username) is None
-        else None
-    )
+    helper = active_member(username)
     if helper is None or helper.pk == actor.pk:
         raise_field("username", "Choose an active colleague other than yourself.")
     request.status = RequestStatus.MATCHED
@@ -259,11 +256,7 @@ def do_thank(
     check_can_use(actor)
     errors = FieldErrors()
     text = _text(errors, {"message": message}, "message", limit=1000, required=True)
-    recipient = (
-        User.objects.filter(username=username, is_active=True).exclude(role="guest").first()
-        if isinstance(username, str) and text_problem(username) is None
-        else None
-    )
+    recipient = active_member(username)
     if recipient is None or recipient.pk == actor.pk:
         errors.add("username", "Choose an active colleague other than yourself.")
     if request is not None and recipient is not None:

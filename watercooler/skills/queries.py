@@ -18,7 +18,7 @@ from watercooler.core.paging import Page, paginate
 from watercooler.core.text import contains_nul
 from watercooler.people.models import User
 from watercooler.search.experts import Evidence, find_experts, register_evidence
-from watercooler.search.language import SearchQuery, stem, words_of
+from watercooler.search.language import SearchQuery, covers, stem, word_root, words_of
 from watercooler.skills import policy
 from watercooler.skills.models import (
     Application,
@@ -257,8 +257,7 @@ def thanks_evidence(viewer: User, query: SearchQuery, subject: str) -> dict[int,
     words of the thanks)."""
     if not policy.can_use_exchange(viewer):
         return {}
-    first = query.all_words()[0]
-    root = first[: max(3, len(first) - 2)]
+    root = word_root(query.all_words()[0])
     rows = Thanks.objects.filter(
         Q(request__skill__icontains=root)
         | Q(offer__skill__icontains=root)
@@ -267,12 +266,11 @@ def thanks_evidence(viewer: User, query: SearchQuery, subject: str) -> dict[int,
     ).values_list(
         "recipient_id", "recipient__username", "request__skill", "offer__skill", "message"
     )
-    wanted = query.stems()
     counts: dict[int, int] = defaultdict(int)
     names: dict[int, str] = {}
     for recipient_id, username, request_skill, offer_skill, message in rows[:2000]:
         text = " ".join(t for t in (request_skill, offer_skill, message) if t)
-        if wanted <= {stem(w) for w in words_of(text)}:
+        if covers(query, text):
             counts[recipient_id] += 1
             names[recipient_id] = username
     return {

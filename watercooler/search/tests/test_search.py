@@ -238,6 +238,8 @@ def test_a_secret_community_and_everything_in_it_stays_hidden(
         for kind in ALL_TYPES:
             assert found(stranger, "moonshot", type=kind) == set()
     assert "moonshot" not in str(search(world.outsider, "moonshot in:skunkworks").notes).lower()
+    # A topic used only there reads to others as one nobody used.
+    assert search(world.outsider, "launch #moonshot").notes == ["No posts are tagged #moonshot."]
 
 
 def test_followers_only_posts_reach_followers_only(world: World) -> None:
