@@ -14,9 +14,16 @@ urlpatterns = [
     path("skills/offers/<int:offer_id>/close/", views.close_offer, name="close_offer"),
     path("skills/offers/<int:offer_id>/apply/", views.apply, name="apply"),
     path(
-        "skills/applications/<int:application_id>/<str:decision>/",
+        "skills/applications/<int:application_id>/accept/",
         views.decide,
-        name="decide",
+        {"accept": True},
+        name="accept",
+    ),
+    path(
+        "skills/applications/<int:application_id>/decline/",
+        views.decide,
+        {"accept": False},
+        name="decline",
     ),
     path("skills/requests/new/", views.new_request, name="new_request"),
     path("skills/requests/<int:request_id>/", views.request_detail, name="request"),

@@ -190,10 +190,10 @@ def apply(request: HttpRequest, offer_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, application_id: int, decision: str) -> HttpResponse:
+def decide(request: HttpRequest, application_id: int, *, accept: bool) -> HttpResponse:
     viewer = viewer_of(request)
     application = queries.access_application(viewer, application_id)
-    actions.do_decide(actor=viewer, application=application, accept=decision == "accept")
+    actions.do_decide(actor=viewer, application=application, accept=accept)
     return redirect("skills:offer", application.offer_id)
 
 
