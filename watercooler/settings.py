@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "watercooler.notifications",
     "watercooler.search",
     "watercooler.skills",
+    "watercooler.insights",
     "watercooler.realtime",
     "watercooler.api",
     # On top of everything: it builds the demo organisation through every app below it.

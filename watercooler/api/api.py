@@ -368,6 +368,7 @@ def _register_routers() -> None:
     api.add_router("/search", "watercooler.search.api.router", tags=["search"])
     api.add_router("/experts", "watercooler.search.api.experts_router", tags=["search"])
     api.add_router("/skills", "watercooler.skills.api.router", tags=["skills"])
+    api.add_router("/insights", "watercooler.insights.api.router", tags=["insights"])
 
 
 _register_routers()

@@ -15,6 +15,20 @@ class SiteSettings(models.Model):
         default=False,
         help_text="Everyone must turn on two-factor authentication before using the site.",
     )
+    network_named_by_default = models.BooleanField(
+        default=True,
+        help_text=(
+            "Insights' network analysis shows people by name unless they opt out. Off: only "
+            "people who opt in are named; everyone is still counted."
+        ),
+    )
+    insights_min_group_size = models.PositiveSmallIntegerField(
+        default=5,
+        help_text=(
+            "Insights never break numbers down for a group smaller than this; smaller groups "
+            "merge into “Other”."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

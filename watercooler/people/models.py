@@ -91,6 +91,9 @@ class User(AbstractUser):
     links = models.JSONField(default=list, blank=True)
     # Whether the people finder ("who knows about…") may list this person: their own choice.
     listed_as_expert = models.BooleanField("listed in “Who knows about…”", default=True)
+    # Whether insights' network analysis may show this person by name; None follows the
+    # organisation's default (SiteSettings.network_named_by_default). Counted either way.
+    named_in_network = models.BooleanField("named in network analysis", null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -5,7 +5,7 @@ no import cycle between modules.
 The order (docs/architecture.md has the picture):
 
     core → people → communities → feed → announcements, questions, events → notifications
-    → search → skills
+    → search → skills → insights
 
 Apps of the same rank do not import each other. A later app extends an earlier one through a
 registry or a signal (``feed.audiences``, ``feed.home_sections``, ``core.media.register_media``,
@@ -33,6 +33,7 @@ RANK = {
     "notifications": 5,
     "search": 6,
     "skills": 7,
+    "insights": 8,
 }
 # They wire the domain apps together (the API, websockets, the demo organisation): they may import
 # any domain app, and no domain app may import them.

@@ -1,0 +1,103 @@
+"""Insights in /api/v1/insights: impressions in batches, post reach, the overview, campaigns
+and the network. The same actions and queries as the pages; errors in the API's one shape."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from watercooler.core.pages import viewer_of
+from watercooler.core.schemas import ErrorOut
+from watercooler.insights import actions, queries
+from watercooler.insights.models import NetworkRun
+from watercooler.insights.schemas import (
+    ImpressionsIn,
+    ImpressionsOut,
+    NetworkMapOut,
+    NetworkOut,
+    NetworkPending,
+    NetworkQuery,
+)
+
+router = Router()
+
+READ: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+@router.post("/impressions", response={200: ImpressionsOut, **READ}, summary="Record impressions")
+def record_impressions(request: HttpRequest, data: ImpressionsIn) -> Any:
+    recorded = actions.record_views(
+        actor=viewer_of(request),
+        impressions=[
+            actions.Impression(post_id=i.post_id, kind=i.kind, at=_utc(i.at)) for i in data.items
+        ],
+    )
+    return {"accepted": recorded.accepted, "ignored": recorded.ignored}
+
+
+def _pending(window_days: int) -> Status[dict[str, Any]]:
+    return Status(202, {"status": "computing", "window_days": window_days})
+
+
+@router.get(
+    "/network",
+    response={200: NetworkOut, 202: NetworkPending, **READ},
+    summary="The interaction network",
+)
+def network(request: HttpRequest, params: Query[NetworkQuery]) -> Any:
+    run = actions.request_network(actor=viewer_of(request), window_days=params.window_days)
+    if run is None:
+        return _pending(params.window_days)
+    report = queries.network_report(run)
+    return {
+        "computed_at": run.finished_at,
+        "window_days": run.window_days,
+        "people_count": run.people,
+        "ties": run.ties,
+        "modularity": run.modularity,
+        "agreement": run.agreement,
+        "communities": [
+            {
+                "id": c.id,
+                "size": c.size,
+                "members": c.members,
+                "top_departments": [name for name, _ in c.top_departments if name],
+            }
+            for c in report.communities
+        ],
+        "people": report.people,
+        "silos": [
+            {
+                "department": s["group"],
+                "size": s["size"],
+                "internal_share": s["internal_share"],
+                "ei_index": s["ei_index"],
+            }
+            for s in report.silos.get("department", [])
+        ],
+    }
+
+
+@router.get(
+    "/network/map",
+    response={200: NetworkMapOut, 202: NetworkPending, **READ},
+    summary="The network map",
+)
+def network_map(request: HttpRequest, params: Query[NetworkQuery]) -> Any:
+    run: NetworkRun | None = actions.request_network(
+        actor=viewer_of(request), window_days=params.window_days
+    )
+    if run is None:
+        return _pending(params.window_days)
+    drawn = queries.network_map(run)
+    return {
+        "computed_at": run.finished_at,
+        "window_days": run.window_days,
+        "nodes": drawn.nodes,
+        "ties": drawn.ties,
+    }

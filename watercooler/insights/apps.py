@@ -1,0 +1,11 @@
+"""Insights: measured reach of posts and announcements, adoption, campaigns with targets, and
+the organisation's interaction network (communities, silos, brokers, advocates), with privacy
+thresholds, opt-outs and an audit trail."""
+
+from django.apps import AppConfig
+
+
+class InsightsConfig(AppConfig):
+    name = "watercooler.insights"
+    label = "insights"
+    verbose_name = "Insights"
