@@ -18,6 +18,7 @@ from watercooler.insights.schemas import (
     NetworkOut,
     NetworkPending,
     NetworkQuery,
+    ReachOut,
 )
 
 router = Router()
@@ -38,6 +39,31 @@ def record_impressions(request: HttpRequest, data: ImpressionsIn) -> Any:
         ],
     )
     return {"accepted": recorded.accepted, "ignored": recorded.ignored}
+
+
+@router.get("/posts/{post_id}", response={200: ReachOut, **READ}, summary="A post's reach")
+def post_reach(request: HttpRequest, post_id: int) -> Any:
+    """The author and communications people; 404 for anyone who may not see the post."""
+    reach = queries.post_reach(viewer_of(request), post_id)
+    total = reach.total
+    return {
+        "post_id": reach.post.pk,
+        "published_at": reach.published_at,
+        "is_announcement": reach.is_announcement,
+        "must_read": reach.must_read,
+        "audience": total.audience,
+        "reached": total.reached,
+        "read": total.read,
+        "acknowledged": total.acknowledged,
+        "reacted": total.reacted,
+        "replied": total.replied,
+        "breakdowns": reach.breakdowns,
+        "over_time": [
+            {"hours": hours, "reached": reached, "read": read}
+            for hours, reached, read in reach.over_time
+        ],
+        "min_group_size": reach.min_group_size,
+    }
 
 
 def _pending(window_days: int) -> Status[dict[str, Any]]:

@@ -1,14 +1,27 @@
-"""Insights' reads: the network report and map of a finished computation. People who opted out
-of being named are counted in every number and left out of every list; groups below the
-organisation's minimum size were merged into "Other" when the run was computed."""
+"""Insights' reads: the reach of one post, and the network report and map of a finished
+computation. People who opted out of being named are counted in every number and left out of
+every list; no breakdown shows a group below the organisation's minimum size (they merge into
+"Other")."""
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from watercooler.insights.models import NetworkPerson, NetworkRun
-from watercooler.insights.policy import named_by_default
-from watercooler.people.models import User
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from watercooler.announcements.models import Announcement, AnnouncementReceipt
+from watercooler.communities.models import MembershipStatus
+from watercooler.feed.models import Audience, PersonFollow, Post, Reaction, Reply
+from watercooler.feed.queries import access_post
+from watercooler.insights import policy
+from watercooler.insights.graph import OTHER
+from watercooler.insights.models import NetworkPerson, NetworkRun, PostView
+from watercooler.insights.policy import min_group_size, named_by_default
+from watercooler.people.models import Role, User
 
 
 @dataclass(frozen=True)
@@ -194,3 +207,211 @@ def network_map(run: NetworkRun) -> NetworkMap:
             )
         )
     return NetworkMap(run=run, nodes=nodes, ties=run.map_ties or [])
+
+
+# --- Reach of one post -----------------------------------------------------------------------
+
+FUNNEL = ("reached", "read", "acknowledged", "reacted", "replied")
+# The reach-over-time chart: hours for the first two days, then days up to a month.
+HOURLY_FOR = 48
+DAILY_FOR = 30
+_LINES_KEY = "insights:manager-lines"
+
+
+@dataclass
+class GroupReach:
+    """One group's row of a breakdown: its audience and how many of them did each step."""
+
+    group: str
+    audience: int = 0
+    reached: int = 0
+    read: int = 0
+    acknowledged: int = 0
+    reacted: int = 0
+    replied: int = 0
+
+    def add(self, other: "GroupReach") -> None:
+        for name in ("audience", *FUNNEL):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Reach:
+    post: Post
+    published_at: dt.datetime
+    is_announcement: bool
+    must_read: bool
+    total: GroupReach
+    # dimension → rows; empty when the audience is smaller than the minimum group size
+    breakdowns: dict[str, list[GroupReach]]
+    # (hours since publishing, people reached by then, people who read by then)
+    over_time: list[tuple[float, int, int]]
+    min_group_size: int
+
+
+def access_reach_post(viewer: User, post_id: int) -> Post:
+    """The post, if ``viewer`` may see it (404 otherwise) and its reach (403 otherwise)."""
+    post = access_post(viewer, post_id)
+    if not policy.can_see_reach(viewer, post):
+        raise PermissionDenied(policy.REACH_MESSAGE)
+    return post
+
+
+def audience_of(post: Post) -> QuerySet[User]:
+    """Who the post was addressed to (its author left out): an announcement's receivers; a
+    community's active members; the author's followers for a followers-only post; every
+    active member of the organisation for a post to everyone."""
+    people = User.objects.filter(is_active=True).exclude(pk=post.author_id)
+    announcement = Announcement.objects.filter(post_id=post.pk).first()
+    if announcement is not None:
+        return people.filter(announcement_receipts__announcement=announcement)
+    if post.community_id is not None:
+        return people.filter(
+            memberships__community_id=post.community_id,
+            memberships__status=MembershipStatus.ACTIVE,
+        )
+    if post.audience == Audience.FOLLOWERS:
+        return people.filter(
+            pk__in=PersonFollow.objects.filter(followee_id=post.author_id).values("follower_id")
+        )
+    return people.exclude(role=Role.GUEST)
+
+
+def manager_lines() -> dict[int, int]:
+    """Each active person's line: the direct report of the top of the org chart they fall
+    under (the top person is their own line). Cached for ten minutes: it walks everyone."""
+    cached: dict[int, int] | None = cache.get(_LINES_KEY)
+    if cached is not None:
+        return cached
+    managers = dict(User.objects.filter(is_active=True).values_list("pk", "manager_id"))
+    lines: dict[int, int] = {}
+    for person in managers:
+        chain = [person]
+        seen = {person}
+        while (boss := managers.get(chain[-1])) is not None and boss not in seen:
+            chain.append(boss)
+            seen.add(boss)
+        # The chain ends at the top (or at a cycle's repeat); the line is the one below the top.
+        lines[person] = chain[-2] if len(chain) > 1 else chain[-1]
+    cache.set(_LINES_KEY, lines, timeout=600)
+    return lines
+
+
+def merge_small(rows: list[GroupReach], smallest: int) -> list[GroupReach]:
+    """Groups whose audience is below ``smallest`` merged into one "Other" row (shown last,
+    and only if it reaches the minimum itself); the rest largest first."""
+    kept = sorted((r for r in rows if r.audience >= smallest), key=lambda r: (-r.audience, r.group))
+    other = GroupReach(group=OTHER)
+    for row in rows:
+        if row.audience < smallest:
+            other.add(row)
+    if other.audience >= smallest:
+        kept.append(other)
+    return kept
+
+
+def post_reach(viewer: User, post_id: int) -> Reach:
+    """Audience, reached, read, acknowledged, reacted and replied for one post, overall, by
+    department, location and manager line, and over time since publishing. A fixed number of
+    queries; the per-person rows are read once and counted here."""
+    post = access_reach_post(viewer, post_id)
+    announcement = Announcement.objects.filter(post_id=post.pk).first()
+    published = post.created_at
+    audience = {
+        pk: (department, location)
+        for pk, department, location in audience_of(post).values_list(
+            "pk", "department__name", "location__name"
+        )
+    }
+    seen: dict[int, dt.datetime] = {}
+    read: dict[int, dt.datetime] = {}
+    for view in PostView.objects.filter(post=post).only("person_id", "seen_at", "read_at"):
+        seen[view.person_id] = view.seen_at
+        if view.read_at is not None:
+            read[view.person_id] = view.read_at
+    acknowledged: set[int] = set()
+    if announcement is not None:
+        for person, seen_at, acked_at in AnnouncementReceipt.objects.filter(
+            announcement=announcement
+        ).values_list("user_id", "seen_at", "acknowledged_at"):
+            if seen_at is not None and (person not in seen or seen_at < seen[person]):
+                seen[person] = seen_at
+            if acked_at is not None:
+                acknowledged.add(person)
+    reacted = set(Reaction.objects.filter(post=post).values_list("user_id", flat=True))
+    replied = set(
+        Reply.objects.filter(post=post, deleted_at__isnull=True).values_list("author_id", flat=True)
+    )
+    steps = {
+        "reached": seen.keys() | reacted | replied | acknowledged,
+        "read": read.keys() | replied | acknowledged,
+        "acknowledged": acknowledged,
+        "reacted": reacted,
+        "replied": replied,
+    }
+    lines = manager_lines()
+    line_names = dict(
+        User.objects.filter(pk__in=set(lines.values())).values_list("pk", "display_name")
+    )
+    dimensions: dict[str, dict[str, GroupReach]] = {
+        "department": {},
+        "location": {},
+        "manager": {},
+    }
+    total = GroupReach(group="Everyone")
+    for person, (department, location) in audience.items():
+        line = lines.get(person)
+        labels = {
+            "department": department or "No department",
+            "location": location or "No location",
+            "manager": f"{line_names[line]}'s line" if line in line_names else "No manager",
+        }
+        rows = [total] + [
+            dimensions[d].setdefault(label, GroupReach(group=label)) for d, label in labels.items()
+        ]
+        for row in rows:
+            row.audience += 1
+            for step, people in steps.items():
+                if person in people:
+                    setattr(row, step, getattr(row, step) + 1)
+    smallest = min_group_size()
+    breakdowns = (
+        {d: merge_small(list(groups.values()), smallest) for d, groups in dimensions.items()}
+        if total.audience >= smallest
+        else {}
+    )
+    return Reach(
+        post=post,
+        published_at=published,
+        is_announcement=announcement is not None,
+        must_read=bool(announcement and announcement.must_read),
+        total=total,
+        breakdowns=breakdowns,
+        over_time=_over_time(
+            published,
+            [seen[p] for p in seen if p in audience],
+            [read[p] for p in read if p in audience],
+        ),
+        min_group_size=smallest,
+    )
+
+
+def _over_time(
+    published: dt.datetime, seen: list[dt.datetime], read: list[dt.datetime]
+) -> list[tuple[float, int, int]]:
+    """Cumulative people reached and read at each hour of the first two days, then each day to
+    a month (up to now)."""
+    now = timezone.now()
+    marks = [float(h) for h in range(1, HOURLY_FOR + 1)] + [
+        24.0 * d for d in range(3, DAILY_FOR + 1)
+    ]
+    seen_hours = sorted((t - published).total_seconds() / 3600 for t in seen)
+    read_hours = sorted((t - published).total_seconds() / 3600 for t in read)
+    points = []
+    for mark in marks:
+        if published + dt.timedelta(hours=mark) > now + dt.timedelta(hours=1):
+            break
+        points.append(
+            (mark, bisect.bisect_right(seen_hours, mark), bisect.bisect_right(read_hours, mark))
+        )
+    return points

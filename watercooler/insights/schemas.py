@@ -91,3 +91,38 @@ class NetworkMapOut(Schema):
     window_days: int
     nodes: list[MapNodeOut]
     ties: list[list[float]] = Field(description="[node, node, weight] for the drawn ties.")
+
+
+class GroupReachOut(Schema):
+    group: str
+    audience: int
+    reached: int
+    read: int
+    acknowledged: int
+    reacted: int
+    replied: int
+
+
+class ReachPointOut(Schema):
+    hours: float = Field(description="Hours since publishing.")
+    reached: int
+    read: int
+
+
+class ReachOut(Schema):
+    post_id: int
+    published_at: dt.datetime
+    is_announcement: bool
+    must_read: bool
+    audience: int
+    reached: int
+    read: int
+    acknowledged: int
+    reacted: int
+    replied: int
+    breakdowns: dict[str, list[GroupReachOut]] = Field(
+        description="By department, location and manager line; groups smaller than "
+        "min_group_size merge into “Other”, and nothing is broken down for a smaller audience."
+    )
+    over_time: list[ReachPointOut]
+    min_group_size: int
