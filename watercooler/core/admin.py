@@ -11,7 +11,12 @@ from watercooler.core.models import SiteSettings
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
     list_display = ("__str__", "require_mfa", "updated_at")
-    fields = ("require_mfa", "updated_at")
+    fields = (
+        "require_mfa",
+        "network_named_by_default",
+        "insights_min_group_size",
+        "updated_at",
+    )
     readonly_fields = ("updated_at",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -10,8 +10,6 @@ Charts are inline SVG drawn here from ``community_stats``: no script, no inline 
 title and description for assistive technology and the numbers again as a table.
 """
 
-import itertools
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -20,6 +18,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from watercooler.communities.queries import CommunityHeader, community_header
+from watercooler.core.charts import Chart, Series, chart
 from watercooler.core.pages import bad_cursor_page, is_htmx, problem_page, vary_on_htmx, viewer_of
 from watercooler.core.paging import InvalidCursorError, Page
 from watercooler.feed import community_stats, queries
@@ -171,130 +170,9 @@ def files(request: HttpRequest, handle: str) -> HttpResponse:
 
 # --- Health --------------------------------------------------------------------------------------
 
-# The drawing area of every chart, in SVG user units; the SVG scales to its box (charts.css), and
-# these proportions keep 12.5-unit labels readable on a 360 px phone.
-CHART_W = 360
-CHART_H = 200
-PAD_LEFT = 34
-PAD_RIGHT = 10
-PAD_TOP = 12
-PAD_BOTTOM = 26
-PLOT_W = CHART_W - PAD_LEFT - PAD_RIGHT
-PLOT_H = CHART_H - PAD_TOP - PAD_BOTTOM
-BASELINE = PAD_TOP + PLOT_H
-
-
-@dataclass
-class Series:
-    name: str
-    css: str  # the class that colours it (charts.css)
-    values: list[int]
-
-
-@dataclass
-class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
-    css: str
-    tip: str
-
-
-@dataclass
-class Chart:
-    """What ``feed/_chart.html`` draws: bars or a line, axes, labels and the same numbers as a
-    table for screen readers."""
-
-    id: str
-    title: str
-    desc: str
-    series: list[Series]
-    columns: list[str]  # the table's headings after "Week of"
-    rows: list[tuple[str, list[int]]] = field(default_factory=list)
-    bars: list[Bar] = field(default_factory=list)
-    line: str = ""  # polyline points
-    dots: list[tuple[float, float, str]] = field(default_factory=list)
-    x_labels: list[tuple[float, str]] = field(default_factory=list)
-    y_ticks: list[tuple[float, int]] = field(default_factory=list)
-    width: int = CHART_W
-    height: int = CHART_H
-    plot_left: int = PAD_LEFT
-    plot_right: int = CHART_W - PAD_RIGHT
-    baseline: int = BASELINE
-
-
-def nice_max(value: int) -> int:
-    """The top of the scale: four steps of 1, 2 or 5 times a power of ten reaching ``value`` (4 for nothing),
-    so the ticks at half and full height are whole numbers."""
-    step, factors = 1, itertools.cycle((2, 2.5, 2))  # 1, 2, 5, 10, 20, 50 …
-    while step * 4 < value:
-        step = int(step * next(factors))
-    return step * 4
-
 
 def _week_label(start: Any) -> str:
     return f"{start.day} {start:%b}"
-
-
-def _chart(
-    *,
-    chart_id: str,
-    title: str,
-    desc: str,
-    weeks: list[community_stats.WeekStats],
-    series: list[Series],
-    kind: str = "bars",
-) -> Chart:
-    top = nice_max(max((v for s in series for v in s.values), default=0))
-    slot = PLOT_W / len(weeks)
-    labels = [_week_label(w.start) for w in weeks]
-    chart = Chart(
-        id=chart_id,
-        title=title,
-        desc=desc,
-        series=series,
-        columns=[s.name for s in series],
-        rows=[(labels[i], [s.values[i] for s in series]) for i in range(len(weeks))],
-        y_ticks=[(round(BASELINE - PLOT_H * t / top, 1), t) for t in (0, top // 2, top)],
-    )
-
-    def y_of(value: int) -> float:
-        return round(BASELINE - PLOT_H * value / top, 1)
-
-    for i, label in enumerate(labels):
-        # Every third week is labelled, ending on the current one.
-        if (len(weeks) - 1 - i) % 3 == 0:
-            chart.x_labels.append((round(PAD_LEFT + slot * (i + 0.5), 1), label))
-    if kind == "line":
-        only = series[0]
-        points = [
-            (round(PAD_LEFT + slot * (i + 0.5), 1), y_of(v)) for i, v in enumerate(only.values)
-        ]
-        chart.line = " ".join(f"{x},{y}" for x, y in points)
-        chart.dots = [
-            (x, y, f"Week of {labels[i]}: {only.values[i]} {only.name.lower()}")
-            for i, (x, y) in enumerate(points)
-        ]
-        return chart
-    group = slot * 0.76
-    width = group / len(series)
-    for i in range(len(weeks)):
-        left = PAD_LEFT + slot * i + (slot - group) / 2
-        for j, s in enumerate(series):
-            value = s.values[i]
-            y = y_of(value)
-            chart.bars.append(
-                Bar(
-                    x=round(left + width * j, 1),
-                    y=y,
-                    width=round(width - (1 if len(series) > 1 else 0), 1),
-                    height=round(BASELINE - y, 1),
-                    css=s.css,
-                    tip=f"Week of {labels[i]}: {value} {s.name.lower()}",
-                )
-            )
-    return chart
 
 
 def health_charts(health: community_stats.Health) -> list[Chart]:
@@ -307,46 +185,47 @@ def health_charts(health: community_stats.Health) -> list[Chart]:
     replies = [w.replies for w in weeks]
     asked = [w.questions for w in weeks]
     answered = [w.answered for w in weeks]
+    labels = [_week_label(w.start) for w in weeks]
     return [
-        _chart(
+        chart(
             chart_id="members",
             title="Members over time",
             desc=(
                 f"Members at the end of each of the last {count} weeks: "
                 f"{first.members} in the week of {_week_label(first.start)}, {now.members} now."
             ),
-            weeks=weeks,
+            labels=labels,
             series=[Series("Members", "series-1", members)],
             kind="line",
         ),
-        _chart(
+        chart(
             chart_id="active",
             title="Active members per week",
             desc=(
                 f"People who posted, replied or reacted, per week: {now.active} this week, "
                 f"{max(active)} at most, {sum(active)} person-weeks in all."
             ),
-            weeks=weeks,
+            labels=labels,
             series=[Series("Active members", "series-1", active)],
         ),
-        _chart(
+        chart(
             chart_id="posts",
             title="Posts and replies per week",
             desc=(
                 f"{sum(posts)} posts and {sum(replies)} replies in the last {count} weeks; "
                 f"{now.posts} posts and {now.replies} replies this week."
             ),
-            weeks=weeks,
+            labels=labels,
             series=[Series("Posts", "series-1", posts), Series("Replies", "series-2", replies)],
         ),
-        _chart(
+        chart(
             chart_id="questions",
             title="Questions asked and answered",
             desc=(
                 f"{sum(asked)} questions asked in the last {count} weeks, {sum(answered)} of "
                 f"them answered; {health.unanswered_now} questions are waiting for an answer."
             ),
-            weeks=weeks,
+            labels=labels,
             series=[
                 Series("Questions asked", "series-1", asked),
                 Series("Answered by now", "series-2", answered),

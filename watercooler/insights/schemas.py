@@ -37,7 +37,7 @@ class NetworkPending(Schema):
     window_days: int
 
 
-class CommunityOut(Schema):
+class NetworkCommunityOut(Schema):
     id: int
     size: int
     members: list[str] = Field(description="Usernames of the members who may be named.")
@@ -70,7 +70,7 @@ class NetworkOut(Schema):
     agreement: float = Field(
         description="Normalised mutual information between communities and departments (0 to 1)."
     )
-    communities: list[CommunityOut]
+    communities: list[NetworkCommunityOut]
     people: list[NetworkPersonOut]
     silos: list[SiloOut]
 

@@ -206,3 +206,39 @@ def test_reach_costs_the_same_queries_for_a_bigger_audience(world: World) -> Non
     for person in team:
         _impressions(person, (big, "read", timezone.now()))
     assert queries_for(big) == before
+
+
+def test_the_reach_page_shows_the_funnel_chart_and_breakdowns_to_the_author(
+    world: World, client_as: Callable[[User | None], Any]
+) -> None:
+    team = _team(world, 6)
+    post = _post(world.owner)
+    for person in team:
+        _impressions(person, (post, "seen", timezone.now()))
+    owner = client_as(world.owner)
+    page = owner.get(f"/posts/{post}/")
+    assert f'href="/insights/posts/{post}/"' in page.content.decode()
+    response = owner.get(f"/insights/posts/{post}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Who this post reached" in html
+    assert '<meter min="0" max="100" value="67"' in html  # 6 of 9 reached
+    assert "By department" in html
+    assert "Engineering" in html
+    assert "Reach since publishing" in html
+    csv = owner.get(f"/insights/posts/{post}/?format=csv")
+    assert csv["Content-Type"].startswith("text/csv")
+    lines = csv.content.decode().splitlines()
+    assert lines[0] == "breakdown,group,audience,reached,read,reacted,replied"
+    assert lines[1] == "total,Everyone,9,6,0,0,0"
+
+
+def test_the_reach_page_refuses_everyone_else(
+    world: World, client_as: Callable[[User | None], Any]
+) -> None:
+    post = _post(world.owner)
+    teammate = client_as(world.teammate)
+    assert "/insights/posts/" not in teammate.get(f"/posts/{post}/").content.decode()
+    assert teammate.get(f"/insights/posts/{post}/").status_code == 403
+    assert client_as(world.guest).get(f"/insights/posts/{post}/").status_code == 404
+    assert client_as(None).get(f"/insights/posts/{post}/").status_code == 302
