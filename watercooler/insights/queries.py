@@ -20,7 +20,7 @@ from watercooler.feed.queries import access_post
 from watercooler.insights import policy
 from watercooler.insights.graph import OTHER
 from watercooler.insights.models import NetworkPerson, NetworkRun, PostView
-from watercooler.insights.policy import min_group_size, named_by_default
+from watercooler.insights.policy import is_named, min_group_size, named_by_default
 from watercooler.people.models import Role, User
 
 
@@ -86,8 +86,7 @@ def _named_rows(run: NetworkRun) -> tuple[list[tuple[NetworkPerson, User]], int]
     left_out = 0
     for row in rows:
         person = row.person
-        named = person.named_in_network if person.named_in_network is not None else default
-        if named and person.is_active:
+        if person.is_active and is_named(person, default=default):
             kept.append((row, person))
         else:
             left_out += 1
@@ -191,9 +190,7 @@ def network_map(run: NetworkRun) -> NetworkMap:
     nodes = []
     for row in rows:
         person = row.person
-        named = person.is_active and (
-            person.named_in_network if person.named_in_network is not None else default
-        )
+        named = person.is_active and is_named(person, default=default)
         nodes.append(
             MapNode(
                 node=row.node,
