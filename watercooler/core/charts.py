@@ -89,11 +89,14 @@ def chart(
     label_every: int = 3,
     tip_prefix: str = "Week of ",
     target: tuple[float, str] | None = None,
+    top: int | None = None,
 ) -> Chart:
     """A chart of ``series`` over the slots ``labels`` (every ``label_every``-th labelled,
-    ending on the last); ``kind`` is "bars" or "line" (one line per series)."""
+    ending on the last); ``kind`` is "bars" or "line" (one line per series). ``top`` fixes the
+    scale (100 for percentages); by default it is the next round number above every value."""
     highest = max((v for s in series for v in s.values), default=0)
-    top = nice_max(max(highest, target[0] if target else 0))
+    if top is None:
+        top = nice_max(max(highest, target[0] if target else 0))
     slot = PLOT_W / max(len(labels), 1)
     result = Chart(
         id=chart_id,

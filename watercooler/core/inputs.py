@@ -107,3 +107,13 @@ def _check_moment(value: dt.datetime | None) -> dt.datetime | None:
 
 # A datetime field of an input schema: refused (422 on that field) outside EARLIEST..LATEST.
 Moment = Annotated[dt.datetime, AfterValidator(_check_moment)]
+
+
+def _check_day(value: dt.date | None) -> dt.date | None:
+    if value is not None and not EARLIEST.date() <= value < LATEST.date():
+        raise ValueError(MOMENT_MESSAGE)
+    return value
+
+
+# A date field of an input schema, with the same bounds.
+Day = Annotated[dt.date, AfterValidator(_check_day)]

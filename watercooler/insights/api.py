@@ -5,19 +5,27 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Status
 
 from watercooler.core.pages import viewer_of
 from watercooler.core.schemas import ErrorOut
-from watercooler.insights import actions, queries
-from watercooler.insights.models import NetworkRun
+from watercooler.insights import actions, campaigns, queries
+from watercooler.insights.models import Campaign, NetworkRun, Target
 from watercooler.insights.schemas import (
+    CampaignIn,
+    CampaignOut,
+    CampaignPage,
+    CampaignPatch,
+    CursorQuery,
     ImpressionsIn,
     ImpressionsOut,
     NetworkMapOut,
     NetworkOut,
     NetworkPending,
     NetworkQuery,
+    OverviewOut,
+    OverviewQuery,
     ReachOut,
 )
 
@@ -39,6 +47,25 @@ def record_impressions(request: HttpRequest, data: ImpressionsIn) -> Any:
         ],
     )
     return {"accepted": recorded.accepted, "ignored": recorded.ignored}
+
+
+@router.get("/overview", response={200: OverviewOut, **READ}, summary="Adoption")
+def overview(request: HttpRequest, params: Query[OverviewQuery]) -> Any:
+    end = params.to or timezone.now().date()
+    start = params.from_ or end - dt.timedelta(days=27)
+    result = actions.open_overview(
+        actor=viewer_of(request), scope=params.scope, start=start, end=end
+    )
+    return {
+        "scope": result.scope,
+        "from": result.start,
+        "to": result.end,
+        "days": result.days,
+        "breakdowns": result.breakdowns,
+        "median_first_answer_minutes": result.median_answer_minutes,
+        "as_of": result.as_of,
+        "min_group_size": result.min_group_size,
+    }
 
 
 @router.get("/posts/{post_id}", response={200: ReachOut, **READ}, summary="A post's reach")
@@ -127,3 +154,71 @@ def network_map(request: HttpRequest, params: Query[NetworkQuery]) -> Any:
         "nodes": drawn.nodes,
         "ties": drawn.ties,
     }
+
+
+def target_data(target: Target) -> dict[str, Any]:
+    shown = queries.target_shown(target)
+    return {
+        "id": target.pk,
+        "measure": target.measure,
+        "percent": target.percent,
+        "department": target.department.name if target.department else None,
+        "location": target.location.name if target.location else None,
+        "region": target.region,
+        "within_days": target.within_days,
+        "description": campaigns.describe(target),
+        "group_size": target.group_size,
+        "current": target.current if shown else None,
+        "met": shown and queries.target_met(target),
+        "progress": [{"day": day, "value": value} for day, value in target.progress]
+        if shown
+        else [],
+    }
+
+
+def campaign_data(campaign: Campaign) -> dict[str, Any]:
+    return {
+        "id": campaign.pk,
+        "name": campaign.name,
+        "objective": campaign.objective,
+        "starts_on": campaign.starts_on,
+        "ends_on": campaign.ends_on,
+        "owner": campaign.owner.username if campaign.owner else None,
+        "posts": [p.pk for p in campaign.posts.all()],
+        "topics": [t.name for t in campaign.topics.all()],
+        "communities": [c.handle for c in campaign.communities.all()],
+        "measured_at": campaign.measured_at,
+        "targets": [target_data(t) for t in campaign.targets.all()],
+    }
+
+
+@router.get("/campaigns", response={200: CampaignPage, **READ}, summary="Campaigns")
+def campaign_list(request: HttpRequest, params: Query[CursorQuery]) -> Any:
+    page = queries.campaigns_page(viewer_of(request), cursor=params.cursor)
+    return {"items": [campaign_data(c) for c in page.items], "next_cursor": page.next_cursor}
+
+
+@router.post("/campaigns", response={201: CampaignOut, **READ}, summary="Start a campaign")
+def campaign_create(request: HttpRequest, payload: CampaignIn) -> Status[dict[str, Any]]:
+    viewer = viewer_of(request)
+    data = payload.dict()
+    checked = actions.check_campaign_input(actor=viewer, data=data)
+    campaign = actions.do_save_campaign(actor=viewer, data=checked, sent=set(data))
+    return Status(201, campaign_data(queries.access_campaign(viewer, campaign.pk)))
+
+
+@router.get("/campaigns/{campaign_id}", response={200: CampaignOut, **READ}, summary="A campaign")
+def campaign_detail(request: HttpRequest, campaign_id: int) -> Any:
+    return campaign_data(queries.access_campaign(viewer_of(request), campaign_id))
+
+
+@router.patch(
+    "/campaigns/{campaign_id}", response={200: CampaignOut, **READ}, summary="Change a campaign"
+)
+def campaign_change(request: HttpRequest, campaign_id: int, payload: CampaignPatch) -> Any:
+    viewer = viewer_of(request)
+    campaign = queries.access_campaign(viewer, campaign_id)
+    data = payload.dict(exclude_unset=True)
+    checked = actions.check_campaign_input(actor=viewer, data=data, current=campaign)
+    actions.do_save_campaign(actor=viewer, data=checked, campaign=campaign, sent=set(data))
+    return campaign_data(queries.access_campaign(viewer, campaign_id))

@@ -80,6 +80,7 @@ class AdoptionDay(models.Model):
     reactions = models.PositiveIntegerField(default=0)
     # Minutes from each question asked that day to its first answer (for the median).
     answer_minutes = models.JSONField(default=list, blank=True)
+    computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [

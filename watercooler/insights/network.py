@@ -285,7 +285,8 @@ def layout(
     size = network.vcount()
     if size == 0:
         return {}
-    drawn = np.argsort(-np.asarray(strength), kind="stable")[:MAP_LIMIT].tolist()
+    # igraph's induced sub-graph keeps the vertices in index order: so does ``drawn``.
+    drawn = sorted(np.argsort(-np.asarray(strength), kind="stable")[:MAP_LIMIT].tolist())
     sub = network.induced_subgraph(drawn) if len(drawn) < size else network
     sub_weights = list(sub.es["weight"]) if sub.ecount() else []
     groups = [membership[i] for i in drawn]

@@ -5,23 +5,36 @@ every list; no breakdown shows a group below the organisation's minimum size (th
 
 import bisect
 import datetime as dt
+import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Max, Prefetch, QuerySet, Sum
+from django.http import Http404
 from django.utils import timezone
 
 from watercooler.announcements.models import Announcement, AnnouncementReceipt
 from watercooler.communities.models import MembershipStatus
+from watercooler.core.paging import Page, paginate
 from watercooler.feed.models import Audience, PersonFollow, Post, Reaction, Reply
 from watercooler.feed.queries import access_post
 from watercooler.insights import policy
 from watercooler.insights.graph import OTHER
-from watercooler.insights.models import NetworkPerson, NetworkRun, PostView
+from watercooler.insights.models import (
+    AdoptionDay,
+    Campaign,
+    Dimension,
+    Measure,
+    NetworkPerson,
+    NetworkRun,
+    PostView,
+    RunStatus,
+    Target,
+)
 from watercooler.insights.policy import is_named, min_group_size, named_by_default
-from watercooler.people.models import Role, User
+from watercooler.people.models import Department, Location, Role, User
 
 
 @dataclass(frozen=True)
@@ -412,3 +425,241 @@ def _over_time(
             (mark, bisect.bisect_right(seen_hours, mark), bisect.bisect_right(read_hours, mark))
         )
     return points
+
+
+# --- Adoption --------------------------------------------------------------------------------
+
+ORGANISATION = "organisation"
+TEAM = "team"
+CONTENT_KINDS = ("posts", "questions", "announcements", "replies", "reactions")
+ACTIVITY = ("daily_active", "weekly_active", "monthly_active", "posting", "reading", "new")
+
+
+@dataclass(frozen=True)
+class AdoptionPoint:
+    day: dt.date
+    people: int
+    daily_active: int
+    weekly_active: int
+    monthly_active: int
+    posting: int
+    reading: int
+    new: int
+    posts: int
+    questions: int
+    announcements: int
+    replies: int
+    reactions: int
+
+
+@dataclass
+class GroupAdoption:
+    """One group at the end of the range (people, active in the 28 days, writing and only
+    reading in the 7 days) and the people newly active over the range."""
+
+    group: str
+    people: int = 0
+    monthly_active: int = 0
+    posting: int = 0
+    reading: int = 0
+    new: int = 0
+
+    def add(self, other: "GroupAdoption") -> None:
+        for name in ("people", "monthly_active", "posting", "reading", "new"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Overview:
+    scope: str
+    start: dt.date
+    end: dt.date
+    days: list[AdoptionPoint]
+    breakdowns: dict[str, list[GroupAdoption]]  # "department", "location", "manager"
+    median_answer_minutes: float | None
+    as_of: dt.datetime | None
+    min_group_size: int
+
+    @property
+    def last(self) -> AdoptionPoint | None:
+        return self.days[-1] if self.days else None
+
+    @property
+    def new_people(self) -> int:
+        return sum(d.new for d in self.days)
+
+
+def _scope_filter(scope: str, viewer: User) -> tuple[str, int]:
+    return (Dimension.MANAGER.value, viewer.pk) if scope == TEAM else (Dimension.ALL.value, 0)
+
+
+def _breakdown(
+    dimension: str, ids: list[int] | None, start: dt.date, end: dt.date, smallest: int
+) -> list[GroupAdoption]:
+    """The groups of ``dimension`` (only ``ids`` if given) at the range's last computed day,
+    with small groups merged into "Other"."""
+    rows = AdoptionDay.objects.filter(dimension=dimension, day__gte=start, day__lte=end)
+    if ids is not None:
+        rows = rows.filter(group_id__in=ids)
+    new = dict(rows.values("group_id").annotate(n=Sum("new")).values_list("group_id", "n"))
+    last = rows.aggregate(last=Max("day"))["last"]
+    if last is None:
+        return []
+    names = _group_names(dimension)
+    groups = [
+        GroupAdoption(
+            group=names.get(row.group_id, OTHER),
+            people=row.people,
+            monthly_active=row.monthly_active,
+            posting=row.posting,
+            reading=row.reading,
+            new=new.get(row.group_id, 0),
+        )
+        for row in rows.filter(day=last)
+    ]
+    kept = sorted((g for g in groups if g.people >= smallest), key=lambda g: (-g.people, g.group))
+    other = GroupAdoption(group=OTHER)
+    for group in groups:
+        if group.people < smallest:
+            other.add(group)
+    if other.people >= smallest:
+        kept.append(other)
+    return kept
+
+
+def _group_names(dimension: str) -> dict[int, str]:
+    if dimension == Dimension.DEPARTMENT:
+        return dict(Department.objects.values_list("pk", "name"))
+    if dimension == Dimension.LOCATION:
+        return dict(Location.objects.values_list("pk", "name"))
+    return {
+        pk: f"{name}'s line"
+        for pk, name in User.objects.filter(reports__isnull=False)
+        .distinct()
+        .values_list("pk", "display_name")
+    }
+
+
+def overview(viewer: User, *, scope: str, start: dt.date, end: dt.date) -> Overview:
+    """Adoption over [start, end] from the daily roll-ups: the organisation's (communications
+    people and administrators) or a manager's whole line. A fixed number of queries."""
+    dimension, group_id = _scope_filter(scope, viewer)
+    smallest = min_group_size()
+    rows = list(
+        AdoptionDay.objects.filter(
+            dimension=dimension, group_id=group_id, day__gte=start, day__lte=end
+        ).order_by("day")
+    )
+    days = [
+        AdoptionPoint(
+            day=row.day,
+            people=row.people,
+            **{name: getattr(row, name) for name in (*ACTIVITY, *CONTENT_KINDS)},
+        )
+        for row in rows
+    ]
+    minutes = sorted(m for row in rows for m in row.answer_minutes)
+    if scope == TEAM:
+        direct = list(
+            User.objects.filter(manager=viewer, is_active=True).values_list("pk", flat=True)
+        )
+        breakdowns = {"manager": _breakdown(Dimension.MANAGER, direct, start, end, smallest)}
+    else:
+        top = sorted(set(manager_lines().values()))
+        breakdowns = {
+            "department": _breakdown(Dimension.DEPARTMENT, None, start, end, smallest),
+            "location": _breakdown(Dimension.LOCATION, None, start, end, smallest),
+            "manager": _breakdown(Dimension.MANAGER, top, start, end, smallest),
+        }
+    return Overview(
+        scope=scope,
+        start=start,
+        end=end,
+        days=days,
+        breakdowns=breakdowns,
+        median_answer_minutes=statistics.median(minutes) if minutes else None,
+        as_of=max((row.computed_at for row in rows), default=None),
+        min_group_size=smallest,
+    )
+
+
+def team_size(viewer: User) -> int:
+    """How many people are in ``viewer``'s line (everyone who reports to them), as of the
+    latest roll-up."""
+    row = (
+        AdoptionDay.objects.filter(dimension=Dimension.MANAGER, group_id=viewer.pk)
+        .order_by("-day")
+        .values_list("people", flat=True)
+        .first()
+    )
+    return row or 0
+
+
+def rollups_computed_at() -> dt.datetime | None:
+    """When the roll-ups were last computed (their newest row)."""
+    latest: dt.datetime | None = AdoptionDay.objects.aggregate(at=Max("computed_at"))["at"]
+    return latest
+
+
+# --- Campaigns -------------------------------------------------------------------------------
+
+CAMPAIGN_PAGE = 20
+
+
+def check_campaigns(viewer: User) -> None:
+    if not policy.can_manage_campaigns(viewer):
+        raise PermissionDenied(policy.ORGANISATION_MESSAGE)
+
+
+def _campaigns() -> QuerySet[Campaign]:
+    return Campaign.objects.select_related("owner").prefetch_related(
+        Prefetch("targets", queryset=Target.objects.select_related("department", "location")),
+        "topics",
+        "communities",
+        Prefetch("posts", queryset=Post.objects.only("pk")),
+    )
+
+
+def campaigns_page(
+    viewer: User, *, cursor: str | None, limit: int = CAMPAIGN_PAGE
+) -> Page[Campaign]:
+    """Campaigns, the latest start first; communications people and administrators."""
+    check_campaigns(viewer)
+    return paginate(_campaigns(), keys=["-starts_on", "-id"], cursor=cursor, limit=limit)
+
+
+def access_campaign(viewer: User, campaign_id: int) -> Campaign:
+    check_campaigns(viewer)
+    campaign = _campaigns().filter(pk=campaign_id).first()
+    if campaign is None:
+        raise Http404("No such campaign.")
+    return campaign
+
+
+def target_met(target: Target) -> bool:
+    return target.current >= target.percent
+
+
+def target_shown(target: Target) -> bool:
+    """A target about people shows its figures only for a group of the minimum size."""
+    return target.measure == Measure.TOPIC_GROWTH or target.group_size >= min_group_size()
+
+
+def silo_trend(window_days: int, *, runs: int = 6) -> list[tuple[dt.datetime, dict[str, float]]]:
+    """Each department's E-I index in the latest finished computations of this window, oldest
+    first: (when, {department: E-I})."""
+    latest = list(
+        NetworkRun.objects.filter(window_days=window_days, status=RunStatus.DONE)
+        .order_by("-window_end", "-pk")
+        .only("window_end", "summary")[:runs]
+    )
+    return [
+        (
+            run.window_end,
+            {
+                s["group"]: s["ei_index"]
+                for s in (run.summary or {}).get("silos", {}).get("department", [])
+            },
+        )
+        for run in reversed(latest)
+    ]

@@ -5,7 +5,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from watercooler.core.inputs import Moment
+from watercooler.core.inputs import Day, Moment
 from watercooler.people.schemas import StrictInput
 
 
@@ -126,3 +126,130 @@ class ReachOut(Schema):
     )
     over_time: list[ReachPointOut]
     min_group_size: int
+
+
+class OverviewQuery(Schema):
+    from_: Day | None = Field(
+        None, alias="from", description="First day (default: 27 days before `to`)."
+    )
+    to: Day | None = Field(None, description="Last day (default: today).")
+    scope: Literal["organisation", "team"] = Field(
+        "organisation",
+        description="organisation (communications people and administrators) or team (the "
+        "people who report to you, directly or not, if there are enough of them).",
+    )
+
+
+class AdoptionPointOut(Schema):
+    day: dt.date
+    people: int
+    daily_active: int
+    weekly_active: int
+    monthly_active: int
+    posting: int = Field(description="Wrote something in the 7 days to this day.")
+    reading: int = Field(description="Active in the 7 days without writing.")
+    new: int = Field(description="Active for the first time this day.")
+    posts: int
+    questions: int
+    announcements: int
+    replies: int
+    reactions: int
+
+
+class GroupAdoptionOut(Schema):
+    group: str
+    people: int
+    monthly_active: int
+    posting: int
+    reading: int
+    new: int
+
+
+class OverviewOut(Schema):
+    scope: str
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+    days: list[AdoptionPointOut]
+    breakdowns: dict[str, list[GroupAdoptionOut]]
+    median_first_answer_minutes: float | None
+    as_of: dt.datetime | None = Field(description="When the roll-ups were computed.")
+    min_group_size: int
+
+
+class TargetIn(StrictInput):
+    measure: Literal["acknowledged", "read", "reached", "topic_growth"]
+    percent: int = Field(
+        description="The share of the group (1 to 100), or for topic_growth the growth wanted "
+        "(1 to 1000)."
+    )
+    department: str | None = Field(None, description="Only people of this department.")
+    location: str | None = Field(None, description="Only people at this location.")
+    region: str = Field("", max_length=40, description="Only people at locations of this region.")
+    within_days: int | None = Field(
+        None, description="Counted only within this many days of a post's publishing."
+    )
+
+
+class CampaignIn(StrictInput):
+    name: str = Field(max_length=1000)
+    objective: str = Field("", max_length=10_000)
+    starts_on: Day
+    ends_on: Day
+    posts: list[int] = Field(default_factory=list, max_length=1000)
+    topics: list[str] = Field(default_factory=list, max_length=1000)
+    communities: list[str] = Field(default_factory=list, max_length=1000)
+    targets: list[TargetIn] = Field(default_factory=list, max_length=100)
+
+
+class CampaignPatch(StrictInput):
+    name: str | None = Field(None, max_length=1000)
+    objective: str | None = Field(None, max_length=10_000)
+    starts_on: Day | None = None
+    ends_on: Day | None = None
+    posts: list[int] | None = Field(None, max_length=1000)
+    topics: list[str] | None = Field(None, max_length=1000)
+    communities: list[str] | None = Field(None, max_length=1000)
+    targets: list[TargetIn] | None = Field(None, max_length=100, description="Replace the targets.")
+
+
+class ProgressPointOut(Schema):
+    day: dt.date
+    value: float
+
+
+class TargetOut(Schema):
+    id: int
+    measure: str
+    percent: int
+    department: str | None
+    location: str | None
+    region: str
+    within_days: int | None
+    description: str
+    group_size: int
+    current: float | None = Field(description="None when the group is below the minimum size.")
+    met: bool
+    progress: list[ProgressPointOut]
+
+
+class CampaignOut(Schema):
+    id: int
+    name: str
+    objective: str
+    starts_on: dt.date
+    ends_on: dt.date
+    owner: str | None
+    posts: list[int]
+    topics: list[str]
+    communities: list[str]
+    measured_at: dt.datetime | None
+    targets: list[TargetOut]
+
+
+class CampaignPage(Schema):
+    items: list[CampaignOut]
+    next_cursor: str | None
+
+
+class CursorQuery(Schema):
+    cursor: str | None = Field(None, max_length=1000)

@@ -18,8 +18,9 @@ from django.tasks import task
 from django.utils import timezone
 
 from watercooler.feed.models import Post, Reaction, Reply
+from watercooler.insights import campaigns, rollups
 from watercooler.insights import graph as graphs
-from watercooler.insights.models import NetworkPerson, NetworkRun, PostView, RunStatus
+from watercooler.insights.models import Campaign, NetworkPerson, NetworkRun, PostView, RunStatus
 from watercooler.insights.network import Analysis, analyse, summed_ties
 from watercooler.people.models import User
 
@@ -343,3 +344,39 @@ def run_network(run_id: int) -> bool:
 @task
 def compute_network_task(run_id: int) -> bool:
     return run_network(run_id)
+
+
+def rollup_due() -> int:
+    """Bring the adoption roll-ups up to today (and recompute the last days), and measure the
+    running campaigns; the roll-up rows written."""
+    start, end = rollups.due_range()
+    written = rollups.rollup(start, end)
+    measure_campaigns()
+    return written
+
+
+@task
+def rollup_task() -> int:
+    return rollup_due()
+
+
+def measure_campaigns(*, today: dt.date | None = None) -> int:
+    """Measure every campaign that is running or ended in the last week; how many."""
+    today = today or timezone.now().date()
+    running = Campaign.objects.filter(
+        starts_on__lte=today, ends_on__gte=today - dt.timedelta(days=7)
+    )
+    count = 0
+    for campaign in running:
+        campaigns.measure(campaign, today=today)
+        count += 1
+    return count
+
+
+@task
+def measure_campaign_task(campaign_id: int) -> bool:
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None:
+        return False
+    campaigns.measure(campaign)
+    return True

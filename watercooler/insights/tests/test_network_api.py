@@ -111,3 +111,35 @@ def test_a_failed_computation_is_recorded_and_the_next_request_starts_another(
     assert len(queued) == 1
     assert comms.get("/insights/network").status_code == 202
     assert NetworkRun.objects.filter(status=RunStatus.PENDING).count() == 1
+
+
+def test_the_network_page_explains_each_measure_and_is_for_communications_only(
+    world: World,
+    client_as: Callable[[User | None], Any],
+    django_capture_on_commit_callbacks: Commit,
+) -> None:
+    _talk(world.owner, world.teammate)
+    _talk(world.outsider, world.owner)
+    admin = client_as(world.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        pending = admin.get("/insights/network/")
+    assert pending.status_code == 200
+    assert "Computing the network" in pending.content.decode()
+    page = admin.get("/insights/network/")
+    html = page.content.decode()
+    for heading in (
+        "The map",
+        "Communities next to the org chart",
+        "Silos",
+        "Brokers",
+        "Advocates",
+        "Who should meet",
+        "How this is measured",
+    ):
+        assert heading in html, heading
+    assert 'data-map-url="/api/v1/insights/network/map?window_days=90"' in html
+    assert "vendor/sigma-3.0.3.min.js" in html
+    assert admin.get("/insights/network/?window_days=7000").status_code == 200  # the default
+    for person in (world.owner, world.guest):
+        assert client_as(person).get("/insights/network/").status_code == 403
+    assert AuditEntry.objects.filter(viewer=world.admin, view="network").count() == 3
