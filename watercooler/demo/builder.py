@@ -22,6 +22,7 @@ from watercooler.demo import (
     community_content,
     expertise,
     feed,
+    insights,
     people,
     search,
     story,
@@ -46,6 +47,7 @@ STEPS: tuple[Step, ...] = (
     Step("events", calendar.build),
     Step("feed.story", story.build),
     Step("expertise", expertise.build),
+    Step("insights", insights.build),
     Step("search", search.build),
 )
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from watercooler.communities.models import Community
@@ -39,7 +39,7 @@ KINDS = (SEEN, READ)
 
 MIN_WINDOW_DAYS = 1
 MAX_WINDOW_DAYS = 365
-DEFAULT_WINDOW_DAYS = 90
+DEFAULT_WINDOW_DAYS = queries.DEFAULT_WINDOW_DAYS
 # A computation older than this is refreshed in the background while it is still shown.
 STALE_AFTER = dt.timedelta(hours=24)
 # A run still "computing" after this long lost its worker; the next request starts another.
@@ -132,13 +132,19 @@ def record_views(
             counts[READ],
             0,
         ]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            _UPSERT_VIEWS.format(rows=", ".join(["(%s, %s, %s, %s)"] * len(first))), view_params
-        )
-        cursor.execute(
-            _UPSERT_DAYS.format(rows=", ".join(["(%s, %s, %s, %s, %s)"] * len(days))), day_params
-        )
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                _UPSERT_VIEWS.format(rows=", ".join(["(%s, %s, %s, %s)"] * len(first))),
+                view_params,
+            )
+            cursor.execute(
+                _UPSERT_DAYS.format(rows=", ".join(["(%s, %s, %s, %s, %s)"] * len(days))),
+                day_params,
+            )
+    except IntegrityError:
+        # A post (or the reader) was deleted for good since it was checked: nothing to count.
+        return Recorded(accepted=0, ignored=len(impressions))
     return Recorded(accepted=len(kept), ignored=len(impressions) - len(kept))
 
 

@@ -10,9 +10,10 @@ from ninja import Query, Router, Status
 
 from watercooler.core.pages import viewer_of
 from watercooler.core.schemas import ErrorOut
-from watercooler.insights import actions, campaigns, queries
+from watercooler.insights import actions, campaigns, policy, queries
 from watercooler.insights.models import Campaign, NetworkRun, Target
 from watercooler.insights.schemas import (
+    AboutMeOut,
     CampaignIn,
     CampaignOut,
     CampaignPage,
@@ -222,3 +223,54 @@ def campaign_change(request: HttpRequest, campaign_id: int, payload: CampaignPat
     checked = actions.check_campaign_input(actor=viewer, data=data, current=campaign)
     actions.do_save_campaign(actor=viewer, data=checked, campaign=campaign, sent=set(data))
     return campaign_data(queries.access_campaign(viewer, campaign_id))
+
+
+@router.get("/me", response={200: AboutMeOut, **READ}, summary="What is computed about you")
+def about_me(request: HttpRequest) -> Any:
+    viewer = viewer_of(request)
+    policy.check_own_insights(viewer)
+    about = queries.about_me(viewer)
+    measures = about.measures
+    network = None
+    if about.run is not None and measures is not None:
+        community = about.community
+        network = {
+            "computed_at": about.run.finished_at,
+            "window_days": about.run.window_days,
+            "community": None
+            if community is None
+            else {
+                "id": community.id,
+                "size": community.size,
+                "members": [],
+                "top_departments": [name for name, _ in community.top_departments if name],
+            },
+            "pagerank": measures.pagerank,
+            "pagerank_percentile": about.pagerank_percentile,
+            "betweenness": measures.betweenness,
+            "betweenness_percentile": about.betweenness_percentile,
+            "degree": measures.degree,
+            "participation": measures.participation,
+            "broker": measures.broker,
+            "advocate": measures.advocate,
+            "reach_outside": measures.reach_outside,
+            "conversations": measures.conversations,
+            "why": about.why,
+        }
+    return {
+        "named": about.named,
+        "named_in_network": about.choice,
+        "named_by_default": about.default,
+        "posts": [
+            {
+                "post_id": item.post.pk,
+                "created_at": item.post.created_at,
+                "reached": item.reached,
+                "read": item.read,
+                "reactions": item.post.reaction_count,
+                "replies": item.post.reply_count,
+            }
+            for item in about.posts
+        ],
+        "network": network,
+    }

@@ -3,6 +3,8 @@ and administrators. A manager: the aggregates of their own reports. Everyone: th
 own posts and what is computed about themselves. Breakdowns never show a group smaller than the
 organisation's minimum; people who opt out of being named are counted, never shown."""
 
+from django.core.exceptions import PermissionDenied
+
 from watercooler.core.models import SiteSettings
 from watercooler.core.policy import is_active_person
 from watercooler.feed.models import Post
@@ -34,6 +36,11 @@ def can_read_audit(viewer: User) -> bool:
 
 def can_see_own_insights(viewer: User) -> bool:
     return is_active_person(viewer)
+
+
+def check_own_insights(viewer: User) -> None:
+    if not can_see_own_insights(viewer):
+        raise PermissionDenied("Sign in to see what is computed about you.")
 
 
 def min_group_size() -> int:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Prefetch, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -429,6 +429,8 @@ def _over_time(
 
 # --- Adoption --------------------------------------------------------------------------------
 
+# The window everyone's own measures come from (and the network page's default).
+DEFAULT_WINDOW_DAYS = 90
 ORGANISATION = "organisation"
 TEAM = "team"
 CONTENT_KINDS = ("posts", "questions", "announcements", "replies", "reactions")
@@ -663,3 +665,120 @@ def silo_trend(window_days: int, *, runs: int = 6) -> list[tuple[dt.datetime, di
         )
         for run in reversed(latest)
     ]
+
+
+# --- About you ---------------------------------------------------------------------------------
+
+OWN_POSTS = 10
+
+
+@dataclass(frozen=True)
+class OwnPost:
+    post: Post
+    reached: int
+    read: int
+
+
+@dataclass
+class AboutMe:
+    """What insights compute about one person, for that person."""
+
+    posts: list[OwnPost]
+    run: NetworkRun | None
+    measures: NetworkPerson | None
+    community: Community | None
+    pagerank_percentile: int | None
+    betweenness_percentile: int | None
+    named: bool
+    choice: bool | None
+    default: bool
+    why: list[str]
+
+
+def _percentile(run: NetworkRun, field_name: str, value: float) -> int:
+    """The share of the run's people (in %) with a lower ``field_name`` than ``value``."""
+    below = NetworkPerson.objects.filter(run=run, **{f"{field_name}__lt": value}).count()
+    return round(100 * below / run.people) if run.people else 0
+
+
+def _why(measures: NetworkPerson, pagerank: int, betweenness: int) -> list[str]:
+    reasons = [
+        f"You interacted with {measures.degree} "
+        f"{'person' if measures.degree == 1 else 'people'} in the window.",
+        f"More people seek your attention (replies, mentions, reactions, quotes) than they do for "
+        f"{pagerank} % of people.",
+        f"You sit on more of the short paths between others than {betweenness} % of people.",
+    ]
+    if measures.broker:
+        reasons.append(
+            "You count as a broker: you are among the people most often between others, and "
+            "your ties reach into more than one community."
+        )
+    if measures.advocate:
+        reasons.append(
+            f"You count as an advocate: your posts started {measures.conversations} "
+            f"conversation{'s' if measures.conversations != 1 else ''} and were seen or answered "
+            f"by {measures.reach_outside} people outside your department."
+        )
+    return reasons
+
+
+def about_me(viewer: User) -> AboutMe:
+    """The reach of ``viewer``'s latest posts and their measures in the latest network of the
+    default window, with the reasons in words. Never anyone else's."""
+    posts = list(
+        Post.objects.filter(author=viewer, deleted_at__isnull=True).order_by("-created_at", "-id")[
+            :OWN_POSTS
+        ]
+    )
+    counts: dict[int, tuple[int, int]] = {
+        post_id: (reached, read)
+        for post_id, reached, read in PostView.objects.filter(post__in=posts)
+        .values("post_id")
+        .annotate(reached=Count("pk"), read=Count("read_at"))
+        .values_list("post_id", "reached", "read")
+    }
+    run = (
+        NetworkRun.objects.filter(window_days=DEFAULT_WINDOW_DAYS, status=RunStatus.DONE)
+        .order_by("-window_end", "-pk")
+        .first()
+    )
+    measures = NetworkPerson.objects.filter(run=run, person=viewer).first() if run else None
+    community = None
+    pagerank = betweenness = None
+    why: list[str] = []
+    if run is not None and measures is not None:
+        found = next(
+            (
+                c
+                for c in (run.summary or {}).get("communities", [])
+                if c["id"] == measures.community
+            ),
+            None,
+        )
+        if found is not None:
+            community = Community(
+                id=found["id"],
+                size=found["size"],
+                members=[],
+                top_departments=[(name, n) for name, n in found["top_departments"]],
+            )
+        pagerank = _percentile(run, "pagerank", measures.pagerank)
+        betweenness = _percentile(run, "betweenness", measures.betweenness)
+        why = _why(measures, pagerank, betweenness)
+    default = named_by_default()
+    return AboutMe(
+        posts=[
+            OwnPost(post=p, reached=counts.get(p.pk, (0, 0))[0], read=counts.get(p.pk, (0, 0))[1])
+            for p in posts
+        ],
+        run=run,
+        measures=measures,
+        community=community,
+        pagerank_percentile=pagerank,
+        betweenness_percentile=betweenness,
+        named=is_named(viewer, default=default),
+        choice=viewer.named_in_network,
+        default=default,
+        why=why,
+    )

@@ -253,3 +253,37 @@ class CampaignPage(Schema):
 
 class CursorQuery(Schema):
     cursor: str | None = Field(None, max_length=1000)
+
+
+class OwnPostOut(Schema):
+    post_id: int
+    created_at: dt.datetime
+    reached: int
+    read: int
+    reactions: int
+    replies: int
+
+
+class OwnNetworkOut(Schema):
+    computed_at: dt.datetime | None
+    window_days: int
+    community: NetworkCommunityOut | None
+    pagerank: float
+    pagerank_percentile: int
+    betweenness: float
+    betweenness_percentile: int
+    degree: int
+    participation: float
+    broker: bool
+    advocate: bool
+    reach_outside: int
+    conversations: int
+    why: list[str]
+
+
+class AboutMeOut(Schema):
+    named: bool = Field(description="Whether the network analysis may show you by name.")
+    named_in_network: bool | None = Field(description="Your own choice; null: the default.")
+    named_by_default: bool
+    posts: list[OwnPostOut]
+    network: OwnNetworkOut | None

@@ -7,6 +7,8 @@ from watercooler.insights import views
 app_name = "insights"
 
 urlpatterns = [
+    path("insights/", views.landing, name="landing"),
+    path("insights/me/", views.about_me, name="me"),
     path("insights/organisation/", views.organisation, name="organisation"),
     path("insights/team/", views.team, name="team"),
     path("insights/network/", views.network, name="network"),

@@ -609,3 +609,34 @@ def network(request: HttpRequest) -> HttpResponse:
         sources_exact=run.summary.get("betweenness_sources", 0) >= run.people,
     )
     return render(request, "insights/network.html", context)
+
+
+# --- About you and the landing ------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def about_me(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    policy.check_own_insights(viewer)
+    return render(
+        request,
+        "insights/me.html",
+        {
+            "about": queries.about_me(viewer),
+            "tab": "me",
+            "min_group_size": policy.min_group_size(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def landing(request: HttpRequest) -> HttpResponse:
+    """The organisation's adoption for communications people, a manager's team, else "About you"."""
+    viewer = viewer_of(request)
+    if policy.can_see_organisation(viewer):
+        return redirect("insights:organisation")
+    if queries.team_size(viewer) >= policy.min_group_size():
+        return redirect("insights:team")
+    return redirect("insights:me")

@@ -73,6 +73,11 @@ class ProfileForm:
             if n in self.fields
         ]
 
+    def privacy(self) -> list[Field]:
+        return [
+            self.fields[n] for n in ("listed_as_expert", "named_in_network") if n in self.fields
+        ]
+
     def work(self) -> list[Field]:
         names = ("location", "department", "manager", "employee_id", "start_date", "email", "role")
         return [self.fields[n] for n in names if n in self.fields]
@@ -101,6 +106,13 @@ def values_from_person(person: User) -> dict[str, Any]:
         "email": person.email,
         "role": person.role,
         "listed_as_expert": "yes" if person.listed_as_expert else "no",
+        "named_in_network": (
+            "default"
+            if person.named_in_network is None
+            else "yes"
+            if person.named_in_network
+            else "no"
+        ),
     }
 
 
@@ -168,6 +180,22 @@ def build_profile_form(
                 ("no", "Leave me out of “Who knows about…”"),
             ],
             help="Search's Experts tab ranks people by their skills, answers and posts.",
+        ),
+        Field(
+            "named_in_network",
+            "Network analysis",
+            kind="select",
+            choices=[
+                ("default", "As the organisation chose for everyone"),
+                ("yes", "Show me by name"),
+                ("no", "Count me, but never show my name"),
+            ],
+            help=(
+                "Insights counts who replies to, mentions, reacts to and quotes whom (never what "
+                "anyone says) to show communications people and administrators how the "
+                "organisation talks. You are counted either way; this decides whether you can "
+                "appear by name. Insights → About you shows what is computed about you."
+            ),
         ),
         Field(
             "languages",

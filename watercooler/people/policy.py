@@ -27,6 +27,7 @@ SELF_EDITABLE = frozenset(
         "links",
         "location",
         "listed_as_expert",
+        "named_in_network",
     }
 )
 ADMIN_EDITABLE = SELF_EDITABLE | {

@@ -80,6 +80,13 @@ def clean_profile_value(field: str, raw: Any, *, person: User) -> Any:
             if raw in ("yes", "no"):
                 return raw == "yes"
             raise ValidationError("Must be yes or no.")
+        case "named_in_network":
+            # None (or "default"): whatever the organisation chose for everyone.
+            if raw is None or isinstance(raw, bool):
+                return raw
+            if raw in ("yes", "no", "default"):
+                return None if raw == "default" else raw == "yes"
+            raise ValidationError("Must be yes, no or default.")
         case "employee_id":
             value = _text(raw, limit=64) or None
             if value and User.objects.filter(employee_id=value).exclude(pk=person.pk).exists():

@@ -142,8 +142,9 @@ class LinkIn(StrictInput):
 
 
 class ProfilePatch(StrictInput):
-    """Only the fields sent change. People change their own profile's first ten fields;
-    the rest are for administrators (anyone else gets 422 on those fields)."""
+    """Only the fields sent change. People change their own profile's fields, from
+    ``display_name`` to ``named_in_network``; the rest are for administrators (anyone else gets
+    422 on those fields)."""
 
     display_name: str | None = None
     pronouns: str | None = None
@@ -156,6 +157,11 @@ class ProfilePatch(StrictInput):
     location: str | None = Field(None, description="The name of an existing location.")
     listed_as_expert: bool | None = Field(
         None, description="Whether search's Experts tab may list you."
+    )
+    named_in_network: bool | None = Field(
+        None,
+        description="Whether insights' network analysis may show you by name (you are counted "
+        "either way); null follows the organisation's default.",
     )
     department: str | None = Field(None, description="Administrators only.")
     manager: str | None = Field(None, description="A username. Administrators only.")

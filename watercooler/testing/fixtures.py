@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.servers.basehttp import ThreadedWSGIServer
-from django.test import Client
+from django.test import Client, TransactionTestCase
 from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, BrowserContext, Page
 from pytest_django import Settings
@@ -185,6 +185,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+# live_server runs the app for one request at a time, and the test's database is emptied between
+# two requests, never during one (see below).
+REQUEST_TURN = threading.Lock()
+
+
 class OneRequestAtATimeServer(ThreadedWSGIServer):
     """live_server's server, running the app for one request at a time.
 
@@ -196,10 +201,8 @@ class OneRequestAtATimeServer(ThreadedWSGIServer):
     is taken in turn."""
 
     def set_app(self, application: Any) -> None:
-        turn = threading.Lock()
-
         def in_turn(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-            with turn:
+            with REQUEST_TURN:
                 response = application(environ, start_response)
                 try:
                     return list(response)
@@ -212,6 +215,22 @@ class OneRequestAtATimeServer(ThreadedWSGIServer):
 
 
 LiveServerThread.server_class = OneRequestAtATimeServer
+
+# Django's private hook that empties the database after a transactional test (the stubs omit it).
+_empty_database = TransactionTestCase._fixture_teardown  # type: ignore[attr-defined]
+
+
+def _empty_database_between_requests(self: TransactionTestCase) -> None:
+    """A browser may still send a request as its test ends: pages report what was read when
+    they are hidden or closed, and keepalive lets that request outlive the page. Served while
+    the database was being emptied, it wrote rows pointing at rows already deleted, and the
+    emptying failed ("FOREIGN KEY constraint failed"). It now waits for the turn, and finds an
+    empty database."""
+    with REQUEST_TURN:
+        _empty_database(self)
+
+
+TransactionTestCase._fixture_teardown = _empty_database_between_requests  # type: ignore[attr-defined]
 
 
 @pytest.hookimpl(trylast=True)
