@@ -51,6 +51,11 @@ PASSWORD = "bench-watercooler-2718"  # noqa: S105
 # Fixed, so sessions and signed values mean the same in every process of a run.
 SECRET_KEY = "bench-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
 MARKER_TABLE = "bench_org_marker"
+# Insights: the days of reading written per person and how often each kind of person reads.
+ROLLUP_DAYS = 90
+READING_RATES = (0.05, 0.3, 0.6, 0.85)
+# A communications person (the dashboards' reader); the CEO is id 1.
+COMMS_ID = 2
 # The app itself never runs ANALYZE on SQLite, so neither does the bench: query plans are the
 # ones a live deployment gets. PostgreSQL's autovacuum analyses, so the build does it there.
 SQLITE_ANALYZE = False
@@ -118,6 +123,7 @@ class BenchOrg:
     readers: list[str]
     heavy_author: str
     community_handle: str
+    comms: str
     password: str
     tokens: dict[str, str]
     build_seconds: float
@@ -174,6 +180,7 @@ def _org(size: str, meta: dict[str, Any], env: dict[str, str], *, cached: bool) 
         readers=meta["readers"],
         heavy_author=meta["heavy_author"],
         community_handle=meta["community_handle"],
+        comms=meta["comms"],
         password=PASSWORD,
         tokens=meta["tokens"],
         build_seconds=meta["build_seconds"],
@@ -486,6 +493,7 @@ def populate(size: str | Size, *, seed: int = 5) -> dict[str, Any]:
     from django.db import connection, transaction
 
     from watercooler.demo.people_data import CULTURES, DEPARTMENTS, LOCATIONS
+    from watercooler.insights import rollups
     from watercooler.people.models import ApiToken
     from watercooler.search.engines import engine
     from watercooler.search.indexing import rebuild_names
@@ -585,7 +593,7 @@ def populate(size: str | Size, *, seed: int = 5) -> dict[str, Any]:
             usernames[uid] = username
             display = f"{first} {family}"
             joined = year_ago - rng.randint(0, 3000) * 86400
-            role = "admin" if uid == ceo else "comms" if uid in (2, 3) else "member"
+            role = "admin" if uid == ceo else "comms" if uid in (COMMS_ID, 3) else "member"
             user_rows.append(
                 (
                     uid, password, None, uid == ceo, username, first, family,
@@ -1115,11 +1123,34 @@ def populate(size: str | Size, *, seed: int = 5) -> dict[str, Any]:
         counts["search_names"] = rebuild_names()
     counts["search_index_bytes"] = search.size_bytes()
 
-    # --- API tokens for the readers and the heavy author (only the hash is stored).
+    # --- Insights: ninety days of reading, from people who look in every day to those who
+    # rarely do, then the daily roll-ups the dashboards read (what they wrote comes from the
+    # posts, replies and reactions above).
+    with timer.part("insights roll-ups"):
+        today = dt.datetime.fromtimestamp(now, dt.UTC).date()
+        day_rows = []
+        for uid in ids:
+            rate = rng.choice(READING_RATES)
+            for back in range(ROLLUP_DAYS):
+                if rng.random() < rate:
+                    sightings = rng.randint(3, 40)
+                    day = str(today - dt.timedelta(days=back))
+                    day_rows.append((uid, day, sightings, rng.randint(0, sightings // 3), 0))
+        counts["person_days"] = w.insert(
+            "insights_personday", ("person_id", "day", "seen", "read", "wrote"), day_rows
+        )
+        with transaction.atomic():
+            counts["adoption_rows"] = rollups.rollup(
+                today - dt.timedelta(days=ROLLUP_DAYS - 1), today
+            )
+
+    # --- API tokens for the readers, the heavy author and a communications person (only the
+    # hash is stored).
+    comms = COMMS_ID
     with timer.part("tokens+finish"):
         tokens: dict[str, str] = {}
         token_rows = []
-        for uid in [*readers, heavy]:
+        for uid in [*readers, heavy, comms]:
             token = ApiToken.generate()
             tokens[usernames[uid]] = token
             token_rows.append(
@@ -1140,6 +1171,7 @@ def populate(size: str | Size, *, seed: int = 5) -> dict[str, Any]:
         "build_seconds": round(time.perf_counter() - timer.started, 2),
         "readers": [usernames[uid] for uid in readers],
         "heavy_author": usernames[heavy],
+        "comms": usernames[comms],
         "community_handle": handles[0],
         "tokens": tokens,
     }

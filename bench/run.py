@@ -1,12 +1,13 @@
 """``make bench``: build (or reuse) the organisation, run every scenario, print and save the report.
 
-    .venv/bin/python -m bench.run [--size full|smoke] [--only feed,posting,ws,capacity,frontline,search]
+    .venv/bin/python -m bench.run [--size full|smoke] [--only feed,posting,ws,capacity,frontline,search,insights]
         [--database-url URL] [--redis-url URL] [--workers 1,2] [--task-workers N]
 
 Scenarios run in order, each a module with ``run(org, report)`` that appends its Rows: the feed
 first (it only reads), then posting (it writes), then websockets, then capacity, then the
 front-line page (a phone on slow 3G, in Chromium), then search (which posts a little while it
-measures findability). A scenario that fails is reported as failed and the others still run.
+measures findability), then insights (the network job against networkx, impressions, the
+dashboards). A scenario that fails is reported as failed and the others still run.
 
 Scale-out: ``--redis-url`` puts ``REDIS_URL`` in the organisation's environment (the app then
 uses Redis for its channel layer and cache, as in docs/deploy.md), and ``--workers 1,2`` runs
@@ -52,6 +53,7 @@ SCENARIOS = {
     "capacity": "bench.scenario_capacity",
     "frontline": "bench.scenario_frontline",
     "search": "bench.scenario_search",
+    "insights": "bench.scenario_insights",
 }
 TOOLS = {"uvicorn": [sys.executable, "-m", "uvicorn", "--version"], "wrk": ["wrk", "--version"]}
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")

@@ -11,5 +11,7 @@ def test_smoke_org_is_consistent() -> None:
     counts = meta["counts"]
     assert (counts["people"], counts["posts"], counts["replies"]) == (200, 3000, 2000)
     assert counts["follows_of_heavy"] >= 100
-    assert set(meta["tokens"]) == {*meta["readers"], meta["heavy_author"]}
+    assert set(meta["tokens"]) == {*meta["readers"], meta["heavy_author"], meta["comms"]}
+    assert counts["person_days"] > 0
+    assert counts["adoption_rows"] > 0
     assert check_org() == []

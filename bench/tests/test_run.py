@@ -15,7 +15,15 @@ DAY = dt.date(2026, 11, 24)
 def test_defaults_are_one_process_without_redis_or_task_workers() -> None:
     args = parse_args([])
     assert (args.workers, args.redis_url, args.task_workers) == ([1], None, 0)
-    assert args.scenarios == ["feed", "posting", "ws", "capacity", "frontline", "search"]
+    assert args.scenarios == [
+        "feed",
+        "posting",
+        "ws",
+        "capacity",
+        "frontline",
+        "search",
+        "insights",
+    ]
     assert result_name(args, DAY) == "2026-11-24"
 
 

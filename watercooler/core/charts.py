@@ -1,8 +1,9 @@
 """Charts as inline SVG, drawn on the server: bars (grouped when there are several series) or a
 line, with axes, labels, a title and description for assistive technology, and the same numbers
-as a table (``templates/core/_chart_card.html`` draws them; ``static/css/charts.css`` colours
-them by class, since the Content-Security-Policy allows no style attribute). Pages pass one label
-per slot (a week, a day, a department) and the series' values in the same order."""
+as a table. The Jinja2 template ``core/jinja2/core/_chart_card.html`` draws them;
+``static/css/charts.css`` colours them by class, since the Content-Security-Policy allows no
+style attribute. Pages pass one label per slot (a week, a day, a department) and the series'
+values in the same order."""
 
 import itertools
 from dataclasses import dataclass, field
@@ -46,7 +47,7 @@ class Line:
 
 @dataclass
 class Chart:
-    """What ``core/_chart_card.html`` draws: bars or lines, axes, labels, an optional target
+    """What ``core/_chart_card.html`` (Jinja2) draws: bars or lines, axes, labels, an optional target
     line, and the same numbers as a table (``slot_name`` heads its first column)."""
 
     id: str

@@ -21,11 +21,13 @@ import igraph
 import numpy as np
 from numpy.typing import NDArray
 
-# Below this many people betweenness is exact (all sources); above it, estimated from this many
-# sampled sources (Brandes and Pich's estimator), which keeps the job linear in the edges. The
-# network bench reports how close the estimate ranks people to the exact figure.
+# Below this many people betweenness is exact (all sources); above it, estimated from sampled
+# sources (Brandes and Pich's estimator): as many as a fixed amount of work allows (sources
+# times ties), at least ``MIN_SOURCES``, so the job stays linear in the ties. The network bench
+# reports how close the estimate ranks people to the exact figure.
 EXACT_BETWEENNESS_LIMIT = 4_000
-BETWEENNESS_SOURCES = 64
+MIN_SOURCES = 64
+SOURCE_WORK = 64_000_000
 # A broker is among the most "between" people and splits their ties across communities, or is
 # a cut vertex whose ties reach into more than one community.
 BROKER_TOP_SHARE = 0.05
@@ -160,24 +162,32 @@ def communities(
     return membership, float(modularity)
 
 
-def betweenness(network: igraph.Graph, rng: random.Random) -> tuple[list[float], int]:
+def betweenness(
+    network: igraph.Graph, rng: random.Random, *, sources: int | None = None
+) -> tuple[list[float], int]:
     """Betweenness normalised by the number of pairs of other people, on hops (a tie is a tie
     however strong: strength says who is close, not how far a message travels).
 
-    Exact up to ``EXACT_BETWEENNESS_LIMIT`` people; above, shortest paths from
-    ``BETWEENNESS_SOURCES`` sources drawn at random, scaled up by size / sources: Brandes and
-    Pich's unbiased estimate, whose ranking of the top people is what the pages use."""
+    Exact up to ``EXACT_BETWEENNESS_LIMIT`` people; above, shortest paths from ``sources(…)``
+    sources drawn at random, scaled up by size / sources: Brandes and Pich's unbiased estimate,
+    whose ranking of the top people is what the pages use. ``sources`` overrides both (the
+    bench gives networkx and us the same number)."""
     size = network.vcount()
     if size < 3:
         return [0.0] * size, size
     pairs = (size - 1) * (size - 2) / 2
-    if size <= EXACT_BETWEENNESS_LIMIT:
+    count = sources or sample_size(size, network.ecount())
+    if count >= size or (sources is None and size <= EXACT_BETWEENNESS_LIMIT):
         return [b / pairs for b in network.betweenness(directed=False)], size
-    sources = rng.sample(range(size), BETWEENNESS_SOURCES)
-    raw = network.betweenness(directed=False, sources=sources)
+    raw = network.betweenness(directed=False, sources=rng.sample(range(size), count))
     # From all sources each unordered pair's paths would be counted twice (once from each end).
-    scale = size / BETWEENNESS_SOURCES / 2
-    return [b * scale / pairs for b in raw], BETWEENNESS_SOURCES
+    scale = size / count / 2
+    return [b * scale / pairs for b in raw], count
+
+
+def sample_size(people: int, ties: int) -> int:
+    """How many sources the betweenness estimate of a network this size uses."""
+    return min(people, max(MIN_SOURCES, SOURCE_WORK // max(ties, 1)))
 
 
 def participation(ties: Ties, membership: Ints, size: int) -> Floats:
@@ -304,14 +314,21 @@ def layout(
         ).coords
     else:
         centres = [[0.0, 0.0]]
+    # Start at the scale the force layout settles at (its own random start spans about the
+    # square root of the number of people): packed tighter, its grid puts everyone in a few
+    # cells and each step compares every pair.
     spread = max((math.dist(c, (0, 0)) for c in centres), default=1.0) or 1.0
+    scale = math.sqrt(len(drawn)) / spread
     sizes = Counter(groups)
     start = []
     for c in groups:
-        radius = 0.3 * spread * math.sqrt(sizes[c] / len(drawn)) * rng.random() ** 0.5
+        radius = 0.5 * math.sqrt(sizes[c]) * rng.random() ** 0.5
         angle = rng.random() * 2 * math.pi
         start.append(
-            [centres[c][0] + radius * math.cos(angle), centres[c][1] + radius * math.sin(angle)]
+            [
+                centres[c][0] * scale + radius * math.cos(angle),
+                centres[c][1] * scale + radius * math.sin(angle),
+            ]
         )
     coords = sub.layout_fruchterman_reingold(
         seed=start, weights=sub_weights or None, niter=150, grid="auto"
@@ -326,7 +343,9 @@ def layout(
     }
 
 
-def analyse(graph: InteractionGraph, *, with_layout: bool = True) -> Analysis:
+def analyse(
+    graph: InteractionGraph, *, with_layout: bool = True, sources: int | None = None
+) -> Analysis:
     """Everything the insights pages show about the network, from the interaction graph."""
     rng = random.Random(SEED)  # noqa: S311 (reproducible analysis, not secrets)
     size = graph.size
@@ -344,7 +363,7 @@ def analyse(graph: InteractionGraph, *, with_layout: bool = True) -> Analysis:
         if size
         else []
     )
-    between, sources = betweenness(network, rng)
+    between, used = betweenness(network, rng, sources=sources)
     part = participation(ties, np.asarray(membership, dtype=np.int64), size)
     strength = network.strength(weights="weight") if size else []
     silo_tables: dict[str, list[GroupSilo]] = {}
@@ -360,7 +379,7 @@ def analyse(graph: InteractionGraph, *, with_layout: bool = True) -> Analysis:
         community_sizes=[n for _, n in sorted(Counter(membership).items())],
         pagerank=list(pagerank),
         betweenness=between,
-        betweenness_sources=sources,
+        betweenness_sources=used,
         participation=part.tolist(),
         degree=network.degree() if size else [],
         strength=list(strength),

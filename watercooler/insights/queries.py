@@ -507,7 +507,8 @@ def _breakdown(
     last = rows.aggregate(last=Max("day"))["last"]
     if last is None:
         return []
-    names = _group_names(dimension)
+    last_rows = list(rows.filter(day=last))
+    names = _group_names(dimension, [row.group_id for row in last_rows])
     groups = [
         GroupAdoption(
             group=names.get(row.group_id, OTHER),
@@ -517,7 +518,7 @@ def _breakdown(
             reading=row.reading,
             new=new.get(row.group_id, 0),
         )
-        for row in rows.filter(day=last)
+        for row in last_rows
     ]
     kept = sorted((g for g in groups if g.people >= smallest), key=lambda g: (-g.people, g.group))
     other = GroupAdoption(group=OTHER)
@@ -529,16 +530,14 @@ def _breakdown(
     return kept
 
 
-def _group_names(dimension: str) -> dict[int, str]:
+def _group_names(dimension: str, ids: list[int]) -> dict[int, str]:
     if dimension == Dimension.DEPARTMENT:
-        return dict(Department.objects.values_list("pk", "name"))
+        return dict(Department.objects.filter(pk__in=ids).values_list("pk", "name"))
     if dimension == Dimension.LOCATION:
-        return dict(Location.objects.values_list("pk", "name"))
+        return dict(Location.objects.filter(pk__in=ids).values_list("pk", "name"))
     return {
         pk: f"{name}'s line"
-        for pk, name in User.objects.filter(reports__isnull=False)
-        .distinct()
-        .values_list("pk", "display_name")
+        for pk, name in User.objects.filter(pk__in=ids).values_list("pk", "display_name")
     }
 
 
@@ -599,7 +598,11 @@ def team_size(viewer: User) -> int:
 
 def rollups_computed_at() -> dt.datetime | None:
     """When the roll-ups were last computed (their newest row)."""
-    latest: dt.datetime | None = AdoptionDay.objects.aggregate(at=Max("computed_at"))["at"]
+    # Everyone's rows (one per day) are written with every other group's: a few hundred rows
+    # on the unique index, where all of them are tens of thousands.
+    latest: dt.datetime | None = AdoptionDay.objects.filter(
+        dimension=Dimension.ALL, group_id=0
+    ).aggregate(at=Max("computed_at"))["at"]
     return latest
 
 

@@ -1,0 +1,496 @@
+"""Insights scenarios of ``make bench``: the network job against networkx, impressions ingested
+over HTTP against raw inserts, and the dashboards on the organisation.
+
+    .venv/bin/python -m bench.scenario_insights --size smoke
+
+1. **The network job.** A synthetic organisation of 100,000 people and 1,000,000 weighted ties
+   (smoke: 5,000 and 50,000): planted communities of about 200 people that keep 85 % of their
+   ties inside, departments that mostly follow them. In a child process, the product's whole
+   analysis (``insights.network.analyse``: Leiden, PageRank, sampled betweenness, participation,
+   brokers, silos, agreement, the map's layout): seconds and peak memory, targets ≤ 10 s and
+   ≤ 2 GB. In another child, the same analysis with networkx (Louvain, PageRank, betweenness
+   from the same number of sampled sources, on the same graph): target ≥ 10x slower than ours,
+   and our modularity within 1 % of its (both scored by the same function).
+2. **Sampled betweenness against exact.** On the 20,000 most connected people of that graph
+   (smoke: 2,000): exact betweenness against our estimate (as many sources as the product
+   would use on a network that size): the rank
+   correlation and how many of the exact top 1 % the estimate's top 1 % finds.
+3. **Impressions.** Readers POST batches of 500 impressions to ``/api/v1/insights/impressions``
+   as fast as the server takes them: impressions per second, target ≥ 20,000, next to the same
+   rows upserted in-process with raw SQL.
+4. **Dashboards.** ``/insights/organisation/`` (28 and 90 days) and ``GET
+   /api/v1/insights/overview`` as a communications person: p99 at half the maximum, target
+   ≤ 100 ms, next to the maximum.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import random
+import resource
+import sys
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from bench.load import require_tools
+from bench.report import Figure, Row
+from bench.scenario_feed import (
+    BENCH_SETTINGS,
+    TIMINGS,
+    _measure,
+    _verdict,
+    collected_static,
+    sign_in,
+)
+from bench.scenario_posting import JSON_MARK, db_task
+from bench.server import serve
+
+if TYPE_CHECKING:
+    from bench.data import BenchOrg
+
+APP = "watercooler.asgi:application"
+MODULE = "bench.scenario_insights"
+GRAPHS = {"full": (100_000, 1_000_000), "smoke": (5_000, 50_000)}
+# Betweenness sources for both analyses: the product's own rule at full size (64 for a million
+# ties); at the smoke size a few, or networkx's pure-Python betweenness alone takes minutes.
+SOURCES: dict[str, int | None] = {"full": None, "smoke": 8}
+EXACT_SUBGRAPH = {"full": 20_000, "smoke": 2_000}
+COMMUNITY_SIZE = 200
+INSIDE = 0.85
+JOB_SECONDS = 10.0
+JOB_MEMORY_MIB = 2048.0
+SPEEDUP = 10.0
+MODULARITY_GAP = 0.01
+INGEST_PER_SECOND = 20_000.0
+DASHBOARD_P99_MS = 100.0
+BATCH = 500
+INGEST_CLIENTS = 8
+INGEST_SECONDS = {"full": 10.0, "smoke": 2.0}
+SEED = 11
+
+
+# --- The synthetic network (child processes) -------------------------------------------------
+
+
+def _graph(people: int, ties: int) -> Any:
+    """The same planted-community graph in every process (numpy, seeded)."""
+    import numpy as np
+
+    from watercooler.insights.network import InteractionGraph
+
+    rng = np.random.default_rng(SEED)
+    a = rng.integers(0, people, ties)
+    inside = rng.random(ties) < INSIDE
+    community_start = (a // COMMUNITY_SIZE) * COMMUNITY_SIZE
+    width = np.minimum(COMMUNITY_SIZE, people - community_start)
+    b = np.where(
+        inside,
+        community_start + rng.integers(0, 1 << 30, ties) % width,
+        rng.integers(0, people, ties),
+    )
+    weights = rng.integers(1, 6, ties).astype(float)
+    departments = [f"D{(i // COMMUNITY_SIZE) % 40:02d}" for i in range(people)]
+    # One person in ten works in another department than their community's.
+    for i in rng.choice(people, people // 10, replace=False).tolist():
+        departments[i] = f"D{int(rng.integers(0, 40)):02d}"
+    return InteractionGraph(
+        size=people,
+        sources=a,
+        targets=b,
+        weights=weights,
+        groups={"department": departments, "location": [f"L{i % 9}" for i in range(people)]},
+    )
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _task_ours(people: int, ties: int, sources: int | None) -> dict[str, Any]:
+    from watercooler.insights.network import analyse, summed_ties
+
+    graph = _graph(people, ties)
+    before = _peak_mib()
+    started = time.perf_counter()
+    result = analyse(graph, sources=sources)
+    seconds = time.perf_counter() - started
+    summed = summed_ties(graph, directed=False)
+    return {
+        "seconds": seconds,
+        "peak_mib": _peak_mib(),
+        "input_mib": before,
+        "modularity": result.modularity,
+        "communities": len(result.community_sizes),
+        "ties": len(summed.w),
+        "drawn": len(result.positions),
+        "brokers": sum(result.brokers),
+        "sources": result.betweenness_sources,
+    }
+
+
+def _task_networkx(people: int, ties: int, sources: int) -> dict[str, Any]:
+    import igraph
+    import networkx as nx
+
+    from watercooler.insights.network import summed_ties
+
+    graph = _graph(people, ties)
+    undirected = summed_ties(graph, directed=False)
+    directed = summed_ties(graph, directed=True)
+    started = time.perf_counter()
+    g = nx.Graph()
+    g.add_nodes_from(range(people))
+    g.add_weighted_edges_from(
+        zip(undirected.a.tolist(), undirected.b.tolist(), undirected.w.tolist(), strict=True)
+    )
+    d = nx.DiGraph()
+    d.add_nodes_from(range(people))
+    d.add_weighted_edges_from(
+        zip(directed.a.tolist(), directed.b.tolist(), directed.w.tolist(), strict=True)
+    )
+    found = nx.community.louvain_communities(g, weight="weight", seed=SEED)
+    nx.pagerank(d, weight="weight")
+    nx.betweenness_centrality(g, k=sources, seed=SEED)
+    seconds = time.perf_counter() - started
+    membership = [0] * people
+    for i, members in enumerate(found):
+        for node in members:
+            membership[node] = i
+    scorer = igraph.Graph(n=people, edges=undirected.pairs())
+    modularity = scorer.modularity(membership, weights=undirected.w.tolist())
+    return {
+        "seconds": seconds,
+        "peak_mib": _peak_mib(),
+        "modularity": float(modularity),
+        "communities": len(found),
+    }
+
+
+def _task_betweenness(people: int, ties: int, subgraph: int) -> dict[str, Any]:
+    import random as stdlib_random
+
+    import igraph
+    import numpy as np
+
+    from watercooler.insights import network
+    from watercooler.insights.network import summed_ties
+
+    graph = _graph(people, ties)
+    undirected = summed_ties(graph, directed=False)
+    full = igraph.Graph(n=people, edges=undirected.pairs())
+    top = sorted(np.argsort(-np.asarray(full.degree()), kind="stable")[:subgraph].tolist())
+    sub = full.induced_subgraph(top)
+    started = time.perf_counter()
+    exact = sub.betweenness(directed=False)
+    exact_seconds = time.perf_counter() - started
+    limit = network.EXACT_BETWEENNESS_LIMIT
+    network.EXACT_BETWEENNESS_LIMIT = 0  # force the estimate on this size
+    try:
+        started = time.perf_counter()
+        estimate, sources = network.betweenness(sub, stdlib_random.Random(SEED))  # noqa: S311
+        estimate_seconds = time.perf_counter() - started
+    finally:
+        network.EXACT_BETWEENNESS_LIMIT = limit
+    exact_rank = np.argsort(np.argsort(exact))
+    estimate_rank = np.argsort(np.argsort(estimate))
+    spearman = float(np.corrcoef(exact_rank, estimate_rank)[0, 1])
+    k = max(1, len(top) // 100)
+    best = set(np.argsort(exact)[-k:].tolist())
+    guessed = set(np.argsort(estimate)[-k:].tolist())
+    return {
+        "people": len(top),
+        "sources": sources,
+        "exact_seconds": exact_seconds,
+        "estimate_seconds": estimate_seconds,
+        "spearman": spearman,
+        "top_found": len(best & guessed) / k,
+    }
+
+
+# --- Impressions ------------------------------------------------------------------------------
+
+
+def _task_posts(limit: int) -> dict[str, Any]:
+    """Recent posts every member may see (to everyone, outside communities)."""
+    from watercooler.feed.models import Post
+
+    ids = list(
+        Post.objects.filter(audience="everyone", community__isnull=True, deleted_at__isnull=True)
+        .exclude(announcement__isnull=False)
+        .order_by("-created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return {"ids": ids}
+
+
+def _task_raw_inserts(post_ids: list[int], rows: int) -> dict[str, Any]:
+    """The same upserts as the impressions action, in-process with raw SQL, in batches of 500:
+    the rate the database itself takes them at."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from watercooler.insights.actions import _UPSERT_VIEWS
+    from watercooler.people.models import User
+
+    people = list(User.objects.filter(is_active=True).values_list("pk", flat=True)[:2000])
+    rng = random.Random(SEED)  # noqa: S311
+    moment = connection.ops.adapt_datetimefield_value(timezone.now())
+    started = time.perf_counter()
+    done = 0
+    while done < rows:
+        params: list[Any] = []
+        seen: set[tuple[int, int]] = set()
+        while len(seen) < BATCH:
+            pair = (rng.choice(post_ids), rng.choice(people))
+            if pair not in seen:
+                seen.add(pair)
+                params += [pair[0], pair[1], moment, None]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                _UPSERT_VIEWS.format(rows=", ".join(["(%s, %s, %s, %s)"] * BATCH)), params
+            )
+        done += BATCH
+    return {"per_second": done / (time.perf_counter() - started)}
+
+
+DB_TASKS = {
+    "ours": _task_ours,
+    "networkx": _task_networkx,
+    "betweenness": _task_betweenness,
+    "posts": _task_posts,
+    "raw_inserts": _task_raw_inserts,
+}
+
+
+async def _ingest(
+    base: str, tokens: Sequence[str], post_ids: Sequence[int], seconds: float
+) -> dict[str, Any]:
+    import aiohttp
+
+    rng = random.Random(SEED)  # noqa: S311
+    stop = time.monotonic() + seconds
+    totals = {"accepted": 0, "ignored": 0, "requests": 0, "errors": 0}
+    latencies: list[float] = []
+
+    async def client(token: str, session: aiohttp.ClientSession) -> None:
+        headers = {"Authorization": f"Bearer {token}"}
+        while time.monotonic() < stop:
+            at = dt.datetime.now(dt.UTC).isoformat()
+            items = [
+                {
+                    "post_id": rng.choice(post_ids),
+                    "kind": rng.choice(("seen", "seen", "read")),
+                    "at": at,
+                }
+                for _ in range(BATCH)
+            ]
+            started = time.perf_counter()
+            async with session.post(
+                f"{base}/api/v1/insights/impressions", json={"items": items}, headers=headers
+            ) as response:
+                body = await response.json()
+            latencies.append(1000 * (time.perf_counter() - started))
+            totals["requests"] += 1
+            if response.status != 200:
+                totals["errors"] += 1
+                continue
+            totals["accepted"] += body["accepted"]
+            totals["ignored"] += body["ignored"]
+
+    started = time.perf_counter()
+    async with aiohttp.ClientSession() as session:
+        await asyncio.gather(
+            *(client(tokens[i % len(tokens)], session) for i in range(INGEST_CLIENTS))
+        )
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        **totals,
+        "per_second": (totals["accepted"] + totals["ignored"]) / elapsed,
+        "p99_ms": latencies[int(0.99 * (len(latencies) - 1))] if latencies else None,
+    }
+
+
+# --- The scenario -----------------------------------------------------------------------------
+
+
+def _r(value: float, digits: int = 2) -> Figure:
+    return round(value, digits)
+
+
+def _network_rows(org: BenchOrg, report: list[Row]) -> None:
+    people, ties = GRAPHS.get(org.size, GRAPHS["full"])
+    sources = SOURCES.get(org.size)
+    ours = db_task(org, "ours", module=MODULE, people=people, ties=ties, sources=sources)
+    theirs = db_task(
+        org, "networkx", module=MODULE, people=people, ties=ties, sources=ours["sources"]
+    )
+    speedup = theirs["seconds"] / ours["seconds"] if ours["seconds"] else 0.0
+    gap = (theirs["modularity"] - ours["modularity"]) / theirs["modularity"]
+    report.append(
+        Row(
+            scenario=f"network job: {people:,} people, {ours['ties']:,} weighted ties"
+            " (communities, PageRank, betweenness from"
+            f" {ours['sources']} sources, brokers, silos, map layout)",
+            target=f"≤ {JOB_SECONDS:g} s, ≤ {JOB_MEMORY_MIB / 1024:g} GB peak, ≥ {SPEEDUP:g}x"
+            f" networkx, modularity within {MODULARITY_GAP:.0%} of networkx's",
+            figures={
+                "seconds": _r(ours["seconds"]),
+                "peak MiB": round(ours["peak_mib"]),
+                "modularity": _r(ours["modularity"], 4),
+                "communities": ours["communities"],
+                "people drawn": ours["drawn"],
+                "brokers": ours["brokers"],
+            },
+            baseline={
+                "networkx seconds": _r(theirs["seconds"]),
+                "networkx peak MiB": round(theirs["peak_mib"]),
+                "networkx modularity": _r(theirs["modularity"], 4),
+                "networkx communities": theirs["communities"],
+            },
+            ratio=speedup,
+            verdict=_verdict(
+                [
+                    (ours["seconds"] <= JOB_SECONDS, f"{ours['seconds']:.1f} s"),
+                    (ours["peak_mib"] <= JOB_MEMORY_MIB, f"{ours['peak_mib']:.0f} MiB"),
+                    (speedup >= SPEEDUP, f"{speedup:.1f}x networkx"),
+                    (gap <= MODULARITY_GAP, f"modularity {-gap:+.2%} against networkx"),
+                ]
+            ),
+        )
+    )
+    subgraph = EXACT_SUBGRAPH.get(org.size, EXACT_SUBGRAPH["full"])
+    between = db_task(
+        org, "betweenness", module=MODULE, people=people, ties=ties, subgraph=subgraph
+    )
+    report.append(
+        Row(
+            scenario=f"betweenness from {between['sources']} sampled sources against exact"
+            f" ({between['people']:,} most connected people)",
+            target="reported: how close the estimate ranks people",
+            figures={
+                "estimate s": _r(between["estimate_seconds"]),
+                "rank correlation": _r(between["spearman"], 3),
+                "top 1 % found": _r(between["top_found"], 3),
+            },
+            baseline={"exact s": _r(between["exact_seconds"])},
+            ratio=between["exact_seconds"] / between["estimate_seconds"]
+            if between["estimate_seconds"]
+            else None,
+            verdict="reported",
+        )
+    )
+
+
+def run(org: BenchOrg, report: list[Row]) -> None:
+    require_tools()
+    _network_rows(org, report)
+    timing = TIMINGS.get(org.size, TIMINGS["full"])
+    tokens = [org.tokens[name] for name in org.readers if name in org.tokens]
+    post_ids = db_task(org, "posts", module=MODULE, limit=5000)["ids"]
+    seconds = INGEST_SECONDS.get(org.size, INGEST_SECONDS["full"])
+    # Pages need the production static files, as the feed scenario's (the smoke size skips them).
+    page_env = {**org.env, "DJANGO_SETTINGS_MODULE": BENCH_SETTINGS}
+    if org.size != "smoke":
+        page_env |= collected_static(org.env)
+    with serve(APP, env=page_env) as server:
+        ingest = asyncio.run(_ingest(server.url, tokens, post_ids, seconds))
+        session = sign_in(server.url, org.comms, org.password)
+        page_headers = [f"Cookie: sessionid={session}"]
+        api_headers = [f"Authorization: Bearer {org.tokens[org.comms]}"]
+        dashboards = {
+            "/insights/organisation/": _measure(
+                server, "/insights/organisation/", page_headers, timing
+            ),
+            "/insights/organisation/?days=90": _measure(
+                server, "/insights/organisation/?days=90", page_headers, timing
+            ),
+            "/api/v1/insights/overview": _measure(
+                server, "/api/v1/insights/overview", api_headers, timing
+            ),
+        }
+    raw = db_task(
+        org,
+        "raw_inserts",
+        module=MODULE,
+        post_ids=post_ids,
+        rows=max(BATCH, int(ingest["accepted"] + ingest["ignored"]) // 2),
+    )
+    report.append(
+        Row(
+            scenario=f"impressions `POST /api/v1/insights/impressions`, {BATCH} a request,"
+            f" {INGEST_CLIENTS} clients",
+            target=f"≥ {INGEST_PER_SECOND:,.0f} impressions/s",
+            figures={
+                "impressions/s": round(ingest["per_second"]),
+                "requests": ingest["requests"],
+                "p99 ms a request": _r(ingest["p99_ms"]) if ingest["p99_ms"] else None,
+                "errors": ingest["errors"],
+            },
+            baseline={"raw upserts/s in-process": round(raw["per_second"])},
+            ratio=ingest["per_second"] / raw["per_second"] if raw["per_second"] else None,
+            verdict=_verdict(
+                [
+                    (
+                        ingest["per_second"] >= INGEST_PER_SECOND,
+                        f"{ingest['per_second']:,.0f}/s",
+                    ),
+                    (ingest["errors"] == 0, f"{ingest['errors']} errors"),
+                ]
+            ),
+        )
+    )
+    for path, (most, latency) in dashboards.items():
+        assert most is not None
+        errors = most.errors + latency.errors
+        report.append(
+            Row(
+                scenario=f"dashboard `{path}` ({org.people:,} people)",
+                target=f"p99 ≤ {DASHBOARD_P99_MS:g} ms at ½ max",
+                figures={
+                    "max req/s": round(most.per_second, 1),
+                    "CPU ms/req": _r(most.cpu_ms),
+                    "p50 ms at ½ max": _r(latency.p50_ms),
+                    "p99 ms at ½ max": _r(latency.p99_ms),
+                },
+                verdict=_verdict(
+                    [
+                        (latency.p99_ms <= DASHBOARD_P99_MS, f"p99 {latency.p99_ms:.1f} ms"),
+                        (errors == 0, f"{errors} errors"),
+                    ]
+                ),
+            )
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", default="smoke", choices=["full", "smoke"])
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--db-task", nargs=2, metavar=("NAME", "JSON"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.db_task:
+        import os
+
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "watercooler.settings")
+        django.setup()
+        task: Any = DB_TASKS[args.db_task[0]]
+        print(JSON_MARK + json.dumps(task(**json.loads(args.db_task[1]))))
+        return
+    from bench.data import ensure_org
+
+    org = ensure_org(args.size, database_url=args.database_url)
+    rows: list[Row] = []
+    run(org, rows)
+    for row in rows:
+        print(row)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
