@@ -112,14 +112,24 @@ def record_views(
         return Recorded(accepted=0, ignored=len(impressions))
     first: dict[int, list[dt.datetime | None]] = {}
     days: dict[dt.date, Counter[str]] = {}
+    # A batch's items mostly share a few moments: each is converted once.
+    day_of: dict[dt.datetime, dt.date] = {}
     for item in sorted(kept, key=lambda i: i.at):
         at = min(item.at, now)
         seen_read = first.setdefault(item.post_id, [at, None])
         if item.kind == READ and seen_read[1] is None:
             seen_read[1] = at
-        days.setdefault(at.astimezone(dt.UTC).date(), Counter())[item.kind] += 1
+        if at not in day_of:
+            day_of[at] = at.astimezone(dt.UTC).date()
+        days.setdefault(day_of[at], Counter())[item.kind] += 1
     # Raw SQL takes values as the ORM would store them (SQLite keeps naive UTC text).
-    moment = connection.ops.adapt_datetimefield_value
+    stored: dict[dt.datetime | None, Any] = {None: None}
+
+    def moment(value: dt.datetime | None) -> Any:
+        if value not in stored:
+            stored[value] = connection.ops.adapt_datetimefield_value(value)
+        return stored[value]
+
     view_params: list[Any] = []
     for post_id, (seen_at, read_at) in sorted(first.items()):
         view_params += [post_id, actor.pk, moment(seen_at), moment(read_at)]
