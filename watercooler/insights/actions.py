@@ -250,11 +250,10 @@ def open_overview(
     check_range(start, end)
     check_overview(actor, scope)
     now = now or timezone.now()
-    result = queries.overview(actor, scope=scope, start=start, end=end)
     latest = queries.rollups_computed_at()
     if latest is None or latest < now - ROLLUP_FRESH_FOR:
         request_rollup()
-    return result
+    return queries.cached_overview(actor, scope=scope, start=start, end=end, computed_at=latest)
 
 
 def request_rollup() -> None:

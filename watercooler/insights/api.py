@@ -189,6 +189,7 @@ def campaign_data(campaign: Campaign) -> dict[str, Any]:
         "topics": [t.name for t in campaign.topics.all()],
         "communities": [c.handle for c in campaign.communities.all()],
         "measured_at": campaign.measured_at,
+        "reach": campaign.reach,
         "targets": [target_data(t) for t in campaign.targets.all()],
     }
 

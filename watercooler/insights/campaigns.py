@@ -15,12 +15,14 @@ location or a region (people active today). Measures:
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import asdict
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from watercooler.announcements.models import AnnouncementReceipt
 from watercooler.feed.models import Post, Reaction, Reply
+from watercooler.insights import queries
 from watercooler.insights.models import Campaign, Measure, PostView, Target
 from watercooler.people.models import User
 
@@ -209,4 +211,21 @@ def measure(campaign: Campaign, *, today: dt.date | None = None) -> None:
         target.current = values[-1] if values else 0.0
         target.group_size = size
         target.save(update_fields=["progress", "current", "group_size"])
-    Campaign.objects.filter(pk=campaign.pk).update(measured_at=timezone.now())
+    Campaign.objects.filter(pk=campaign.pk).update(
+        measured_at=timezone.now(), reach=reach_of(list(posts))
+    )
+
+
+def reach_of(posts: list[Post]) -> dict[str, object]:
+    """The funnel of everything covered: who it was addressed to, reached, read, acknowledged,
+    reacted and replied, overall and by department, location and manager line."""
+    if not posts:
+        return {"posts": 0}
+    audience = queries.audience_rows(queries.audience_of_all(posts))
+    reached = queries.people_reached([p.pk for p in posts])
+    total, breakdowns = queries.count_reach(audience, reached.steps())
+    return {
+        "posts": len(posts),
+        "total": asdict(total),
+        "breakdowns": {d: [asdict(row) for row in rows] for d, rows in breakdowns.items()},
+    }

@@ -18,12 +18,10 @@ class PostView(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # Every read goes by post (reach, campaigns, advocates): the unique index serves them.
+        # No second index: each would slow the upsert of every batch of impressions.
         constraints = [
             models.UniqueConstraint(fields=["post", "person"], name="insights_view_once")
-        ]
-        indexes = [
-            # Who an author's posts reached outside their team (the advocates' observed reach).
-            models.Index(fields=["person", "seen_at"], name="insights_view_person_idx"),
         ]
 
     def __str__(self) -> str:
@@ -109,6 +107,9 @@ class Campaign(models.Model):
     communities = models.ManyToManyField("communities.Community", blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     measured_at = models.DateTimeField(null=True, blank=True)
+    # The reach of everything it covers, as measured: {"posts", "total": {audience, reached,
+    # read, acknowledged, reacted, replied}, "breakdowns": {dimension: [group rows]}}.
+    reach = models.JSONField(default=dict, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["-starts_on", "-id"], name="insights_campaign_idx")]

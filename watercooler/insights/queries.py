@@ -6,17 +6,18 @@ every list; no breakdown shows a group below the organisation's minimum size (th
 import bisect
 import datetime as dt
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Prefetch, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from watercooler.announcements.models import Announcement, AnnouncementReceipt
-from watercooler.communities.models import MembershipStatus
+from watercooler.communities.models import Membership, MembershipStatus
 from watercooler.core.paging import Page, paginate
 from watercooler.feed.models import Audience, PersonFollow, Post, Reaction, Reply
 from watercooler.feed.queries import access_post
@@ -267,24 +268,56 @@ def access_reach_post(viewer: User, post_id: int) -> Post:
     return post
 
 
-def audience_of(post: Post) -> QuerySet[User]:
-    """Who the post was addressed to (its author left out): an announcement's receivers; a
-    community's active members; the author's followers for a followers-only post; every
-    active member of the organisation for a post to everyone."""
-    people = User.objects.filter(is_active=True).exclude(pk=post.author_id)
-    announcement = Announcement.objects.filter(post_id=post.pk).first()
-    if announcement is not None:
-        return people.filter(announcement_receipts__announcement=announcement)
+def _addressed(post: Post, announcement_id: int | None) -> Q:
+    """The people a post was addressed to, as a filter on active people: an announcement's
+    receivers; a community's active members; the author's followers for a followers-only post;
+    every member of the organisation for a post to everyone."""
+    if announcement_id is not None:
+        return Q(
+            pk__in=AnnouncementReceipt.objects.filter(announcement_id=announcement_id).values(
+                "user_id"
+            )
+        )
     if post.community_id is not None:
-        return people.filter(
-            memberships__community_id=post.community_id,
-            memberships__status=MembershipStatus.ACTIVE,
+        return Q(
+            pk__in=Membership.objects.filter(
+                community_id=post.community_id, status=MembershipStatus.ACTIVE
+            ).values("user_id")
         )
     if post.audience == Audience.FOLLOWERS:
-        return people.filter(
+        return Q(
             pk__in=PersonFollow.objects.filter(followee_id=post.author_id).values("follower_id")
         )
-    return people.exclude(role=Role.GUEST)
+    return ~Q(role=Role.GUEST)
+
+
+def audience_of(post: Post) -> QuerySet[User]:
+    """Who ``post`` was addressed to, its author left out."""
+    announcement = Announcement.objects.filter(post_id=post.pk).values_list("pk", flat=True).first()
+    return User.objects.filter(_addressed(post, announcement), is_active=True).exclude(
+        pk=post.author_id
+    )
+
+
+def audience_of_all(posts: list[Post]) -> QuerySet[User]:
+    """Everyone at least one of ``posts`` was addressed to: one subquery per kind of audience
+    (everyone, a community, an announcement, an author's followers), however many posts."""
+    announcements = dict(Announcement.objects.filter(post__in=posts).values_list("post_id", "pk"))
+    kinds: dict[tuple[str, int], Q] = {}
+    for post in posts:
+        if post.pk in announcements:
+            key = ("announcement", announcements[post.pk])
+        elif post.community_id is not None:
+            key = ("community", post.community_id)
+        elif post.audience == Audience.FOLLOWERS:
+            key = ("followers", post.author_id)
+        else:
+            key = ("everyone", 0)
+        kinds.setdefault(key, _addressed(post, announcements.get(post.pk)))
+    addressed = Q(pk__in=[])
+    for condition in kinds.values():
+        addressed |= condition
+    return User.objects.filter(addressed, is_active=True)
 
 
 def manager_lines() -> dict[int, int]:
@@ -320,45 +353,82 @@ def merge_small(rows: list[GroupReach], smallest: int) -> list[GroupReach]:
     return kept
 
 
-def post_reach(viewer: User, post_id: int) -> Reach:
-    """Audience, reached, read, acknowledged, reacted and replied for one post, overall, by
-    department, location and manager line, and over time since publishing. A fixed number of
-    queries; the per-person rows are read once and counted here."""
-    post = access_reach_post(viewer, post_id)
-    announcement = Announcement.objects.filter(post_id=post.pk).first()
-    published = post.created_at
-    audience = {
+@dataclass
+class Reached:
+    """Who did what with a set of posts: the first sighting and first read per person (from
+    impressions and announcement receipts), acknowledgements, reactions and replies."""
+
+    seen: dict[int, dt.datetime]
+    read: dict[int, dt.datetime]
+    acknowledged: set[int]
+    reacted: set[int]
+    replied: set[int]
+
+    def steps(self) -> dict[str, set[int]]:
+        """Each funnel step's people: replying or acknowledging is reading, and any of it is
+        being reached."""
+        return {
+            "reached": self.seen.keys() | self.reacted | self.replied | self.acknowledged,
+            "read": self.read.keys() | self.replied | self.acknowledged,
+            "acknowledged": self.acknowledged,
+            "reacted": self.reacted,
+            "replied": self.replied,
+        }
+
+
+def people_reached(post_ids: list[int]) -> Reached:
+    """``Reached`` for the posts ``post_ids``, in four queries."""
+    seen: dict[int, dt.datetime] = {}
+    read: dict[int, dt.datetime] = {}
+
+    def earliest(into: dict[int, dt.datetime], person: int, moment: dt.datetime | None) -> None:
+        if moment is not None and (person not in into or moment < into[person]):
+            into[person] = moment
+
+    for view in PostView.objects.filter(post_id__in=post_ids).only(
+        "person_id", "seen_at", "read_at"
+    ):
+        earliest(seen, view.person_id, view.seen_at)
+        earliest(read, view.person_id, view.read_at)
+    acknowledged: set[int] = set()
+    for person, seen_at, acked_at in AnnouncementReceipt.objects.filter(
+        announcement__post_id__in=post_ids
+    ).values_list("user_id", "seen_at", "acknowledged_at"):
+        earliest(seen, person, seen_at)
+        if acked_at is not None:
+            acknowledged.add(person)
+    return Reached(
+        seen=seen,
+        read=read,
+        acknowledged=acknowledged,
+        reacted=set(
+            Reaction.objects.filter(post_id__in=post_ids).values_list("user_id", flat=True)
+        ),
+        replied=set(
+            Reply.objects.filter(post_id__in=post_ids, deleted_at__isnull=True).values_list(
+                "author_id", flat=True
+            )
+        ),
+    )
+
+
+People = dict[int, tuple[str | None, str | None]]  # person → (department, location)
+
+
+def audience_rows(people: QuerySet[User]) -> People:
+    return {
         pk: (department, location)
-        for pk, department, location in audience_of(post).values_list(
+        for pk, department, location in people.values_list(
             "pk", "department__name", "location__name"
         )
     }
-    seen: dict[int, dt.datetime] = {}
-    read: dict[int, dt.datetime] = {}
-    for view in PostView.objects.filter(post=post).only("person_id", "seen_at", "read_at"):
-        seen[view.person_id] = view.seen_at
-        if view.read_at is not None:
-            read[view.person_id] = view.read_at
-    acknowledged: set[int] = set()
-    if announcement is not None:
-        for person, seen_at, acked_at in AnnouncementReceipt.objects.filter(
-            announcement=announcement
-        ).values_list("user_id", "seen_at", "acknowledged_at"):
-            if seen_at is not None and (person not in seen or seen_at < seen[person]):
-                seen[person] = seen_at
-            if acked_at is not None:
-                acknowledged.add(person)
-    reacted = set(Reaction.objects.filter(post=post).values_list("user_id", flat=True))
-    replied = set(
-        Reply.objects.filter(post=post, deleted_at__isnull=True).values_list("author_id", flat=True)
-    )
-    steps = {
-        "reached": seen.keys() | reacted | replied | acknowledged,
-        "read": read.keys() | replied | acknowledged,
-        "acknowledged": acknowledged,
-        "reacted": reacted,
-        "replied": replied,
-    }
+
+
+def count_reach(
+    audience: People, steps: dict[str, set[int]]
+) -> tuple[GroupReach, dict[str, list[GroupReach]]]:
+    """The funnel of ``audience`` overall and by department, location and manager line; no
+    breakdown for an audience below the minimum group size, small groups merged."""
     lines = manager_lines()
     line_names = dict(
         User.objects.filter(pk__in=set(lines.values())).values_list("pk", "display_name")
@@ -390,19 +460,31 @@ def post_reach(viewer: User, post_id: int) -> Reach:
         if total.audience >= smallest
         else {}
     )
+    return total, breakdowns
+
+
+def post_reach(viewer: User, post_id: int) -> Reach:
+    """Audience, reached, read, acknowledged, reacted and replied for one post, overall, by
+    department, location and manager line, and over time since publishing. A fixed number of
+    queries; the per-person rows are read once and counted here."""
+    post = access_reach_post(viewer, post_id)
+    announcement = Announcement.objects.filter(post_id=post.pk).first()
+    audience = audience_rows(audience_of(post))
+    reached = people_reached([post.pk])
+    total, breakdowns = count_reach(audience, reached.steps())
     return Reach(
         post=post,
-        published_at=published,
+        published_at=post.created_at,
         is_announcement=announcement is not None,
         must_read=bool(announcement and announcement.must_read),
         total=total,
         breakdowns=breakdowns,
         over_time=_over_time(
-            published,
-            [seen[p] for p in seen if p in audience],
-            [read[p] for p in read if p in audience],
+            post.created_at,
+            [moment for person, moment in reached.seen.items() if person in audience],
+            [moment for person, moment in reached.read.items() if person in audience],
         ),
-        min_group_size=smallest,
+        min_group_size=min_group_size(),
     )
 
 
@@ -503,22 +585,29 @@ def _breakdown(
     rows = AdoptionDay.objects.filter(dimension=dimension, day__gte=start, day__lte=end)
     if ids is not None:
         rows = rows.filter(group_id__in=ids)
-    new = dict(rows.values("group_id").annotate(n=Sum("new")).values_list("group_id", "n"))
-    last = rows.aggregate(last=Max("day"))["last"]
-    if last is None:
+    # One read of the groups' days (a few hundred rows): the newcomers are summed over the
+    # range and the rest taken from its last computed day, here rather than in three queries.
+    days = list(
+        rows.values_list("group_id", "day", "people", "monthly_active", "posting", "reading", "new")
+    )
+    if not days:
         return []
-    last_rows = list(rows.filter(day=last))
-    names = _group_names(dimension, [row.group_id for row in last_rows])
+    last = max(day for _, day, *_ in days)
+    new: Counter[int] = Counter()
+    for group_id, _, _, _, _, _, joined in days:
+        new[group_id] += joined
+    last_rows = [row for row in days if row[1] == last]
+    names = _group_names(dimension, [row[0] for row in last_rows])
     groups = [
         GroupAdoption(
-            group=names.get(row.group_id, OTHER),
-            people=row.people,
-            monthly_active=row.monthly_active,
-            posting=row.posting,
-            reading=row.reading,
-            new=new.get(row.group_id, 0),
+            group=names.get(group_id, OTHER),
+            people=people,
+            monthly_active=monthly,
+            posting=posting,
+            reading=reading,
+            new=new[group_id],
         )
-        for row in last_rows
+        for group_id, _, people, monthly, posting, reading, _ in last_rows
     ]
     kept = sorted((g for g in groups if g.people >= smallest), key=lambda g: (-g.people, g.group))
     other = GroupAdoption(group=OTHER)
@@ -539,6 +628,25 @@ def _group_names(dimension: str, ids: list[int]) -> dict[int, str]:
         pk: f"{name}'s line"
         for pk, name in User.objects.filter(pk__in=ids).values_list("pk", "display_name")
     }
+
+
+# An overview is the same for everyone until the roll-ups are computed again (hourly): it is
+# kept this long under a key that names the computation it comes from.
+OVERVIEW_CACHE_SECONDS = 600
+
+
+def cached_overview(
+    viewer: User, *, scope: str, start: dt.date, end: dt.date, computed_at: dt.datetime | None
+) -> Overview:
+    """``overview``, from the cache when these roll-ups were read for this range before."""
+    owner = viewer.pk if scope == TEAM else 0
+    stamp = computed_at.timestamp() if computed_at else 0
+    key = f"insights:overview:{scope}:{owner}:{start}:{end}:{stamp}:{min_group_size()}"
+    found: Overview | None = cache.get(key)
+    if found is None:
+        found = overview(viewer, scope=scope, start=start, end=end)
+        cache.set(key, found, timeout=OVERVIEW_CACHE_SECONDS)
+    return found
 
 
 def overview(viewer: User, *, scope: str, start: dt.date, end: dt.date) -> Overview:

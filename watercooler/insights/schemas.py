@@ -1,7 +1,7 @@
 """Insights' API shapes."""
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict
@@ -249,6 +249,10 @@ class CampaignOut(Schema):
     topics: list[str]
     communities: list[str]
     measured_at: dt.datetime | None
+    reach: dict[str, Any] = Field(
+        description="What it covers, as measured: {posts, total: {audience, reached, read, "
+        "acknowledged, reacted, replied}, breakdowns: {department|location|manager: [rows]}}."
+    )
     targets: list[TargetOut]
 
 

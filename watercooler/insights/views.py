@@ -61,8 +61,8 @@ def reach_chart(reach: queries.Reach) -> Chart | None:
     )
 
 
-def _steps(reach: queries.Reach) -> list[tuple[str, str]]:
-    return [(name, label) for name, label in STEPS if name != "acknowledged" or reach.must_read]
+def _steps(must_read: bool) -> list[tuple[str, str]]:
+    return [(name, label) for name, label in STEPS if name != "acknowledged" or must_read]
 
 
 def _percent(count: int, total: int) -> int:
@@ -77,32 +77,43 @@ def _cells(
     return row.group, row.audience, [(c, _percent(c, row.audience)) for c in counts]
 
 
+def funnel_context(
+    total: queries.GroupReach,
+    breakdowns: dict[str, list[queries.GroupReach]],
+    steps: list[tuple[str, str]],
+) -> dict[str, Any]:
+    """What ``_funnel.html`` and ``_breakdowns.html`` draw."""
+    return {
+        "audience": total.audience,
+        "funnel": [
+            {
+                "label": label,
+                "count": getattr(total, name),
+                "percent": _percent(getattr(total, name), total.audience),
+            }
+            for name, label in steps
+        ],
+        "steps": steps,
+        "breakdowns": [
+            (key, label, [_cells(row, steps) for row in breakdowns[key]])
+            for key, label in DIMENSIONS
+            if breakdowns.get(key)
+        ],
+        "min_group_size": policy.min_group_size(),
+    }
+
+
 @login_required
 @require_GET
 def post_reach(request: HttpRequest, post_id: int) -> HttpResponse:
     reach = queries.post_reach(viewer_of(request), post_id)
-    steps = _steps(reach)
+    steps = _steps(reach.must_read)
     if request.GET.get("format") == "csv":
         return reach_csv(reach, steps)
-    audience = reach.total.audience
-    funnel = [
-        {
-            "label": label,
-            "count": getattr(reach.total, name),
-            "percent": _percent(getattr(reach.total, name), audience),
-        }
-        for name, label in steps
-    ]
     context: dict[str, Any] = {
         "reach": reach,
-        "funnel": funnel,
-        "steps": steps,
         "chart": reach_chart(reach),
-        "breakdowns": [
-            (key, label, [_cells(row, steps) for row in reach.breakdowns[key]])
-            for key, label in DIMENSIONS
-            if key in reach.breakdowns
-        ],
+        **funnel_context(reach.total, reach.breakdowns, steps),
     }
     return render(request, "insights/post_reach.html", context)
 
@@ -558,10 +569,23 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
         if found is None:
             raise Http404("No such chart.")
         return _chart_csv(found, f"campaign-{campaign.pk}")
+    reach: dict[str, Any] = {}
+    if campaign.reach.get("total"):
+        total = queries.GroupReach(**campaign.reach["total"])
+        breakdowns = {
+            key: [queries.GroupReach(**row) for row in rows]
+            for key, rows in campaign.reach.get("breakdowns", {}).items()
+        }
+        must_read = total.acknowledged > 0 or any(
+            t.measure == "acknowledged" for t in campaign.targets.all()
+        )
+        reach = funnel_context(total, breakdowns, _steps(must_read))
     return render(
         request,
         "insights/campaign.html",
         {
+            **reach,
+            "has_reach": bool(reach),
             "campaign": campaign,
             "targets": targets,
             "tab": "campaigns",

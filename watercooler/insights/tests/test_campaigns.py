@@ -87,6 +87,15 @@ def test_an_acknowledgement_target_follows_the_group_acknowledging(
     # Everyone active: 11 people; the five engineers and the outsider saw it.
     assert reached["group_size"] == 11
     assert reached["current"] == round(100 * 6 / 11, 1)
+    # The reach of what it covers: the announcement went to the members but its author (the
+    # administrator) and the guest.
+    reach = measured["reach"]
+    assert reach["posts"] == 1
+    assert reach["total"]["audience"] == 9
+    assert reach["total"]["acknowledged"] == 5
+    assert reach["total"]["reached"] == 6
+    engineering = {row["group"]: row for row in reach["breakdowns"]["department"]}["Engineering"]
+    assert (engineering["audience"], engineering["acknowledged"]) == (8, 5)
     listed = ApiClient(world.admin).get("/insights/campaigns").json()
     assert [c["id"] for c in listed["items"]] == [campaign["id"]]
 
@@ -212,6 +221,8 @@ def test_campaign_pages_start_show_and_change_a_campaign(
     assert list(campaign.posts.values_list("pk", flat=True)) == [announcement["post_id"]]
     page = admin.get(created["Location"]).content.decode()
     assert "80 % of Engineering acknowledged the must-reads within 7 days" in page
+    assert "Reach of everything it covers" in page
+    assert "By department" in page
     assert '<details class="chart-numbers">' in page
     csv = admin.get(f"{created['Location']}?format=csv&chart=target-{campaign.targets.get().pk}")
     assert csv["Content-Type"].startswith("text/csv")
