@@ -61,9 +61,40 @@ class Problem:
 _UNREADABLE = {NUL_MESSAGE, SURROGATE_MESSAGE, NESTING_MESSAGE}
 
 
+def _acceptable(data: Any) -> bool:
+    """Whether every value of ``data`` is acceptable: ``first_problem``'s walk without building
+    each value's path, which cost more than the checks (a third of a 500-item request)."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return False
+        if isinstance(item, str):
+            if text_problem(item):
+                return False
+        elif isinstance(item, bool):
+            pass
+        elif isinstance(item, int):
+            if not -MAX_INT <= item <= MAX_INT:
+                return False
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                return False
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if isinstance(key, str) and text_problem(key):
+                    return False
+                stack.append((value, depth + 1))
+        elif isinstance(item, list | tuple):
+            stack.extend((value, depth + 1) for value in item)
+    return True
+
+
 def first_problem(data: Any) -> Problem | None:
     """The first value in decoded JSON ``data`` that the product does not accept, or None if
     all is well. Keys are checked as text too."""
+    if _acceptable(data):
+        return None
     stack: list[tuple[tuple[str, ...], Any]] = [((), data)]
     while stack:
         path, item = stack.pop()
