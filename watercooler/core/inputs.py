@@ -9,11 +9,13 @@ of these is bad input, answered with a 4xx naming the field, never a 500.
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import AfterValidator
 
+from watercooler.core.errors import FieldErrors
 from watercooler.core.text import NUL_MESSAGE
 
 MAX_INT = 2**63 - 1
@@ -148,3 +150,34 @@ def _check_day(value: dt.date | None) -> dt.date | None:
 
 # A date field of an input schema, with the same bounds.
 Day = Annotated[dt.date, AfterValidator(_check_day)]
+
+
+def text_field(
+    errors: FieldErrors,
+    data: Mapping[str, Any],
+    field: str,
+    *,
+    limit: int,
+    one_line: bool = False,
+    required: bool = False,
+) -> str:
+    """The text of ``field`` in ``data`` ("" when absent), trimmed, with a one-line field's inner
+    whitespace collapsed to single spaces (a description keeps its lines). A value that is not
+    text, cannot be stored, is required but empty or is longer than ``limit`` is added to
+    ``errors`` with its reason."""
+    raw = data.get(field)
+    if raw is None:
+        raw = ""
+    if not isinstance(raw, str):
+        errors.add(field, "Must be text.")
+        return ""
+    problem = text_problem(raw)
+    if problem:
+        errors.add(field, problem)
+        return ""
+    value = " ".join(raw.split()) if one_line else raw.strip()
+    if required and not value:
+        errors.add(field, "This field is required.")
+    if len(value) > limit:
+        errors.add(field, f"At most {limit} characters (got {len(value)}).")
+    return value

@@ -17,7 +17,7 @@ from watercooler.communities.models import Community
 from watercooler.communities.policy import can_see_content
 from watercooler.communities.queries import membership_of
 from watercooler.core.errors import FieldErrors
-from watercooler.core.inputs import text_problem
+from watercooler.core.inputs import text_field
 from watercooler.core.policy import check_active
 from watercooler.feed.models import Post, Topic
 from watercooler.feed.queries import visible_posts
@@ -301,23 +301,6 @@ class CampaignInput:
     targets: list[TargetInput]
 
 
-def _campaign_text(errors: FieldErrors, data: dict[str, Any], field: str, limit: int) -> str:
-    raw = data.get(field)
-    if raw is None:
-        return ""
-    if not isinstance(raw, str):
-        errors.add(field, "Must be text.")
-        return ""
-    problem = text_problem(raw)
-    if problem:
-        errors.add(field, problem)
-        return ""
-    value = raw.strip()
-    if len(value) > limit:
-        errors.add(field, f"At most {limit} characters (got {len(value)}).")
-    return value
-
-
 def _names(errors: FieldErrors, data: dict[str, Any], field: str) -> list[str]:
     raw = data.get(field) or []
     if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
@@ -404,10 +387,8 @@ def check_campaign_input(
         merged.setdefault("objective", current.objective)
         merged.setdefault("starts_on", current.starts_on)
         merged.setdefault("ends_on", current.ends_on)
-    name = _campaign_text(errors, merged, "name", NAME_LENGTH)
-    if not name and "name" not in errors:
-        errors.add("name", "This field is required.")
-    objective = _campaign_text(errors, merged, "objective", OBJECTIVE_LENGTH)
+    name = text_field(errors, merged, "name", limit=NAME_LENGTH, one_line=True, required=True)
+    objective = text_field(errors, merged, "objective", limit=OBJECTIVE_LENGTH)
     starts_on, ends_on = merged.get("starts_on"), merged.get("ends_on")
     for field, value in (("starts_on", starts_on), ("ends_on", ends_on)):
         if not isinstance(value, dt.date):

@@ -7,6 +7,7 @@ import bisect
 import datetime as dt
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -340,15 +341,16 @@ def manager_lines() -> dict[int, int]:
     return lines
 
 
-def merge_small(rows: list[GroupReach], smallest: int) -> list[GroupReach]:
-    """Groups whose audience is below ``smallest`` merged into one "Other" row (shown last,
-    and only if it reaches the minimum itself); the rest largest first."""
-    kept = sorted((r for r in rows if r.audience >= smallest), key=lambda r: (-r.audience, r.group))
-    other = GroupReach(group=OTHER)
+def merge_small[G: (GroupReach, GroupAdoption)](
+    rows: list[G], smallest: int, size: Callable[[G], int], other: G
+) -> list[G]:
+    """Groups whose ``size`` is below ``smallest`` added into ``other`` (an empty "Other" row,
+    shown last and only if it reaches the minimum itself); the rest largest first."""
+    kept = sorted((r for r in rows if size(r) >= smallest), key=lambda r: (-size(r), r.group))
     for row in rows:
-        if row.audience < smallest:
+        if size(row) < smallest:
             other.add(row)
-    if other.audience >= smallest:
+    if size(other) >= smallest:
         kept.append(other)
     return kept
 
@@ -456,7 +458,15 @@ def count_reach(
                     setattr(row, step, getattr(row, step) + 1)
     smallest = min_group_size()
     breakdowns = (
-        {d: merge_small(list(groups.values()), smallest) for d, groups in dimensions.items()}
+        {
+            d: merge_small(
+                list(groups.values()),
+                smallest,
+                lambda r: r.audience,
+                GroupReach(group=OTHER),
+            )
+            for d, groups in dimensions.items()
+        }
         if total.audience >= smallest
         else {}
     )
@@ -609,14 +619,7 @@ def _breakdown(
         )
         for group_id, _, people, monthly, posting, reading, _ in last_rows
     ]
-    kept = sorted((g for g in groups if g.people >= smallest), key=lambda g: (-g.people, g.group))
-    other = GroupAdoption(group=OTHER)
-    for group in groups:
-        if group.people < smallest:
-            other.add(group)
-    if other.people >= smallest:
-        kept.append(other)
-    return kept
+    return merge_small(groups, smallest, lambda g: g.people, GroupAdoption(group=OTHER))
 
 
 def _group_names(dimension: str, ids: list[int]) -> dict[int, str]:

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from watercooler.core.errors import Conflict, FieldErrors
-from watercooler.core.inputs import EARLIEST, LATEST, MOMENT_MESSAGE, text_problem
+from watercooler.core.inputs import EARLIEST, LATEST, MOMENT_MESSAGE, text_field
 from watercooler.core.links import path_to
 from watercooler.notifications.actions import do_notify
 from watercooler.notifications.models import NotificationKind
@@ -40,23 +40,10 @@ def check_can_use(actor: User) -> None:
 def _text(
     errors: FieldErrors, data: dict[str, Any], field: str, *, limit: int, required: bool = False
 ) -> str:
-    raw = data.get(field)
-    if raw is None:
-        raw = ""
-    if not isinstance(raw, str):
-        errors.add(field, "Must be text.")
-        return ""
-    problem = text_problem(raw)
-    if problem:
-        errors.add(field, problem)
-        return ""
     # A one-line field (a skill, a time) keeps single spaces; a description keeps its lines.
-    value = " ".join(raw.split()) if limit <= SHORT_TEXT else raw.strip()
-    if required and not value:
-        errors.add(field, "This field is required.")
-    if len(value) > limit:
-        errors.add(field, f"At most {limit} characters (got {len(value)}).")
-    return value
+    return text_field(
+        errors, data, field, limit=limit, one_line=limit <= SHORT_TEXT, required=required
+    )
 
 
 def _mode_and_location(errors: FieldErrors, data: dict[str, Any]) -> tuple[str, Location | None]:
