@@ -27,7 +27,7 @@ QUOTE_WEIGHT = 2.0
 REACTION_WEIGHT = 1.0
 OTHER = "Other"
 
-# (actor id, receiver id, how many times) for interactions in [start, end).
+# (actor id, receiver id, how many times, weight of one) for the interactions in [start, end).
 Interactions = Callable[[dt.datetime, dt.datetime], Iterable[tuple[int, int, int, float]]]
 _sources: list[Interactions] = []
 
