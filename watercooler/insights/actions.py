@@ -46,12 +46,6 @@ STALE_AFTER = dt.timedelta(hours=24)
 STUCK_AFTER = dt.timedelta(hours=1)
 
 
-def check_organisation(actor: User) -> None:
-    check_active(actor)
-    if not policy.can_see_organisation(actor):
-        raise PermissionDenied(policy.ORGANISATION_MESSAGE)
-
-
 @dataclass(frozen=True)
 class Impression:
     post_id: int
@@ -176,7 +170,8 @@ def request_network(
     """The latest finished computation over ``window_days``, or None while the first one is
     computed. Starts a computation when there is none, or the latest is older than
     ``STALE_AFTER``, unless one is already under way. Writes the view to the audit trail."""
-    check_organisation(actor)
+    check_active(actor)
+    policy.check_organisation(actor)
     check_window(window_days)
     now = now or timezone.now()
     latest = (
@@ -238,8 +233,8 @@ def check_overview(actor: User, scope: str) -> None:
     if scope == queries.TEAM:
         if queries.team_size(actor) < policy.min_group_size():
             raise PermissionDenied(policy.TEAM_MESSAGE)
-    elif not policy.can_see_organisation(actor):
-        raise PermissionDenied(policy.ORGANISATION_MESSAGE)
+    else:
+        policy.check_organisation(actor)
 
 
 def open_overview(
@@ -379,7 +374,8 @@ def check_campaign_input(
 ) -> CampaignInput:
     """Validate a campaign (every field's errors at once). For a change, missing fields keep
     their current values; ``targets``, when sent, replace the targets."""
-    check_organisation(actor)
+    check_active(actor)
+    policy.check_organisation(actor)
     errors = FieldErrors()
     merged = dict(data)
     if current is not None:

@@ -14,7 +14,6 @@ ORGANISATION_MESSAGE = (
     "Organisation-wide insights are for communications people and administrators."
 )
 REACH_MESSAGE = "Only the author and communications people can see a post's reach."
-AUDIT_MESSAGE = "Only administrators can read the insights audit trail."
 TEAM_MESSAGE = "Team insights are for managers, about the people who report to them."
 
 
@@ -26,12 +25,10 @@ def can_see_reach(viewer: User, post: Post) -> bool:
     return is_active_person(viewer) and (post.author_id == viewer.pk or viewer.is_communications)
 
 
-def can_manage_campaigns(viewer: User) -> bool:
-    return can_see_organisation(viewer)
-
-
-def can_read_audit(viewer: User) -> bool:
-    return is_active_person(viewer) and viewer.is_administrator
+def check_organisation(viewer: User) -> None:
+    """Organisation-wide insights (adoption, campaigns, the network): 403 for anyone else."""
+    if not can_see_organisation(viewer):
+        raise PermissionDenied(ORGANISATION_MESSAGE)
 
 
 def can_see_own_insights(viewer: User) -> bool:

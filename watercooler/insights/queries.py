@@ -722,11 +722,6 @@ def rollups_computed_at() -> dt.datetime | None:
 CAMPAIGN_PAGE = 20
 
 
-def check_campaigns(viewer: User) -> None:
-    if not policy.can_manage_campaigns(viewer):
-        raise PermissionDenied(policy.ORGANISATION_MESSAGE)
-
-
 def _campaigns() -> QuerySet[Campaign]:
     return Campaign.objects.select_related("owner").prefetch_related(
         Prefetch("targets", queryset=Target.objects.select_related("department", "location")),
@@ -740,12 +735,12 @@ def campaigns_page(
     viewer: User, *, cursor: str | None, limit: int = CAMPAIGN_PAGE
 ) -> Page[Campaign]:
     """Campaigns, the latest start first; communications people and administrators."""
-    check_campaigns(viewer)
+    policy.check_organisation(viewer)
     return paginate(_campaigns(), keys=["-starts_on", "-id"], cursor=cursor, limit=limit)
 
 
 def access_campaign(viewer: User, campaign_id: int) -> Campaign:
-    check_campaigns(viewer)
+    policy.check_organisation(viewer)
     campaign = _campaigns().filter(pk=campaign_id).first()
     if campaign is None:
         raise Http404("No such campaign.")

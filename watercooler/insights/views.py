@@ -487,7 +487,7 @@ def _campaign_form(request: HttpRequest, campaign: Campaign | None) -> HttpRespo
 @login_required
 @require_http_methods(["GET", "POST"])
 def new_campaign(request: HttpRequest) -> HttpResponse:
-    queries.check_campaigns(viewer_of(request))
+    policy.check_organisation(viewer_of(request))
     return _campaign_form(request, None)
 
 

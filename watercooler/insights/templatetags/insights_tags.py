@@ -32,7 +32,7 @@ def insights_tabs(context: template.Context, current: str) -> dict[str, Any]:
         tabs.append((queries.TEAM, "Your team", reverse("insights:team")))
     if policy.can_see_organisation(viewer):
         tabs.append(("network", "Network", reverse("insights:network")))
-    if policy.can_manage_campaigns(viewer):
+    if policy.can_see_organisation(viewer):
         tabs.append(("campaigns", "Campaigns", reverse("insights:campaigns")))
     tabs.append(("me", "About you", reverse("insights:me")))
     return {"tabs": tabs, "current": current}
