@@ -5,7 +5,7 @@ permission through ``policy``."""
 import datetime as dt
 import logging
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.cache import cache
@@ -248,7 +248,9 @@ def open_overview(
     latest = queries.rollups_computed_at()
     if latest is None or latest < now - ROLLUP_FRESH_FOR:
         request_rollup()
-    return queries.cached_overview(actor, scope=scope, start=start, end=end, computed_at=latest)
+    found = queries.cached_overview(actor, scope=scope, start=start, end=end, computed_at=latest)
+    progress = queries.campaign_progress(actor, scope=scope, start=start, end=end)
+    return replace(found, campaigns=progress)
 
 
 def request_rollup() -> None:

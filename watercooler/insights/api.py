@@ -66,6 +66,28 @@ def overview(request: HttpRequest, params: Query[OverviewQuery]) -> Any:
         "median_first_answer_minutes": result.median_answer_minutes,
         "as_of": result.as_of,
         "min_group_size": result.min_group_size,
+        "campaigns": [
+            {
+                "id": progress.campaign.pk,
+                "name": progress.campaign.name,
+                "objective": progress.campaign.objective,
+                "starts_on": progress.campaign.starts_on,
+                "ends_on": progress.campaign.ends_on,
+                "targets": [
+                    {
+                        "id": part.target.pk,
+                        "measure": part.target.measure,
+                        "description": campaigns.describe(part.target),
+                        "percent": part.target.percent,
+                        "people": part.people,
+                        "current": part.current,
+                        "met": part.met,
+                    }
+                    for part in progress.targets
+                ],
+            }
+            for progress in result.campaigns
+        ],
     }
 
 

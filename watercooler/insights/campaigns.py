@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from watercooler.announcements.models import AnnouncementReceipt
 from watercooler.feed.models import Post, Reaction, Reply
-from watercooler.insights import queries
-from watercooler.insights.models import Campaign, Measure, PostView, Target
+from watercooler.insights import queries, rollups
+from watercooler.insights.models import Campaign, Dimension, Measure, PostView, Target
 from watercooler.people.models import User
 
 
@@ -106,24 +106,33 @@ def _within(target: Target, published: dt.datetime, at: dt.datetime) -> bool:
     return not target.within_days or at <= published + dt.timedelta(days=target.within_days)
 
 
+# Each person's part in a target today: (counted, done): receipts and acknowledged ones for
+# acknowledged, else 1 and whether they were reached.
+PersonParts = dict[int, tuple[int, int]]
+
+
 def _acknowledged(
     target: Target, posts: QuerySet[Post], members: set[int], days: list[dt.date]
-) -> tuple[list[float], int]:
+) -> tuple[list[float], int, PersonParts]:
     receipts = AnnouncementReceipt.objects.filter(
         announcement__post__in=posts, announcement__must_read=True, user_id__in=members
-    ).values_list("acknowledged_at", "announcement__published_at")
+    ).values_list("user_id", "acknowledged_at", "announcement__published_at")
     total = 0
     done: list[dt.datetime] = []
-    for acked_at, published in receipts:
+    parts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for person, acked_at, published in receipts:
         total += 1
+        parts[person][0] += 1
         if acked_at is not None and published is not None and _within(target, published, acked_at):
             done.append(acked_at)
-    return [_percent(n, total) for n in _cumulative(done, days)], total
+            parts[person][1] += 1
+    values = [_percent(n, total) for n in _cumulative(done, days)]
+    return values, total, {person: (counted, d) for person, (counted, d) in parts.items()}
 
 
 def _reached(
     target: Target, posts: QuerySet[Post], members: set[int], days: list[dt.date]
-) -> tuple[list[float], int]:
+) -> tuple[list[float], int, PersonParts]:
     """The first moment each member saw (or read) a covered post, counted per day."""
     published = dict(posts.values_list("pk", "created_at"))
     first: dict[int, dt.datetime] = {}
@@ -153,9 +162,21 @@ def _reached(
         announcement__post__in=published.keys()
     ).values_list("user_id", "announcement__post_id", _receipt_moment(target)):
         note(person, post, at)
-    return [_percent(n, len(members)) for n in _cumulative(list(first.values()), days)], len(
-        members
-    )
+    values = [_percent(n, len(members)) for n in _cumulative(list(first.values()), days)]
+    return values, len(members), {person: (1, int(person in first)) for person in members}
+
+
+def _by_line(parts: PersonParts, groups: rollups.Groups) -> dict[str, list[int]]:
+    """Each manager's line's [people, counted, done], from everyone's part."""
+    lines: dict[str, list[int]] = {}
+    for person, (counted, done) in parts.items():
+        for dimension, manager in groups.of.get(person, ()):
+            if dimension == Dimension.MANAGER:
+                line = lines.setdefault(str(manager), [0, 0, 0])
+                line[0] += 1
+                line[1] += counted
+                line[2] += done
+    return lines
 
 
 def _receipt_moment(target: Target) -> str:
@@ -196,21 +217,21 @@ def measure(campaign: Campaign, *, today: dt.date | None = None) -> None:
     today = today or timezone.now().date()
     days = _days(campaign, today)
     posts = covered_posts(campaign)
-    groups: dict[int, set[int]] = defaultdict(set)
+    lines: rollups.Groups | None = None
     for target in campaign.targets.select_related("department", "location"):
+        target.by_line = {}
         if target.measure == Measure.TOPIC_GROWTH:
             values, size = _topic_growth(campaign, days)
         else:
-            groups[target.pk] = set(group_of(target).values_list("pk", flat=True))
-            members = groups[target.pk]
-            if target.measure == Measure.ACKNOWLEDGED:
-                values, size = _acknowledged(target, posts, members, days)
-            else:
-                values, size = _reached(target, posts, members, days)
+            members = set(group_of(target).values_list("pk", flat=True))
+            measured = _acknowledged if target.measure == Measure.ACKNOWLEDGED else _reached
+            values, size, parts = measured(target, posts, members, days)
+            lines = lines or rollups.Groups.load()
+            target.by_line = _by_line(parts, lines)
         target.progress = [[d.isoformat(), v] for d, v in zip(days, values, strict=True)]
         target.current = values[-1] if values else 0.0
         target.group_size = size
-        target.save(update_fields=["progress", "current", "group_size"])
+        target.save(update_fields=["progress", "current", "group_size", "by_line"])
     Campaign.objects.filter(pk=campaign.pk).update(
         measured_at=timezone.now(), reach=reach_of(list(posts))
     )

@@ -146,6 +146,10 @@ class Target(models.Model):
     progress = models.JSONField(default=list, blank=True)
     current = models.FloatField(default=0)
     group_size = models.PositiveIntegerField(default=0)
+    # Where each manager's line stands today, so a manager sees their own reports' progress:
+    # {manager id: [people of the group in the line, counted, done]} (counted is the people,
+    # or for acknowledged the receipts).
+    by_line = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["position", "id"]

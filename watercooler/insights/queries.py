@@ -573,6 +573,8 @@ class Overview:
     median_answer_minutes: float | None
     as_of: dt.datetime | None
     min_group_size: int
+    # Filled in when the overview is opened (campaigns are measured apart from the roll-ups).
+    campaigns: list["CampaignProgress"] = field(default_factory=list)
 
     @property
     def last(self) -> AdoptionPoint | None:
@@ -754,6 +756,57 @@ def target_met(target: Target) -> bool:
 def target_shown(target: Target) -> bool:
     """A target about people shows its figures only for a group of the minimum size."""
     return target.measure == Measure.TOPIC_GROWTH or target.group_size >= min_group_size()
+
+
+# A manager's page lists at most this many campaigns running in the period.
+TEAM_CAMPAIGNS = 10
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """Where a target stands for a scope: the organisation's group, or the part of it in a
+    manager's line (``people`` of them)."""
+
+    target: Target
+    people: int
+    current: float
+
+    @property
+    def met(self) -> bool:
+        return self.current >= self.target.percent
+
+
+@dataclass(frozen=True)
+class CampaignProgress:
+    campaign: Campaign
+    targets: list[TargetProgress]
+
+
+def campaign_progress(
+    viewer: User, *, scope: str, start: dt.date, end: dt.date
+) -> list[CampaignProgress]:
+    """The campaigns running at some point of [start, end], latest first, with where each
+    target stands for the scope. A manager sees only their line's part of the targets about
+    people, and only where it holds the minimum number of people."""
+    smallest = min_group_size()
+    running = Campaign.objects.filter(starts_on__lte=end, ends_on__gte=start).prefetch_related(
+        Prefetch("targets", queryset=Target.objects.select_related("department", "location"))
+    )
+    result = []
+    for campaign in running.order_by("-starts_on", "-pk")[:TEAM_CAMPAIGNS]:
+        targets = []
+        for target in campaign.targets.all():
+            if scope != TEAM:
+                if target_shown(target):
+                    targets.append(TargetProgress(target, target.group_size, target.current))
+                continue
+            people, counted, done = target.by_line.get(str(viewer.pk), (0, 0, 0))
+            if target.measure != Measure.TOPIC_GROWTH and people >= smallest:
+                current = round(100 * done / counted, 1) if counted else 0.0
+                targets.append(TargetProgress(target, people, current))
+        if targets or scope != TEAM:
+            result.append(CampaignProgress(campaign, targets))
+    return result
 
 
 def silo_trend(window_days: int, *, runs: int = 6) -> list[tuple[dt.datetime, dict[str, float]]]:

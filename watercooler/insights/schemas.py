@@ -171,6 +171,25 @@ class GroupAdoptionOut(Schema):
     new: int
 
 
+class TargetProgressOut(Schema):
+    id: int
+    measure: str
+    description: str
+    percent: int = Field(description="The target.")
+    people: int = Field(description="The people of the target's group in the scope.")
+    current: float = Field(description="Where the scope stands today.")
+    met: bool
+
+
+class CampaignProgressOut(Schema):
+    id: int
+    name: str
+    objective: str
+    starts_on: dt.date
+    ends_on: dt.date
+    targets: list[TargetProgressOut]
+
+
 class OverviewOut(Schema):
     scope: str
     from_: dt.date = Field(alias="from")
@@ -180,6 +199,10 @@ class OverviewOut(Schema):
     median_first_answer_minutes: float | None
     as_of: dt.datetime | None = Field(description="When the roll-ups were computed.")
     min_group_size: int
+    campaigns: list[CampaignProgressOut] = Field(
+        description="Campaigns running in the period. For the team scope, only the targets "
+        "about people, counted over the team, where it holds min_group_size people or more."
+    )
 
 
 class TargetIn(StrictInput):

@@ -308,6 +308,7 @@ def _adoption_page(request: HttpRequest, scope: str) -> HttpResponse:
             if overview.breakdowns.get(key)
         ],
         "tab": scope,
+        "campaign_links": policy.can_see_organisation(viewer_of(request)),
     }
     return render(request, "insights/overview.html", context)
 

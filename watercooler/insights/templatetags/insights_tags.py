@@ -1,7 +1,8 @@
 """``{% reach_link post %}``: on a post's page, a link to its reach for the people who may see
 it (the author and communications people); the feed's post page loads this.
 ``{% insights_tabs current %}``: the insights pages the viewer may open.
-``{% target_line target %}``: a campaign target in words with where it stands. ``|minutes``: a
+``{% target_line target %}``: a campaign target in words with where it stands;
+``{% target_progress part %}``: one target's progress for a scope, as a meter. ``|minutes``: a
 duration in minutes in words."""
 
 from typing import Any
@@ -59,4 +60,17 @@ def target_line(target: Target) -> dict[str, Any]:
         "met": queries.target_met(target),
         "current": target.current,
         "growth": target.measure == Measure.TOPIC_GROWTH,
+    }
+
+
+@register.inclusion_tag("insights/_target_progress.html")
+def target_progress(part: queries.TargetProgress) -> dict[str, Any]:
+    growth = part.target.measure == Measure.TOPIC_GROWTH
+    return {
+        "id": f"target-{part.target.pk}",
+        "description": campaigns.describe(part.target),
+        "part": part,
+        "growth": growth,
+        # A growth target can be passed several times over: the meter's scale stretches to it.
+        "scale": max(100 if not growth else part.target.percent, round(part.current)),
     }

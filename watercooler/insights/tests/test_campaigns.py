@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from watercooler.feed.models import Post
-from watercooler.insights import campaigns
+from watercooler.insights import campaigns, rollups
 from watercooler.insights.models import Campaign
 from watercooler.people.models import User
 from watercooler.testing.fixtures import ApiClient
@@ -237,3 +237,70 @@ def test_campaign_pages_start_show_and_change_a_campaign(
         assert client.get("/insights/campaigns/").status_code == 403
         assert client.get(f"/insights/campaigns/{campaign.pk}/").status_code == 403
         assert client.post("/insights/campaigns/new/", form).status_code == 403
+
+
+def test_a_manager_sees_where_their_line_stands_on_each_campaign(
+    world: World,
+    client_as: Callable[[User | None], Any],
+    django_capture_on_commit_callbacks: Commit,
+) -> None:
+    engineers = [
+        make_person(f"engineer_{i}", department=world.engineering, manager=world.owner)
+        for i in range(6)
+    ]
+    sales = world.sales
+    for i in range(5):  # a group big enough for the organisation, absent from the owner's line
+        make_person(f"seller_{i}", department=sales)
+    announcement = _announce(world, django_capture_on_commit_callbacks)
+    ApiClient(world.owner).post("/posts", {"body": "Tip of the day #safety"})
+    today = timezone.now().date()
+    with django_capture_on_commit_callbacks(execute=True):
+        created = ApiClient(world.admin).post(
+            "/insights/campaigns",
+            {
+                "name": "Safety week",
+                "objective": "Everyone knows the new forklift rules.",
+                "starts_on": today.isoformat(),
+                "ends_on": (today + dt.timedelta(days=6)).isoformat(),
+                "posts": [announcement["post_id"]],
+                "topics": ["safety"],
+                "targets": [
+                    {"measure": "acknowledged", "percent": 80, "department": "Engineering"},
+                    {"measure": "reached", "percent": 70},
+                    {"measure": "read", "percent": 50, "department": sales.name},
+                    {"measure": "topic_growth", "percent": 20},
+                ],
+            },
+        )
+    assert created.status_code == 201, created.content
+    for person in engineers[:5]:
+        ApiClient(person).post(f"/announcements/{announcement['id']}/acknowledge")
+    campaigns.measure(Campaign.objects.get(pk=created.json()["id"]))
+    rollups.rollup(today, today)
+
+    team = ApiClient(world.owner).get("/insights/overview", scope="team")
+    assert team.status_code == 200, team.content
+    [campaign] = team.json()["campaigns"]
+    assert campaign["name"] == "Safety week"
+    # The owner's line is the teammate and the six engineers: five of seven acknowledged and
+    # saw it. The Sales target has none of them and topic growth is not about people.
+    acknowledged, reached = campaign["targets"]
+    assert (acknowledged["measure"], acknowledged["people"]) == ("acknowledged", 7)
+    assert acknowledged["current"] == round(100 * 5 / 7, 1)
+    assert not acknowledged["met"]
+    assert (reached["measure"], reached["people"], reached["met"]) == ("reached", 7, True)
+    # The organisation's scope shows every target, with the organisation's figures.
+    organisation = ApiClient(world.admin).get("/insights/overview").json()["campaigns"][0]
+    assert [t["measure"] for t in organisation["targets"]] == [
+        "acknowledged",
+        "reached",
+        "read",
+        "topic_growth",
+    ]
+    assert organisation["targets"][0]["people"] == 8  # the owner is in Engineering too
+    page = client_as(world.owner).get("/insights/team/").content.decode()
+    assert "Campaigns in this period" in page
+    assert "80 % of Engineering acknowledged the must-reads" in page
+    assert f"/insights/campaigns/{campaign['id']}/" not in page  # campaigns are for comms
+    # Someone else's reports: the teammate manages nobody.
+    assert ApiClient(world.teammate).get("/insights/overview", scope="team").status_code == 403
