@@ -44,11 +44,11 @@ function drawLegend(ranked, colours) {
   }
 }
 
-// Sigma's default programs draw every person and tie as one instance of a shape, which a
-// graphics card does at once but a browser drawing without one (virtual desktops, thin clients:
-// software WebGL) does at a small cost each: ten thousand people and sixty thousand ties took
-// two seconds a frame there. Plain points and one-pixel lines take a sixth of that, and ties
-// are left out while the map moves.
+// Sigma's default programs draw every person and tie as one instance of a shape, and a browser
+// drawing without a graphics card (virtual desktops, thin clients: software WebGL) pays for
+// each instance: ten thousand people and sixty thousand ties took two seconds a frame there.
+// Plain points and one-pixel lines take a sixth of that, and ties are left out while the map
+// moves (docs/performance.md, "Insights").
 const LARGE_MAP = 2000;
 
 function drawsInSoftware() {
