@@ -749,8 +749,9 @@ def access_campaign(viewer: User, campaign_id: int) -> Campaign:
     return campaign
 
 
-def target_met(target: Target) -> bool:
-    return target.current >= target.percent
+def target_met(target: Target, current: float | None = None) -> bool:
+    """Whether ``current`` (by default the organisation's figure) reaches the target."""
+    return (target.current if current is None else current) >= target.percent
 
 
 def target_shown(target: Target) -> bool:
@@ -773,7 +774,7 @@ class TargetProgress:
 
     @property
     def met(self) -> bool:
-        return self.current >= self.target.percent
+        return target_met(self.target, self.current)
 
 
 @dataclass(frozen=True)
