@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "watercooler.search",
     "watercooler.skills",
     "watercooler.insights",
+    "watercooler.messaging",
     "watercooler.realtime",
     "watercooler.api",
     # On top of everything: it builds the demo organisation through every app below it.

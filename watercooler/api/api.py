@@ -369,6 +369,10 @@ def _register_routers() -> None:
     api.add_router("/experts", "watercooler.search.api.experts_router", tags=["search"])
     api.add_router("/skills", "watercooler.skills.api.router", tags=["skills"])
     api.add_router("/insights", "watercooler.insights.api.router", tags=["insights"])
+    api.add_router(
+        "/conversations", "watercooler.messaging.api.conversations_router", tags=["messaging"]
+    )
+    api.add_router("/messages", "watercooler.messaging.api.messages_router", tags=["messaging"])
 
 
 _register_routers()

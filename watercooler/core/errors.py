@@ -14,6 +14,7 @@ Actions raise four kinds of error, and pages and the API map them to the same st
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404
@@ -74,6 +75,11 @@ class FieldErrors:
     def raise_if_any(self) -> None:
         if self.messages:
             raise ValidationError(self.messages)
+
+
+def raise_field(field: str, message: str) -> NoReturn:
+    """Refuse a request over one field at once (when nothing else can be checked after it)."""
+    raise ValidationError({field: [message]})
 
 
 def messages_by_field(error: ValidationError) -> dict[str, list[str]]:

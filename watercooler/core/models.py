@@ -29,6 +29,10 @@ class SiteSettings(models.Model):
             "merge into “Other”."
         ),
     )
+    conversation_size_limit = models.PositiveSmallIntegerField(
+        default=50,
+        help_text="The most people a conversation may hold, its starter included.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -4,13 +4,13 @@ are real time like the rest)."""
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from watercooler.core.errors import Conflict, FieldErrors
+from watercooler.core.errors import Conflict, FieldErrors, raise_field
 from watercooler.core.inputs import EARLIEST, LATEST, MOMENT_MESSAGE, text_field
 from watercooler.core.links import path_to
 from watercooler.notifications.actions import do_notify
@@ -193,10 +193,6 @@ def do_match_request(*, actor: User, request: HelpRequest, username: Any) -> Hel
         link=_request_url(request),
     )
     return request
-
-
-def raise_field(field: str, message: str) -> NoReturn:
-    raise ValidationError({field: [message]})
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ no import cycle between modules.
 The order (docs/architecture.md has the picture):
 
     core → people → communities → feed → announcements, questions, events → notifications
-    → search → skills → insights
+    → search → skills → insights → messaging
 
 Apps of the same rank do not import each other. A later app extends an earlier one through a
 registry or a signal (``feed.audiences``, ``feed.home_sections``, ``core.media.register_media``,
@@ -34,6 +34,7 @@ RANK = {
     "search": 6,
     "skills": 7,
     "insights": 8,
+    "messaging": 9,
 }
 # They wire the domain apps together (the API, websockets, the demo organisation): they may import
 # any domain app, and no domain app may import them.

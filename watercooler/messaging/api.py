@@ -1,0 +1,217 @@
+"""Messaging in /api/v1/conversations and /api/v1/messages: the same actions as the pages, in
+the API's one error shape. Anyone never in a conversation gets 404 for it and its messages."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from watercooler.core.pages import viewer_of
+from watercooler.core.schemas import ErrorOut
+from watercooler.feed.schemas import ReactionIn
+from watercooler.messaging import actions, queries
+from watercooler.messaging.models import Message, Seat
+from watercooler.messaging.schemas import (
+    ConversationChangeIn,
+    ConversationIn,
+    ConversationOut,
+    ConversationPage,
+    InboxQuery,
+    MessageChangeIn,
+    MessageIn,
+    MessageOut,
+    MessagePage,
+    MessagesQuery,
+    ParticipantsIn,
+    ReadIn,
+)
+from watercooler.people.models import User
+
+conversations_router = Router()
+messages_router = Router()
+
+READ: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _person(user: User | None) -> dict[str, str] | None:
+    if user is None:
+        return None
+    return {"username": user.username, "display_name": user.display_name}
+
+
+def message_data(message: Message) -> dict[str, Any]:
+    return {
+        "id": message.pk,
+        "conversation_id": message.conversation_id,
+        "author": _person(message.author),
+        "body": message.body,
+        "body_html": message.body_html,
+        "created_at": message.created_at,
+        "edited_at": message.edited_at,
+        "deleted": message.deleted_at is not None,
+        "reply_to": message.reply_to_id,
+        "reactions": message.reaction_summary,
+    }
+
+
+def conversation_data(seat: Seat) -> dict[str, Any]:
+    conversation = seat.conversation
+    present: list[Seat] = getattr(conversation, "present_seats", None) or list(
+        conversation.seats.filter(left_at__isnull=True).select_related("person")
+    )
+    last = queries.last_message_for(seat)
+    return {
+        "id": conversation.pk,
+        "title": conversation.title,
+        "direct": conversation.is_direct,
+        "participants": [_person(s.person) for s in present],
+        "admins": [s.person.username for s in present if s.is_admin],
+        "unread_count": seat.unread_count,
+        "last_read_id": seat.last_read_id,
+        "last_message": message_data(last) if last is not None else None,
+        "last_activity_at": seat.last_activity_at,
+        "muted": seat.muted,
+        "archived": seat.archived,
+        "left": seat.left_at is not None,
+    }
+
+
+def _seat(request: HttpRequest, conversation_id: int) -> Seat:
+    return queries.access_seat(viewer_of(request), conversation_id)
+
+
+@conversations_router.post(
+    "", response={200: ConversationOut, 201: ConversationOut, **READ}, summary="Start one"
+)
+def start(request: HttpRequest, payload: ConversationIn) -> Status[dict[str, Any]]:
+    """A new conversation; for exactly one other person, the one you already share (200)."""
+    viewer = viewer_of(request)
+    conversation, created = actions.do_start_conversation(
+        actor=viewer, usernames=payload.participants, title=payload.title
+    )
+    return Status(201 if created else 200, conversation_data(_seat(request, conversation.pk)))
+
+
+@conversations_router.get("", response={200: ConversationPage, **READ}, summary="Your inbox")
+def inbox(request: HttpRequest, params: Query[InboxQuery]) -> dict[str, Any]:
+    """Your conversations, last activity first; `archived=true` for the archived ones."""
+    page = queries.inbox(viewer_of(request), cursor=params.cursor, archived=params.archived)
+    return {"items": [conversation_data(s) for s in page.items], "next_cursor": page.next_cursor}
+
+
+@conversations_router.get(
+    "/{conversation_id}", response={200: ConversationOut, **READ}, summary="One conversation"
+)
+def detail(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
+    return conversation_data(_seat(request, conversation_id))
+
+
+@conversations_router.patch(
+    "/{conversation_id}", response={200: ConversationOut, **READ}, summary="Title, mute, archive"
+)
+def change(
+    request: HttpRequest, conversation_id: int, payload: ConversationChangeIn
+) -> dict[str, Any]:
+    seat = _seat(request, conversation_id)
+    actions.do_change_conversation(
+        actor=viewer_of(request), seat=seat, data=payload.model_dump(exclude_unset=True)
+    )
+    return conversation_data(_seat(request, conversation_id))
+
+
+@conversations_router.post(
+    "/{conversation_id}/participants",
+    response={200: ConversationOut, **READ},
+    summary="Add people",
+)
+def add_people(
+    request: HttpRequest, conversation_id: int, payload: ParticipantsIn
+) -> dict[str, Any]:
+    seat = _seat(request, conversation_id)
+    actions.do_add_people(actor=viewer_of(request), seat=seat, usernames=payload.participants)
+    return conversation_data(_seat(request, conversation_id))
+
+
+@conversations_router.delete(
+    "/{conversation_id}/participants/{username}",
+    response={200: ConversationOut, **READ},
+    summary="Remove someone, or leave",
+)
+def remove_person(request: HttpRequest, conversation_id: int, username: str) -> dict[str, Any]:
+    """An admin removes someone; anyone leaves by naming themselves."""
+    seat = _seat(request, conversation_id)
+    actions.do_remove_person(actor=viewer_of(request), seat=seat, username=username)
+    return conversation_data(_seat(request, conversation_id))
+
+
+@conversations_router.get(
+    "/{conversation_id}/messages", response={200: MessagePage, **READ}, summary="Messages"
+)
+def messages(
+    request: HttpRequest, conversation_id: int, params: Query[MessagesQuery]
+) -> dict[str, Any]:
+    """Newest first; `before` a message id, or `cursor` for the next page."""
+    page = queries.messages_page(
+        _seat(request, conversation_id), before=params.before, cursor=params.cursor
+    )
+    return {"items": [message_data(m) for m in page.items], "next_cursor": page.next_cursor}
+
+
+@conversations_router.post(
+    "/{conversation_id}/messages", response={201: MessageOut, **READ}, summary="Send"
+)
+def send(request: HttpRequest, conversation_id: int, payload: MessageIn) -> Status[dict[str, Any]]:
+    message = actions.do_send_message(
+        actor=viewer_of(request),
+        seat=_seat(request, conversation_id),
+        body=payload.body,
+        reply_to=payload.reply_to,
+    )
+    return Status(201, message_data(message))
+
+
+@conversations_router.post(
+    "/{conversation_id}/read", response={200: ConversationOut, **READ}, summary="Read up to"
+)
+def read(request: HttpRequest, conversation_id: int, payload: ReadIn) -> dict[str, Any]:
+    seat = _seat(request, conversation_id)
+    actions.do_read(actor=viewer_of(request), seat=seat, up_to=payload.up_to)
+    return conversation_data(_seat(request, conversation_id))
+
+
+@messages_router.patch("/{message_id}", response={200: MessageOut, **READ}, summary="Edit")
+def edit(request: HttpRequest, message_id: int, payload: MessageChangeIn) -> dict[str, Any]:
+    viewer = viewer_of(request)
+    seat, message = queries.access_message(viewer, message_id)
+    return message_data(
+        actions.do_edit_message(actor=viewer, seat=seat, message=message, body=payload.body)
+    )
+
+
+@messages_router.delete("/{message_id}", response={200: MessageOut, **READ}, summary="Delete")
+def delete(request: HttpRequest, message_id: int) -> dict[str, Any]:
+    viewer = viewer_of(request)
+    seat, message = queries.access_message(viewer, message_id)
+    return message_data(actions.do_delete_message(actor=viewer, seat=seat, message=message))
+
+
+@messages_router.post(
+    "/{message_id}/reactions", response={200: MessageOut, **READ}, summary="React"
+)
+def react(request: HttpRequest, message_id: int, payload: ReactionIn) -> dict[str, Any]:
+    viewer = viewer_of(request)
+    seat, message = queries.access_message(viewer, message_id)
+    return message_data(
+        actions.do_react(actor=viewer, seat=seat, message=message, kind=payload.kind, on=True)
+    )
+
+
+@messages_router.delete(
+    "/{message_id}/reactions/{kind}", response={200: MessageOut, **READ}, summary="Unreact"
+)
+def unreact(request: HttpRequest, message_id: int, kind: str) -> dict[str, Any]:
+    viewer = viewer_of(request)
+    seat, message = queries.access_message(viewer, message_id)
+    return message_data(
+        actions.do_react(actor=viewer, seat=seat, message=message, kind=kind, on=False)
+    )

@@ -1,0 +1,87 @@
+"""The shapes of /api/v1/conversations and /api/v1/messages."""
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+from watercooler.people.schemas import PersonRef, StrictInput
+
+
+class MessageOut(Schema):
+    id: int
+    conversation_id: int
+    author: PersonRef | None = Field(description="Null when the author's account is gone.")
+    body: str = Field(description="Empty once deleted.")
+    body_html: str
+    created_at: dt.datetime
+    edited_at: dt.datetime | None
+    deleted: bool
+    reply_to: int | None = Field(description="The message this one answers, quoting it.")
+    reactions: dict[str, int]
+
+
+class MessagePage(Schema):
+    items: list[MessageOut]
+    next_cursor: str | None
+
+
+class ConversationOut(Schema):
+    id: int
+    title: str
+    direct: bool = Field(
+        description="Between exactly two people, found again rather than repeated."
+    )
+    participants: list[PersonRef] = Field(description="The people in it now.")
+    admins: list[str] = Field(description="Usernames of who may change its title and people.")
+    unread_count: int
+    last_read_id: int
+    last_message: MessageOut | None
+    last_activity_at: dt.datetime
+    muted: bool
+    archived: bool
+    left: bool = Field(description="You left or were removed: you read what was said until then.")
+
+
+class ConversationPage(Schema):
+    items: list[ConversationOut]
+    next_cursor: str | None
+
+
+class ConversationIn(StrictInput):
+    participants: list[str] = Field(max_length=1000, description="Usernames, yourself aside.")
+    title: str | None = Field(None, max_length=1000)
+
+
+class ConversationChangeIn(StrictInput):
+    title: str | None = Field(None, max_length=1000)
+    muted: bool | None = None
+    archived: bool | None = None
+
+
+class ParticipantsIn(StrictInput):
+    participants: list[str] = Field(max_length=1000)
+
+
+class InboxQuery(Schema):
+    cursor: str | None = Field(None, max_length=1000)
+    archived: bool = False
+
+
+class MessagesQuery(Schema):
+    before: int | None = Field(
+        None, ge=1, le=2**62, description="Only messages older than this one."
+    )
+    cursor: str | None = Field(None, max_length=1000)
+
+
+class MessageIn(StrictInput):
+    body: str = Field(max_length=100_000)
+    reply_to: int | None = Field(None, ge=1, le=2**62)
+
+
+class MessageChangeIn(StrictInput):
+    body: str = Field(max_length=100_000)
+
+
+class ReadIn(StrictInput):
+    up_to: int = Field(ge=1, le=2**62, description="The newest message read.")
