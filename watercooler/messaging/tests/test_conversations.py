@@ -177,6 +177,11 @@ def test_only_the_people_in_it_read_or_touch_a_conversation(world: World) -> Non
         assert (
             client.post(f"/messages/{message['id']}/reactions", {"kind": "like"}).status_code == 404
         )
+        assert (
+            client.delete(f"/conversations/{pk}/participants/{world.owner.username}").status_code
+            == 404
+        )
+        assert client.delete(f"/messages/{message['id']}/reactions/like").status_code == 404
         assert client.get("/conversations").json()["items"] == []
     assert ApiClient(None).get("/conversations").status_code == 401
     assert ApiClient(None).get(f"/conversations/{pk}").status_code == 401
