@@ -8,3 +8,9 @@ class MessagingConfig(AppConfig):
     name = "watercooler.messaging"
     label = "messaging"
     verbose_name = "Messaging"
+
+    def ready(self) -> None:
+        # Messages count in insights' network analysis (who wrote to whom, never what).
+        from watercooler.messaging import interactions
+
+        interactions.register()

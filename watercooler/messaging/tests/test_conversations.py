@@ -282,3 +282,33 @@ def test_the_inbox_and_a_page_of_messages_cost_a_fixed_number_of_queries(world: 
         _send(world.teammate, pk, f"Message {i}")
     assert cost("/conversations") == inbox
     assert cost(f"/conversations/{pk}/messages") == thread
+
+
+def test_messages_count_in_the_network_as_who_wrote_to_whom(world: World) -> None:
+    import datetime as dt
+
+    from watercooler.messaging.interactions import message_interactions
+
+    pk = _start(world.owner, world.teammate.username).json()["id"]
+    _send(world.owner, pk, "One")
+    _send(world.owner, pk, "Two")
+    _send(world.teammate, pk, "Three")
+    group = _start(
+        world.owner, world.teammate.username, world.outsider.username, title="Trio"
+    ).json()["id"]
+    _send(world.outsider, group, "Hello both")
+    ApiClient(world.owner).delete(f"/conversations/{group}/participants/oscar_outsider")
+    _send(world.owner, group, "Just us now")
+    now = timezone.now()
+    pairs = {
+        (a, b, w): n
+        for a, b, n, w in message_interactions(now - dt.timedelta(days=1), now + dt.timedelta(1))
+    }
+    owner, teammate, outsider = world.owner.pk, world.teammate.pk, world.outsider.pk
+    assert pairs == {
+        (owner, teammate, 2.0): 2,
+        (teammate, owner, 2.0): 1,
+        (outsider, owner, 1.0): 1,
+        (outsider, teammate, 1.0): 1,
+        (owner, teammate, 1.0): 1,  # the removed outsider could not read it
+    }
