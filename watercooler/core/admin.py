@@ -15,6 +15,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         "require_mfa",
         "network_named_by_default",
         "insights_min_group_size",
+        "conversation_size_limit",
         "updated_at",
     )
     readonly_fields = ("updated_at",)

@@ -2,12 +2,14 @@
 once), groups with admins, unread counts through edits, deletes and reads, leaving and removal
 (what was said after is never shown), blocking, guests, and 404 for everyone never in it."""
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from watercooler.communities.models import Community, Membership
+from watercooler.core.models import SiteSettings
 from watercooler.messaging import actions
 from watercooler.messaging.models import Block, Conversation
 from watercooler.people.models import User
@@ -230,10 +232,13 @@ def test_bad_conversations_are_refused_naming_the_field(
     assert not Conversation.objects.exists()
 
 
-def test_a_conversation_holds_at_most_the_organisations_limit(world: World) -> None:
-    from watercooler.core.models import SiteSettings
-
+def test_a_conversation_holds_at_most_the_organisations_limit(
+    world: World, client_as: Callable[[User | None], Any]
+) -> None:
     settings = SiteSettings.load()
+    superuser = make_person("root", is_staff=True, is_superuser=True)
+    form = client_as(superuser).get(f"/admin/core/sitesettings/{settings.pk}/change/")
+    assert 'name="conversation_size_limit"' in form.content.decode()
     settings.conversation_size_limit = 3
     settings.save()
     people = [make_person(f"person_{i}").username for i in range(3)]
