@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("watercooler.events.urls")),
     path("", include("watercooler.search.urls")),
     path("", include("watercooler.skills.urls")),
+    path("", include("watercooler.messaging.urls")),
     path("", include("watercooler.insights.urls")),
     # Email addresses come from administrators and the HR import, so allauth's page for changing
     # them is replaced by the settings page.

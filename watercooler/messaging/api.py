@@ -56,9 +56,7 @@ def message_data(message: Message) -> dict[str, Any]:
 
 def conversation_data(seat: Seat) -> dict[str, Any]:
     conversation = seat.conversation
-    present: list[Seat] = getattr(conversation, "present_seats", None) or list(
-        conversation.seats.filter(left_at__isnull=True).select_related("person")
-    )
+    present = queries.present_seats(seat)
     last = queries.last_message_for(seat)
     return {
         "id": conversation.pk,

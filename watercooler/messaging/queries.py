@@ -86,3 +86,16 @@ def last_message_for(seat: Seat) -> Message | None:
     if last is None or seat.left_at is None or last.pk <= (seat.last_visible_id or 0):
         return last
     return readable_messages(seat).select_related("author").order_by("-pk").first()
+
+
+def present_seats(seat: Seat) -> list[Seat]:
+    """The seats of the people in ``seat``'s conversation now, with their person (read with
+    the seat by ``access_seat`` and ``inbox``)."""
+    seats: list[Seat] | None = getattr(seat.conversation, "present_seats", None)
+    if seats is None:
+        seats = list(
+            Seat.objects.filter(PRESENT, conversation_id=seat.conversation_id)
+            .select_related("person")
+            .order_by("pk")
+        )
+    return seats

@@ -1,0 +1,18 @@
+"""``{% conversation_name seat %}``: a conversation's title, else the names of the others in it."""
+
+from django import template
+
+from watercooler.messaging import queries
+from watercooler.messaging.models import Seat
+
+register = template.Library()
+
+
+@register.simple_tag
+def conversation_name(seat: Seat) -> str:
+    if seat.conversation.title:
+        return seat.conversation.title
+    others = [
+        s.person.display_name for s in queries.present_seats(seat) if s.person_id != seat.person_id
+    ]
+    return ", ".join(others) if others else "Just you"
