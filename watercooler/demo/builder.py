@@ -23,6 +23,7 @@ from watercooler.demo import (
     expertise,
     feed,
     insights,
+    messaging,
     people,
     search,
     story,
@@ -48,6 +49,7 @@ STEPS: tuple[Step, ...] = (
     Step("feed.story", story.build),
     Step("expertise", expertise.build),
     Step("insights", insights.build),
+    Step("messaging", messaging.build),
     Step("search", search.build),
 )
 
