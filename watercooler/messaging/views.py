@@ -1,6 +1,6 @@
 """Messaging pages: the inbox, a conversation (newest messages at the bottom, older ones a link
-away; opening it reads it), the composer, and starting a conversation (from a profile's
-"Message" button). Each parses the request and calls one action or query."""
+away; opening it reads it), the composer, and starting a conversation by usernames. Each parses
+the request and calls one action or query."""
 
 from typing import Any
 
