@@ -32,15 +32,13 @@ over HTTP against raw inserts, and the dashboards on the organisation.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import datetime as dt
-import json
 import random
 import resource
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from bench.load import require_tools
@@ -54,7 +52,7 @@ from bench.scenario_feed import (
     sign_in,
 )
 from bench.scenario_frontline import CHROMIUM, launch_args
-from bench.scenario_posting import JSON_MARK, db_task
+from bench.scenario_posting import db_task, scenario_main
 from bench.server import serve
 
 if TYPE_CHECKING:
@@ -293,7 +291,7 @@ def _task_map_run() -> dict[str, Any]:
     }
 
 
-DB_TASKS = {
+DB_TASKS: dict[str, Callable[..., dict[str, Any]]] = {
     "ours": _task_ours,
     "networkx": _task_networkx,
     "betweenness": _task_betweenness,
@@ -649,28 +647,7 @@ def run(org: BenchOrg, report: list[Row]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", default="smoke", choices=["full", "smoke"])
-    parser.add_argument("--database-url", default=None)
-    parser.add_argument("--db-task", nargs=2, metavar=("NAME", "JSON"), help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.db_task:
-        import os
-
-        import django
-
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "watercooler.settings")
-        django.setup()
-        task: Any = DB_TASKS[args.db_task[0]]
-        print(JSON_MARK + json.dumps(task(**json.loads(args.db_task[1]))))
-        return
-    from bench.data import ensure_org
-
-    org = ensure_org(args.size, database_url=args.database_url)
-    rows: list[Row] = []
-    run(org, rows)
-    for row in rows:
-        print(row)
+    scenario_main(argv, doc=__doc__ or "", db_tasks=DB_TASKS, run=run)
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -249,6 +249,36 @@ def db_task(
             result: dict[str, Any] = json.loads(line[len(JSON_MARK) :])
             return result
     raise RuntimeError(f"db task {name} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+
+
+def scenario_main(
+    argv: Sequence[str] | None,
+    *,
+    doc: str,
+    db_tasks: dict[str, Callable[..., dict[str, Any]]],
+    run: Callable[[BenchOrg, list[Row]], None],
+) -> None:
+    """A scenario module run alone: ``--size`` and ``--database-url`` build (or reuse) the
+    organisation and print the scenario's rows; ``--db-task`` is ``db_task``'s child side."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--size", default="smoke", choices=["full", "smoke"])
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--db-task", nargs=2, metavar=("NAME", "JSON"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.db_task:
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "watercooler.settings")
+        django.setup()
+        print(JSON_MARK + json.dumps(db_tasks[args.db_task[0]](**json.loads(args.db_task[1]))))
+        return
+    from bench.data import ensure_org
+
+    org = ensure_org(args.size, database_url=args.database_url)
+    rows: list[Row] = []
+    run(org, rows)
+    for row in rows:
+        print(row)
 
 
 # --- Bodies ------------------------------------------------------------------------------------

@@ -21,7 +21,6 @@ new post findable under sustained posting, and the index build.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import re
@@ -38,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from bench.load import percentile, require_tools
 from bench.report import Figure, Row
 from bench.scenario_feed import TIMINGS, _measure, _verdict
-from bench.scenario_posting import JSON_MARK, db_task
+from bench.scenario_posting import db_task, scenario_main
 from bench.server import serve
 
 if TYPE_CHECKING:
@@ -391,27 +390,7 @@ def run(org: BenchOrg, report: list[Row]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", default="smoke", choices=["full", "smoke"])
-    parser.add_argument("--database-url", default=None)
-    parser.add_argument("--db-task", nargs=2, metavar=("NAME", "JSON"), help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.db_task:
-        import os
-
-        import django
-
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "watercooler.settings")
-        django.setup()
-        print(JSON_MARK + json.dumps(DB_TASKS[args.db_task[0]](**json.loads(args.db_task[1]))))
-        return
-    from bench.data import ensure_org
-
-    org = ensure_org(args.size, database_url=args.database_url)
-    rows: list[Row] = []
-    run(org, rows)
-    for row in rows:
-        print(row)
+    scenario_main(argv, doc=__doc__ or "", db_tasks=DB_TASKS, run=run)
 
 
 if __name__ == "__main__":
