@@ -25,7 +25,7 @@ from watercooler.messaging.schemas import (
     ParticipantsIn,
     ReadIn,
 )
-from watercooler.people.models import User
+from watercooler.people.schemas import person_ref
 
 conversations_router = Router()
 messages_router = Router()
@@ -33,17 +33,11 @@ messages_router = Router()
 READ: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-def _person(user: User | None) -> dict[str, str] | None:
-    if user is None:
-        return None
-    return {"username": user.username, "display_name": user.display_name}
-
-
 def message_data(message: Message) -> dict[str, Any]:
     return {
         "id": message.pk,
         "conversation_id": message.conversation_id,
-        "author": _person(message.author),
+        "author": person_ref(message.author),
         "body": message.body,
         "body_html": message.body_html,
         "created_at": message.created_at,
@@ -62,7 +56,7 @@ def conversation_data(seat: Seat) -> dict[str, Any]:
         "id": conversation.pk,
         "title": conversation.title,
         "direct": conversation.is_direct,
-        "participants": [_person(s.person) for s in present],
+        "participants": [person_ref(s.person) for s in present],
         "admins": [s.person.username for s in present if s.is_admin],
         "unread_count": seat.unread_count,
         "last_read_id": seat.last_read_id,

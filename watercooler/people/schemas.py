@@ -27,6 +27,13 @@ class PersonRef(Schema):
     display_name: str
 
 
+def person_ref(user: User | None) -> dict[str, str] | None:
+    """A ``PersonRef``'s data (None for no one)."""
+    if user is None:
+        return None
+    return {"username": user.username, "display_name": user.display_name}
+
+
 class LinkOut(Schema):
     label: str
     url: str

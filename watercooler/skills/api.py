@@ -9,7 +9,7 @@ from ninja import Query, Router, Status
 from watercooler.core.links import path_to
 from watercooler.core.pages import viewer_of
 from watercooler.core.schemas import ErrorOut
-from watercooler.people.models import User
+from watercooler.people.schemas import person_ref
 from watercooler.skills import actions, queries
 from watercooler.skills.models import Application, HelpRequest, Offer
 from watercooler.skills.schemas import (
@@ -37,12 +37,6 @@ READ: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorO
 WRITE: dict[int, Any] = {**READ, 409: ErrorOut}
 
 
-def _person(user: User | None) -> dict[str, str] | None:
-    if user is None:
-        return None
-    return {"username": user.username, "display_name": user.display_name}
-
-
 def offer_data(offer: Offer) -> dict[str, Any]:
     taken = None
     if offer.is_mentoring:
@@ -50,7 +44,7 @@ def offer_data(offer: Offer) -> dict[str, Any]:
         taken = getattr(offer, "places_taken", 0)
     return {
         "id": offer.pk,
-        "person": _person(offer.person),
+        "person": person_ref(offer.person),
         "skill": offer.skill,
         "description": offer.description,
         "time_commitment": offer.time_commitment,
@@ -68,14 +62,14 @@ def offer_data(offer: Offer) -> dict[str, Any]:
 def request_data(request: HelpRequest) -> dict[str, Any]:
     return {
         "id": request.pk,
-        "person": _person(request.person),
+        "person": person_ref(request.person),
         "skill": request.skill,
         "description": request.description,
         "needed_by": request.needed_by,
         "mode": request.mode,
         "location": request.location.name if request.location else None,
         "status": request.status,
-        "helper": _person(request.helper),
+        "helper": person_ref(request.helper),
         "created_at": request.created_at,
         "matched_at": request.matched_at,
         "closed_at": request.closed_at,
@@ -87,7 +81,7 @@ def application_data(application: Application) -> dict[str, Any]:
     return {
         "id": application.pk,
         "offer_id": application.offer_id,
-        "applicant": _person(application.applicant),
+        "applicant": person_ref(application.applicant),
         "message": application.message,
         "status": application.status,
         "created_at": application.created_at,
@@ -214,7 +208,7 @@ def get_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
         **request_data(found),
         "suggested": [
             {
-                "person": _person(h.person),
+                "person": person_ref(h.person),
                 "reason": h.reason,
                 "offer_id": h.offer.pk if h.offer else None,
             }
@@ -265,8 +259,8 @@ def thank(request: HttpRequest, payload: ThanksIn) -> Status[dict[str, Any]]:
         201,
         {
             "id": thanks.pk,
-            "sender": _person(thanks.sender),
-            "recipient": _person(thanks.recipient),
+            "sender": person_ref(thanks.sender),
+            "recipient": person_ref(thanks.recipient),
             "request_id": thanks.request_id,
             "message": thanks.message,
             "created_at": thanks.created_at,
