@@ -373,6 +373,7 @@ def _register_routers() -> None:
         "/conversations", "watercooler.messaging.api.conversations_router", tags=["messaging"]
     )
     api.add_router("/messages", "watercooler.messaging.api.messages_router", tags=["messaging"])
+    api.add_router("/me", "watercooler.messaging.api.me_router", tags=["messaging"])
 
 
 _register_routers()

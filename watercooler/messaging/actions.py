@@ -1,11 +1,13 @@
 """Messaging's writes: starting a conversation (one per pair of people for a direct one),
 sending, editing, deleting and reacting to messages, read positions, and a conversation's
-people, title, mute and archive. Each checks permission through ``policy`` and keeps every
-seat's unread count right in the same transaction."""
+people, title, mute and archive; typing, presence heartbeats, blocks and a person's messaging
+preferences. Each checks permission through ``policy``, keeps every seat's unread count right in
+the same transaction, and tells the people in the conversation (``events.py``) once it commits."""
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,16 +21,23 @@ from watercooler.core.markdown import render_markdown
 from watercooler.core.policy import check_active
 from watercooler.feed.actions import topic_url
 from watercooler.feed.models import ReactionKind
-from watercooler.messaging import policy, queries
+from watercooler.messaging import events, policy, queries
 from watercooler.messaging.models import (
     PRESENT,
     Block,
     Conversation,
+    Heartbeat,
     Message,
     MessageReaction,
+    Preferences,
+    PresenceAnnounced,
+    PresenceStatus,
     Seat,
 )
+from watercooler.messaging.schemas import message_data
+from watercooler.notifications.actions import do_mark_group_read, do_notify_message
 from watercooler.people.models import User
+from watercooler.people.schemas import person_ref
 
 BODY_LENGTH = 10_000
 TITLE_LENGTH = 120
@@ -130,18 +139,32 @@ def _blocked_in_direct(actor: User, conversation: Conversation) -> bool:
     return Block.objects.filter(blocker__in=others.values("person"), blocked=actor).exists()
 
 
-def _render(body: str, conversation: Conversation) -> str:
-    present = set(
-        Seat.objects.filter(PRESENT, conversation=conversation).values_list(
-            "person__username", flat=True
-        )
+def _present(conversation_id: int) -> dict[str, tuple[int, bool]]:
+    """The people in the conversation now: {username: (id, muted)}."""
+    rows = Seat.objects.filter(PRESENT, conversation_id=conversation_id).values_list(
+        "person__username", "person_id", "muted"
     )
+    return {username: (pk, muted) for username, pk, muted in rows}
+
+
+def _render(body: str, present: dict[str, tuple[int, bool]]) -> tuple[str, list[str]]:
+    """The message's HTML, and the usernames it mentions (only people in the conversation)."""
 
     def mention_url(username: str) -> str | None:
         return f"/people/{username}/" if username in present else None
 
-    html, _, _ = render_markdown(body, mention_url=mention_url, topic_url=topic_url)
-    return html
+    html, mentions, _ = render_markdown(body, mention_url=mention_url, topic_url=topic_url)
+    return html, mentions
+
+
+def _everyone(present: dict[str, tuple[int, bool]]) -> list[int]:
+    return [pk for pk, _ in present.values()]
+
+
+def _subject(conversation: Conversation) -> str:
+    """How a notification names the conversation: a group's title (a direct one, or an untitled
+    group, is named by who wrote)."""
+    return "" if conversation.is_direct else conversation.title
 
 
 def _body(data: dict[str, Any]) -> str:
@@ -169,22 +192,37 @@ def do_send_message(
         if quoted is None:
             raise_field("reply_to", "No such message in this conversation.")
     now = now or timezone.now()
+    present = _present(conversation.pk)
+    html, mentions = _render(text, present)
     with transaction.atomic():
         message = Message.objects.create(
             conversation=conversation,
             author=actor,
             body=text,
-            body_html=_render(text, conversation),
+            body_html=html,
             reply_to=quoted,
             created_at=now,
         )
         Conversation.objects.filter(pk=conversation.pk).update(last_message=message)
-        present = Seat.objects.filter(PRESENT, conversation=conversation)
-        present.exclude(person=actor).update(
-            last_activity_at=now, unread_count=F("unread_count") + 1
-        )
-        present.filter(person=actor).update(
+        seats = Seat.objects.filter(PRESENT, conversation=conversation)
+        seats.exclude(person=actor).update(last_activity_at=now, unread_count=F("unread_count") + 1)
+        seats.filter(person=actor).update(
             last_activity_at=now, last_read_id=message.pk, unread_count=0, archived=False
+        )
+        events.send_to(
+            _everyone(present),
+            events.MessageCreated(
+                conversation_id=conversation.pk,
+                message=events.message_payload(message_data(message)),
+            ),
+        )
+        do_notify_message(
+            actor=actor,
+            recipient_ids=[pk for pk, muted in present.values() if not muted],
+            mentioned_ids=[present[name][0] for name in mentions],
+            conversation_id=conversation.pk,
+            subject=_subject(conversation),
+            link=f"/messages/{conversation.pk}/",
         )
     return message
 
@@ -201,10 +239,19 @@ def do_edit_message(*, actor: User, seat: Seat, message: Message, body: Any) -> 
     check_author(actor, message)
     policy.check_can_write(seat)
     text = _body({"body": body})
+    present = _present(message.conversation_id)
     message.body = text
-    message.body_html = _render(text, seat.conversation)
+    message.body_html, _ = _render(text, present)
     message.edited_at = timezone.now()
-    message.save(update_fields=["body", "body_html", "edited_at"])
+    with transaction.atomic():
+        message.save(update_fields=["body", "body_html", "edited_at"])
+        events.send_to(
+            _everyone(present),
+            events.MessageUpdated(
+                conversation_id=message.conversation_id,
+                message=events.message_payload(message_data(message)),
+            ),
+        )
     return message
 
 
@@ -223,6 +270,13 @@ def do_delete_message(*, actor: User, seat: Seat, message: Message) -> Message:
             last_read_id__lt=message.pk,
             unread_count__gt=0,
         ).exclude(person=actor).update(unread_count=F("unread_count") - 1)
+        events.send_to(
+            _everyone(_present(message.conversation_id)),
+            events.MessageDeleted(
+                conversation_id=message.conversation_id,
+                message=events.message_payload(message_data(message)),
+            ),
+        )
     return message
 
 
@@ -243,6 +297,14 @@ def do_react(*, actor: User, seat: Seat, message: Message, kind: Any, on: bool) 
         )
         message.reaction_summary = dict(sorted(counts.items()))
         message.save(update_fields=["reaction_summary"])
+        events.send_to(
+            _everyone(_present(message.conversation_id)),
+            events.MessageReactionChanged(
+                conversation_id=message.conversation_id,
+                message_id=message.pk,
+                reactions=message.reaction_summary,
+            ),
+        )
     return message
 
 
@@ -269,7 +331,29 @@ def do_read(*, actor: User, seat: Seat, up_to: Any) -> Seat:
             seat.last_read_id = up_to
             seat.unread_count = unread_after(seat, up_to)
             seat.save(update_fields=["last_read_id", "unread_count"])
+            if seat.unread_count == 0:
+                do_mark_group_read(user=actor, group_key=f"message:{seat.conversation_id}")
+            _tell_read(actor, seat)
     return seat
+
+
+def _tell_read(actor: User, seat: Seat) -> None:
+    """The reader's other tabs learn their new position and unread count; the others see it as
+    "seen by" when the reader shares read receipts, the group is small, and they share theirs."""
+    read = partial(
+        events.ConversationRead,
+        conversation_id=seat.conversation_id,
+        person=actor.username,
+        last_read_id=seat.last_read_id,
+    )
+    events.send_to([actor.pk], read(unread_count=seat.unread_count))
+    everyone = _everyone(_present(seat.conversation_id))
+    if len(everyone) > policy.SEEN_BY_LIMIT:
+        return
+    off = queries.receipts_off(everyone)
+    if actor.pk not in off:
+        others = [pk for pk in everyone if pk != actor.pk and pk not in off]
+        events.send_to(others, read(unread_count=None))
 
 
 def do_change_conversation(*, actor: User, seat: Seat, data: dict[str, Any]) -> Seat:
@@ -375,3 +459,116 @@ def do_remove_person(*, actor: User, seat: Seat, username: Any) -> Seat:
     target.is_admin = False
     target.save(update_fields=["left_at", "last_visible_id", "is_admin"])
     return target
+
+
+# --- Typing and presence -------------------------------------------------------------------------
+
+
+def do_typing(*, actor: User, conversation_id: int) -> None:
+    """Tell the others in the conversation that ``actor`` is typing (nothing is stored)."""
+    check_active(actor)
+    seat = queries.access_seat(actor, conversation_id)
+    policy.check_can_write(seat)
+    others = [s.person_id for s in queries.present_seats(seat) if s.person_id != actor.pk]
+    events.send_to(
+        others, events.ConversationTyping(conversation_id=conversation_id, person=person_ref(actor))
+    )
+
+
+def do_beat(
+    *,
+    process: str,
+    active: dict[int, dt.datetime],
+    gone: Sequence[int] = (),
+    now: dt.datetime | None = None,
+) -> None:
+    """One process's heartbeat: each person in ``active`` ({id: when last active}) has a socket
+    open there; the people in ``gone`` no longer do. Then everyone whose status changed is told."""
+    now = now or timezone.now()
+    if active:
+        Heartbeat.objects.bulk_create(
+            [
+                Heartbeat(person_id=pk, process=process, seen_at=now, active_at=at)
+                for pk, at in active.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["person", "process"],
+            update_fields=["seen_at", "active_at"],
+        )
+    if gone:
+        Heartbeat.objects.filter(process=process, person_id__in=gone).delete()
+    do_announce_presence(person_ids=[*active, *gone], now=now)
+
+
+def do_announce_presence(
+    *, person_ids: Iterable[int] | None = None, now: dt.datetime | None = None
+) -> dict[int, str]:
+    """Send ``presence.changed`` for each person whose status differs from the one last sent.
+    Without ``person_ids``, a sweep: everyone last announced as not offline, which finds the
+    people whose heartbeats expired (a dropped socket, a crashed process), and forgets expired
+    heartbeats. Each change is sent by exactly one process. Returns {id: new status}."""
+    now = now or timezone.now()
+    if person_ids is None:
+        Heartbeat.objects.filter(
+            seen_at__lt=now - dt.timedelta(seconds=policy.PRESENCE_EXPIRES_SECONDS)
+        ).delete()
+        person_ids = PresenceAnnounced.objects.exclude(status=PresenceStatus.OFFLINE).values_list(
+            "person_id", flat=True
+        )
+    current = queries.presence_of(person_ids, now)
+    announced = dict(
+        PresenceAnnounced.objects.filter(person_id__in=current).values_list("person_id", "status")
+    )
+    changed: dict[int, str] = {}
+    for pk, status in current.items():
+        before = announced.get(pk)
+        if (before or PresenceStatus.OFFLINE) == status:
+            continue
+        if before is None:
+            try:
+                with transaction.atomic():
+                    PresenceAnnounced.objects.create(person_id=pk, status=status)
+                won = True
+            except IntegrityError:
+                won = False  # another process announced it first
+        else:
+            won = bool(
+                PresenceAnnounced.objects.filter(person_id=pk, status=before).update(status=status)
+            )
+        if won:
+            changed[pk] = status
+    names = dict(User.objects.filter(pk__in=changed).values_list("pk", "username"))
+    for pk, new in changed.items():
+        events.send_to(queries.companions(pk), events.PresenceChanged(person=names[pk], status=new))
+    return changed
+
+
+# --- Blocks and preferences ----------------------------------------------------------------------
+
+
+def do_block(*, actor: User, other: User, on: bool) -> None:
+    """``actor`` stops (or again allows) ``other`` messaging them."""
+    policy.check_can_block(actor, other)
+    if on:
+        Block.objects.get_or_create(blocker=actor, blocked=other)
+    else:
+        Block.objects.filter(blocker=actor, blocked=other).delete()
+
+
+def do_change_preferences(*, actor: User, data: dict[str, Any]) -> Preferences:
+    """Read receipts and presence on or off (others are told at once when presence changes)."""
+    check_active(actor)
+    errors = FieldErrors()
+    preferences = queries.preferences_of(actor.pk)
+    for flag in ("read_receipts", "show_presence"):
+        if flag in data:
+            if not isinstance(data[flag], bool):
+                errors.add(flag, "Must be true or false.")
+            else:
+                setattr(preferences, flag, data[flag])
+    errors.raise_if_any()
+    with transaction.atomic():
+        preferences.save()
+        if "show_presence" in data:
+            do_announce_presence(person_ids=[actor.pk])
+    return preferences

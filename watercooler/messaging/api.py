@@ -10,8 +10,9 @@ from watercooler.core.pages import viewer_of
 from watercooler.core.schemas import ErrorOut
 from watercooler.feed.schemas import ReactionIn
 from watercooler.messaging import actions, queries
-from watercooler.messaging.models import Message, Seat
+from watercooler.messaging.models import Seat
 from watercooler.messaging.schemas import (
+    BlockIn,
     ConversationChangeIn,
     ConversationIn,
     ConversationOut,
@@ -23,35 +24,26 @@ from watercooler.messaging.schemas import (
     MessagePage,
     MessagesQuery,
     ParticipantsIn,
+    PreferencesIn,
+    PreferencesOut,
     ReadIn,
+    message_data,
 )
-from watercooler.people.schemas import person_ref
+from watercooler.people.queries import access_person_card
+from watercooler.people.schemas import PersonRef, person_ref
 
 conversations_router = Router()
 messages_router = Router()
+me_router = Router()
 
 READ: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-def message_data(message: Message) -> dict[str, Any]:
-    return {
-        "id": message.pk,
-        "conversation_id": message.conversation_id,
-        "author": person_ref(message.author),
-        "body": message.body,
-        "body_html": message.body_html,
-        "created_at": message.created_at,
-        "edited_at": message.edited_at,
-        "deleted": message.deleted_at is not None,
-        "reply_to": message.reply_to_id,
-        "reactions": message.reaction_summary,
-    }
-
-
-def conversation_data(seat: Seat) -> dict[str, Any]:
+def conversation_data(seat: Seat, people: queries.PeopleState | None = None) -> dict[str, Any]:
     conversation = seat.conversation
     present = queries.present_seats(seat)
     last = queries.last_message_for(seat)
+    people = people or queries.people_state(seat.person_id, [seat])
     return {
         "id": conversation.pk,
         "title": conversation.title,
@@ -65,6 +57,12 @@ def conversation_data(seat: Seat) -> dict[str, Any]:
         "muted": seat.muted,
         "archived": seat.archived,
         "left": seat.left_at is not None,
+        "presence": {
+            s.person.username: people.presence[s.person_id]
+            for s in present
+            if s.person_id != seat.person_id
+        },
+        "read_positions": queries.read_positions(seat.person_id, present, people.receipts_off),
     }
 
 
@@ -87,8 +85,13 @@ def start(request: HttpRequest, payload: ConversationIn) -> Status[dict[str, Any
 @conversations_router.get("", response={200: ConversationPage, **READ}, summary="Your inbox")
 def inbox(request: HttpRequest, params: Query[InboxQuery]) -> dict[str, Any]:
     """Your conversations, last activity first; `archived=true` for the archived ones."""
-    page = queries.inbox(viewer_of(request), cursor=params.cursor, archived=params.archived)
-    return {"items": [conversation_data(s) for s in page.items], "next_cursor": page.next_cursor}
+    viewer = viewer_of(request)
+    page = queries.inbox(viewer, cursor=params.cursor, archived=params.archived)
+    people = queries.people_state(viewer.pk, page.items)
+    return {
+        "items": [conversation_data(s, people) for s in page.items],
+        "next_cursor": page.next_cursor,
+    }
 
 
 @conversations_router.get(
@@ -207,3 +210,39 @@ def unreact(request: HttpRequest, message_id: int, kind: str) -> dict[str, Any]:
     return message_data(
         actions.do_react(actor=viewer, seat=seat, message=message, kind=kind, on=False)
     )
+
+
+@me_router.get("/messaging", response={200: PreferencesOut, **READ}, summary="Your choices")
+def preferences(request: HttpRequest) -> dict[str, Any]:
+    """Read receipts and presence: whether others see them (you see theirs only while you
+    share your read receipts)."""
+    found = queries.preferences_of(viewer_of(request).pk)
+    return {"read_receipts": found.read_receipts, "show_presence": found.show_presence}
+
+
+@me_router.patch("/messaging", response={200: PreferencesOut, **READ}, summary="Change them")
+def change_preferences(request: HttpRequest, payload: PreferencesIn) -> dict[str, Any]:
+    changed = actions.do_change_preferences(
+        actor=viewer_of(request), data=payload.model_dump(exclude_unset=True)
+    )
+    return {"read_receipts": changed.read_receipts, "show_presence": changed.show_presence}
+
+
+@me_router.get("/blocks", response={200: list[PersonRef], **READ}, summary="Who you blocked")
+def blocks(request: HttpRequest) -> list[dict[str, Any] | None]:
+    return [person_ref(person) for person in queries.blocked_by(viewer_of(request))]
+
+
+@me_router.post("/blocks", response={200: list[PersonRef], **READ}, summary="Block someone")
+def block(request: HttpRequest, payload: BlockIn) -> list[dict[str, Any] | None]:
+    """They can no longer start a conversation with you or write to you in your direct one."""
+    viewer = viewer_of(request)
+    actions.do_block(actor=viewer, other=access_person_card(viewer, payload.username)[0], on=True)
+    return [person_ref(person) for person in queries.blocked_by(viewer)]
+
+
+@me_router.delete("/blocks/{username}", response={200: list[PersonRef], **READ}, summary="Unblock")
+def unblock(request: HttpRequest, username: str) -> list[dict[str, Any] | None]:
+    viewer = viewer_of(request)
+    actions.do_block(actor=viewer, other=access_person_card(viewer, username)[0], on=False)
+    return [person_ref(person) for person in queries.blocked_by(viewer)]

@@ -7,6 +7,12 @@ leaves or is removed keeps their seat with ``left_at`` and ``last_visible_id``: 
 was said until then and nothing after; someone added later reads from when they were added. A deleted message keeps its row (the thread's shape and
 read positions stay right) with its text removed. A person may block another from messaging
 them.
+
+Presence is derived, never stored as a status: each process serving websockets writes a
+``Heartbeat`` per person with an open socket there, and a person is online while a recent
+heartbeat says they were active, away while one is fresh but idle, offline otherwise. A socket
+that drops or a process that crashes simply stops beating, so no status can stick.
+``PresenceAnnounced`` remembers the status last told to others, so each change is sent once.
 """
 
 from django.conf import settings
@@ -138,6 +144,61 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+class Preferences(models.Model):
+    """A person's messaging choices; no row means the defaults."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    read_receipts = models.BooleanField(
+        default=True,
+        help_text="Others see how far you have read, and you see how far they have.",
+    )
+    show_presence = models.BooleanField(
+        default=True, help_text="Others see whether you are online, away or offline."
+    )
+
+    def __str__(self) -> str:
+        return f"Messaging preferences of {self.person_id}"
+
+
+class Heartbeat(models.Model):
+    """One process's word that ``person`` has a socket open there: refreshed while it stays
+    open, dropped when the last one closes, and ignored once older than the expiry."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    process = models.CharField(max_length=80)
+    seen_at = models.DateTimeField()
+    active_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "process"], name="messaging_beat_once")
+        ]
+        indexes = [models.Index(fields=["seen_at"], name="messaging_beat_seen_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} on {self.process}"
+
+
+class PresenceStatus(models.TextChoices):
+    ONLINE = "online", "Online"
+    AWAY = "away", "Away"
+    OFFLINE = "offline", "Offline"
+
+
+class PresenceAnnounced(models.Model):
+    """The status last sent in ``presence.changed`` for a person (absent: offline)."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=8, choices=PresenceStatus.choices)
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.status}"
 
 
 PRESENT = Q(left_at__isnull=True)

@@ -12,6 +12,20 @@ from watercooler.people.models import User
 
 NOT_IN_CONVERSATION = "No such conversation."
 
+# "Seen by" is shown in conversations of at most this many people (past it, a list of who read
+# what is noise, and every read would be sent to everyone).
+SEEN_BY_LIMIT = 20
+# Each process serving websockets beats this often for the people with a socket open there; a
+# beat counts for PRESENCE_EXPIRES_SECONDS (two missed beats and a margin), so a dropped socket
+# or a crashed process shows offline within that time.
+HEARTBEAT_SECONDS = 30.0
+PRESENCE_EXPIRES_SECONDS = 75.0
+# With a socket open but nothing done for this long, a person is away.
+AWAY_AFTER_SECONDS = 300.0
+# One socket tells a conversation "typing" at most this often; readers show it this long.
+TYPING_EVERY_SECONDS = 3.0
+TYPING_SHOWN_SECONDS = 6.0
+
 
 def size_limit() -> int:
     """The most people a conversation may hold (the organisation's setting, at least 2)."""
@@ -43,6 +57,12 @@ def check_can_message(sender: User, receivers: list[User]) -> list[User]:
     """The receivers ``sender`` may not message (empty when all may be)."""
     check_active(sender)
     return [person for person in receivers if not may_message(sender, person)]
+
+
+def check_can_block(actor: User, other: User) -> None:
+    check_active(actor)
+    if other.pk == actor.pk:
+        raise PermissionDenied("You can't block yourself.")
 
 
 def can_write(seat: Seat | None) -> bool:

@@ -1,14 +1,33 @@
 """Messaging's reads: a person's seat in a conversation (404 for anyone never in it), their
-inbox (last activity first, over one index) and a conversation's messages (newest first, paged
-by cursor), never past what a person who left may still read."""
+inbox (last activity first, over one index), a conversation's messages (newest first, paged
+by cursor, never past what a person who left may still read), presence derived from heartbeats,
+read positions for "seen by", blocks and preferences."""
 
-from django.db.models import Prefetch, QuerySet
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Max, Prefetch, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from watercooler.core.inputs import MAX_INT
 from watercooler.core.paging import Page, paginate
-from watercooler.messaging.models import PRESENT, Message, Seat
-from watercooler.messaging.policy import NOT_IN_CONVERSATION
+from watercooler.messaging.models import (
+    PRESENT,
+    Block,
+    Heartbeat,
+    Message,
+    Preferences,
+    PresenceStatus,
+    Seat,
+)
+from watercooler.messaging.policy import (
+    AWAY_AFTER_SECONDS,
+    NOT_IN_CONVERSATION,
+    PRESENCE_EXPIRES_SECONDS,
+    SEEN_BY_LIMIT,
+)
 from watercooler.people.models import User
 
 INBOX_PAGE = 30
@@ -99,3 +118,116 @@ def present_seats(seat: Seat) -> list[Seat]:
             .order_by("pk")
         )
     return seats
+
+
+def unread_total(viewer: User) -> int:
+    """Unread messages across ``viewer``'s conversations that are not muted (the menu's badge)."""
+    total = Seat.objects.filter(
+        PRESENT, person_id=viewer.pk, muted=False, unread_count__gt=0
+    ).aggregate(n=Sum("unread_count"))["n"]
+    return int(total or 0)
+
+
+def changed_since(viewer: User, since: dt.datetime) -> list[dict[str, int]]:
+    """``viewer``'s conversations with activity after ``since`` (for a socket catching up):
+    id, unread count, and the last message's id."""
+    rows = (
+        Seat.objects.filter(person_id=viewer.pk, last_activity_at__gt=since)
+        .order_by("-last_activity_at", "-id")
+        .values_list("conversation_id", "unread_count", "conversation__last_message_id")[:100]
+    )
+    return [
+        {"id": pk, "unread_count": unread, "last_message_id": last or 0}
+        for pk, unread, last in rows
+    ]
+
+
+def preferences_of(person_id: int) -> Preferences:
+    return Preferences.objects.filter(person_id=person_id).first() or Preferences(
+        person_id=person_id
+    )
+
+
+def receipts_off(person_ids: Iterable[int]) -> set[int]:
+    """Those of ``person_ids`` who turned read receipts off (they neither show nor see them)."""
+    return set(
+        Preferences.objects.filter(person_id__in=set(person_ids), read_receipts=False).values_list(
+            "person_id", flat=True
+        )
+    )
+
+
+def read_positions(viewer_id: int, seats: list[Seat], off: set[int]) -> dict[str, int]:
+    """How far the others in a small conversation have read, {username: message id}, for
+    "seen by": only between people who share read receipts (``off`` holds those who do not)."""
+    if len(seats) > SEEN_BY_LIMIT or viewer_id in off:
+        return {}
+    return {
+        s.person.username: s.last_read_id
+        for s in seats
+        if s.person_id != viewer_id and s.person_id not in off
+    }
+
+
+@dataclass(frozen=True)
+class PeopleState:
+    """For a page of conversations: everyone's presence, and who turned read receipts off."""
+
+    presence: dict[int, PresenceStatus]
+    receipts_off: set[int]
+
+
+def people_state(viewer_id: int, seats: list[Seat]) -> PeopleState:
+    """The ``PeopleState`` of everyone in ``seats``' conversations, in three queries."""
+    ids = {viewer_id} | {s.person_id for seat in seats for s in present_seats(seat)}
+    return PeopleState(presence_of(ids), receipts_off(ids))
+
+
+def presence_of(
+    person_ids: Iterable[int], now: dt.datetime | None = None
+) -> dict[int, PresenceStatus]:
+    """Each person's status from heartbeats that have not expired: online when one says they
+    were active lately, away when all say idle, offline without any (or when they hide it)."""
+    wanted = set(person_ids)
+    status = dict.fromkeys(wanted, PresenceStatus.OFFLINE)
+    if not wanted:
+        return status
+    now = now or timezone.now()
+    fresh = now - dt.timedelta(seconds=PRESENCE_EXPIRES_SECONDS)
+    active_since = now - dt.timedelta(seconds=AWAY_AFTER_SECONDS)
+    hidden = set(
+        Preferences.objects.filter(person_id__in=wanted, show_presence=False).values_list(
+            "person_id", flat=True
+        )
+    )
+    beats = (
+        Heartbeat.objects.filter(person_id__in=wanted - hidden, seen_at__gte=fresh)
+        .values("person_id")
+        .annotate(active=Max("active_at"))
+        .values_list("person_id", "active")
+    )
+    for pk, active in beats:
+        status[pk] = PresenceStatus.ONLINE if active >= active_since else PresenceStatus.AWAY
+    return status
+
+
+def blocked_by(viewer: User) -> list[User]:
+    """The people ``viewer`` blocked, by name."""
+    return list(
+        User.objects.filter(
+            pk__in=Block.objects.filter(blocker_id=viewer.pk).values("blocked_id")
+        ).order_by("display_name")
+    )
+
+
+def has_blocked(viewer: User, other: User) -> bool:
+    return Block.objects.filter(blocker_id=viewer.pk, blocked_id=other.pk).exists()
+
+
+def companions(person_id: int) -> list[int]:
+    """Everyone who shares a conversation with ``person_id`` now."""
+    theirs = Seat.objects.filter(PRESENT, person_id=person_id).values("conversation_id")
+    ids = set(
+        Seat.objects.filter(PRESENT, conversation_id__in=theirs).values_list("person_id", flat=True)
+    )
+    return sorted(ids - {person_id})

@@ -1,10 +1,13 @@
 """The shapes of /api/v1/conversations and /api/v1/messages."""
 
 import datetime as dt
+from typing import Any
 
 from ninja import Field, Schema
 
-from watercooler.people.schemas import PersonRef, StrictInput
+from watercooler.messaging.models import Message
+from watercooler.messaging.policy import SEEN_BY_LIMIT
+from watercooler.people.schemas import PersonRef, StrictInput, person_ref
 
 
 class MessageOut(Schema):
@@ -18,6 +21,21 @@ class MessageOut(Schema):
     deleted: bool
     reply_to: int | None = Field(description="The message this one answers, quoting it.")
     reactions: dict[str, int]
+
+
+def message_data(message: Message) -> dict[str, Any]:
+    return {
+        "id": message.pk,
+        "conversation_id": message.conversation_id,
+        "author": person_ref(message.author),
+        "body": message.body,
+        "body_html": message.body_html,
+        "created_at": message.created_at,
+        "edited_at": message.edited_at,
+        "deleted": message.deleted_at is not None,
+        "reply_to": message.reply_to_id,
+        "reactions": message.reaction_summary,
+    }
 
 
 class MessagePage(Schema):
@@ -40,6 +58,13 @@ class ConversationOut(Schema):
     muted: bool
     archived: bool
     left: bool = Field(description="You left or were removed: you read what was said until then.")
+    presence: dict[str, str] = Field(
+        description="The others' status by username: online, away or offline."
+    )
+    read_positions: dict[str, int] = Field(
+        description="Seen by: the newest message each other person read, by username, in "
+        f"conversations of up to {SEEN_BY_LIMIT} people, between people who share read receipts."
+    )
 
 
 class ConversationPage(Schema):
@@ -85,3 +110,17 @@ class MessageChangeIn(StrictInput):
 
 class ReadIn(StrictInput):
     up_to: int = Field(ge=1, le=2**62, description="The newest message read.")
+
+
+class PreferencesOut(Schema):
+    read_receipts: bool
+    show_presence: bool
+
+
+class PreferencesIn(StrictInput):
+    read_receipts: bool | None = None
+    show_presence: bool | None = None
+
+
+class BlockIn(StrictInput):
+    username: str = Field(max_length=150)

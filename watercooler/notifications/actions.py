@@ -312,6 +312,83 @@ def do_forget_reply(*, reply_id: int) -> int:
     return deleted
 
 
+def do_notify_message(
+    *,
+    actor: User,
+    recipient_ids: Iterable[int],
+    mentioned_ids: Iterable[int],
+    conversation_id: int,
+    subject: str,
+    link: str,
+) -> list[Notification]:
+    """A new message in a conversation (the caller left out who muted it): MESSAGE_MENTION to
+    the people it mentions, MESSAGE to the rest. Messages fold into each person's one unread
+    row per conversation, which moves back to the top with the newest writer, so a busy
+    conversation is one line in the list, not one per message."""
+    mentioned = set(mentioned_ids) & set(recipient_ids)
+    rows = do_notify(
+        kind=NotificationKind.MESSAGE_MENTION,
+        recipient_ids=mentioned,
+        actor=actor,
+        subject=subject,
+        link=link,
+    )
+    key = f"message:{conversation_id}"
+    rest = _active(set(recipient_ids) - mentioned - {actor.pk})
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return rows + _fold_messages(actor, rest, key, subject, link)
+        except IntegrityError:
+            # Someone else's message created one of the rows first: fold into it.
+            if attempt == 2:
+                raise
+    return rows  # pragma: no cover - the loop returns or raises
+
+
+def _fold_messages(
+    actor: User, recipients: Sequence[int], key: str, subject: str, link: str
+) -> list[Notification]:
+    if not recipients:
+        return []
+    now = timezone.now()
+    rows: list[Notification] = []
+    folded: set[int] = set()
+    for chunk in _chunks(recipients):
+        unread = Notification.objects.filter(
+            recipient_id__in=chunk, group_key=key, read_at__isnull=True
+        )
+        unread.update(actor=actor, updated_at=now, subject=subject[:200])
+        found = list(unread.select_related("actor"))
+        folded.update(row.recipient_id for row in found)
+        rows.extend(found)
+    new = [
+        Notification(
+            recipient_id=recipient_id,
+            kind=NotificationKind.MESSAGE,
+            actor=actor,
+            group_key=key,
+            subject=subject[:200],
+            link=link[:300],
+            created_at=now,
+            updated_at=now,
+        )
+        for recipient_id in recipients
+        if recipient_id not in folded
+    ]
+    Notification.objects.bulk_create(new, batch_size=CHUNK)
+    rows.extend(new)
+    _announce(rows)
+    return rows
+
+
+def do_mark_group_read(*, user: User, group_key: str) -> None:
+    """Mark ``user``'s unread notification of ``group_key`` read (a conversation they read)."""
+    Notification.objects.filter(
+        recipient_id=user.pk, group_key=group_key, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
 def do_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
     """Mark ``user``'s notifications read: those in ``ids`` (other people's ids are ignored,
     never touched), or all of them when ``ids`` is None. Returns the new unread count."""

@@ -27,6 +27,8 @@ class NotificationKind(models.TextChoices):
     SKILL_ACCEPTED = "skill_accepted", "Mentoring application accepted"
     SKILL_DECLINED = "skill_declined", "Mentoring application declined"
     SKILL_THANKS = "skill_thanks", "Thanks from a colleague"
+    MESSAGE = "message", "New message"
+    MESSAGE_MENTION = "message_mention", "Mention in a conversation"
 
 
 class Notification(models.Model):

@@ -152,6 +152,14 @@ def notification_text(notification: Notification) -> str:
             return f"{who} could not take you on for “{notification.subject}”"
         case NotificationKind.SKILL_THANKS:
             return f"{who} thanked you: “{notification.subject}”"
+        case NotificationKind.MESSAGE if notification.subject:
+            return f"{who} wrote in “{notification.subject}”"
+        case NotificationKind.MESSAGE:
+            return f"{who} sent you a message"
+        case NotificationKind.MESSAGE_MENTION if notification.subject:
+            return f"{who} mentioned you in “{notification.subject}”"
+        case NotificationKind.MESSAGE_MENTION:
+            return f"{who} mentioned you in a conversation"
     return f"{who} did something"  # a kind added later without words yet
 
 
@@ -172,6 +180,8 @@ def notification_excerpt(notification: Notification) -> str:
         NotificationKind.SKILL_ACCEPTED,
         NotificationKind.SKILL_DECLINED,
         NotificationKind.SKILL_THANKS,
+        NotificationKind.MESSAGE,
+        NotificationKind.MESSAGE_MENTION,
     ):
         return ""
     source = notification.reply or notification.post

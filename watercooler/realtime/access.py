@@ -13,6 +13,7 @@ from watercooler.communities.models import Membership, MembershipStatus
 from watercooler.feed.models import PersonFollow, TopicFollow
 from watercooler.feed.queries import visible_posts
 from watercooler.feed.timeline import new_home_post_ids
+from watercooler.messaging.queries import changed_since, unread_total
 from watercooler.notifications.queries import unread_count
 from watercooler.people.models import User
 
@@ -92,3 +93,13 @@ def post_states(user: User, ids: Iterable[int]) -> list[dict[str, object]]:
                 }
             )
     return states
+
+
+def conversations_since(user: User, since: dt.datetime) -> list[dict[str, int]]:
+    """The conversations of ``user`` with news after ``since`` (their pages fetch what they
+    missed): only the person's own, as every messaging read."""
+    return changed_since(user, since)
+
+
+def unread_message_count(user: User) -> int:
+    return unread_total(user)

@@ -39,7 +39,9 @@ from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
+from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404
 from django.utils import timezone
 
 from watercooler.core import middleware
@@ -51,8 +53,11 @@ from watercooler.core.events import (
     user_group,
 )
 from watercooler.core.inputs import MOMENT_MESSAGE, first_problem, moment_in_range
+from watercooler.messaging import actions as messaging
+from watercooler.messaging.policy import NOT_IN_CONVERSATION, TYPING_EVERY_SECONDS
 from watercooler.people.models import User
 from watercooler.realtime import access
+from watercooler.realtime.presence import presence
 from watercooler.realtime.recheck import REAUTHORISE_SECONDS, Credential, rechecker
 
 logger = logging.getLogger(__name__)
@@ -73,7 +78,7 @@ SEEN_POSTS = 32
 # (as Channels' layers drop messages for a full channel).
 INBOX_CAPACITY = 100
 
-CLIENT_TYPES = ("subscribe", "unsubscribe", "ping", "catch_up")
+CLIENT_TYPES = ("subscribe", "unsubscribe", "ping", "catch_up", "typing", "active")
 FEED_GROUP_PREFIXES = ("author.", "topic.", "user.", "community.")
 
 
@@ -125,6 +130,13 @@ def _post_ids(content: dict[str, Any]) -> list[int]:
             raise ClientError("posts must be a list of positive whole numbers.", "posts")
         ids.append(value)
     return list(dict.fromkeys(ids))
+
+
+def _conversation_id(content: dict[str, Any]) -> int:
+    value = content.get("conversation")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
+        raise ClientError("conversation must be a conversation id.", "conversation")
+    return value
 
 
 def decode_message(text: str) -> dict[str, Any]:
@@ -229,6 +241,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channel
     followed: tuple[str, ...] = ()
     communities: tuple[int, ...] = ()
     closed = False
+    # Counted in the process's presence (presence.py) while open.
+    present = False
+    # When this socket last said "typing" in each conversation (monotonic seconds).
+    typing_at: dict[int, float] | None = None
 
     # --- the loop --------------------------------------------------------------------------------
 
@@ -261,6 +277,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channel
         finally:
             self.closed = True
             rechecker.discard(self)
+            if self.present:
+                self.present = False
+                presence.discard(self.user.pk)
             if attach is not None:
                 self.channel_layer.detach(self.channel_name)
             for task in feeders:
@@ -299,6 +318,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channel
         self.tokens_at = time.monotonic()
         await self._join_feed_groups(following)
         rechecker.add(self)
+        self.present = True
+        presence.add(user.pk)
 
     @classmethod
     async def encode_json(cls, content: Any) -> str:
@@ -409,6 +430,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channel
                 await self._subscribe(_post_ids(content))
             elif kind == "unsubscribe":
                 await self._unsubscribe(_post_ids(content))
+            elif kind == "typing":
+                await self._typing(_conversation_id(content))
+            elif kind == "active":
+                presence.touch(self.user.pk)
             else:
                 await self._catch_up(_since(content))
         except ClientError as exc:
@@ -445,15 +470,41 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channel
             await self._leave_post(pk)
         await self.send_json({"type": "unsubscribed", "posts": ids})
 
+    async def _typing(self, conversation_id: int) -> None:
+        """Tell the others in the conversation, at most every TYPING_EVERY_SECONDS per socket
+        and conversation (more often is ignored: a fast typist is no news)."""
+        presence.touch(self.user.pk)
+        now = time.monotonic()
+        typing_at = self.typing_at
+        if typing_at is None:
+            typing_at = self.typing_at = {}
+        if now - typing_at.get(conversation_id, -TYPING_EVERY_SECONDS) < TYPING_EVERY_SECONDS:
+            return
+        try:
+            await database_sync_to_async(messaging.do_typing)(
+                actor=self.user, conversation_id=conversation_id
+            )
+        except Http404:
+            raise ClientError(NOT_IN_CONVERSATION, "conversation") from None
+        except PermissionDenied as exc:
+            raise ClientError(str(exc), "conversation") from None
+        if len(typing_at) > 50:
+            typing_at.clear()
+        typing_at[conversation_id] = now
+
     async def _catch_up(self, since: dt.datetime) -> None:
-        def counts() -> tuple[list[int], int, list[dict[str, object]]]:
+        def counts() -> tuple[list[int], int, list[dict[str, object]], Any, int]:
             return (
                 access.new_post_ids(self.user, since),
                 access.unread_notification_count(self.user),
                 access.post_states(self.user, set(self.posts)),
+                access.conversations_since(self.user, since),
+                access.unread_message_count(self.user),
             )
 
-        new_post_ids, unread, posts = await database_sync_to_async(counts)()
+        new_post_ids, unread, posts, conversations, unread_messages = await database_sync_to_async(
+            counts
+        )()
         # Posts that went away while the socket was down stop being followed now.
         for state in posts:
             if state["deleted"]:
@@ -467,6 +518,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channel
                 "new_posts_capped": len(new_post_ids) >= access.NEW_POSTS_CAP,
                 "unread_notifications": unread,
                 "posts": posts,
+                "conversations": conversations,
+                "unread_messages": unread_messages,
             }
         )
 

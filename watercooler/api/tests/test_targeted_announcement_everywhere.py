@@ -24,7 +24,8 @@ from watercooler.feed import actions as feed_actions
 from watercooler.feed.models import PersonFollow, Post, Reply
 from watercooler.notifications.models import Notification
 from watercooler.people.models import Role, User
-from watercooler.realtime.tests.test_consumers import as_user, subscribe
+from watercooler.realtime.tests.helpers import as_user
+from watercooler.realtime.tests.test_consumers import subscribe
 from watercooler.testing.fixtures import ApiClient, ClientAs
 from watercooler.testing.world import World, make_person
 

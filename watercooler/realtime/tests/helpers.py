@@ -10,6 +10,7 @@ from typing import Any
 from unittest import mock
 from urllib.parse import unquote, urlparse
 
+from asgiref.sync import sync_to_async
 from asgiref.testing import ApplicationCommunicator
 from django.conf import settings as django_settings
 from django.test import Client
@@ -17,6 +18,7 @@ from django.test import Client
 from watercooler.asgi import application
 from watercooler.people.actions import do_create_api_token
 from watercooler.people.models import User
+from watercooler.realtime.presence import presence
 
 ORIGIN = (b"origin", b"http://127.0.0.1")
 
@@ -86,6 +88,8 @@ class WebsocketCommunicator(ApplicationCommunicator):
     async def disconnect(self, code: int = 1000, timeout: float = 2) -> None:
         await self.send_input({"type": "websocket.disconnect", "code": code})
         await self.wait(timeout)  # type: ignore[no-untyped-call]
+        with mock.patch("channels.db.close_old_connections", _no_op):
+            await presence.settle()
 
 
 def session_cookie(user: User) -> bytes:
@@ -107,3 +111,29 @@ def communicator(
         headers.append((b"cookie", cookie))
     path = "/ws/" if token is None else f"/ws/?token={token}"
     return WebsocketCommunicator(application, path, headers=headers)
+
+
+async def connected(comm: WebsocketCommunicator) -> WebsocketCommunicator:
+    ok, _ = await comm.connect()
+    assert ok
+    await comm.send_json_to({"type": "ping"})
+    reply = await comm.receive_json_from(timeout=2)
+    assert reply == {"type": "pong"}, f"socket was refused: {reply}"
+    # The socket's person is online now (presence.py): written before the test goes on.
+    with mock.patch("channels.db.close_old_connections", _no_op):
+        await presence.settle()
+    return comm
+
+
+async def close_code(comm: WebsocketCommunicator) -> int:
+    ok, _ = await comm.connect()
+    assert ok, "the socket is accepted, then closed with a code the client can read"
+    out = await comm.receive_output(timeout=2)
+    assert out["type"] == "websocket.close"
+    return int(out["code"])
+
+
+async def as_user(user: User, *, token: bool = False) -> WebsocketCommunicator:
+    if token:
+        return await connected(communicator(token=await sync_to_async(token_for)(user)))
+    return await connected(communicator(cookie=await sync_to_async(session_cookie)(user)))

@@ -17,8 +17,8 @@ from watercooler.core.events import author_group, community_group, post_group, s
 from watercooler.feed import actions as feed_actions
 from watercooler.feed.models import PersonFollow, Topic, TopicFollow
 from watercooler.people.models import User
-from watercooler.realtime.tests.helpers import WebsocketCommunicator
-from watercooler.realtime.tests.test_consumers import as_user, subscribe
+from watercooler.realtime.tests.helpers import WebsocketCommunicator, as_user
+from watercooler.realtime.tests.test_consumers import subscribe
 from watercooler.testing.world import World
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]

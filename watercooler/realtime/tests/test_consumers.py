@@ -22,6 +22,8 @@ from watercooler.people.models import User
 from watercooler.realtime.consumers import CLOSE_MFA_REQUIRED, CLOSE_UNAUTHENTICATED
 from watercooler.realtime.tests.helpers import (
     WebsocketCommunicator,
+    as_user,
+    close_code,
     communicator,
     session_cookie,
     token_for,
@@ -53,29 +55,6 @@ def post_created(post: Post) -> dict[str, Any]:
 async def send(groups: list[str], event: dict[str, Any]) -> None:
     # send_now is what actions use (after commit); it is sync, so run it off the event loop.
     await sync_to_async(send_now)(groups, event)
-
-
-async def connected(comm: WebsocketCommunicator) -> WebsocketCommunicator:
-    ok, _ = await comm.connect()
-    assert ok
-    await comm.send_json_to({"type": "ping"})
-    reply = await comm.receive_json_from(timeout=2)
-    assert reply == {"type": "pong"}, f"socket was refused: {reply}"
-    return comm
-
-
-async def close_code(comm: WebsocketCommunicator) -> int:
-    ok, _ = await comm.connect()
-    assert ok, "the socket is accepted, then closed with a code the client can read"
-    out = await comm.receive_output(timeout=2)
-    assert out["type"] == "websocket.close"
-    return int(out["code"])
-
-
-async def as_user(user: User, *, token: bool = False) -> WebsocketCommunicator:
-    if token:
-        return await connected(communicator(token=await sync_to_async(token_for)(user)))
-    return await connected(communicator(cookie=await sync_to_async(session_cookie)(user)))
 
 
 async def subscribe(comm: WebsocketCommunicator, ids: list[int]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.utils import timezone
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from watercooler.announcements import actions as ann
@@ -37,6 +38,10 @@ from watercooler.core.events import (
 )
 from watercooler.feed import actions
 from watercooler.feed.models import Post, Reply, Topic
+from watercooler.messaging import actions as messaging
+from watercooler.messaging.models import Message
+from watercooler.messaging.policy import PRESENCE_EXPIRES_SECONDS
+from watercooler.messaging.queries import access_seat
 from watercooler.notifications.queries import unread_count
 from watercooler.people.models import Role, User
 from watercooler.questions import actions as answers
@@ -66,6 +71,8 @@ class Reader:
     pinned: bool = False
     announcements: list[int] = field(default_factory=list)
     following: bool = False
+    conversations: list[int] = field(default_factory=list)
+    inbox: bool = False
 
     def get(self, path: str) -> Any:
         response = self.api.get(path)
@@ -96,6 +103,15 @@ class Reader:
         state["announcements"] = {pk: self.get(f"/announcements/{pk}") for pk in self.announcements}
         if self.following:
             state["following"] = self.read_following()
+        state["conversations"] = {
+            pk: {
+                "detail": self.get(f"/conversations/{pk}"),
+                "messages": self.get(f"/conversations/{pk}/messages"),
+            }
+            for pk in self.conversations
+        }
+        if self.inbox:
+            state["inbox"] = self.get("/conversations")
         return state
 
     def groups(self) -> set[str]:
@@ -278,7 +294,106 @@ def follows_changed(reader: Reader, state: State, event: EventJSON) -> None:
         state["following"] = reader.read_following()
 
 
+def conversation_views(state: State, conversation_id: int) -> Iterator[dict[str, Any]]:
+    """Every copy of the conversation the page shows: its own page's header, the inbox's row."""
+    shown = state["conversations"].get(conversation_id)
+    if shown:
+        yield shown["detail"]
+    for item in (state.get("inbox") or {"items": []})["items"]:
+        if item["id"] == conversation_id:
+            yield item
+
+
+def messages_in(state: State, conversation_id: int, message_id: int) -> Iterator[dict[str, Any]]:
+    """Every copy of the message the page shows: in the thread, as a conversation's last."""
+    shown = state["conversations"].get(conversation_id)
+    for message in shown["messages"]["items"] if shown else []:
+        if message["id"] == message_id:
+            yield message
+    for conversation in conversation_views(state, conversation_id):
+        last = conversation["last_message"]
+        if last and last["id"] == message_id:
+            yield last
+
+
+def message_created(reader: Reader, state: State, event: EventJSON) -> None:
+    pk, message = event["conversation_id"], event["message"]
+    mine = message["author"]["username"] == reader.person.username
+    for conversation in conversation_views(state, pk):
+        conversation.update(last_message=message, last_activity_at=message["created_at"])
+        if mine:
+            conversation.update(unread_count=0, last_read_id=message["id"], archived=False)
+        else:
+            conversation["unread_count"] += 1
+            # Writing reads: the author has seen everything up to their message.
+            if message["author"]["username"] in conversation["read_positions"]:
+                conversation["read_positions"][message["author"]["username"]] = message["id"]
+    shown = state["conversations"].get(pk)
+    if shown:
+        shown["messages"]["items"].insert(0, copy.deepcopy(message))
+    if "inbox" in state:
+        items = state["inbox"]["items"]
+        row = next((item for item in items if item["id"] == pk), None)
+        if row is None:
+            row = reader.get(f"/conversations/{pk}")  # a conversation the inbox did not show
+        else:
+            items.remove(row)
+        items.insert(0, row)
+
+
+def message_changed(reader: Reader, state: State, event: EventJSON) -> None:
+    """message.updated and message.deleted: the message takes its new form everywhere."""
+    pk, message = event["conversation_id"], event["message"]
+    if (
+        event["type"] == "message.deleted"
+        and message["author"]["username"] != reader.person.username
+    ):
+        for conversation in conversation_views(state, pk):
+            if message["id"] > conversation["last_read_id"] and conversation["unread_count"]:
+                conversation["unread_count"] -= 1
+    for shown in messages_in(state, pk, message["id"]):
+        shown.clear()
+        shown.update(copy.deepcopy(message))
+
+
+def message_reaction(reader: Reader, state: State, event: EventJSON) -> None:
+    for message in messages_in(state, event["conversation_id"], event["message_id"]):
+        message["reactions"] = event["reactions"]
+
+
+def conversation_read(reader: Reader, state: State, event: EventJSON) -> None:
+    for conversation in conversation_views(state, event["conversation_id"]):
+        if event["person"] == reader.person.username:
+            conversation.update(
+                last_read_id=event["last_read_id"], unread_count=event["unread_count"]
+            )
+        else:
+            conversation["read_positions"][event["person"]] = event["last_read_id"]
+
+
+def conversation_typing(reader: Reader, state: State, event: EventJSON) -> None:
+    # "Ana is typing…" shows for a few seconds: nothing the API reads changes.
+    assert event["person"]["username"] != reader.person.username
+
+
+def presence_changed(reader: Reader, state: State, event: EventJSON) -> None:
+    for shown in state["conversations"].values():
+        for conversation in (shown["detail"],) if shown else ():
+            if event["person"] in conversation["presence"]:
+                conversation["presence"][event["person"]] = event["status"]
+    for conversation in (state.get("inbox") or {"items": []})["items"]:
+        if event["person"] in conversation["presence"]:
+            conversation["presence"][event["person"]] = event["status"]
+
+
 APPLY: dict[str, Callable[[Reader, State, EventJSON], None]] = {
+    "message.created": message_created,
+    "message.updated": message_changed,
+    "message.deleted": message_changed,
+    "message.reaction": message_reaction,
+    "conversation.read": conversation_read,
+    "conversation.typing": conversation_typing,
+    "presence.changed": presence_changed,
     "post.created": post_created,
     "post.updated": post_updated,
     "post.deleted": post_deleted,
@@ -557,6 +672,122 @@ def a_person_follows_and_joins(kit: Kit) -> None:
     kit.verify(reader, lambda: community_actions.do_join(actor=w.teammate, community=club))
     kit.verify(reader, lambda: community_actions.do_leave(actor=w.teammate, community=club))
     kit.verify(reader, lambda: actions.do_unfollow_person(follower=w.teammate, followee=w.owner))
+
+
+def conversation_of(*people: User, title: str = "") -> int:
+    conversation, _ = messaging.do_start_conversation(
+        actor=people[0], usernames=[p.username for p in people[1:]], title=title or None
+    )
+    return conversation.pk
+
+
+def message_in(conversation_id: int, author: User, body: str = "Hi") -> Message:
+    return messaging.do_send_message(
+        actor=author, seat=access_seat(author, conversation_id), body=body
+    )
+
+
+@scenario("message.created")
+def people_write(kit: Kit) -> None:
+    w = kit.world
+    direct = conversation_of(w.owner, w.teammate)
+    group = conversation_of(w.owner, w.teammate, w.outsider, title="Launch")
+    message_in(direct, w.owner, "Earlier")
+    reader = kit.reader(w.teammate, conversations=[direct, group], inbox=True)
+    kit.verify(reader, lambda: message_in(direct, w.owner, "Lunch at noon? @theo_teammate"))
+    kit.verify(reader, lambda: message_in(group, w.outsider, "Slides are ready"))
+    kit.verify(reader, lambda: message_in(direct, w.teammate, "Yes!"))
+    # A conversation the inbox did not show yet comes in on top.
+    kit.verify(reader, lambda: message_in(conversation_of(w.admin, w.teammate), w.admin))
+
+
+@scenario("message.updated")
+def an_author_edits_a_message(kit: Kit) -> None:
+    w = kit.world
+    pk = conversation_of(w.owner, w.teammate)
+    message = message_in(pk, w.owner, "Meet at 3")
+    reader = kit.reader(w.teammate, conversations=[pk], inbox=True)
+    kit.verify(
+        reader,
+        lambda: messaging.do_edit_message(
+            actor=w.owner, seat=access_seat(w.owner, pk), message=message, body="Meet at 4"
+        ),
+    )
+
+
+@scenario("message.deleted")
+def an_author_deletes_a_message(kit: Kit) -> None:
+    w = kit.world
+    pk = conversation_of(w.owner, w.teammate, w.outsider, title="Ops")
+    first, second = message_in(pk, w.owner, "Oops"), message_in(pk, w.owner, "Wrong room")
+    reader = kit.reader(w.teammate, conversations=[pk], inbox=True)
+    for message in (first, second):
+        kit.verify(
+            reader,
+            partial(
+                messaging.do_delete_message,
+                actor=w.owner,
+                seat=access_seat(w.owner, pk),
+                message=message,
+            ),
+        )
+
+
+@scenario("message.reaction")
+def people_react_to_a_message(kit: Kit) -> None:
+    w = kit.world
+    pk = conversation_of(w.owner, w.teammate)
+    message = message_in(pk, w.owner, "Shipped!")
+    reader = kit.reader(w.owner, conversations=[pk], inbox=True)
+    react = partial(messaging.do_react, actor=w.teammate, message=message, kind="celebrate")
+    kit.verify(reader, lambda: react(seat=access_seat(w.teammate, pk), on=True))
+    kit.verify(reader, lambda: react(seat=access_seat(w.teammate, pk), on=False))
+
+
+@scenario("conversation.read")
+def people_read(kit: Kit) -> None:
+    w = kit.world
+    pk = conversation_of(w.owner, w.teammate, w.outsider, title="Release")
+    message_in(pk, w.owner, "One")
+    last = message_in(pk, w.outsider, "Two")
+    # The writer sees who read how far ("seen by")…
+    writer = kit.reader(w.owner, conversations=[pk], inbox=True)
+    read = partial(messaging.do_read, up_to=last.pk)
+    kit.verify(writer, lambda: read(actor=w.teammate, seat=access_seat(w.teammate, pk)))
+    # …and the reader's other tab sees its unread count go.
+    myself = kit.reader(w.outsider, conversations=[pk], inbox=True)
+    message_in(pk, w.owner, "Three")
+    newest = Message.objects.latest("pk")
+    kit.verify(
+        myself,
+        lambda: messaging.do_read(
+            actor=w.outsider, seat=access_seat(w.outsider, pk), up_to=newest.pk
+        ),
+    )
+
+
+@scenario("conversation.typing")
+def someone_types(kit: Kit) -> None:
+    w = kit.world
+    pk = conversation_of(w.owner, w.teammate)
+    reader = kit.reader(w.teammate, conversations=[pk])
+    [event] = kit.verify(
+        reader, lambda: messaging.do_typing(actor=w.owner, conversation_id=pk), changes=False
+    )
+    assert event["person"]["username"] == w.owner.username
+
+
+@scenario("presence.changed")
+def someone_comes_and_goes(kit: Kit) -> None:
+    w = kit.world
+    pk = conversation_of(w.owner, w.teammate)
+    conversation_of(w.admin, w.teammate)
+    reader = kit.reader(w.teammate, conversations=[pk], inbox=True)
+    started = timezone.now()
+    kit.verify(reader, lambda: messaging.do_beat(process="web-1", active={w.owner.pk: started}))
+    # The process crashed: no more beats, and a sweep elsewhere finds the heartbeat expired.
+    later = started + dt.timedelta(seconds=PRESENCE_EXPIRES_SECONDS + 1)
+    kit.verify(reader, lambda: messaging.do_announce_presence(now=later))
 
 
 # --- The tests ----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from watercooler.core.inputs import first_problem
 from watercooler.realtime.consumers import MAX_MESSAGE_BYTES, ClientError, decode_message
-from watercooler.realtime.tests.test_consumers import as_user
+from watercooler.realtime.tests.helpers import as_user
 from watercooler.testing.world import World
 
 # Any code point, lone surrogates included ("\ud800" is valid JSON text, not valid UTF-8).

@@ -12,11 +12,12 @@ from asgiref.sync import sync_to_async
 from watercooler.realtime.consumers import CLOSE_UNAUTHENTICATED
 from watercooler.realtime.tests.helpers import (
     WebsocketCommunicator,
+    close_code,
     communicator,
+    connected,
     session_cookie,
     token_for,
 )
-from watercooler.realtime.tests.test_consumers import close_code, connected
 from watercooler.testing.world import World
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
