@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "watercooler.core.context_processors.site",
                 "watercooler.notifications.context_processors.unread_notifications",
+                "watercooler.messaging.context_processors.unread_messages",
             ],
             # {% avatar %} is on nearly every page.
             "builtins": ["watercooler.people.templatetags.people_tags"],

@@ -1,5 +1,5 @@
 // Live updates over one websocket per tab: new-post prompt, reply and reaction counts, the
-// notification badge. The protocol and every data-* hook are in docs/events.md. The page works
+// notification and message badges, presence dots; and what pages send (typing, activity). The protocol and every data-* hook are in docs/events.md. The page works
 // without this file; it only fills in what other people do while the page is open.
 
 const script = document.querySelector("script[data-live]");
@@ -168,6 +168,41 @@ function setBadge(count) {
   }
 }
 
+function setMessageBadge(count) {
+  for (const badge of document.querySelectorAll("[data-message-badge]")) {
+    const number = badge.querySelector("[data-message-count]") || badge;
+    number.textContent = count > 99 ? "99+" : String(count);
+    badge.hidden = count <= 0;
+  }
+}
+
+// The unread total depends on which conversations are muted: ask, once per burst of events.
+let messageCountTimer = 0;
+function refreshMessageBadge() {
+  if (!document.querySelector("[data-message-badge]")) return;
+  clearTimeout(messageCountTimer);
+  messageCountTimer = setTimeout(async () => {
+    try {
+      const response = await fetch("/api/v1/conversations/unread", { credentials: "same-origin" });
+      if (response.ok) setMessageBadge((await response.json()).count);
+    } catch {
+      // the next event or catch_up sets it
+    }
+  }, 400);
+}
+
+function showPresence(username, status) {
+  for (const dot of document.querySelectorAll(`[data-presence-for="${CSS.escape(username)}"]`)) {
+    dot.dataset.status = status;
+    dot.title = status.charAt(0).toUpperCase() + status.slice(1);
+    const words = dot.querySelector("[data-presence-words]");
+    if (words) words.textContent = `(${status})`;
+  }
+  for (const label of document.querySelectorAll(`[data-presence-label="${CSS.escape(username)}"]`)) {
+    label.textContent = status.charAt(0).toUpperCase() + status.slice(1);
+  }
+}
+
 function badgeCount() {
   const badge = document.querySelector("[data-notification-badge]");
   const number = badge && (badge.querySelector("[data-notification-count]") || badge);
@@ -252,6 +287,16 @@ function apply(event) {
     case "notification.created":
       setBadge(typeof event.unread_count === "number" ? event.unread_count : badgeCount() + 1);
       break;
+    case "message.created":
+    case "message.deleted":
+      if (!event.message || !event.message.author || event.message.author.username !== me) refreshMessageBadge();
+      break;
+    case "conversation.read":
+      if (event.person === me) refreshMessageBadge();
+      break;
+    case "presence.changed":
+      showPresence(event.person, event.status);
+      break;
     case "catch_up":
       // These are the home feed's posts; a community page cannot tell which are its own.
       if (pageCommunity() === null) {
@@ -259,6 +304,7 @@ function apply(event) {
       }
       showNewPosts();
       setBadge(event.unread_notifications);
+      if (typeof event.unread_messages === "number") setMessageBadge(event.unread_messages);
       for (const state of event.posts || []) {
         if (state.deleted) {
           tombstone(state.id);
@@ -356,7 +402,22 @@ function reconnectNow() {
   connect();
 }
 
+// Presence: the person counts as active while they use the page (at most one "active" a minute).
+const ACTIVE_EVERY_MS = 60000;
+let lastActive = Date.now();
+function active() {
+  const now = Date.now();
+  if (document.visibilityState !== "visible" || now - lastActive < ACTIVE_EVERY_MS) return;
+  lastActive = now;
+  send({ type: "active" });
+}
+
 if (me !== null && "WebSocket" in window) {
+  // Pages send through this socket (conversation.js: typing).
+  document.addEventListener("watercooler:send", (event) => send(event.detail));
+  for (const kind of ["keydown", "pointerdown", "scroll"]) {
+    window.addEventListener(kind, active, { passive: true });
+  }
   document.body.addEventListener("htmx:afterSwap", syncSubscriptions);
   document.body.addEventListener("htmx:afterSettle", showNewPosts);
   document.addEventListener("click", (event) => {
@@ -369,7 +430,10 @@ if (me !== null && "WebSocket" in window) {
   });
   window.addEventListener("online", reconnectNow);
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") reconnectNow();
+    if (document.visibilityState === "visible") {
+      reconnectNow();
+      active();
+    }
   });
   connect();
 }

@@ -1,4 +1,5 @@
-// @mention and #topic suggestions while typing in a [data-mention-input] textarea.
+// @mention and #topic suggestions while typing in a [data-mention-input] textarea, and the people
+// picker: an input with data-mention-bare takes usernames without the "@" (whom to message).
 //
 // When the caret follows "@abc" (or "#abc") the server is asked for matches and an accessible
 // listbox opens under the field: Up/Down move, Enter or Tab picks, Escape closes, a click picks.
@@ -7,6 +8,7 @@
 
 const DEBOUNCE_MS = 150;
 const TOKEN = /(^|[^\w@#&/.+-])([@#])([\w.+-]{0,40})$/u;
+const BARE = /(^|[\s,])([\w.+-]{1,40})$/u;
 
 let uid = 0;
 
@@ -55,6 +57,10 @@ class Suggester {
   currentToken() {
     const { value, selectionStart, selectionEnd } = this.field;
     if (selectionStart !== selectionEnd) return null;
+    if ("mentionBare" in this.field.dataset) {
+      const bare = BARE.exec(value.slice(0, selectionStart));
+      return bare ? { sigil: "@", bare: true, query: bare[2], start: selectionStart - bare[2].length, end: selectionStart } : null;
+    }
     const match = TOKEN.exec(value.slice(0, selectionStart));
     if (!match) return null;
     const sigil = match[2];
@@ -101,7 +107,7 @@ class Suggester {
   show(results) {
     this.items = results.map((item) =>
       this.token.sigil === "@"
-        ? { insert: `@${item.username}`, title: item.display_name, note: `@${item.username}${item.title ? ` · ${item.title}` : ""}`, avatar: item.avatar }
+        ? { insert: this.token.bare ? item.username : `@${item.username}`, title: item.display_name, note: `@${item.username}${item.title ? ` · ${item.title}` : ""}`, avatar: item.avatar }
         : { insert: `#${item.label || item.name}`, title: `#${item.label || item.name}`, note: item.post_count != null ? `${item.post_count} post${item.post_count === 1 ? "" : "s"}` : "" },
     );
     this.list.replaceChildren();
@@ -213,7 +219,7 @@ class Suggester {
 const attached = new WeakSet();
 
 export function attachSuggestions(root = document) {
-  for (const field of root.querySelectorAll("textarea[data-mention-input]")) {
+  for (const field of root.querySelectorAll("textarea[data-mention-input], input[data-mention-input]")) {
     if (attached.has(field)) continue;
     attached.add(field);
     const suggester = new Suggester(field);

@@ -23,6 +23,7 @@ from watercooler.messaging.schemas import (
     MessageOut,
     MessagePage,
     MessagesQuery,
+    MessagesUnreadOut,
     ParticipantsIn,
     PreferencesIn,
     PreferencesOut,
@@ -92,6 +93,14 @@ def inbox(request: HttpRequest, params: Query[InboxQuery]) -> dict[str, Any]:
         "items": [conversation_data(s, people) for s in page.items],
         "next_cursor": page.next_cursor,
     }
+
+
+@conversations_router.get(
+    "/unread", response={200: MessagesUnreadOut, **READ}, summary="Unread count"
+)
+def unread(request: HttpRequest) -> dict[str, int]:
+    """Unread messages across your conversations that are not muted (the Messages badge)."""
+    return {"count": queries.unread_total(viewer_of(request))}
 
 
 @conversations_router.get(

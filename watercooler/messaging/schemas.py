@@ -124,3 +124,7 @@ class PreferencesIn(StrictInput):
 
 class BlockIn(StrictInput):
     username: str = Field(max_length=150)
+
+
+class MessagesUnreadOut(Schema):
+    count: int

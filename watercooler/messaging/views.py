@@ -1,6 +1,9 @@
 """Messaging pages: the inbox, a conversation (newest messages at the bottom, older ones a link
-away; opening it reads it), the composer, and starting a conversation by usernames. Each parses
-the request and calls one action or query."""
+away; opening it reads it), the composer, one message as a fragment (what the page fetches when
+an event says a message arrived or changed), reacting, editing and deleting, starting a
+conversation (from the inbox's people picker, a profile or a post's author), messaging settings
+and blocking. Each parses the request and calls one action or query. The page works without
+JavaScript; static/js/conversation.js makes it live."""
 
 from typing import Any
 
@@ -8,12 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from watercooler.core.errors import messages_by_field
 from watercooler.core.pages import bad_cursor_page, viewer_of
 from watercooler.core.paging import InvalidCursorError
 from watercooler.messaging import actions, policy, queries
+from watercooler.people.queries import access_person_card
 
 
 @login_required
@@ -41,10 +47,17 @@ def _conversation_page(
     newest = page.items[0] if page.items else None
     if newest is not None and request.method == "GET" and not request.GET.get("cursor"):
         actions.do_read(actor=viewer, seat=seat, up_to=newest.pk)
+    present = queries.present_seats(seat)
+    people = queries.people_state(viewer.pk, [seat])
     context = {
         "seat": seat,
         "conversation": seat.conversation,
-        "people": [s.person for s in queries.present_seats(seat)],
+        # The others, each with their status (online, away, offline).
+        "others": [
+            (s.person, people.presence[s.person_id]) for s in present if s.person_id != viewer.pk
+        ],
+        "read_positions": queries.read_positions(viewer.pk, present, people.receipts_off),
+        "names": {s.person.username: s.person.display_name for s in present},
         # Not "messages": that is the page's flash messages.
         "thread": list(reversed(page.items)),
         "older": page.next_cursor,
@@ -77,12 +90,21 @@ def send(request: HttpRequest, conversation_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     """Start (or find again) a conversation with the people named in ``to`` (usernames,
-    separated by commas or spaces)."""
+    separated by commas or spaces). A GET (a post's "Message" link) opens the inbox with the
+    form filled in: nothing is created until the person presses Start."""
     viewer = viewer_of(request)
-    names = request.POST.get("to", "").replace(",", " ").split()
+    if request.method == "GET":
+        context = {
+            "page": queries.inbox(viewer, cursor=None),
+            "archived": False,
+            "to": request.GET.get("to", "")[:1000],
+            "starting": True,
+        }
+        return render(request, "messaging/inbox.html", context)
+    names = [name.lstrip("@") for name in request.POST.get("to", "").replace(",", " ").split()]
     title = request.POST.get("title") or None
     try:
         conversation, _ = actions.do_start_conversation(actor=viewer, usernames=names, title=title)
@@ -100,3 +122,90 @@ def start(request: HttpRequest) -> HttpResponse:
             status=422,
         )
     return redirect("messaging:conversation", conversation.pk)
+
+
+def _back_to(message: Any) -> HttpResponse:
+    url = reverse("messaging:conversation", args=[message.conversation_id])
+    return redirect(f"{url}#message-{message.pk}")
+
+
+@login_required
+@require_GET
+def message_fragment(request: HttpRequest, message_id: int) -> HttpResponse:
+    """One message as the conversation page shows it (the page fetches it on an event)."""
+    seat, message = queries.access_message(viewer_of(request), message_id)
+    context = {"message": message, "can_write": policy.can_write(seat)}
+    return render(request, "messaging/_message.html", context)
+
+
+@login_required
+@require_POST
+def react(request: HttpRequest, message_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    seat, message = queries.access_message(viewer, message_id)
+    on = request.POST.get("on") == "1"
+    kind = request.POST.get("kind", "")
+    try:
+        actions.do_react(actor=viewer, seat=seat, message=message, kind=kind, on=on)
+    except ValidationError as error:
+        return _conversation_page(request, message.conversation_id, errors=messages_by_field(error))
+    return _back_to(message)
+
+
+@login_required
+@require_POST
+def edit(request: HttpRequest, message_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    seat, message = queries.access_message(viewer, message_id)
+    try:
+        actions.do_edit_message(
+            actor=viewer, seat=seat, message=message, body=request.POST.get("body", "")
+        )
+    except ValidationError as error:
+        return _conversation_page(request, message.conversation_id, errors=messages_by_field(error))
+    return _back_to(message)
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, message_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    seat, message = queries.access_message(viewer, message_id)
+    actions.do_delete_message(actor=viewer, seat=seat, message=message)
+    return _back_to(message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings(request: HttpRequest) -> HttpResponse:
+    """Read receipts, presence, and the people blocked."""
+    viewer = viewer_of(request)
+    saved = False
+    if request.method == "POST":
+        actions.do_change_preferences(
+            actor=viewer,
+            data={
+                "read_receipts": request.POST.get("read_receipts") == "on",
+                "show_presence": request.POST.get("show_presence") == "on",
+            },
+        )
+        saved = True
+    context = {
+        "preferences": queries.preferences_of(viewer.pk),
+        "blocked": queries.blocked_by(viewer),
+        "saved": saved,
+    }
+    return render(request, "messaging/settings.html", context)
+
+
+@login_required
+@require_POST
+def block(request: HttpRequest, username: str) -> HttpResponse:
+    """Block (``on=1``) or unblock someone, then back to where the form was."""
+    viewer = viewer_of(request)
+    other = access_person_card(viewer, username)[0]
+    actions.do_block(actor=viewer, other=other, on=request.POST.get("on") == "1")
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("messaging:settings")

@@ -347,9 +347,9 @@ def _feed_queries(client: Client, path: str) -> int:
 # The community feed page for a member, with pinned posts: session and user (2), the header
 # (community, membership, pending requests for a moderator: 3), the pinned posts (content access,
 # posts, topics, attachments, poll options: 5) and the page (the same 5), the viewer's reactions
-# on both (2), which communities they moderate (1), the notification badge (1) and the upcoming
-# events box (2). Recorded for the closing note.
-COMMUNITY_FEED_QUERIES = 21
+# on both (2), which communities they moderate (1), the notification and message badges (2) and
+# the upcoming events box (2). Recorded for the closing note.
+COMMUNITY_FEED_QUERIES = 22
 
 
 def test_feed_query_count_does_not_grow_with_posts(
