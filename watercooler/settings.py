@@ -165,10 +165,14 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
-    # Tests run in memory, as Django does for its own SQLite backend. Said explicitly because
-    # pytest-django only recognises Django's engine name: for ours it would derive a per-worker
-    # file name from the path (test_/…/watercooler.sqlite3_gw0) and fail under pytest -n.
-    _db["TEST"] = {"NAME": ":memory:"}
+    # Tests use a file per pytest worker, as production does: an in-memory database shares its
+    # cache between connections, where a write locks whole tables and another thread's read
+    # fails at once ("database table is locked") instead of waiting, so tests that serve the
+    # app in a thread (websockets, browsers) met errors production never sees. Named explicitly
+    # because pytest-django only recognises Django's engine name: for ours it would derive a
+    # name from the path (test_/…/watercooler.sqlite3_gw0) and fail under pytest -n.
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    _db["TEST"] = {"NAME": str(VAR_DIR / f"test-{_worker}.sqlite3")}
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     # psycopg's pool is shared by every thread of the process (the HTTP thread, the websockets'
     # database thread, the event sender) and replaces a broken connection by itself.
