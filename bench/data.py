@@ -510,6 +510,9 @@ def populate(size: str | Size, *, seed: int = 5) -> dict[str, Any]:
 
     tuned = not connection.in_atomic_block
     if tuned:
+        if w.sqlite and hasattr(connection, "close_pooled"):
+            # Idle pooled connections to the file (a test run's) would keep WAL in place.
+            connection.close_pooled()
         with connection.cursor() as cur:
             if w.sqlite:
                 # A build needs no durability (a crash means a rebuild), and foreign keys are

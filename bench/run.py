@@ -54,6 +54,7 @@ SCENARIOS = {
     "frontline": "bench.scenario_frontline",
     "search": "bench.scenario_search",
     "insights": "bench.scenario_insights",
+    "messaging": "bench.scenario_messaging",
 }
 TOOLS = {"uvicorn": [sys.executable, "-m", "uvicorn", "--version"], "wrk": ["wrk", "--version"]}
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")

@@ -186,17 +186,47 @@ function composerError(text) {
   }
 }
 
+// Pictures and files go with the message as multipart (the API checks them as post attachments).
+function withFiles(body, files) {
+  const form = new FormData();
+  form.set("body", body);
+  for (const file of files) form.append("files", file);
+  const alt = composer.querySelector("[data-composer-alt]");
+  if (alt && alt.value.trim()) form.append("alt_texts", alt.value.trim());
+  return fetch(`/api/v1/conversations/${conversationId}/messages/with-attachments`, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "X-CSRFToken": csrfToken() },
+    body: form,
+  });
+}
+
+function showChosen() {
+  const input = composer.querySelector("[data-composer-files]");
+  const files = input ? [...input.files] : [];
+  composer.querySelector("[data-composer-chosen]").textContent = files.map((f) => f.name).join(", ");
+  const alt = composer.querySelector("[data-composer-alt]");
+  alt.hidden = !files.some((f) => f.type.startsWith("image/"));
+}
+
 async function send() {
   const field = composer.querySelector("textarea");
   const body = field.value;
-  if (!body.trim()) return;
+  const input = composer.querySelector("[data-composer-files]");
+  const files = input ? [...input.files] : [];
+  if (!body.trim() && !files.length) return;
   const button = composer.querySelector("button[type=submit]");
   button.disabled = true;
   try {
-    const response = await api("POST", `/conversations/${conversationId}/messages`, { body });
+    const response = files.length
+      ? await withFiles(body, files)
+      : await api("POST", `/conversations/${conversationId}/messages`, { body });
     const answer = await response.json().catch(() => ({}));
     if (response.status === 201) {
       field.value = "";
+      if (input) input.value = "";
+      composer.querySelector("[data-composer-alt]").value = "";
+      showChosen();
       composerError("");
       await showMessage(answer.id); // the event may be late (or the socket down)
       toBottom();
@@ -214,6 +244,9 @@ async function send() {
 
 if (root && composer) {
   const field = composer.querySelector("textarea");
+  composer.querySelector("[data-composer-files]")?.addEventListener("change", showChosen);
+  // Without a text the browser would refuse to submit a picture alone.
+  field.removeAttribute("required");
   composer.addEventListener("submit", (event) => {
     event.preventDefault();
     send();

@@ -10,7 +10,9 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,8 +20,10 @@ from django.utils import timezone
 from watercooler.core.errors import FieldErrors, raise_field
 from watercooler.core.inputs import text_field
 from watercooler.core.markdown import render_markdown
+from watercooler.core.media import delete_stored_files
 from watercooler.core.policy import check_active
 from watercooler.feed.actions import topic_url
+from watercooler.feed.attachments import CheckedFile, check_alt_text, check_upload
 from watercooler.feed.models import ReactionKind
 from watercooler.messaging import events, policy, queries
 from watercooler.messaging.models import (
@@ -28,6 +32,7 @@ from watercooler.messaging.models import (
     Conversation,
     Heartbeat,
     Message,
+    MessageAttachment,
     MessageReaction,
     Preferences,
     PresenceAnnounced,
@@ -167,20 +172,63 @@ def _subject(conversation: Conversation) -> str:
     return "" if conversation.is_direct else conversation.title
 
 
-def _body(data: dict[str, Any]) -> str:
+def _body(data: dict[str, Any], *, required: bool = True) -> str:
     errors = FieldErrors()
-    body = text_field(errors, data, "body", limit=BODY_LENGTH, required=True)
+    body = text_field(errors, data, "body", limit=BODY_LENGTH, required=required)
     errors.raise_if_any()
     return body
 
 
+Upload = tuple[UploadedFile[bytes], str]
+
+
+def _checked_uploads(uploads: Sequence[Upload]) -> list[tuple[CheckedFile, str]]:
+    """Every file checked (and every description) before anything is written: one refused
+    file sends nothing."""
+    if len(uploads) > settings.ATTACHMENT_MAX_PER_POST:
+        raise_field("file", f"A message has at most {settings.ATTACHMENT_MAX_PER_POST} files.")
+    checked = []
+    for upload, alt_text in uploads:
+        upload.seek(0)
+        checked.append((check_upload(upload), check_alt_text(alt_text)))
+    return checked
+
+
+def _attach(message: Message, files: list[tuple[CheckedFile, str]]) -> None:
+    for position, (checked, alt_text) in enumerate(files):
+        attachment = MessageAttachment(
+            message=message,
+            name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+            width=checked.width,
+            height=checked.height,
+            alt_text=alt_text,
+            position=position,
+        )
+        attachment.file.save(checked.file.name or "file", checked.file, save=False)
+        if checked.thumbnail is not None:
+            attachment.thumbnail.save(
+                checked.thumbnail.name or "thumb.jpg", checked.thumbnail, save=False
+            )
+        attachment.save()
+
+
 def do_send_message(
-    *, actor: User, seat: Seat, body: Any, reply_to: Any = None, now: dt.datetime | None = None
+    *,
+    actor: User,
+    seat: Seat,
+    body: Any,
+    reply_to: Any = None,
+    uploads: Sequence[Upload] = (),
+    now: dt.datetime | None = None,
 ) -> Message:
-    """A new message from ``actor`` (whose seat ``seat`` is) in its conversation."""
+    """A new message from ``actor`` (whose seat ``seat`` is) in its conversation, with pictures
+    and files checked as post attachments are (the text may then be empty)."""
     check_active(actor)
     policy.check_can_write(seat)
-    text = _body({"body": body})
+    text = _body({"body": body}, required=not uploads)
+    files = _checked_uploads(uploads)
     conversation = seat.conversation
     if _blocked_in_direct(actor, conversation):
         raise PermissionDenied("You can't message this person.")
@@ -188,7 +236,7 @@ def do_send_message(
     if reply_to is not None:
         if not isinstance(reply_to, int) or isinstance(reply_to, bool):
             raise_field("reply_to", "Give the id of a message in this conversation.")
-        quoted = Message.objects.filter(pk=reply_to, conversation=conversation).first()
+        quoted = queries.readable_messages(seat).filter(pk=reply_to).first()
         if quoted is None:
             raise_field("reply_to", "No such message in this conversation.")
     now = now or timezone.now()
@@ -203,6 +251,7 @@ def do_send_message(
             reply_to=quoted,
             created_at=now,
         )
+        _attach(message, files)
         Conversation.objects.filter(pk=conversation.pk).update(last_message=message)
         seats = Seat.objects.filter(PRESENT, conversation=conversation)
         seats.exclude(person=actor).update(last_activity_at=now, unread_count=F("unread_count") + 1)
@@ -256,14 +305,20 @@ def do_edit_message(*, actor: User, seat: Seat, message: Message, body: Any) -> 
 
 
 def do_delete_message(*, actor: User, seat: Seat, message: Message) -> Message:
-    """A tombstone: the text is removed, the row stays. People who had not read it yet have
-    one unread message fewer."""
+    """A tombstone: the text and files are removed, the row stays. People who had not read it
+    yet have one unread message fewer."""
     check_author(actor, message)
     with transaction.atomic():
         message.body = ""
         message.body_html = ""
         message.deleted_at = timezone.now()
         message.save(update_fields=["body", "body_html", "deleted_at"])
+        attachments = MessageAttachment.objects.filter(message=message)
+        files = [name for a in attachments for name in (a.file.name, a.thumbnail.name)]
+        attachments.delete()
+        transaction.on_commit(lambda: delete_stored_files(files))
+        # Read again: what the caller loaded (its files among them) is gone.
+        message = Message.objects.select_related("author", "reply_to__author").get(pk=message.pk)
         Seat.objects.filter(
             PRESENT,
             conversation_id=message.conversation_id,

@@ -3,9 +3,10 @@ the API's one error shape. Anyone never in a conversation gets 404 for it and it
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Query, Router, Status
+from django.http import FileResponse, HttpRequest
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
+from watercooler.core.errors import raise_field
 from watercooler.core.pages import viewer_of
 from watercooler.core.schemas import ErrorOut
 from watercooler.feed.schemas import ReactionIn
@@ -24,12 +25,14 @@ from watercooler.messaging.schemas import (
     MessagePage,
     MessagesQuery,
     MessagesUnreadOut,
+    MessageWithAttachmentsIn,
     ParticipantsIn,
     PreferencesIn,
     PreferencesOut,
     ReadIn,
     message_data,
 )
+from watercooler.people.models import User
 from watercooler.people.queries import access_person_card
 from watercooler.people.schemas import PersonRef, person_ref
 
@@ -40,7 +43,9 @@ me_router = Router()
 READ: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-def conversation_data(seat: Seat, people: queries.PeopleState | None = None) -> dict[str, Any]:
+def conversation_data(
+    seat: Seat, viewer: User, people: queries.PeopleState | None = None
+) -> dict[str, Any]:
     conversation = seat.conversation
     present = queries.present_seats(seat)
     last = queries.last_message_for(seat)
@@ -53,7 +58,7 @@ def conversation_data(seat: Seat, people: queries.PeopleState | None = None) -> 
         "admins": [s.person.username for s in present if s.is_admin],
         "unread_count": seat.unread_count,
         "last_read_id": seat.last_read_id,
-        "last_message": message_data(last) if last is not None else None,
+        "last_message": message_data(last, viewer) if last is not None else None,
         "last_activity_at": seat.last_activity_at,
         "muted": seat.muted,
         "archived": seat.archived,
@@ -80,7 +85,9 @@ def start(request: HttpRequest, payload: ConversationIn) -> Status[dict[str, Any
     conversation, created = actions.do_start_conversation(
         actor=viewer, usernames=payload.participants, title=payload.title
     )
-    return Status(201 if created else 200, conversation_data(_seat(request, conversation.pk)))
+    return Status(
+        201 if created else 200, conversation_data(_seat(request, conversation.pk), viewer)
+    )
 
 
 @conversations_router.get("", response={200: ConversationPage, **READ}, summary="Your inbox")
@@ -90,7 +97,7 @@ def inbox(request: HttpRequest, params: Query[InboxQuery]) -> dict[str, Any]:
     page = queries.inbox(viewer, cursor=params.cursor, archived=params.archived)
     people = queries.people_state(viewer.pk, page.items)
     return {
-        "items": [conversation_data(s, people) for s in page.items],
+        "items": [conversation_data(s, viewer, people) for s in page.items],
         "next_cursor": page.next_cursor,
     }
 
@@ -107,7 +114,7 @@ def unread(request: HttpRequest) -> dict[str, int]:
     "/{conversation_id}", response={200: ConversationOut, **READ}, summary="One conversation"
 )
 def detail(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
-    return conversation_data(_seat(request, conversation_id))
+    return conversation_data(_seat(request, conversation_id), viewer_of(request))
 
 
 @conversations_router.patch(
@@ -120,7 +127,7 @@ def change(
     actions.do_change_conversation(
         actor=viewer_of(request), seat=seat, data=payload.model_dump(exclude_unset=True)
     )
-    return conversation_data(_seat(request, conversation_id))
+    return conversation_data(_seat(request, conversation_id), viewer_of(request))
 
 
 @conversations_router.post(
@@ -133,7 +140,7 @@ def add_people(
 ) -> dict[str, Any]:
     seat = _seat(request, conversation_id)
     actions.do_add_people(actor=viewer_of(request), seat=seat, usernames=payload.participants)
-    return conversation_data(_seat(request, conversation_id))
+    return conversation_data(_seat(request, conversation_id), viewer_of(request))
 
 
 @conversations_router.delete(
@@ -145,7 +152,7 @@ def remove_person(request: HttpRequest, conversation_id: int, username: str) -> 
     """An admin removes someone; anyone leaves by naming themselves."""
     seat = _seat(request, conversation_id)
     actions.do_remove_person(actor=viewer_of(request), seat=seat, username=username)
-    return conversation_data(_seat(request, conversation_id))
+    return conversation_data(_seat(request, conversation_id), viewer_of(request))
 
 
 @conversations_router.get(
@@ -158,7 +165,11 @@ def messages(
     page = queries.messages_page(
         _seat(request, conversation_id), before=params.before, cursor=params.cursor
     )
-    return {"items": [message_data(m) for m in page.items], "next_cursor": page.next_cursor}
+    viewer = viewer_of(request)
+    return {
+        "items": [message_data(m, viewer) for m in page.items],
+        "next_cursor": page.next_cursor,
+    }
 
 
 @conversations_router.post(
@@ -171,7 +182,35 @@ def send(request: HttpRequest, conversation_id: int, payload: MessageIn) -> Stat
         body=payload.body,
         reply_to=payload.reply_to,
     )
-    return Status(201, message_data(message))
+    return Status(201, message_data(message, viewer_of(request)))
+
+
+@conversations_router.post(
+    "/{conversation_id}/messages/with-attachments",
+    response={201: MessageOut, **READ, 413: ErrorOut},
+    summary="Send with pictures or files",
+)
+def send_with_attachments(
+    request: HttpRequest,
+    conversation_id: int,
+    payload: Form[MessageWithAttachmentsIn],
+    files: File[list[UploadedFile]],
+) -> Status[dict[str, Any]]:
+    """multipart/form-data: ``body`` (may be empty), ``reply_to``, one or more ``files`` (checked
+    as post attachments are) and ``alt_texts`` in the same order. All or nothing: a file refused
+    (422 on ``file`` or ``alt_text``) sends nothing."""
+    viewer = viewer_of(request)
+    if len(payload.alt_texts) > len(files):
+        raise_field("alt_texts", "Send at most one description per file.")
+    alt_texts = payload.alt_texts + [""] * (len(files) - len(payload.alt_texts))
+    message = actions.do_send_message(
+        actor=viewer,
+        seat=_seat(request, conversation_id),
+        body=payload.body,
+        reply_to=payload.reply_to,
+        uploads=list(zip(files, alt_texts, strict=True)),
+    )
+    return Status(201, message_data(message, viewer))
 
 
 @conversations_router.post(
@@ -180,7 +219,7 @@ def send(request: HttpRequest, conversation_id: int, payload: MessageIn) -> Stat
 def read(request: HttpRequest, conversation_id: int, payload: ReadIn) -> dict[str, Any]:
     seat = _seat(request, conversation_id)
     actions.do_read(actor=viewer_of(request), seat=seat, up_to=payload.up_to)
-    return conversation_data(_seat(request, conversation_id))
+    return conversation_data(_seat(request, conversation_id), viewer_of(request))
 
 
 @messages_router.patch("/{message_id}", response={200: MessageOut, **READ}, summary="Edit")
@@ -188,7 +227,8 @@ def edit(request: HttpRequest, message_id: int, payload: MessageChangeIn) -> dic
     viewer = viewer_of(request)
     seat, message = queries.access_message(viewer, message_id)
     return message_data(
-        actions.do_edit_message(actor=viewer, seat=seat, message=message, body=payload.body)
+        actions.do_edit_message(actor=viewer, seat=seat, message=message, body=payload.body),
+        viewer,
     )
 
 
@@ -196,7 +236,7 @@ def edit(request: HttpRequest, message_id: int, payload: MessageChangeIn) -> dic
 def delete(request: HttpRequest, message_id: int) -> dict[str, Any]:
     viewer = viewer_of(request)
     seat, message = queries.access_message(viewer, message_id)
-    return message_data(actions.do_delete_message(actor=viewer, seat=seat, message=message))
+    return message_data(actions.do_delete_message(actor=viewer, seat=seat, message=message), viewer)
 
 
 @messages_router.post(
@@ -206,7 +246,8 @@ def react(request: HttpRequest, message_id: int, payload: ReactionIn) -> dict[st
     viewer = viewer_of(request)
     seat, message = queries.access_message(viewer, message_id)
     return message_data(
-        actions.do_react(actor=viewer, seat=seat, message=message, kind=payload.kind, on=True)
+        actions.do_react(actor=viewer, seat=seat, message=message, kind=payload.kind, on=True),
+        viewer,
     )
 
 
@@ -217,7 +258,8 @@ def unreact(request: HttpRequest, message_id: int, kind: str) -> dict[str, Any]:
     viewer = viewer_of(request)
     seat, message = queries.access_message(viewer, message_id)
     return message_data(
-        actions.do_react(actor=viewer, seat=seat, message=message, kind=kind, on=False)
+        actions.do_react(actor=viewer, seat=seat, message=message, kind=kind, on=False),
+        viewer,
     )
 
 
@@ -255,3 +297,22 @@ def unblock(request: HttpRequest, username: str) -> list[dict[str, Any] | None]:
     viewer = viewer_of(request)
     actions.do_block(actor=viewer, other=access_person_card(viewer, username)[0], on=False)
     return [person_ref(person) for person in queries.blocked_by(viewer)]
+
+
+@messages_router.get(
+    "/attachments/{attachment_id}",
+    response={200: None, **READ},
+    summary="Download a file",
+)
+def download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """A message's file, always with ``Content-Disposition: attachment`` (never shown inline);
+    404 for anyone who may not read the message."""
+    attachment = queries.access_attachment(viewer_of(request), attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

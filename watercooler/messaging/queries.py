@@ -7,17 +7,19 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Max, Prefetch, QuerySet, Sum
+from django.db.models import Max, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from watercooler.core.inputs import MAX_INT
 from watercooler.core.paging import Page, paginate
+from watercooler.core.policy import is_active_person
 from watercooler.messaging.models import (
     PRESENT,
     Block,
     Heartbeat,
     Message,
+    MessageAttachment,
     Preferences,
     PresenceStatus,
     Seat,
@@ -49,7 +51,7 @@ def access_seat(viewer: User, conversation_id: int) -> Seat:
     seat = (
         Seat.objects.filter(conversation_id=conversation_id, person_id=viewer.pk)
         .select_related("conversation__last_message__author")
-        .prefetch_related(_present_people())
+        .prefetch_related(_present_people(), "conversation__last_message__attachments")
         .first()
     )
     if seat is None:
@@ -64,7 +66,7 @@ def inbox(
     seats = (
         Seat.objects.filter(person_id=viewer.pk, archived=archived)
         .select_related("conversation__last_message__author")
-        .prefetch_related(_present_people())
+        .prefetch_related(_present_people(), "conversation__last_message__attachments")
     )
     return paginate(seats, keys=["-last_activity_at", "-id"], cursor=cursor, limit=limit)
 
@@ -82,7 +84,11 @@ def messages_page(
     seat: Seat, *, before: int | None, cursor: str | None, limit: int = MESSAGES_PAGE
 ) -> Page[Message]:
     """The messages ``seat`` may read, newest first (before message ``before`` if given)."""
-    messages = readable_messages(seat).select_related("author", "reply_to__author")
+    messages = (
+        readable_messages(seat)
+        .select_related("author", "reply_to__author")
+        .prefetch_related("attachments")
+    )
     if before is not None:
         messages = messages.filter(pk__lt=before)
     return paginate(messages, keys=["-id"], cursor=cursor, limit=limit)
@@ -90,7 +96,12 @@ def messages_page(
 
 def access_message(viewer: User, message_id: int) -> tuple[Seat, Message]:
     """A message ``viewer`` may read, with their seat; 404 otherwise."""
-    message = Message.objects.filter(pk=message_id).select_related("author").first()
+    message = (
+        Message.objects.filter(pk=message_id)
+        .select_related("author", "reply_to__author")
+        .prefetch_related("attachments")
+        .first()
+    )
     if message is None:
         raise Http404("No such message.")
     seat = access_seat(viewer, message.conversation_id)
@@ -104,7 +115,13 @@ def last_message_for(seat: Seat) -> Message | None:
     last = seat.conversation.last_message
     if last is None or seat.left_at is None or last.pk <= (seat.last_visible_id or 0):
         return last
-    return readable_messages(seat).select_related("author").order_by("-pk").first()
+    return (
+        readable_messages(seat)
+        .select_related("author")
+        .prefetch_related("attachments")
+        .order_by("-pk")
+        .first()
+    )
 
 
 def present_seats(seat: Seat) -> list[Seat]:
@@ -231,3 +248,29 @@ def companions(person_id: int) -> list[int]:
         Seat.objects.filter(PRESENT, conversation_id__in=theirs).values_list("person_id", flat=True)
     )
     return sorted(ids - {person_id})
+
+
+def access_attachment(viewer: User, attachment_id: int) -> MessageAttachment:
+    """A file of a message ``viewer`` may read; 404 otherwise (as for the message)."""
+    if not 0 < attachment_id <= MAX_INT:
+        raise Http404("No such file.")
+    attachment = MessageAttachment.objects.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404("No such file.")
+    access_message(viewer, attachment.message_id)
+    return attachment
+
+
+def can_fetch_message_file(viewer: User, name: str) -> bool:
+    """Whether ``viewer`` may fetch the stored file ``name``, a message's picture or file or its
+    thumbnail: they may read the message (the media view's check for unsigned URLs)."""
+    if not is_active_person(viewer) or not name:
+        return False
+    attachment = MessageAttachment.objects.filter(Q(file=name) | Q(thumbnail=name)).first()
+    if attachment is None:
+        return False
+    try:
+        access_message(viewer, attachment.message_id)
+    except Http404:
+        return False
+    return True

@@ -5,7 +5,9 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from watercooler.messaging.models import Message
+from watercooler.core.media import media_url
+from watercooler.feed.schemas import AttachmentOut
+from watercooler.messaging.models import Message, MessageAttachment
 from watercooler.messaging.policy import SEEN_BY_LIMIT
 from watercooler.people.schemas import PersonRef, StrictInput, person_ref
 
@@ -21,9 +23,31 @@ class MessageOut(Schema):
     deleted: bool
     reply_to: int | None = Field(description="The message this one answers, quoting it.")
     reactions: dict[str, int]
+    attachments: list[AttachmentOut] = Field(description="Pictures and files sent with it.")
 
 
-def message_data(message: Message) -> dict[str, Any]:
+def attachment_data(attachment: MessageAttachment, viewer: Any = None) -> dict[str, Any]:
+    """A message's file as the API and events give it. Pictures' URLs are signed for ``viewer``
+    (unsigned in events, which go to everyone in the conversation: the file request is then
+    checked against the database); other files download through the API, checked each time."""
+    image = attachment.is_image
+    return {
+        "id": attachment.pk,
+        "name": attachment.name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "url": media_url(attachment.file, viewer)
+        if image
+        else f"/api/v1/messages/attachments/{attachment.pk}",
+        "is_image": image,
+        "thumbnail_url": media_url(attachment.thumbnail, viewer) if image else None,
+        "width": attachment.width,
+        "height": attachment.height,
+        "alt_text": attachment.alt_text,
+    }
+
+
+def message_data(message: Message, viewer: Any = None) -> dict[str, Any]:
     return {
         "id": message.pk,
         "conversation_id": message.conversation_id,
@@ -35,6 +59,7 @@ def message_data(message: Message) -> dict[str, Any]:
         "deleted": message.deleted_at is not None,
         "reply_to": message.reply_to_id,
         "reactions": message.reaction_summary,
+        "attachments": [attachment_data(a, viewer) for a in message.attachments.all()],
     }
 
 
@@ -102,6 +127,16 @@ class MessagesQuery(Schema):
 class MessageIn(StrictInput):
     body: str = Field(max_length=100_000)
     reply_to: int | None = Field(None, ge=1, le=2**62)
+
+
+class MessageWithAttachmentsIn(StrictInput):
+    body: str = Field("", max_length=100_000)
+    reply_to: int | None = Field(None, ge=1, le=2**62)
+    alt_texts: list[str] = Field(
+        default_factory=list,
+        description="A description of each file, in the order of ``files`` (for pictures: what"
+        " a screen reader says).",
+    )
 
 
 class MessageChangeIn(StrictInput):

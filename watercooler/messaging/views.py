@@ -80,8 +80,13 @@ def send(request: HttpRequest, conversation_id: int) -> HttpResponse:
     viewer = viewer_of(request)
     seat = queries.access_seat(viewer, conversation_id)
     body = request.POST.get("body", "")
+    files = request.FILES.getlist("files")
+    alt_texts = request.POST.getlist("alt_text")[: len(files)]
+    alt_texts += [""] * (len(files) - len(alt_texts))
     try:
-        actions.do_send_message(actor=viewer, seat=seat, body=body)
+        actions.do_send_message(
+            actor=viewer, seat=seat, body=body, uploads=list(zip(files, alt_texts, strict=True))
+        )
     except ValidationError as error:
         return _conversation_page(
             request, conversation_id, draft=body, errors=messages_by_field(error)

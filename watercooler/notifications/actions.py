@@ -349,37 +349,25 @@ def do_notify_message(
 def _fold_messages(
     actor: User, recipients: Sequence[int], key: str, subject: str, link: str
 ) -> list[Notification]:
-    if not recipients:
-        return []
     now = timezone.now()
-    rows: list[Notification] = []
-    folded: set[int] = set()
+    folded: list[Notification] = []
     for chunk in _chunks(recipients):
         unread = Notification.objects.filter(
             recipient_id__in=chunk, group_key=key, read_at__isnull=True
         )
         unread.update(actor=actor, updated_at=now, subject=subject[:200])
-        found = list(unread.select_related("actor"))
-        folded.update(row.recipient_id for row in found)
-        rows.extend(found)
-    new = [
-        Notification(
-            recipient_id=recipient_id,
-            kind=NotificationKind.MESSAGE,
-            actor=actor,
-            group_key=key,
-            subject=subject[:200],
-            link=link[:300],
-            created_at=now,
-            updated_at=now,
-        )
-        for recipient_id in recipients
-        if recipient_id not in folded
-    ]
-    Notification.objects.bulk_create(new, batch_size=CHUNK)
-    rows.extend(new)
-    _announce(rows)
-    return rows
+        folded.extend(unread.select_related("actor"))
+    _announce(folded)
+    seen = {row.recipient_id for row in folded}
+    fresh = [pk for pk in recipients if pk not in seen]
+    return folded + do_notify(
+        kind=NotificationKind.MESSAGE,
+        recipient_ids=fresh,
+        actor=actor,
+        group_key=key,
+        subject=subject,
+        link=link,
+    )
 
 
 def do_mark_group_read(*, user: User, group_key: str) -> None:

@@ -1,9 +1,14 @@
 """Two people messaging live in two real Chromium browsers (a desktop and a 360 px phone) over the
 real websocket: one starts the conversation from the other's profile; the other, with the
 conversation open, sees them come online, sees "… is typing", gets the message without a reload,
-and reading it shows "Seen" on the writer's page. Reactions and edits follow the same way."""
+and reading it shows "Seen" on the writer's page. Reactions, edits and a picture follow the same
+way."""
+
+import io
+from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from watercooler.messaging import actions
@@ -14,6 +19,12 @@ from watercooler.testing.world import World
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 80), (30, 120, 200)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def open_live(page: Page, url: str) -> None:
     """Load ``url`` and wait until its socket has answered (groups joined)."""
     with page.expect_websocket() as info:
@@ -22,7 +33,11 @@ def open_live(page: Page, url: str) -> None:
 
 
 def test_two_browsers_exchange_messages_live(
-    browser: Browser, asgi_server: str, world: World, screenshot: Screenshot
+    browser: Browser,
+    asgi_server: str,
+    world: World,
+    screenshot: Screenshot,
+    media_served_from_tmp: Path,
 ) -> None:
     conversation, _ = actions.do_start_conversation(
         actor=world.teammate, usernames=[world.owner.username]
@@ -79,6 +94,15 @@ def test_two_browsers_exchange_messages_live(
         first.get_by_role("button", name="Save").click()
         expect(theirs.locator(".message").first).to_contain_text("ready for Friday?")
         expect(theirs.locator(".message").first).to_contain_text("(edited)")
+        # A picture, with its description, reaches the phone as a picture.
+        mine.locator("[data-composer-files]").set_input_files(
+            {"name": "whiteboard.png", "mimeType": "image/png", "buffer": png_bytes()}
+        )
+        mine.get_by_label("Describe the picture").fill("The release checklist on the whiteboard")
+        mine.get_by_role("button", name="Send").click()
+        picture = theirs.get_by_role("img", name="The release checklist on the whiteboard")
+        expect(picture).to_be_visible()
+        assert picture.evaluate("img => img.naturalWidth") > 0  # the phone may fetch it
         screenshot(mine, "desktop-conversation-live")
         screenshot(theirs, "phone-conversation-live")
 
