@@ -516,6 +516,15 @@ def do_remove_person(*, actor: User, seat: Seat, username: Any) -> Seat:
     return target
 
 
+def do_remove_people(*, actor: User, seat: Seat, usernames: Sequence[str]) -> None:
+    """``do_remove_person`` for each of ``usernames``, all or nothing."""
+    if not usernames:
+        raise_field("participants", "Name at least one person.")
+    with transaction.atomic():
+        for username in dict.fromkeys(usernames):
+            do_remove_person(actor=actor, seat=seat, username=username)
+
+
 # --- Typing and presence -------------------------------------------------------------------------
 
 

@@ -144,6 +144,22 @@ def add_people(
 
 
 @conversations_router.delete(
+    "/{conversation_id}/participants",
+    response={200: ConversationOut, **READ},
+    summary="Remove people, or leave",
+)
+def remove_people(
+    request: HttpRequest, conversation_id: int, payload: ParticipantsIn
+) -> dict[str, Any]:
+    """``{"participants": [usernames]}``: an admin removes them; anyone leaves by naming only
+    themselves. All or nothing."""
+    viewer = viewer_of(request)
+    seat = _seat(request, conversation_id)
+    actions.do_remove_people(actor=viewer, seat=seat, usernames=payload.participants)
+    return conversation_data(_seat(request, conversation_id), viewer)
+
+
+@conversations_router.delete(
     "/{conversation_id}/participants/{username}",
     response={200: ConversationOut, **READ},
     summary="Remove someone, or leave",

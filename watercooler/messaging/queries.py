@@ -4,16 +4,19 @@ by cursor, never past what a person who left may still read), presence derived f
 read positions for "seen by", blocks and preferences."""
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Max, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from watercooler.core.inputs import MAX_INT
 from watercooler.core.paging import Page, paginate
 from watercooler.core.policy import is_active_person
+from watercooler.feed.queries import visible_posts
 from watercooler.messaging.models import (
     PRESENT,
     Block,
@@ -274,3 +277,41 @@ def can_fetch_message_file(viewer: User, name: str) -> bool:
     except Http404:
         return False
     return True
+
+
+# A link to a post of this site in a message: its path, or a full URL on the site's host.
+POST_LINK = re.compile(r"(?:https?://([\w.-]+(?::\d+)?))?/posts/(\d{1,18})/")
+POST_CARD_EXCERPT = 160
+
+
+def attach_post_cards(viewer: User, messages: Iterable[Message], host: str) -> None:
+    """Give each message ``post_cards``: the posts it links to that ``viewer`` may see (by the
+    feed's one visibility rule), for the page to show as cards; a link to a post they may not
+    see stays a plain link. One query for all the messages."""
+    wanted: dict[int, list[int]] = {}
+    for message in messages:
+        ids = [
+            int(found.group(2))
+            for found in POST_LINK.finditer(message.body or "")
+            if found.group(1) in (None, host)
+        ]
+        wanted[message.pk] = list(dict.fromkeys(ids))[:3]
+    every = {pk for ids in wanted.values() for pk in ids}
+    posts = (
+        {
+            post.pk: post
+            for post in visible_posts(viewer).filter(pk__in=every).select_related("author")
+        }
+        if every
+        else {}
+    )
+    for message in messages:
+        message.post_cards = [  # type: ignore[attr-defined]  # for the template only
+            {
+                "url": f"/posts/{pk}/",
+                "author": posts[pk].author.display_name,
+                "excerpt": Truncator(" ".join(posts[pk].body.split())).chars(POST_CARD_EXCERPT),
+            }
+            for pk in wanted.get(message.pk, [])
+            if pk in posts
+        ]

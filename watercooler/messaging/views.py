@@ -44,6 +44,7 @@ def _conversation_page(
         page = queries.messages_page(seat, before=None, cursor=request.GET.get("cursor"))
     except InvalidCursorError:
         return bad_cursor_page(request)
+    queries.attach_post_cards(viewer, page.items, request.get_host())
     newest = page.items[0] if page.items else None
     if newest is not None and request.method == "GET" and not request.GET.get("cursor"):
         actions.do_read(actor=viewer, seat=seat, up_to=newest.pk)
@@ -138,7 +139,9 @@ def _back_to(message: Any) -> HttpResponse:
 @require_GET
 def message_fragment(request: HttpRequest, message_id: int) -> HttpResponse:
     """One message as the conversation page shows it (the page fetches it on an event)."""
-    seat, message = queries.access_message(viewer_of(request), message_id)
+    viewer = viewer_of(request)
+    seat, message = queries.access_message(viewer, message_id)
+    queries.attach_post_cards(viewer, [message], request.get_host())
     context = {"message": message, "can_write": policy.can_write(seat)}
     return render(request, "messaging/_message.html", context)
 

@@ -317,3 +317,33 @@ def test_messages_count_in_the_network_as_who_wrote_to_whom(world: World) -> Non
         (outsider, teammate, 1.0): 1,
         (owner, teammate, 1.0): 1,  # the removed outsider could not read it
     }
+
+
+def test_removing_several_people_at_once_is_all_or_nothing(world: World) -> None:
+    pk = _start(
+        world.owner, world.teammate.username, world.outsider.username, world.admin.username
+    ).json()["id"]
+    owner = ApiClient(world.owner)
+    refused = owner.delete(
+        f"/conversations/{pk}/participants", {"participants": ["oscar_outsider", "nobody_here"]}
+    )
+    assert refused.status_code == 422
+    assert len(owner.get(f"/conversations/{pk}").json()["participants"]) == 4
+    removed = owner.delete(
+        f"/conversations/{pk}/participants", {"participants": ["oscar_outsider", "ada_admin"]}
+    )
+    assert removed.status_code == 200
+    assert [p["username"] for p in removed.json()["participants"]] == [
+        "olivia_owner",
+        "theo_teammate",
+    ]
+    # Anyone leaves by naming themselves; nobody else removes people.
+    teammate = ApiClient(world.teammate)
+    assert (
+        teammate.delete(
+            f"/conversations/{pk}/participants", {"participants": ["olivia_owner"]}
+        ).status_code
+        == 403
+    )
+    left = teammate.delete(f"/conversations/{pk}/participants", {"participants": ["theo_teammate"]})
+    assert left.json()["left"] is True

@@ -5,7 +5,7 @@ draft."""
 from collections.abc import Callable
 from typing import Any
 
-from watercooler.messaging.models import Conversation, Seat
+from watercooler.messaging.models import Conversation, Message, Seat
 from watercooler.people.models import User
 from watercooler.testing.world import World
 
@@ -50,13 +50,105 @@ def test_refusals_name_the_problem_and_keep_the_draft(world: World, client_as: C
 
 
 def test_nobody_else_opens_a_conversation(world: World, client_as: ClientAs) -> None:
-    client_as(world.owner).post("/messages/new/", {"to": world.teammate.username})
+    owner = client_as(world.owner)
+    owner.post("/messages/new/", {"to": world.teammate.username})
     pk = Conversation.objects.get().pk
+    owner.post(f"/messages/{pk}/send/", {"body": "Just us"})
+    message = Message.objects.get().pk
     for person in (world.outsider, world.admin, world.guest):
         client = client_as(person)
         assert client.get(f"/messages/{pk}/").status_code == 404
         assert client.post(f"/messages/{pk}/send/", {"body": "Hi"}).status_code == 404
+        assert client.get(f"/messages/m/{message}/").status_code == 404
+        for action, data in (("react", {"kind": "like", "on": "1"}), ("edit", {"body": "x"})):
+            assert client.post(f"/messages/m/{message}/{action}/", data).status_code == 404
+        assert client.post(f"/messages/m/{message}/delete/").status_code == 404
         assert "No conversation yet" in client.get("/messages/").content.decode()
+        # Their own settings page is theirs to use.
+        assert client.get("/messages/settings/").status_code == 200
+    assert Message.objects.get().body == "Just us"
     anonymous = client_as(None)
-    assert anonymous.get(f"/messages/{pk}/").status_code == 302
-    assert anonymous.get("/messages/").status_code == 302
+    for path in (
+        f"/messages/{pk}/",
+        "/messages/",
+        f"/messages/m/{message}/",
+        "/messages/settings/",
+    ):
+        assert anonymous.get(path).status_code == 302
+
+
+def test_a_post_link_is_a_card_only_for_those_who_may_see_the_post(
+    world: World, client_as: ClientAs
+) -> None:
+    from watercooler.communities import actions as communities
+    from watercooler.feed.actions import create_post
+
+    club = communities.create_community(
+        world.owner, name="Board prep", handle="board", privacy="secret"
+    )
+    secret = create_post(world.owner, body="Q3 numbers, not for everyone", community_handle="board")
+    public = create_post(world.owner, body="Release notes for 4.2 are out")
+    owner = client_as(world.owner)
+    owner.post("/messages/new/", {"to": f"{world.teammate.username} {world.outsider.username}"})
+    conversation = Conversation.objects.get()
+    body = f"See http://testserver/posts/{public.pk}/ and /posts/{secret.pk}/ and http://elsewhere.example/posts/{public.pk}/"
+    owner.post(f"/messages/{conversation.pk}/send/", {"body": body})
+    mine = owner.get(f"/messages/{conversation.pk}/").content.decode()
+    assert mine.count('class="post-card-link card"') == 2
+    assert "Q3 numbers" in mine
+    theirs = client_as(world.outsider).get(f"/messages/{conversation.pk}/").content.decode()
+    assert theirs.count('class="post-card-link card"') == 1
+    assert "Release notes for 4.2" in theirs
+    assert "Q3 numbers" not in theirs  # a plain link in the text, no card
+    del club
+
+
+def test_a_message_link_from_a_post_and_a_profile(world: World, client_as: ClientAs) -> None:
+    from watercooler.feed.actions import create_post
+
+    post = create_post(world.teammate, body="Who has the keys to the lab?")
+    owner = client_as(world.owner)
+    page = owner.get(f"/posts/{post.pk}/").content.decode()
+    assert f'href="/messages/new/?to={world.teammate.username}"' in page
+    form = owner.get(f"/messages/new/?to={world.teammate.username}").content.decode()
+    assert f'value="{world.teammate.username}"' in form
+    assert Conversation.objects.count() == 0  # nothing is made until Start is pressed
+    profile = owner.get(f"/people/{world.teammate.username}/").content.decode()
+    assert "Block messages" in profile
+    assert ">Message</button>" in profile
+    # Blocked: the person who blocked them sees no Message button for them.
+    client_as(world.teammate).post(
+        f"/messages/block/{world.owner.username}/", {"on": "1", "next": "/"}
+    )
+    assert (
+        ">Message</button>" not in owner.get(f"/people/{world.teammate.username}/").content.decode()
+    )
+
+
+def test_reacting_editing_deleting_and_settings_through_the_page(
+    world: World, client_as: ClientAs
+) -> None:
+    owner, teammate = client_as(world.owner), client_as(world.teammate)
+    owner.post("/messages/new/", {"to": world.teammate.username})
+    pk = Conversation.objects.get().pk
+    owner.post(f"/messages/{pk}/send/", {"body": "Standup moved to 10"})
+    message = Message.objects.get()
+    reacted = teammate.post(f"/messages/m/{message.pk}/react/", {"kind": "like", "on": "1"})
+    assert reacted["Location"] == f"/messages/{pk}/#message-{message.pk}"
+    assert (
+        teammate.post(f"/messages/m/{message.pk}/react/", {"kind": "nope", "on": "1"}).status_code
+        == 422
+    )
+    assert teammate.post(f"/messages/m/{message.pk}/edit/", {"body": "Mine now"}).status_code == 403
+    owner.post(f"/messages/m/{message.pk}/edit/", {"body": "Standup moved to 10:30"})
+    fragment = teammate.get(f"/messages/m/{message.pk}/").content.decode()
+    assert "10:30" in fragment
+    assert "(edited)" in fragment
+    assert "👍 1" in fragment
+    owner.post(f"/messages/m/{message.pk}/delete/")
+    assert (
+        "This message was deleted." in teammate.get(f"/messages/m/{message.pk}/").content.decode()
+    )
+    saved = teammate.post("/messages/settings/", {"read_receipts": "on"})
+    assert "Saved." in saved.content.decode()
+    assert 'id="show-presence" name="show_presence" checked' not in saved.content.decode()
