@@ -1,10 +1,15 @@
 """The messaging part of the demo: a few believable conversations around the person most people
 sign in as (``member``) and the communications person, so Messages is not empty on the first
-visit. Made through the product's own actions, each message at its moment in the past days."""
+visit — with a whiteboard photo and a link to a post among them. Made through the product's own
+actions, each message at its moment in the past days."""
 
 import datetime as dt
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from watercooler.demo import images
 from watercooler.demo.context import DemoContext
+from watercooler.feed.models import Post
 from watercooler.messaging import actions, queries
 from watercooler.people.models import User
 
@@ -68,7 +73,32 @@ ALL_HANDS: Script = [
 ]
 
 
+def _say(
+    ctx: DemoContext,
+    person: User,
+    conversation_id: int,
+    minutes_ago: int,
+    text: str,
+    uploads: list[tuple[SimpleUploadedFile, str]] | None = None,
+) -> None:
+    with ctx.at(ctx.now - dt.timedelta(minutes=minutes_ago)):
+        seat = queries.access_seat(person, conversation_id)
+        actions.do_send_message(actor=person, seat=seat, body=text, uploads=uploads or [])
+
+
+def _checklist_photo() -> tuple[SimpleUploadedFile, str]:
+    photo = images.whiteboard(
+        "Release train: Thursday",
+        ["Freeze Wed 12:00", "Export fix", "Checkout tests", "Release notes", "Ship"],
+        seed="release-checklist",
+        notes=["Quarantine flaky tests", "Pizza after!"],
+    )
+    upload = SimpleUploadedFile("release-checklist.jpg", photo, content_type="image/jpeg")
+    return upload, "Whiteboard: the release checklist from freeze on Wednesday to shipping"
+
+
 def _play(ctx: DemoContext, cast: dict[str, User], script: Script, title: str = "") -> int:
+    """Start the conversation and say the script; returns the conversation's id."""
     names = {key: person.username for key, person in cast.items()}
     starter = cast[script[0][0]]
     others = [p.username for key, p in cast.items() if p.pk != starter.pk]
@@ -77,14 +107,9 @@ def _play(ctx: DemoContext, cast: dict[str, User], script: Script, title: str = 
             actor=starter, usernames=others, title=title or None
         )
     for who, minutes_ago, text in script:
-        person = cast[who]
-        moment = ctx.now - dt.timedelta(minutes=minutes_ago)
-        with ctx.at(moment):
-            seat = queries.access_seat(person, conversation.pk)
-            actions.do_send_message(
-                actor=person, seat=seat, body=text.format(**{k: f"@{v}" for k, v in names.items()})
-            )
-    return len(script)
+        mentions = {k: f"@{v}" for k, v in names.items()}
+        _say(ctx, cast[who], conversation.pk, minutes_ago, text.format(**mentions))
+    return conversation.pk
 
 
 def build(ctx: DemoContext) -> None:
@@ -94,23 +119,27 @@ def build(ctx: DemoContext) -> None:
     by_id = {p.pk: p for p in ctx.people}
     lead = by_id.get(ctx.managers.get(member.pk) or 0)
     mates = [by_id[p] for p in ctx.reports().get(lead.pk, []) if p != member.pk] if lead else []
-    sent = _play(ctx, {"comms": comms, "member": member}, TRAVEL)
-    conversations = 1
+    travel = _play(ctx, {"comms": comms, "member": member}, TRAVEL)
+    sent, conversations = len(TRAVEL), 1
+    # A link to one of comms' own posts: a card for whoever may see it.
+    latest = Post.objects.filter(author=comms, deleted_at__isnull=True).order_by("-pk").first()
+    if latest is not None:
+        _say(ctx, comms, travel, 5 * 1440 + 10, f"For reference, my post: /posts/{latest.pk}/")
+        sent += 1
     if lead is not None:
-        sent += _play(ctx, {"lead": lead, "member": member}, ONE_TO_ONE)
-        conversations += 1
+        _play(ctx, {"lead": lead, "member": member}, ONE_TO_ONE)
+        sent, conversations = sent + len(ONE_TO_ONE), conversations + 1
         if mates:
             mate = ctx.rng.choice(mates)
-            sent += _play(
-                ctx, {"lead": lead, "member": member, "mate": mate}, RELEASE, "Release train"
-            )
-            conversations += 1
+            cast = {"lead": lead, "member": member, "mate": mate}
+            release = _play(ctx, cast, RELEASE, "Release train")
+            photo = [_checklist_photo()] if ctx.photos else []
+            _say(ctx, mate, release, 45, "Checklist from this morning 👇", photo)
+            sent, conversations = sent + len(RELEASE) + 1, conversations + 1
     ceo, admin = ctx.accounts.get("ceo"), ctx.accounts.get("admin")
     if ceo is not None and admin is not None and len({ceo.pk, admin.pk, comms.pk}) == 3:
-        sent += _play(
-            ctx, {"ceo": ceo, "comms": comms, "admin": admin}, ALL_HANDS, "All-hands prep"
-        )
-        conversations += 1
+        _play(ctx, {"ceo": ceo, "comms": comms, "admin": admin}, ALL_HANDS, "All-hands prep")
+        sent, conversations = sent + len(ALL_HANDS), conversations + 1
     ctx.notes.append(
         f"Messages: {conversations} conversations, {sent} messages: sign in as {member.username} "
         "and open Messages."

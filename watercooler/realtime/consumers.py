@@ -8,6 +8,10 @@ a topic group is dropped for non-followers, a community's post for people who ma
 community's posts, and a post group is only joined after the feed's access rule (access.py)
 says the post is visible.
 
+A socket also carries messaging's live side: ``typing`` from the client goes to the others in
+the conversation (messaging.actions.do_typing, which answers 404-alike for anyone else), and the
+socket's person counts as present while it is open (presence.py: heartbeats that expire).
+
 Everything a client sends is checked: size, JSON, shape, rate. A bad message gets an ``error``
 event and the socket stays open. Authentication failures close with 4401, a missing required
 second factor with 4403; clients must not reconnect after those. Sign-ins are re-checked in
@@ -493,7 +497,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channel
         typing_at[conversation_id] = now
 
     async def _catch_up(self, since: dt.datetime) -> None:
-        def counts() -> tuple[list[int], int, list[dict[str, object]], Any, int]:
+        def counts() -> tuple[list[int], int, list[dict[str, object]], list[dict[str, int]], int]:
             return (
                 access.new_post_ids(self.user, since),
                 access.unread_notification_count(self.user),
