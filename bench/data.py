@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -490,7 +491,7 @@ def populate(size: str | Size, *, seed: int = 5) -> dict[str, Any]:
     heavy author, community handle and API tokens. Everything goes in with bulk inserts and
     explicit ids, so counters are computed in memory before the rows are written."""
     from django.contrib.auth.hashers import make_password
-    from django.db import connection, transaction
+    from django.db import OperationalError, connection, transaction
 
     from watercooler.demo.people_data import CULTURES, DEPARTMENTS, LOCATIONS
     from watercooler.insights import rollups
@@ -510,15 +511,15 @@ def populate(size: str | Size, *, seed: int = 5) -> dict[str, Any]:
 
     tuned = not connection.in_atomic_block
     if tuned:
-        if w.sqlite and hasattr(connection, "close_pooled"):
-            # Idle pooled connections to the file (a test run's) would keep WAL in place.
-            connection.close_pooled()
         with connection.cursor() as cur:
             if w.sqlite:
                 # A build needs no durability (a crash means a rebuild), and foreign keys are
                 # checked by check_org in the tests, not row by row here.
+                # Another connection may have the file open (a test run's other threads):
+                # the build then keeps the write-ahead log, slower but the same rows.
+                with contextlib.suppress(OperationalError):
+                    cur.execute("PRAGMA journal_mode=OFF")
                 for pragma in (
-                    "journal_mode=OFF",
                     "synchronous=OFF",
                     "foreign_keys=OFF",
                     "cache_size=-1000000",

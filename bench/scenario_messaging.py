@@ -34,7 +34,14 @@ from typing import TYPE_CHECKING, Any
 
 from bench.load import require_tools
 from bench.report import Figure, Row
-from bench.scenario_feed import TIMINGS, _measure, _verdict, sign_in
+from bench.scenario_feed import (
+    BENCH_SETTINGS,
+    TIMINGS,
+    _measure,
+    _verdict,
+    collected_static,
+    sign_in,
+)
 from bench.scenario_posting import db_task, scenario_main
 from bench.server import serve
 from bench.ws_client import percentiles
@@ -339,8 +346,10 @@ def run(org: BenchOrg, report: list[Row]) -> None:
     timing = TIMINGS.get(org.size, TIMINGS["full"])
     seconds = SECONDS.get(org.size, SECONDS["full"])
     made = db_task(org, "prepare", module=MODULE, inbox_owner=org.comms, inbox_size=INBOX[org.size])
+    # Pages need the production static files (as the feed's page scenario does).
+    page_env = {**org.env, "DJANGO_SETTINGS_MODULE": BENCH_SETTINGS, **collected_static(org.env)}
     try:
-        with serve(APP, env=org.env) as server:
+        with serve(APP, env=page_env) as server:
             deliveries = {
                 name: asyncio.run(_delivery(server.url, made[name], made["tokens"], seconds))
                 for name in ("one_to_one", "group")

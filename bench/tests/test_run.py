@@ -23,6 +23,7 @@ def test_defaults_are_one_process_without_redis_or_task_workers() -> None:
         "frontline",
         "search",
         "insights",
+        "messaging",
     ]
     assert result_name(args, DAY) == "2026-11-24"
 

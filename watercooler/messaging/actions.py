@@ -531,9 +531,9 @@ def do_remove_people(*, actor: User, seat: Seat, usernames: Sequence[str]) -> No
 def do_typing(*, actor: User, conversation_id: int) -> None:
     """Tell the others in the conversation that ``actor`` is typing (nothing is stored)."""
     check_active(actor)
-    seat = queries.access_seat(actor, conversation_id)
+    seat = queries.access_seat(actor, conversation_id, people=False)
     policy.check_can_write(seat)
-    others = [s.person_id for s in queries.present_seats(seat) if s.person_id != actor.pk]
+    others = [pk for pk in _everyone(_present(conversation_id)) if pk != actor.pk]
     events.send_to(
         others, events.ConversationTyping(conversation_id=conversation_id, person=person_ref(actor))
     )

@@ -72,8 +72,8 @@ def conversation_data(
     }
 
 
-def _seat(request: HttpRequest, conversation_id: int) -> Seat:
-    return queries.access_seat(viewer_of(request), conversation_id)
+def _seat(request: HttpRequest, conversation_id: int, *, people: bool = True) -> Seat:
+    return queries.access_seat(viewer_of(request), conversation_id, people=people)
 
 
 @conversations_router.post(
@@ -194,7 +194,7 @@ def messages(
 def send(request: HttpRequest, conversation_id: int, payload: MessageIn) -> Status[dict[str, Any]]:
     message = actions.do_send_message(
         actor=viewer_of(request),
-        seat=_seat(request, conversation_id),
+        seat=_seat(request, conversation_id, people=False),
         body=payload.body,
         reply_to=payload.reply_to,
     )
@@ -221,7 +221,7 @@ def send_with_attachments(
     alt_texts = payload.alt_texts + [""] * (len(files) - len(payload.alt_texts))
     message = actions.do_send_message(
         actor=viewer,
-        seat=_seat(request, conversation_id),
+        seat=_seat(request, conversation_id, people=False),
         body=payload.body,
         reply_to=payload.reply_to,
         uploads=list(zip(files, alt_texts, strict=True)),

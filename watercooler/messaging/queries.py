@@ -39,24 +39,53 @@ INBOX_PAGE = 30
 MESSAGES_PAGE = 50
 
 
+# What a conversation shows of a person (their name and link): a person's row has far more,
+# and an inbox page reads a few hundred of them.
+PERSON_NAME = ("id", "username", "display_name")
+
+
 def _present_people() -> "Prefetch[str, QuerySet[Seat], str]":
-    return Prefetch(
-        "conversation__seats",
-        queryset=Seat.objects.filter(PRESENT).select_related("person").order_by("pk"),
-        to_attr="present_seats",
+    seats = (
+        Seat.objects.filter(PRESENT)
+        .select_related("person")
+        .only(
+            "conversation_id",
+            "person_id",
+            "is_admin",
+            "last_read_id",
+            "left_at",
+            *(f"person__{name}" for name in PERSON_NAME),
+        )
+        .order_by("pk")
+    )
+    return Prefetch("conversation__seats", queryset=seats, to_attr="present_seats")
+
+
+def _with_last_message(seats: QuerySet[Seat]) -> QuerySet[Seat]:
+    """``seats`` with their conversation, its last message and that message's author (by name)
+    and files, and the people in it now."""
+    author = "conversation__last_message__author__"
+    return (
+        seats.select_related("conversation__last_message__author")
+        .defer(
+            *(
+                f"{author}{field.name}"
+                for field in User._meta.concrete_fields
+                if field.name not in PERSON_NAME
+            )
+        )
+        .prefetch_related(_present_people(), "conversation__last_message__attachments")
     )
 
 
-def access_seat(viewer: User, conversation_id: int) -> Seat:
-    """``viewer``'s seat in the conversation, with the conversation and its present people."""
+def access_seat(viewer: User, conversation_id: int, *, people: bool = True) -> Seat:
+    """``viewer``'s seat in the conversation, with the conversation and (unless ``people`` is
+    false: writing needs neither) its present people and last message."""
     if not 0 < conversation_id <= MAX_INT:  # a lookup through a foreign key would overflow
         raise Http404(NOT_IN_CONVERSATION)
-    seat = (
-        Seat.objects.filter(conversation_id=conversation_id, person_id=viewer.pk)
-        .select_related("conversation__last_message__author")
-        .prefetch_related(_present_people(), "conversation__last_message__attachments")
-        .first()
-    )
+    seats = Seat.objects.filter(conversation_id=conversation_id, person_id=viewer.pk)
+    seats = _with_last_message(seats) if people else seats.select_related("conversation")
+    seat = seats.first()
     if seat is None:
         raise Http404(NOT_IN_CONVERSATION)
     return seat
@@ -66,11 +95,7 @@ def inbox(
     viewer: User, *, cursor: str | None, archived: bool = False, limit: int = INBOX_PAGE
 ) -> Page[Seat]:
     """``viewer``'s conversations, last activity first (archived ones apart)."""
-    seats = (
-        Seat.objects.filter(person_id=viewer.pk, archived=archived)
-        .select_related("conversation__last_message__author")
-        .prefetch_related(_present_people(), "conversation__last_message__attachments")
-    )
+    seats = _with_last_message(Seat.objects.filter(person_id=viewer.pk, archived=archived))
     return paginate(seats, keys=["-last_activity_at", "-id"], cursor=cursor, limit=limit)
 
 
@@ -107,7 +132,7 @@ def access_message(viewer: User, message_id: int) -> tuple[Seat, Message]:
     )
     if message is None:
         raise Http404("No such message.")
-    seat = access_seat(viewer, message.conversation_id)
+    seat = access_seat(viewer, message.conversation_id, people=False)
     if not readable_messages(seat).filter(pk=message.pk).exists():
         raise Http404("No such message.")
     return seat, message

@@ -79,7 +79,7 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
 @require_POST
 def send(request: HttpRequest, conversation_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    seat = queries.access_seat(viewer, conversation_id)
+    seat = queries.access_seat(viewer, conversation_id, people=False)
     body = request.POST.get("body", "")
     files = request.FILES.getlist("files")
     alt_texts = request.POST.getlist("alt_text")[: len(files)]

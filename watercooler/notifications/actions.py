@@ -322,9 +322,9 @@ def do_notify_message(
     link: str,
 ) -> list[Notification]:
     """A new message in a conversation (the caller left out who muted it): MESSAGE_MENTION to
-    the people it mentions, MESSAGE to the rest. Messages fold into each person's one unread
-    row per conversation, which moves back to the top with the newest writer, so a busy
-    conversation is one line in the list, not one per message."""
+    the people it mentions, MESSAGE to the rest who have no unread one for this conversation
+    yet. A busy conversation is one line in the list until it is read, not one per message,
+    and a message to people already told costs one query."""
     mentioned = set(mentioned_ids) & set(recipient_ids)
     rows = do_notify(
         kind=NotificationKind.MESSAGE_MENTION,
@@ -334,40 +334,30 @@ def do_notify_message(
         link=link,
     )
     key = f"message:{conversation_id}"
-    rest = _active(set(recipient_ids) - mentioned - {actor.pk})
-    for attempt in range(3):
-        try:
-            with transaction.atomic():
-                return rows + _fold_messages(actor, rest, key, subject, link)
-        except IntegrityError:
-            # Someone else's message created one of the rows first: fold into it.
-            if attempt == 2:
-                raise
-    return rows  # pragma: no cover - the loop returns or raises
-
-
-def _fold_messages(
-    actor: User, recipients: Sequence[int], key: str, subject: str, link: str
-) -> list[Notification]:
-    now = timezone.now()
-    folded: list[Notification] = []
-    for chunk in _chunks(recipients):
-        unread = Notification.objects.filter(
-            recipient_id__in=chunk, group_key=key, read_at__isnull=True
+    rest = sorted(set(recipient_ids) - mentioned - {actor.pk})
+    told: set[int] = set()
+    for chunk in _chunks(rest):
+        told.update(
+            Notification.objects.filter(
+                recipient_id__in=chunk, group_key=key, read_at__isnull=True
+            ).values_list("recipient_id", flat=True)
         )
-        unread.update(actor=actor, updated_at=now, subject=subject[:200])
-        folded.extend(unread.select_related("actor"))
-    _announce(folded)
-    seen = {row.recipient_id for row in folded}
-    fresh = [pk for pk in recipients if pk not in seen]
-    return folded + do_notify(
-        kind=NotificationKind.MESSAGE,
-        recipient_ids=fresh,
-        actor=actor,
-        group_key=key,
-        subject=subject,
-        link=link,
-    )
+    fresh = [pk for pk in rest if pk not in told]
+    try:
+        with transaction.atomic():
+            rows += do_notify(
+                kind=NotificationKind.MESSAGE,
+                recipient_ids=fresh,
+                actor=actor,
+                group_key=key,
+                subject=subject,
+                link=link,
+            )
+    except IntegrityError:
+        # Another message in the same conversation told some of them a moment earlier (the
+        # partial unique constraint on unread group keys): they are told already.
+        pass
+    return rows
 
 
 def do_mark_group_read(*, user: User, group_key: str) -> None:

@@ -103,12 +103,3 @@ class DatabaseWrapper(base.DatabaseWrapper):
                     pool.append(connection)
                     return
             connection.close()
-
-    def close_pooled(self) -> None:
-        """Close the idle connections kept for this database (a build that changes the journal
-        mode needs to be the only connection to the file)."""
-        pool = self._pool()
-        with self._pools_lock:
-            idle, pool[:] = list(pool), []
-        for connection in idle:
-            connection.close()

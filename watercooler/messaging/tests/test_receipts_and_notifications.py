@@ -39,10 +39,10 @@ def test_messages_notify_once_per_conversation_and_mentions_apart(world: World) 
     pk = _group(world.owner, world.teammate, world.outsider)
     _send(world.owner, pk, "Slides by Friday")
     _send(world.outsider, pk, "On it")
-    [note] = _notes(world.teammate)
+    [note] = _notes(world.teammate)  # one row for the conversation until it is read
     assert note.kind == NotificationKind.MESSAGE
-    assert note.actor == world.outsider  # the newest writer, one row for the conversation
-    assert notification_text(note) == "Oscar Outsider wrote in “Launch”"
+    assert note.actor == world.owner
+    assert notification_text(note) == "Olivia Owner wrote in “Launch”"
     assert note.link == f"/messages/{pk}/"
     _send(world.owner, pk, "@theo_teammate can you check the numbers?")
     kinds = [n.kind for n in _notes(world.teammate)]
