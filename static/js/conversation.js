@@ -187,9 +187,10 @@ function composerError(text) {
 }
 
 // Pictures and files go with the message as multipart (the API checks them as post attachments).
-function withFiles(body, files) {
+function withFiles(body, files, quoted) {
   const form = new FormData();
   form.set("body", body);
+  if (quoted) form.set("reply_to", String(quoted));
   for (const file of files) form.append("files", file);
   const alt = composer.querySelector("[data-composer-alt]");
   if (alt && alt.value.trim()) form.append("alt_texts", alt.value.trim());
@@ -218,15 +219,17 @@ async function send() {
   const button = composer.querySelector("button[type=submit]");
   button.disabled = true;
   try {
+    const quoted = Number(composer.querySelector("[data-composer-reply-to]").value) || null;
     const response = files.length
-      ? await withFiles(body, files)
-      : await api("POST", `/conversations/${conversationId}/messages`, { body });
+      ? await withFiles(body, files, quoted)
+      : await api("POST", `/conversations/${conversationId}/messages`, { body, reply_to: quoted });
     const answer = await response.json().catch(() => ({}));
     if (response.status === 201) {
       field.value = "";
       if (input) input.value = "";
       composer.querySelector("[data-composer-alt]").value = "";
       showChosen();
+      replyTo(null);
       composerError("");
       await showMessage(answer.id); // the event may be late (or the socket down)
       toBottom();
@@ -266,6 +269,26 @@ if (root && composer) {
     document.dispatchEvent(new CustomEvent("watercooler:send", { detail: { type: "typing", conversation: conversationId } }));
   });
 }
+
+// "Reply" in a message's menu: the next message quotes it.
+function replyTo(button) {
+  const line = composer.querySelector("[data-composer-reply]");
+  composer.querySelector("[data-composer-reply-to]").value = button ? button.dataset.replyTo : "";
+  composer.querySelector("[data-composer-reply-text]").textContent = button ? `Replying to ${button.dataset.replyName}` : "";
+  line.hidden = !button;
+  if (button) {
+    button.closest("details")?.removeAttribute("open");
+    composer.querySelector("textarea").focus();
+  }
+}
+
+document.addEventListener("click", (event) => {
+  const target = event.target instanceof Element ? event.target : null;
+  if (!composer || !target) return;
+  const button = target.closest("[data-reply-to]");
+  if (button) replyTo(button);
+  else if (target.closest("[data-composer-reply-cancel]")) replyTo(null);
+});
 
 // Reacting, editing and deleting happen in the background; the event redraws the message.
 document.addEventListener("submit", async (event) => {

@@ -516,6 +516,25 @@ def do_remove_person(*, actor: User, seat: Seat, username: Any) -> Seat:
     return target
 
 
+def do_make_admin(*, actor: User, seat: Seat, username: Any, on: bool) -> Seat:
+    """A group's admin makes someone in it an admin too (or no longer one). A group keeps at
+    least one admin."""
+    check_active(actor)
+    _check_group_admin(seat)
+    with transaction.atomic():
+        seats = Seat.objects.select_for_update().filter(PRESENT, conversation=seat.conversation)
+        target = (
+            seats.filter(person__username=username).first() if isinstance(username, str) else None
+        )
+        if target is None:
+            raise_field("username", "This person is not in the conversation.")
+        if not on and target.is_admin and seats.filter(is_admin=True).count() == 1:
+            raise_field("username", "A group needs at least one admin.")
+        target.is_admin = on
+        target.save(update_fields=["is_admin"])
+    return target
+
+
 def do_remove_people(*, actor: User, seat: Seat, usernames: Sequence[str]) -> None:
     """``do_remove_person`` for each of ``usernames``, all or nothing."""
     if not usernames:

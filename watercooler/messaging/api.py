@@ -13,7 +13,6 @@ from watercooler.feed.schemas import ReactionIn
 from watercooler.messaging import actions, queries
 from watercooler.messaging.models import Seat
 from watercooler.messaging.schemas import (
-    BlockIn,
     ConversationChangeIn,
     ConversationIn,
     ConversationOut,
@@ -30,6 +29,7 @@ from watercooler.messaging.schemas import (
     PreferencesIn,
     PreferencesOut,
     ReadIn,
+    UsernameIn,
     message_data,
 )
 from watercooler.people.models import User
@@ -128,6 +128,30 @@ def change(
         actor=viewer_of(request), seat=seat, data=payload.model_dump(exclude_unset=True)
     )
     return conversation_data(_seat(request, conversation_id), viewer_of(request))
+
+
+@conversations_router.post(
+    "/{conversation_id}/admins", response={200: ConversationOut, **READ}, summary="Make an admin"
+)
+def make_admin(request: HttpRequest, conversation_id: int, payload: UsernameIn) -> dict[str, Any]:
+    """``{"username"}``: a group's admin makes someone in it an admin too."""
+    viewer = viewer_of(request)
+    seat = _seat(request, conversation_id)
+    actions.do_make_admin(actor=viewer, seat=seat, username=payload.username, on=True)
+    return conversation_data(_seat(request, conversation_id), viewer)
+
+
+@conversations_router.delete(
+    "/{conversation_id}/admins/{username}",
+    response={200: ConversationOut, **READ},
+    summary="No longer an admin",
+)
+def unmake_admin(request: HttpRequest, conversation_id: int, username: str) -> dict[str, Any]:
+    """A group's admin takes the role back from someone (a group keeps at least one admin)."""
+    viewer = viewer_of(request)
+    seat = _seat(request, conversation_id)
+    actions.do_make_admin(actor=viewer, seat=seat, username=username, on=False)
+    return conversation_data(_seat(request, conversation_id), viewer)
 
 
 @conversations_router.post(
@@ -301,7 +325,7 @@ def blocks(request: HttpRequest) -> list[dict[str, Any] | None]:
 
 
 @me_router.post("/blocks", response={200: list[PersonRef], **READ}, summary="Block someone")
-def block(request: HttpRequest, payload: BlockIn) -> list[dict[str, Any] | None]:
+def block(request: HttpRequest, payload: UsernameIn) -> list[dict[str, Any] | None]:
     """They can no longer start a conversation with you or write to you in your direct one."""
     viewer = viewer_of(request)
     actions.do_block(actor=viewer, other=access_person_card(viewer, payload.username)[0], on=True)

@@ -157,7 +157,9 @@ class PreferencesIn(StrictInput):
     show_presence: bool | None = None
 
 
-class BlockIn(StrictInput):
+class UsernameIn(StrictInput):
+    """One person, by username (whom to block, whom to make an admin)."""
+
     username: str = Field(max_length=150)
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("messages/new/", views.start, name="start"),
     path("messages/<int:conversation_id>/", views.conversation, name="conversation"),
     path("messages/<int:conversation_id>/send/", views.send, name="send"),
+    path("messages/<int:conversation_id>/manage/", views.manage, name="manage"),
     path("messages/m/<int:message_id>/", views.message_fragment, name="message"),
     path("messages/m/<int:message_id>/react/", views.react, name="react"),
     path("messages/m/<int:message_id>/edit/", views.edit, name="edit"),

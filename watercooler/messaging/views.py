@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -53,6 +53,8 @@ def _conversation_page(
     context = {
         "seat": seat,
         "conversation": seat.conversation,
+        "members": present,
+        "is_admin": policy.can_manage(seat),
         # The others, each with their status (online, away, offline).
         "others": [
             (s.person, people.presence[s.person_id]) for s in present if s.person_id != viewer.pk
@@ -85,8 +87,13 @@ def send(request: HttpRequest, conversation_id: int) -> HttpResponse:
     alt_texts = request.POST.getlist("alt_text")[: len(files)]
     alt_texts += [""] * (len(files) - len(alt_texts))
     try:
+        reply_to = request.POST.get("reply_to", "")
         actions.do_send_message(
-            actor=viewer, seat=seat, body=body, uploads=list(zip(files, alt_texts, strict=True))
+            actor=viewer,
+            seat=seat,
+            body=body,
+            reply_to=int(reply_to) if reply_to.isdigit() and len(reply_to) < 19 else None,
+            uploads=list(zip(files, alt_texts, strict=True)),
         )
     except ValidationError as error:
         return _conversation_page(
@@ -217,3 +224,54 @@ def block(request: HttpRequest, username: str) -> HttpResponse:
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
     return redirect("messaging:settings")
+
+
+# The conversation's Details panel: one form field ``action`` names what to do.
+MANAGE_ACTIONS = {
+    "mute",
+    "unmute",
+    "archive",
+    "unarchive",
+    "title",
+    "add",
+    "remove",
+    "admin",
+    "unadmin",
+    "leave",
+}
+
+
+@login_required
+@require_POST
+def manage(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """Mute, archive, retitle, add and remove people, make admins, leave."""
+    viewer = viewer_of(request)
+    seat = queries.access_seat(viewer, conversation_id)
+    action = request.POST.get("action", "")
+    username = request.POST.get("username", "")
+    try:
+        if action in ("mute", "unmute"):
+            actions.do_change_conversation(
+                actor=viewer, seat=seat, data={"muted": action == "mute"}
+            )
+        elif action in ("archive", "unarchive"):
+            archived = action == "archive"
+            actions.do_change_conversation(actor=viewer, seat=seat, data={"archived": archived})
+        elif action == "title":
+            title = request.POST.get("title", "")
+            actions.do_change_conversation(actor=viewer, seat=seat, data={"title": title})
+        elif action == "add":
+            names = [n.lstrip("@") for n in request.POST.get("to", "").replace(",", " ").split()]
+            actions.do_add_people(actor=viewer, seat=seat, usernames=names)
+        elif action in ("admin", "unadmin"):
+            actions.do_make_admin(actor=viewer, seat=seat, username=username, on=action == "admin")
+        elif action in ("remove", "leave"):
+            who = viewer.username if action == "leave" else username
+            actions.do_remove_person(actor=viewer, seat=seat, username=who)
+        else:
+            return HttpResponseBadRequest("Unknown action.")
+    except ValidationError as error:
+        return _conversation_page(request, conversation_id, errors=messages_by_field(error))
+    if action == "archive":
+        return redirect("messaging:inbox")
+    return redirect("messaging:conversation", conversation_id)

@@ -347,3 +347,31 @@ def test_removing_several_people_at_once_is_all_or_nothing(world: World) -> None
     )
     left = teammate.delete(f"/conversations/{pk}/participants", {"participants": ["theo_teammate"]})
     assert left.json()["left"] is True
+
+
+def test_admins_make_other_admins_and_a_group_keeps_one(world: World) -> None:
+    pk = _start(world.owner, world.teammate.username, world.outsider.username).json()["id"]
+    owner, teammate = ApiClient(world.owner), ApiClient(world.teammate)
+    assert (
+        teammate.post(f"/conversations/{pk}/admins", {"username": "oscar_outsider"}).status_code
+        == 403
+    )
+    made = owner.post(f"/conversations/{pk}/admins", {"username": "theo_teammate"})
+    assert made.status_code == 200
+    assert made.json()["admins"] == ["olivia_owner", "theo_teammate"]
+    # The new admin adds people and retitles the group.
+    assert (
+        teammate.post(
+            f"/conversations/{pk}/participants", {"participants": ["ada_admin"]}
+        ).status_code
+        == 200
+    )
+    assert teammate.patch(f"/conversations/{pk}", {"title": "Ops"}).json()["title"] == "Ops"
+    owner.delete(f"/conversations/{pk}/admins/olivia_owner")
+    last = teammate.delete(f"/conversations/{pk}/admins/theo_teammate")
+    assert last.status_code == 422
+    assert last.json()["errors"][0]["field"] == "username"
+    assert owner.post(f"/conversations/{pk}/admins", {"username": "nobody_here"}).status_code == 403
+    direct = _start(world.owner, world.admin.username).json()["id"]
+    refused = owner.post(f"/conversations/{direct}/admins", {"username": "ada_admin"})
+    assert refused.status_code == 422

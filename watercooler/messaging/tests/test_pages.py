@@ -7,7 +7,7 @@ from typing import Any
 
 from watercooler.messaging.models import Conversation, Message, Seat
 from watercooler.people.models import User
-from watercooler.testing.world import World
+from watercooler.testing.world import World, make_person
 
 ClientAs = Callable[[User | None], Any]
 
@@ -152,3 +152,46 @@ def test_reacting_editing_deleting_and_settings_through_the_page(
     saved = teammate.post("/messages/settings/", {"read_receipts": "on"})
     assert "Saved." in saved.content.decode()
     assert 'id="show-presence" name="show_presence" checked' not in saved.content.decode()
+
+
+def test_the_details_panel_manages_a_group(world: World, client_as: ClientAs) -> None:
+    owner, teammate = client_as(world.owner), client_as(world.teammate)
+    owner.post("/messages/new/", {"to": f"{world.teammate.username} {world.outsider.username}"})
+    pk = Conversation.objects.get().pk
+    manage = f"/messages/{pk}/manage/"
+    assert owner.post(manage, {"action": "title", "title": "Launch week"}).status_code == 302
+    assert Conversation.objects.get().title == "Launch week"
+    # Not an admin: no title, no adding; 403 without the panel's buttons.
+    assert teammate.post(manage, {"action": "title", "title": "Mine"}).status_code == 403
+    assert "Make admin" not in teammate.get(f"/messages/{pk}/").content.decode()
+    owner.post(manage, {"action": "admin", "username": world.teammate.username})
+    assert Seat.objects.get(person=world.teammate).is_admin
+    teammate.post(manage, {"action": "add", "to": f"@{world.admin.username}"})
+    assert Seat.objects.filter(conversation_id=pk, left_at__isnull=True).count() == 4
+    refused = teammate.post(manage, {"action": "add", "to": "nobody_here"})
+    assert refused.status_code == 422
+    assert "No one is called nobody_here" in refused.content.decode()
+    owner.post(manage, {"action": "remove", "username": world.outsider.username})
+    assert Seat.objects.get(person=world.outsider).left_at is not None
+    assert teammate.post(manage, {"action": "mute"}).status_code == 302
+    assert Seat.objects.get(person=world.teammate).muted
+    assert teammate.post(manage, {"action": "archive"})["Location"] == "/messages/"
+    teammate.post(manage, {"action": "leave"})
+    assert Seat.objects.get(person=world.teammate).left_at is not None
+    assert owner.post(manage, {"action": "explode"}).status_code == 400
+    stranger = make_person("sam_sales", display_name="Sam Sales")
+    for person in (stranger, world.guest):
+        assert client_as(person).post(manage, {"action": "mute"}).status_code == 404
+
+
+def test_a_reply_quotes_the_message_it_answers(world: World, client_as: ClientAs) -> None:
+    owner, teammate = client_as(world.owner), client_as(world.teammate)
+    owner.post("/messages/new/", {"to": world.teammate.username})
+    pk = Conversation.objects.get().pk
+    owner.post(f"/messages/{pk}/send/", {"body": "Who books the room?"})
+    question = Message.objects.get()
+    teammate.post(f"/messages/{pk}/send/", {"body": "I will", "reply_to": str(question.pk)})
+    answer = Message.objects.latest("pk")
+    assert answer.reply_to_id == question.pk
+    page = owner.get(f"/messages/{pk}/").content.decode()
+    assert "Olivia Owner: Who books the room?" in page
