@@ -375,3 +375,24 @@ def test_admins_make_other_admins_and_a_group_keeps_one(world: World) -> None:
     direct = _start(world.owner, world.admin.username).json()["id"]
     refused = owner.post(f"/conversations/{direct}/admins", {"username": "ada_admin"})
     assert refused.status_code == 422
+
+
+def test_sending_costs_the_same_queries_for_a_small_and_a_large_group(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cost(size: int) -> int:
+        others = [make_person(f"p{size}_{i}").username for i in range(size)]
+        pk = _start(world.owner, *others).json()["id"]
+        _send(world.owner, pk, "First: everyone is notified")
+        client = ApiClient(world.owner)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(f"/conversations/{pk}/messages", {"body": "Second"})
+        assert response.status_code == 201
+        return len(captured.captured_queries)
+
+    small, large = cost(2), cost(30)
+    assert small == large
+    # Session and token checks, the seat, the people, the block check, the message, its
+    # conversation and the seats' counters, its files, and who is already notified.
+    assert large <= 15
