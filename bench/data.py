@@ -1194,15 +1194,17 @@ def _finish(w: _Writer, *, tuned: bool) -> None:
     the connection's settings back as they were (a test's connection lives on)."""
     from django.apps import apps
     from django.core.management.color import no_style
-    from django.db import connection
+    from django.db import OperationalError, connection
 
     with connection.cursor() as cur:
         if w.sqlite:
             if SQLITE_ANALYZE:
                 cur.execute("ANALYZE")
             if tuned:
-                # The app opens it in WAL mode (settings' init_command) and switches it back.
-                cur.execute("PRAGMA journal_mode=DELETE")
+                # The app opens it in WAL mode (settings' init_command) and switches it back
+                # (unless another connection has the file open: then it never left WAL).
+                with contextlib.suppress(OperationalError):
+                    cur.execute("PRAGMA journal_mode=DELETE")
                 cur.execute("PRAGMA synchronous=NORMAL")
                 cur.execute("PRAGMA foreign_keys=ON")
         else:
