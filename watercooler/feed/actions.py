@@ -43,7 +43,7 @@ from watercooler.core.media import delete_stored_files
 from watercooler.core.policy import check_active
 from watercooler.core.signals import send_signal_on_commit
 from watercooler.feed import events, policy, signals
-from watercooler.feed.attachments import check_alt_text, check_upload
+from watercooler.feed.attachments import check_alt_text, check_upload, save_checked
 from watercooler.feed.audiences import is_restricted, mark_unrestricted
 from watercooler.feed.models import (
     Attachment,
@@ -565,25 +565,8 @@ def do_add_attachment(
         raise ValidationError(
             {"file": [f"A post has at most {settings.ATTACHMENT_MAX_PER_POST} attachments."]}
         )
-    checked = check_upload(upload)
-    attachment = Attachment(
-        post=post,
-        name=checked.name,
-        content_type=checked.content_type,
-        size=checked.size,
-        width=checked.width,
-        height=checked.height,
-        alt_text=alt_text,
-        position=count,
-    )
-    attachment.file.save(checked.file.name or "file", checked.file, save=False)
-    if checked.thumbnail is not None:
-        attachment.thumbnail.save(
-            checked.thumbnail.name or "thumb.jpg", checked.thumbnail, save=False
-        )
-    # Files are written before the row; Django has no rollback hook, so a rolled-back upload
-    # leaves an orphan file under an unguessable name (a cleanup task can sweep them).
-    attachment.save()
+    attachment = Attachment(post=post, alt_text=alt_text, position=count)
+    save_checked(attachment, check_upload(upload))
     return attachment
 
 

@@ -10,6 +10,7 @@ import io
 import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -70,6 +71,23 @@ def _error(message: str) -> ValidationError:
 def _clean_name(raw: str) -> str:
     name = PurePath(raw or "file").name.replace("\x00", "").strip() or "file"
     return name[-200:]
+
+
+def save_checked(attachment: Any, checked: CheckedFile) -> None:
+    """Fill ``attachment`` (a post's or a message's: the same fields) from ``checked``, store its
+    file and thumbnail, and save the row. Files are written before the row; Django has no
+    rollback hook, so a rolled-back upload leaves an orphan file under an unguessable name."""
+    attachment.name = checked.name
+    attachment.content_type = checked.content_type
+    attachment.size = checked.size
+    attachment.width = checked.width
+    attachment.height = checked.height
+    attachment.file.save(checked.file.name or "file", checked.file, save=False)
+    if checked.thumbnail is not None:
+        attachment.thumbnail.save(
+            checked.thumbnail.name or "thumb.jpg", checked.thumbnail, save=False
+        )
+    attachment.save()
 
 
 def check_alt_text(raw: str | None) -> str:

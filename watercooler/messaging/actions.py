@@ -23,7 +23,7 @@ from watercooler.core.markdown import render_markdown
 from watercooler.core.media import delete_stored_files
 from watercooler.core.policy import check_active
 from watercooler.feed.actions import topic_url
-from watercooler.feed.attachments import CheckedFile, check_alt_text, check_upload
+from watercooler.feed.attachments import CheckedFile, check_alt_text, check_upload, save_checked
 from watercooler.feed.models import ReactionKind
 from watercooler.messaging import events, policy, queries
 from watercooler.messaging.models import (
@@ -196,22 +196,8 @@ def _checked_uploads(uploads: Sequence[Upload]) -> list[tuple[CheckedFile, str]]
 
 def _attach(message: Message, files: list[tuple[CheckedFile, str]]) -> None:
     for position, (checked, alt_text) in enumerate(files):
-        attachment = MessageAttachment(
-            message=message,
-            name=checked.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            width=checked.width,
-            height=checked.height,
-            alt_text=alt_text,
-            position=position,
-        )
-        attachment.file.save(checked.file.name or "file", checked.file, save=False)
-        if checked.thumbnail is not None:
-            attachment.thumbnail.save(
-                checked.thumbnail.name or "thumb.jpg", checked.thumbnail, save=False
-            )
-        attachment.save()
+        attachment = MessageAttachment(message=message, alt_text=alt_text, position=position)
+        save_checked(attachment, checked)
 
 
 def do_send_message(
