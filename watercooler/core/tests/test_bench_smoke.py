@@ -27,7 +27,7 @@ ROOT = Path(settings.BASE_DIR)
 IN_CI = os.environ.get("CI") == "true"
 # The scenarios whose smoke run takes seconds. Posting's took over a minute when this was
 # written: add it here once its smoke size is as short.
-SMOKE_SCENARIOS = ("feed", "ws", "capacity", "frontline")
+SMOKE_SCENARIOS = ("feed", "ws", "capacity", "frontline", "messaging")
 EXPECTED_ROWS = [
     "home feed API",
     "community feed API",
@@ -37,6 +37,9 @@ EXPECTED_ROWS = [
     "middleware pair",
     "capacity (",
     "front-line home page on slow 3G",
+    "message send → delivered, 1:1",
+    "message send → delivered, 50-person group",
+    "inbox `/api/v1/conversations`",
 ]
 TIMEOUT_SECONDS = 300
 
