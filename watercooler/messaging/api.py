@@ -92,9 +92,12 @@ def start(request: HttpRequest, payload: ConversationIn) -> Status[dict[str, Any
 
 @conversations_router.get("", response={200: ConversationPage, **READ}, summary="Your inbox")
 def inbox(request: HttpRequest, params: Query[InboxQuery]) -> dict[str, Any]:
-    """Your conversations, last activity first; `archived=true` for the archived ones."""
+    """Your conversations, last activity first; `archived=true` for the archived ones,
+    `unread=true` for those with unread messages (`false`: the rest)."""
     viewer = viewer_of(request)
-    page = queries.inbox(viewer, cursor=params.cursor, archived=params.archived)
+    page = queries.inbox(
+        viewer, cursor=params.cursor, archived=params.archived, unread=params.unread
+    )
     people = queries.people_state(viewer.pk, page.items)
     return {
         "items": [conversation_data(s, viewer, people) for s in page.items],

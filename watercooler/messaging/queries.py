@@ -92,10 +92,19 @@ def access_seat(viewer: User, conversation_id: int, *, people: bool = True) -> S
 
 
 def inbox(
-    viewer: User, *, cursor: str | None, archived: bool = False, limit: int = INBOX_PAGE
+    viewer: User,
+    *,
+    cursor: str | None,
+    archived: bool = False,
+    unread: bool | None = None,
+    limit: int = INBOX_PAGE,
 ) -> Page[Seat]:
-    """``viewer``'s conversations, last activity first (archived ones apart)."""
-    seats = _with_last_message(Seat.objects.filter(person_id=viewer.pk, archived=archived))
+    """``viewer``'s conversations, last activity first (archived ones apart); only those with
+    unread messages (``unread=True``) or only those without (``False``)."""
+    seats = Seat.objects.filter(person_id=viewer.pk, archived=archived)
+    if unread is not None:
+        seats = seats.filter(unread_count__gt=0) if unread else seats.filter(unread_count=0)
+    seats = _with_last_message(seats)
     return paginate(seats, keys=["-last_activity_at", "-id"], cursor=cursor, limit=limit)
 
 

@@ -115,6 +115,9 @@ class ParticipantsIn(StrictInput):
 class InboxQuery(Schema):
     cursor: str | None = Field(None, max_length=1000)
     archived: bool = False
+    unread: bool | None = Field(
+        None, description="true: only conversations with unread messages; false: only without."
+    )
 
 
 class MessagesQuery(Schema):

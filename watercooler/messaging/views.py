@@ -25,14 +25,34 @@ from watercooler.people.queries import access_person_card
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    archived = request.GET.get("archived") == "1"
     try:
-        page = queries.inbox(
-            viewer_of(request), cursor=request.GET.get("cursor"), archived=archived
-        )
+        context = _inbox_context(request)
     except InvalidCursorError:
         return bad_cursor_page(request)
-    return render(request, "messaging/inbox.html", {"page": page, "archived": archived})
+    return render(request, "messaging/inbox.html", context)
+
+
+def _inbox_context(request: HttpRequest) -> dict[str, Any]:
+    """Unread conversations first (on the first page of the inbox), then the others by last
+    activity; ``?unread=1`` for only the unread ones, ``?archived=1`` for the archived."""
+    viewer = viewer_of(request)
+    archived = request.GET.get("archived") == "1"
+    only_unread = request.GET.get("unread") == "1"
+    cursor = request.GET.get("cursor")
+    unread = None
+    if not archived and (only_unread or not cursor):
+        unread = queries.inbox(viewer, cursor=cursor if only_unread else None, unread=True)
+    rest = None
+    if not only_unread:
+        rest = queries.inbox(
+            viewer, cursor=cursor, archived=archived, unread=None if archived else False
+        )
+    return {
+        "unread": unread,
+        "page": rest if rest is not None else unread,
+        "archived": archived,
+        "only_unread": only_unread,
+    }
 
 
 def _conversation_page(
@@ -111,8 +131,7 @@ def start(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     if request.method == "GET":
         context = {
-            "page": queries.inbox(viewer, cursor=None),
-            "archived": False,
+            **_inbox_context(request),
             "to": request.GET.get("to", "")[:1000],
             "starting": True,
         }
@@ -126,8 +145,7 @@ def start(request: HttpRequest) -> HttpResponse:
             request,
             "messaging/inbox.html",
             {
-                "page": queries.inbox(viewer, cursor=None),
-                "archived": False,
+                **_inbox_context(request),
                 "errors": messages_by_field(error),
                 "to": request.POST.get("to", ""),
                 "title": title or "",

@@ -7,6 +7,7 @@ from typing import Any
 
 from watercooler.messaging.models import Conversation, Message, Seat
 from watercooler.people.models import User
+from watercooler.testing.fixtures import ApiClient
 from watercooler.testing.world import World, make_person
 
 ClientAs = Callable[[User | None], Any]
@@ -195,3 +196,29 @@ def test_a_reply_quotes_the_message_it_answers(world: World, client_as: ClientAs
     assert answer.reply_to_id == question.pk
     page = owner.get(f"/messages/{pk}/").content.decode()
     assert "Olivia Owner: Who books the room?" in page
+
+
+def test_the_inbox_lists_unread_conversations_first(world: World, client_as: ClientAs) -> None:
+    owner = client_as(world.owner)
+    for person in (world.teammate, world.outsider, world.admin):
+        owner.post("/messages/new/", {"to": person.username})
+    by_person = {
+        s.conversation.seats.exclude(person=world.owner).get().person: s.conversation
+        for s in Seat.objects.filter(person=world.owner)
+    }
+    # The teammate wrote first (unread); the others answered later and were read.
+    client_as(world.teammate).post(
+        f"/messages/{by_person[world.teammate].pk}/send/", {"body": "Unread one"}
+    )
+    for person in (world.outsider, world.admin):
+        client_as(person).post(f"/messages/{by_person[person].pk}/send/", {"body": "Read one"})
+        owner.get(f"/messages/{by_person[person].pk}/")
+    page = owner.get("/messages/").content.decode()
+    assert page.index("Unread one") < page.index("Read one")
+    assert "Earlier" in page
+    only = owner.get("/messages/?unread=1").content.decode()
+    assert "Unread one" in only
+    assert "Read one" not in only
+    api = ApiClient(world.owner).get("/conversations?unread=true").json()["items"]
+    assert [c["last_message"]["body"] for c in api] == ["Unread one"]
+    assert owner.get("/messages/?cursor=nonsense").status_code == 400
