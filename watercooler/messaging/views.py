@@ -32,6 +32,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "messaging/inbox.html", context)
 
 
+# Conversations without unread messages on an inbox's first page, however many are unread.
+INBOX_EARLIER_MIN = 10
+
+
 def _inbox_context(request: HttpRequest) -> dict[str, Any]:
     """Unread conversations first (on the first page of the inbox), then the others by last
     activity; ``?unread=1`` for only the unread ones, ``?archived=1`` for the archived."""
@@ -44,8 +48,14 @@ def _inbox_context(request: HttpRequest) -> dict[str, Any]:
         unread = queries.inbox(viewer, cursor=cursor if only_unread else None, unread=True)
     rest = None
     if not only_unread:
+        # A first page keeps to about one page in all: the unread ones and enough others.
+        shown = len(unread.items) if unread is not None and not cursor else 0
         rest = queries.inbox(
-            viewer, cursor=cursor, archived=archived, unread=None if archived else False
+            viewer,
+            cursor=cursor,
+            archived=archived,
+            unread=None if archived else False,
+            limit=max(INBOX_EARLIER_MIN, queries.INBOX_PAGE - shown),
         )
     return {
         "unread": unread,
