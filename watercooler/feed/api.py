@@ -24,6 +24,7 @@ from watercooler.core.pages import viewer_of
 from watercooler.core.paging import InvalidCursorError
 from watercooler.core.schemas import ErrorOut, unchecked_json
 from watercooler.feed import actions, queries, timeline
+from watercooler.feed.attachments import download_response
 from watercooler.feed.models import Attachment, Post
 from watercooler.feed.schemas import (
     AttachmentOut,
@@ -586,12 +587,4 @@ def download_attachment(request: HttpRequest, attachment_id: int) -> FileRespons
     viewer = viewer_of(request)
     attachment = Attachment.objects.filter(pk=attachment_id).only("post_id").first()
     post = queries.access_post(viewer, attachment.post_id if attachment else 0, related=False)
-    attachment = Attachment.objects.get(pk=attachment_id, post=post)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(Attachment.objects.get(pk=attachment_id, post=post))

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from watercooler.people.images import ALLOWED_FORMATS, MAX_PIXELS, webp_bytes
@@ -88,6 +89,19 @@ def save_checked(attachment: Any, checked: CheckedFile) -> None:
             checked.thumbnail.name or "thumb.jpg", checked.thumbnail, save=False
         )
     attachment.save()
+
+
+def download_response(attachment: Any) -> FileResponse:
+    """A stored file (a post's or a message's attachment) for the person the caller allowed,
+    always as a download (``Content-Disposition: attachment``), never shown inline."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def check_alt_text(raw: str | None) -> str:

@@ -231,10 +231,11 @@ class Mention(models.Model):
         return f"Mention of {self.user_id}"
 
 
-class Attachment(models.Model):
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="attachments/%Y/%m/")
-    thumbnail = models.ImageField(upload_to="attachments/thumbs/%Y/%m/", blank=True)
+class StoredFile(models.Model):
+    """What is kept of a checked upload (``attachments.save_checked``): a post's attachment,
+    a message's. Each kind adds what it belongs to, and its ``file`` and ``thumbnail`` in a
+    folder of its own (the media view checks access by folder)."""
+
     name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
@@ -244,6 +245,7 @@ class Attachment(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        abstract = True
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
@@ -251,7 +253,13 @@ class Attachment(models.Model):
 
     @property
     def is_image(self) -> bool:
-        return bool(self.thumbnail)
+        return bool(getattr(self, "thumbnail", None))
+
+
+class Attachment(StoredFile):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    thumbnail = models.ImageField(upload_to="attachments/thumbs/%Y/%m/", blank=True)
 
 
 class PollOption(models.Model):

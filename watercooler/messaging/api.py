@@ -9,6 +9,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from watercooler.core.errors import raise_field
 from watercooler.core.pages import viewer_of
 from watercooler.core.schemas import ErrorOut
+from watercooler.feed.attachments import download_response
 from watercooler.feed.schemas import ReactionIn
 from watercooler.messaging import actions, queries
 from watercooler.messaging.models import Seat
@@ -350,12 +351,4 @@ def unblock(request: HttpRequest, username: str) -> list[dict[str, Any] | None]:
 def download(request: HttpRequest, attachment_id: int) -> FileResponse:
     """A message's file, always with ``Content-Disposition: attachment`` (never shown inline);
     404 for anyone who may not read the message."""
-    attachment = queries.access_attachment(viewer_of(request), attachment_id)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(queries.access_attachment(viewer_of(request), attachment_id))

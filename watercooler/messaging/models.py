@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from watercooler.feed.models import ReactionKind
+from watercooler.feed.models import ReactionKind, StoredFile
 
 
 class Conversation(models.Model):
@@ -108,30 +108,13 @@ class Message(models.Model):
         return f"Message {self.pk} in {self.conversation_id}"
 
 
-class MessageAttachment(models.Model):
+class MessageAttachment(StoredFile):
     """A picture or file sent with a message, checked as post attachments are
     (``feed.attachments.check_upload``) and served only to those who may read the message."""
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="messages/%Y/%m/")
     thumbnail = models.ImageField(upload_to="messages/thumbs/%Y/%m/", blank=True)
-    name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    width = models.PositiveIntegerField(null=True, blank=True)
-    height = models.PositiveIntegerField(null=True, blank=True)
-    alt_text = models.CharField(max_length=500, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def is_image(self) -> bool:
-        return bool(self.thumbnail)
 
 
 class MessageReaction(models.Model):
