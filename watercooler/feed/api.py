@@ -24,7 +24,7 @@ from watercooler.core.pages import viewer_of
 from watercooler.core.paging import InvalidCursorError
 from watercooler.core.schemas import ErrorOut, unchecked_json
 from watercooler.feed import actions, queries, timeline
-from watercooler.feed.attachments import download_response
+from watercooler.feed.attachments import download_response, with_descriptions
 from watercooler.feed.models import Attachment, Post
 from watercooler.feed.schemas import (
     AttachmentOut,
@@ -115,11 +115,8 @@ def create_post_with_attachments(
     nothing: a file refused (422 on ``file`` or ``alt_text``) leaves no post."""
     viewer = viewer_of(request)
     data = _checked_post(viewer, payload)
-    if len(payload.alt_texts) > len(files):
-        raise ValidationError({"alt_texts": ["Send at most one description per file."]})
-    alt_texts = payload.alt_texts + [""] * (len(files) - len(payload.alt_texts))
     post = actions.do_create_post_with_attachments(
-        author=viewer, data=data, uploads=list(zip(files, alt_texts, strict=False))
+        author=viewer, data=data, uploads=with_descriptions(files, payload.alt_texts)
     )
     fresh = queries.access_post(viewer, post.pk)
     return Status(201, post_data(fresh, queries.viewer_context(viewer, [fresh])))

@@ -8,6 +8,7 @@ being UTF-8 without NULs. HTML and SVG are never accepted, and downloads are alw
 
 import io
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -89,6 +90,18 @@ def save_checked(attachment: Any, checked: CheckedFile) -> None:
             checked.thumbnail.name or "thumb.jpg", checked.thumbnail, save=False
         )
     attachment.save()
+
+
+def with_descriptions[F](files: Sequence[F], descriptions: Sequence[str]) -> list[tuple[F, str]]:
+    """Each file with its description, given in the same order (missing ones are empty);
+    ValidationError on ``alt_texts`` when there are more descriptions than files."""
+    given = list(descriptions)
+    while given and not given[-1].strip():
+        given.pop()  # an empty field sent along (a form's description box) is no description
+    if len(given) > len(files):
+        raise ValidationError({"alt_texts": ["Send at most one description per file."]})
+    given += [""] * (len(files) - len(given))
+    return list(zip(files, given, strict=True))
 
 
 def download_response(attachment: Any) -> FileResponse:

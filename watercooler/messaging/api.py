@@ -6,10 +6,9 @@ from typing import Any
 from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
-from watercooler.core.errors import raise_field
 from watercooler.core.pages import viewer_of
 from watercooler.core.schemas import ErrorOut
-from watercooler.feed.attachments import download_response
+from watercooler.feed.attachments import download_response, with_descriptions
 from watercooler.feed.schemas import ReactionIn
 from watercooler.messaging import actions, queries
 from watercooler.messaging.models import Seat
@@ -244,15 +243,12 @@ def send_with_attachments(
     as post attachments are) and ``alt_texts`` in the same order. All or nothing: a file refused
     (422 on ``file`` or ``alt_text``) sends nothing."""
     viewer = viewer_of(request)
-    if len(payload.alt_texts) > len(files):
-        raise_field("alt_texts", "Send at most one description per file.")
-    alt_texts = payload.alt_texts + [""] * (len(files) - len(payload.alt_texts))
     message = actions.do_send_message(
         actor=viewer,
         seat=_seat(request, conversation_id, people=False),
         body=payload.body,
         reply_to=payload.reply_to,
-        uploads=list(zip(files, alt_texts, strict=True)),
+        uploads=with_descriptions(files, payload.alt_texts),
     )
     return Status(201, message_data(message, viewer))
 

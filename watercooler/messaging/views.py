@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from watercooler.core.errors import messages_by_field
 from watercooler.core.pages import bad_cursor_page, viewer_of
 from watercooler.core.paging import InvalidCursorError
+from watercooler.feed.attachments import with_descriptions
 from watercooler.messaging import actions, policy, queries
 from watercooler.people.queries import access_person_card
 
@@ -114,8 +115,6 @@ def send(request: HttpRequest, conversation_id: int) -> HttpResponse:
     seat = queries.access_seat(viewer, conversation_id, people=False)
     body = request.POST.get("body", "")
     files = request.FILES.getlist("files")
-    alt_texts = request.POST.getlist("alt_text")[: len(files)]
-    alt_texts += [""] * (len(files) - len(alt_texts))
     try:
         reply_to = request.POST.get("reply_to", "")
         actions.do_send_message(
@@ -123,7 +122,7 @@ def send(request: HttpRequest, conversation_id: int) -> HttpResponse:
             seat=seat,
             body=body,
             reply_to=int(reply_to) if reply_to.isdigit() and len(reply_to) < 19 else None,
-            uploads=list(zip(files, alt_texts, strict=True)),
+            uploads=with_descriptions(files, request.POST.getlist("alt_text")),
         )
     except ValidationError as error:
         return _conversation_page(
