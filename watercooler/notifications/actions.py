@@ -14,10 +14,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from watercooler.core.errors import FieldErrors
+from watercooler.core.policy import check_active
 from watercooler.feed.models import Post, Reaction, Reply
 from watercooler.feed.queries import people_who_can_see
 from watercooler.notifications import events, queries
-from watercooler.notifications.models import Notification, NotificationKind
+from watercooler.notifications.models import (
+    Notification,
+    NotificationKind,
+    NotificationPreferences,
+)
+from watercooler.notifications.policy import TOPIC_KEYS
 from watercooler.notifications.schemas import notification_dict
 from watercooler.people.models import User
 
@@ -82,6 +89,7 @@ def do_notify(
     ids = set(recipient_ids)
     if actor is not None:
         ids.discard(actor.pk)
+    ids -= queries.turned_off(ids, kind)
     recipients = _active(ids)
     if not recipients:
         return []
@@ -135,6 +143,7 @@ def do_notify_reaction(*, reaction: Reaction) -> Notification | None:
     if (
         reaction.user_id == recipient.pk
         or not recipient.is_active
+        or recipient.pk in queries.turned_off([recipient.pk], NotificationKind.REACTION)
         or post.deleted_at is not None
         or (reply is not None and reply.deleted_at is not None)
     ):
@@ -194,6 +203,8 @@ def do_notify_follow(*, follower: User, followee: User) -> Notification | None:
     """Tell ``followee`` about a new follower. Following, unfollowing and following again before
     it is read refreshes the one unread row instead of adding another."""
     if follower.pk == followee.pk or not followee.is_active:
+        return None
+    if followee.pk in queries.turned_off([followee.pk], NotificationKind.FOLLOW):
         return None
     key = f"follow:{follower.pk}"
     for attempt in range(3):
@@ -358,6 +369,31 @@ def do_notify_message(
         # partial unique constraint on unread group keys): they are told already.
         pass
     return rows
+
+
+def do_change_notification_settings(*, user: User, in_app: Any) -> dict[str, bool]:
+    """Turn topics (``policy.TOPICS``) on or off in the app: ``{"mentions": false, …}``; topics
+    not named keep their choice. Returns every topic's choice."""
+    check_active(user)
+    errors = FieldErrors()
+    if not isinstance(in_app, dict):
+        errors.add("in_app", 'Give each topic\'s choice, e.g. {"reactions": false}.')
+    else:
+        for key, value in in_app.items():
+            if key not in TOPIC_KEYS:
+                errors.add(
+                    "in_app", f"{key!r} is not a topic: choose from {', '.join(TOPIC_KEYS)}."
+                )
+            elif not isinstance(value, bool):
+                errors.add("in_app", f"{key} must be true or false.")
+    errors.raise_if_any()
+    with transaction.atomic():
+        row, _ = NotificationPreferences.objects.select_for_update().get_or_create(
+            person_id=user.pk
+        )
+        row.in_app = {**row.in_app, **in_app}
+        row.save(update_fields=["in_app"])
+    return queries.in_app_settings(user)
 
 
 def do_mark_group_read(*, user: User, group_key: str) -> None:

@@ -13,14 +13,18 @@ from ninja import Query, Router
 from watercooler.core.pages import viewer_of
 from watercooler.core.schemas import ErrorOut
 from watercooler.notifications import actions, queries
+from watercooler.notifications.policy import TOPICS
 from watercooler.notifications.schemas import (
     MarkReadIn,
     NotificationPage,
+    NotificationSettingsIn,
+    NotificationSettingsOut,
     NotificationsQuery,
     UnreadOut,
 )
 
 router = Router()
+me_router = Router()
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
 
@@ -43,3 +47,37 @@ def mark_notifications_read(request: HttpRequest, payload: MarkReadIn | None = N
         raise ValidationError({"ids": "Send the ids to mark read, or all: true."})
     count = actions.do_mark_read(user=viewer_of(request), ids=payload.ids)
     return {"unread_count": count}
+
+
+def _settings(choices: dict[str, bool]) -> dict[str, Any]:
+    return {
+        "topics": [
+            {"key": topic.key, "label": topic.label, "in_app": choices[topic.key]}
+            for topic in TOPICS
+        ]
+    }
+
+
+@me_router.get(
+    "/notification-settings",
+    response={200: NotificationSettingsOut, **ERRORS},
+    summary="What notifies you",
+)
+def notification_settings(request: HttpRequest) -> dict[str, Any]:
+    """Each topic you may turn off, and whether it shows in the app."""
+    return _settings(queries.in_app_settings(viewer_of(request)))
+
+
+@me_router.patch(
+    "/notification-settings",
+    response={200: NotificationSettingsOut, **ERRORS},
+    summary="Change what notifies you",
+)
+def change_notification_settings(
+    request: HttpRequest, payload: NotificationSettingsIn
+) -> dict[str, Any]:
+    """``{"in_app": {"reactions": false}}``: topics not named keep their choice."""
+    choices = actions.do_change_notification_settings(
+        user=viewer_of(request), in_app=payload.in_app
+    )
+    return _settings(choices)

@@ -83,3 +83,17 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}"
+
+
+class NotificationPreferences(models.Model):
+    """What a person turned off or on, by topic (``policy.TOPICS``): ``in_app`` maps a topic's
+    key to whether it shows in the app. A topic not in the map has the default; no row, all
+    defaults."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    in_app = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"Notification preferences of {self.person_id}"

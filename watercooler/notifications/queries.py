@@ -1,9 +1,12 @@
-"""Reads of notifications for pages and the API, and how each one is put into words.
+"""Reads of notifications for pages and the API, how each one is put into words, and what
+each person chose to see.
 
 Every read is the viewer's own: a notification belongs to its recipient and nobody else may list,
 open or mark it. A list page is one indexed query (``notification_list_idx``) with the actor, the
 post and the reply joined in, so a page costs the same for 5 or 500 rows.
 """
+
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -11,7 +14,12 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 from watercooler.core.paging import Page, paginate
-from watercooler.notifications.models import Notification, NotificationKind
+from watercooler.notifications.models import (
+    Notification,
+    NotificationKind,
+    NotificationPreferences,
+)
+from watercooler.notifications.policy import IN_APP_DEFAULT, TOPIC_KEYS, TOPIC_OF_KIND
 from watercooler.people.models import User
 
 NOTIFICATIONS_PAGE_SIZE = 20
@@ -188,3 +196,33 @@ def notification_excerpt(notification: Notification) -> str:
     if source is None:
         return ""
     return Truncator(" ".join(source.body.split())).chars(EXCERPT_CHARS)
+
+
+# --- Preferences --------------------------------------------------------------------------------
+
+
+def in_app_settings(user: User) -> dict[str, bool]:
+    """Each topic's in-app choice for ``user`` (the default where they made none)."""
+    chosen = (
+        NotificationPreferences.objects.filter(person_id=user.pk)
+        .values_list("in_app", flat=True)
+        .first()
+    ) or {}
+    return {key: bool(chosen.get(key, IN_APP_DEFAULT)) for key in TOPIC_KEYS}
+
+
+def turned_off(recipient_ids: Iterable[int], kind: str) -> set[int]:
+    """Those of ``recipient_ids`` who turned ``kind``'s topic off in the app (one query per 900
+    people; none for a kind nobody can turn off)."""
+    topic = TOPIC_OF_KIND.get(kind)
+    wanted = sorted(set(recipient_ids))
+    if topic is None or not wanted:
+        return set()
+    off: set[int] = set()
+    for start in range(0, len(wanted), 900):
+        off.update(
+            NotificationPreferences.objects.filter(
+                person_id__in=wanted[start : start + 900], **{f"in_app__{topic}": False}
+            ).values_list("person_id", flat=True)
+        )
+    return off

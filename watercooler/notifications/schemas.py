@@ -14,6 +14,7 @@ from pydantic import ConfigDict
 from watercooler.notifications import queries
 from watercooler.notifications.models import Notification, NotificationKind
 from watercooler.people.models import User
+from watercooler.people.schemas import StrictInput
 
 MAX_IDS = 500
 
@@ -94,3 +95,21 @@ class MarkReadIn(Schema):
 
 class UnreadOut(Schema):
     unread_count: int
+
+
+class NotificationTopicOut(Schema):
+    key: str
+    label: str
+    in_app: bool
+
+
+class NotificationSettingsOut(Schema):
+    topics: list[NotificationTopicOut] = Field(
+        description="What you may turn off; announcements always reach you."
+    )
+
+
+class NotificationSettingsIn(StrictInput):
+    in_app: dict[str, bool] = Field(
+        description="Topics by key, each true (shown in the app) or false; others keep theirs."
+    )

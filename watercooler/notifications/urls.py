@@ -9,5 +9,6 @@ app_name = "notifications"
 urlpatterns = [
     path("notifications/", views.notification_list, name="list"),
     path("notifications/read/", views.mark_all_read, name="mark_all_read"),
+    path("notifications/settings/", views.notification_settings, name="settings"),
     path("notifications/<int:notification_id>/open/", views.open_notification, name="open"),
 ]

@@ -8,13 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from watercooler.core.pages import is_htmx, viewer_of
 from watercooler.core.paging import InvalidCursorError
 from watercooler.notifications import actions, queries
 from watercooler.notifications.context_processors import remember_unread_count
 from watercooler.notifications.models import Notification
+from watercooler.notifications.policy import TOPICS
 
 
 def _cards(items: list[Notification]) -> list[dict[str, object]]:
@@ -78,3 +79,19 @@ def open_notification(request: HttpRequest, notification_id: int) -> HttpRespons
     if notification.read_at is None:
         actions.do_mark_read(user=viewer, ids=[notification.pk])
     return HttpResponseRedirect(queries.notification_url(notification))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """Which topics show in the app: a checkbox each (a topic left unchecked is turned off)."""
+    viewer = viewer_of(request)
+    saved = False
+    if request.method == "POST":
+        checked = set(request.POST.getlist("in_app"))
+        choices = {topic.key: topic.key in checked for topic in TOPICS}
+        actions.do_change_notification_settings(user=viewer, in_app=choices)
+        saved = True
+    choices = queries.in_app_settings(viewer)
+    topics = [(topic, choices[topic.key]) for topic in TOPICS]
+    return render(request, "notifications/settings.html", {"topics": topics, "saved": saved})
