@@ -100,9 +100,9 @@ def test_topic_counts_and_rows_after_posting(world: World, api_as: type[ApiClien
 # is remembered from the warm-up (API_TOKEN_CACHE_SECONDS).
 QUERIES_PLAIN = 3
 # ... plus the mentioned people, the topics' upsert, the post's topic rows and the mentions,
-# then after commit the mention notifications (the insert and the unread counts, in their
-# own transaction).
-QUERIES_TAGGED = 12
+# then after commit the mention notifications (who turned mentions off, the insert and the
+# unread counts, in their own transaction).
+QUERIES_TAGGED = 13
 
 
 def test_create_post_costs_a_fixed_number_of_queries(
