@@ -301,6 +301,9 @@ MAILERS = {
         }
     )
 }
+# A mention, a reply or a message not seen in the app within this many minutes is emailed
+# (docs/notifications.md).
+MISSED_ACTIVITY_EMAIL_MINUTES = env_int("MISSED_ACTIVITY_EMAIL_MINUTES", 10, minimum=0)
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "en"

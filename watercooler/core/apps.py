@@ -13,3 +13,8 @@ class CoreConfig(AppConfig):
         from watercooler.core.events import discover_event_modules
 
         discover_event_modules()
+
+        # The email outbox's safety net: retries fall due, and a lost task is made up for.
+        from watercooler.core import mail, periodic
+
+        periodic.register("email_outbox", periodic.TICK, mail.send_due)

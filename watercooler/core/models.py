@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 
@@ -55,3 +56,66 @@ class SiteSettings(models.Model):
             settings, _ = cls.objects.get_or_create(pk=1)
             cache.set(_CACHE_KEY, settings, timeout=60)
         return settings
+
+
+class OutgoingEmail(models.Model):
+    """One email waiting to be sent, being retried, sent or given up on (``core/mail.py``).
+
+    Written in the transaction that decided to send it, so a failing SMTP server or a crashed
+    worker loses nothing: a row is due while ``next_attempt_at`` has passed and it is neither
+    sent nor failed."""
+
+    to = models.CharField(max_length=254)
+    # Who it is for, when it is for a person (what they receive is theirs: /healthz counts only).
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # What made it, e.g. "missed", "digest", "escalation": for counting and tests, never shown.
+    kind = models.CharField(max_length=24)
+    subject = models.CharField(max_length=255)
+    text = models.TextField()
+    html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    reply_to = models.CharField(max_length=254, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    # The sender that claimed it (a random token), so two workers never send it both.
+    claimed_by = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(next_attempt_at__isnull=False),
+                name="outgoing_email_due_idx",
+            ),
+            models.Index(
+                fields=["failed_at"],
+                condition=models.Q(failed_at__isnull=False),
+                name="outgoing_email_failed_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} email {self.pk}"
+
+
+class PeriodicRun(models.Model):
+    """When a periodic job (``core/periodic.py``) last started: the claim that makes one worker
+    of many run it."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    last_started_at = models.DateTimeField()
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,24 +7,37 @@ people get nothing.
 """
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.http import Http404
 from django.utils import timezone
 
+from watercooler.communities.models import Community
 from watercooler.core.errors import FieldErrors
 from watercooler.core.policy import check_active
-from watercooler.feed.models import Post, Reaction, Reply
-from watercooler.feed.queries import people_who_can_see
+from watercooler.feed.models import Post, Reaction, Reply, Topic
+from watercooler.feed.queries import can_see_post, people_who_can_see
 from watercooler.notifications import events, queries
 from watercooler.notifications.models import (
+    Mute,
     Notification,
     NotificationKind,
     NotificationPreferences,
 )
-from watercooler.notifications.policy import TOPIC_KEYS
+from watercooler.notifications.policy import (
+    CHANNEL_KEYS,
+    PAUSE_KEYS,
+    TOPIC_KEYS,
+    TOPIC_OF_KIND,
+    Digest,
+    pause_end,
+)
 from watercooler.notifications.schemas import notification_dict
 from watercooler.people.models import User
 
@@ -68,6 +81,17 @@ def _announce(rows: Sequence[Notification]) -> None:
         )
 
 
+def _email_after(kind: str, now: dt.datetime) -> dt.datetime | None:
+    """When a ``kind`` notification made ``now`` is emailed if still unread: a must-read's
+    reminder at once (the escalation), others after the missed-activity delay. Whether the
+    person wants it emailed is asked only then, in bulk (``email.send_missed_activity``)."""
+    if kind == NotificationKind.ANNOUNCEMENT_REMINDER:
+        return now
+    if kind in TOPIC_OF_KIND:
+        return now + dt.timedelta(minutes=settings.MISSED_ACTIVITY_EMAIL_MINUTES)
+    return None
+
+
 def do_notify(
     *,
     kind: str,
@@ -89,11 +113,12 @@ def do_notify(
     ids = set(recipient_ids)
     if actor is not None:
         ids.discard(actor.pk)
-    ids -= queries.turned_off(ids, kind)
+    ids -= queries.left_out(ids, kind, post=post)
     recipients = _active(ids)
     if not recipients:
         return []
     now = timezone.now()
+    email_after = _email_after(kind, now)
     rows = [
         Notification(
             recipient_id=recipient_id,
@@ -108,6 +133,7 @@ def do_notify(
             link=link[:300],
             created_at=now,
             updated_at=now,
+            email_after=email_after,
         )
         for recipient_id in recipients
     ]
@@ -143,7 +169,7 @@ def do_notify_reaction(*, reaction: Reaction) -> Notification | None:
     if (
         reaction.user_id == recipient.pk
         or not recipient.is_active
-        or recipient.pk in queries.turned_off([recipient.pk], NotificationKind.REACTION)
+        or queries.left_out([recipient.pk], NotificationKind.REACTION, post=post)
         or post.deleted_at is not None
         or (reply is not None and reply.deleted_at is not None)
     ):
@@ -188,6 +214,7 @@ def _fold_reaction(
             group_key=key,
             created_at=started,
             updated_at=now,
+            email_after=_email_after(NotificationKind.REACTION, now),
         )
     else:
         row.actor = reaction.user
@@ -204,7 +231,7 @@ def do_notify_follow(*, follower: User, followee: User) -> Notification | None:
     it is read refreshes the one unread row instead of adding another."""
     if follower.pk == followee.pk or not followee.is_active:
         return None
-    if followee.pk in queries.turned_off([followee.pk], NotificationKind.FOLLOW):
+    if queries.left_out([followee.pk], NotificationKind.FOLLOW):
         return None
     key = f"follow:{follower.pk}"
     for attempt in range(3):
@@ -224,6 +251,7 @@ def do_notify_follow(*, follower: User, followee: User) -> Notification | None:
                         group_key=key,
                         created_at=now,
                         updated_at=now,
+                        email_after=_email_after(NotificationKind.FOLLOW, now),
                     )
                 else:
                     row.updated_at = now
@@ -371,29 +399,130 @@ def do_notify_message(
     return rows
 
 
-def do_change_notification_settings(*, user: User, in_app: Any) -> dict[str, bool]:
-    """Turn topics (``policy.TOPICS``) on or off in the app: ``{"mentions": false, …}``; topics
-    not named keep their choice. Returns every topic's choice."""
+def _check_topic_choices(errors: FieldErrors, field: str, value: Any) -> None:
+    if not isinstance(value, dict):
+        errors.add(field, 'Give each topic\'s choice, e.g. {"reactions": false}.')
+        return
+    for key, on in value.items():
+        if key not in TOPIC_OF_KIND.values():
+            errors.add(field, f"{key!r} is not a topic: choose from {', '.join(TOPIC_KEYS)}.")
+        elif not isinstance(on, bool):
+            errors.add(field, f"{key} must be true or false.")
+
+
+def _check_time_zone(errors: FieldErrors, value: Any) -> None:
+    if not isinstance(value, str) or (value and value not in zoneinfo.available_timezones()):
+        errors.add(
+            "time_zone", "Choose a time zone such as Europe/Paris, or none to follow your location."
+        )
+
+
+def do_change_notification_settings(
+    *, user: User, changes: dict[str, Any]
+) -> queries.NotificationSettings:
+    """Change what reaches ``user`` and when. ``changes`` holds any of: ``in_app``, ``email``,
+    ``push`` (each ``{topic: bool}``; topics not named keep their choice), ``quiet_start`` and
+    ``quiet_end`` (times, both or neither: None turns quiet hours off), ``time_zone`` (a zone
+    name, "" to follow their location), ``pause`` (``policy.PAUSE_KEYS``, or "off"),
+    ``digest`` (``policy.Digest.KEYS``) and ``digest_only``. All checked before anything is
+    written; returns the settings as they now are."""
     check_active(user)
     errors = FieldErrors()
-    if not isinstance(in_app, dict):
-        errors.add("in_app", 'Give each topic\'s choice, e.g. {"reactions": false}.')
-    else:
-        for key, value in in_app.items():
-            if key not in TOPIC_KEYS:
-                errors.add(
-                    "in_app", f"{key!r} is not a topic: choose from {', '.join(TOPIC_KEYS)}."
-                )
-            elif not isinstance(value, bool):
-                errors.add("in_app", f"{key} must be true or false.")
+    for channel in CHANNEL_KEYS:
+        if channel in changes:
+            _check_topic_choices(errors, channel, changes[channel])
+    if "time_zone" in changes:
+        _check_time_zone(errors, changes["time_zone"])
+    quiet = [changes.get("quiet_start"), changes.get("quiet_end")]
+    if ("quiet_start" in changes or "quiet_end" in changes) and (
+        (quiet[0] is None) != (quiet[1] is None)
+        or not all(isinstance(t, dt.time) or t is None for t in quiet)
+    ):
+        errors.add("quiet_hours", "Give both the start and the end of quiet hours, or neither.")
+    elif quiet[0] is not None and quiet[0] == quiet[1]:
+        errors.add("quiet_hours", "Quiet hours must start and end at different times.")
+    if "pause" in changes and changes["pause"] not in (*PAUSE_KEYS, "off"):
+        errors.add("pause", f"Choose one of {', '.join((*PAUSE_KEYS, 'off'))}.")
+    if "digest" in changes and changes["digest"] not in Digest.KEYS:
+        errors.add("digest", f"Choose one of {', '.join(Digest.KEYS)}.")
+    if "digest_only" in changes and not isinstance(changes["digest_only"], bool):
+        errors.add("digest_only", "Must be true or false.")
     errors.raise_if_any()
     with transaction.atomic():
         row, _ = NotificationPreferences.objects.select_for_update().get_or_create(
             person_id=user.pk
         )
-        row.in_app = {**row.in_app, **in_app}
-        row.save(update_fields=["in_app"])
-    return queries.in_app_settings(user)
+        for channel in CHANNEL_KEYS:
+            if channel in changes:
+                setattr(row, channel, {**getattr(row, channel), **changes[channel]})
+        if "quiet_start" in changes or "quiet_end" in changes:
+            row.quiet_start, row.quiet_end = quiet
+        if "time_zone" in changes:
+            row.time_zone = changes["time_zone"]
+        if "digest" in changes:
+            row.digest = changes["digest"]
+        if "digest_only" in changes:
+            row.digest_only = changes["digest_only"]
+        if "pause" in changes:
+            if changes["pause"] == "off":
+                row.paused_until = None
+            else:
+                zone = queries.settings_from(row, queries.location_zone(user)).zone
+                row.paused_until = pause_end(changes["pause"], timezone.now().astimezone(zone))
+        row.save()
+    return queries.notification_settings(user)
+
+
+def do_unsubscribe(*, person_id: int, what: str) -> None:
+    """Stop one kind of email for a person, from a signed link in an email (no sign-in):
+    ``missed`` turns every topic's email off, ``digest`` the digest, ``all`` every email."""
+    with transaction.atomic():
+        row, _ = NotificationPreferences.objects.select_for_update().get_or_create(
+            person_id=person_id
+        )
+        if what in ("missed", "all"):
+            row.email = dict.fromkeys(TOPIC_KEYS, False)
+        if what in ("digest", "all"):
+            row.digest = Digest.OFF
+        if what == "all":
+            row.no_email = True
+        row.save()
+
+
+def do_mute(
+    *,
+    user: User,
+    community: Community | None = None,
+    topic: Topic | None = None,
+    post: Post | None = None,
+) -> Mute:
+    """Mute one thing ``user`` may see (the caller loaded it through its ``access_*`` helper);
+    muting it again returns the same mute."""
+    check_active(user)
+    if [community, topic, post].count(None) != 2:
+        raise ValidationError({"mute": "Mute one community, topic or thread at a time."})
+    if post is not None and not can_see_post(user, post):
+        raise Http404("No such post.")
+    mute, _ = Mute.objects.get_or_create(person=user, community=community, topic=topic, post=post)
+    return mute
+
+
+def do_unmute_thing(
+    *,
+    user: User,
+    community: Community | None = None,
+    topic: Topic | None = None,
+    post: Post | None = None,
+) -> None:
+    """End ``user``'s mute of one thing, if there is one."""
+    Mute.objects.filter(person_id=user.pk, community=community, topic=topic, post=post).delete()
+
+
+def do_unmute(*, user: User, mute_id: int) -> None:
+    """End one of ``user``'s own mutes; anyone else's is 404."""
+    deleted, _ = Mute.objects.filter(pk=mute_id, person_id=user.pk).delete()
+    if not deleted:
+        raise Http404("No such mute.")
 
 
 def do_mark_group_read(*, user: User, group_key: str) -> None:

@@ -62,9 +62,17 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # When this is emailed if still unread (the missed-activity email), set as the row is made
+    # so that checking costs nothing then; cleared once it is emailed or will never be.
+    email_after = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
+            models.Index(
+                fields=["email_after"],
+                condition=Q(email_after__isnull=False),
+                name="notification_email_due_idx",
+            ),
             models.Index(fields=["recipient", "-updated_at", "-id"], name="notification_list_idx"),
             models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
             models.Index(
@@ -86,14 +94,76 @@ class Notification(models.Model):
 
 
 class NotificationPreferences(models.Model):
-    """What a person turned off or on, by topic (``policy.TOPICS``): ``in_app`` maps a topic's
-    key to whether it shows in the app. A topic not in the map has the default; no row, all
+    """What a person turned off or on, by channel and topic (``policy.CHANNELS``,
+    ``policy.TOPICS``): ``in_app``, ``email`` and ``push`` each map a topic's key to whether it
+    reaches them that way. A topic not in a map has the channel's default; no row, all
     defaults."""
 
     person = models.OneToOneField(
         settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
     )
     in_app = models.JSONField(default=dict, blank=True)
+    email = models.JSONField(default=dict, blank=True)
+    push = models.JSONField(default=dict, blank=True)
+    # Nothing is emailed or pushed from ``quiet_start`` to ``quiet_end`` (wall-clock times in
+    # the person's zone, possibly over midnight); the app still collects.
+    quiet_start = models.TimeField(null=True, blank=True)
+    quiet_end = models.TimeField(null=True, blank=True)
+    # The person's zone for quiet hours and the digest's morning; blank: their location's.
+    time_zone = models.CharField(max_length=64, blank=True)
+    # "Pause everything": nothing emailed or pushed until then.
+    paused_until = models.DateTimeField(null=True, blank=True)
+    digest = models.CharField(max_length=8, default="weekly")
+    # Only the digest: no missed-activity email and no push.
+    digest_only = models.BooleanField(default=False)
+    # Unsubscribed from every email (a link in an email): not even must-read escalations.
+    no_email = models.BooleanField(default=False)
+    # When the last digest was sent: the next covers what came after it.
+    digest_sent_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Notification preferences of {self.person_id}"
+
+
+class Mute(models.Model):
+    """A community, a #topic or a thread (a post and its replies) that a person muted: nothing
+    from it notifies them, but for mentions of them (``policy.THROUGH_MUTES``). Exactly one of
+    the three is set."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(
+        "communities.Community", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    topic = models.ForeignKey(
+        "feed.Topic", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    post = models.ForeignKey(
+        "feed.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(community__isnull=False, topic__isnull=True, post__isnull=True)
+                    | Q(community__isnull=True, topic__isnull=False, post__isnull=True)
+                    | Q(community__isnull=True, topic__isnull=True, post__isnull=False)
+                ),
+                name="mute_one_thing",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "community"],
+                condition=Q(community__isnull=False),
+                name="mute_community_once",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "topic"], condition=Q(topic__isnull=False), name="mute_topic_once"
+            ),
+            models.UniqueConstraint(
+                fields=["person", "post"], condition=Q(post__isnull=False), name="mute_post_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Mute of {self.person_id}"

@@ -13,6 +13,7 @@ from pydantic import ConfigDict
 
 from watercooler.notifications import queries
 from watercooler.notifications.models import Notification, NotificationKind
+from watercooler.notifications.policy import CHANNEL_KEYS, TOPICS
 from watercooler.people.models import User
 from watercooler.people.schemas import StrictInput
 
@@ -101,15 +102,98 @@ class NotificationTopicOut(Schema):
     key: str
     label: str
     in_app: bool
+    email: bool
+    push: bool
+
+
+class QuietHours(Schema):
+    start: dt.time = Field(description="Wall-clock time in your time zone, e.g. 22:00.")
+    end: dt.time = Field(description="May be earlier than start: quiet hours over midnight.")
 
 
 class NotificationSettingsOut(Schema):
     topics: list[NotificationTopicOut] = Field(
-        description="What you may turn off; announcements always reach you."
+        description="What you may turn off, on each channel; announcements always reach you."
     )
+    quiet_hours: QuietHours | None = Field(
+        description="Nothing is emailed or pushed then; the app still collects."
+    )
+    time_zone: str = Field(description="The zone you chose; empty: your location's.")
+    effective_time_zone: str = Field(description="The zone quiet hours and digests follow.")
+    paused_until: dt.datetime | None = Field(description="Nothing is emailed or pushed until then.")
+    digest: str = Field(description="daily, weekly or off.")
+    digest_only: bool = Field(description="Only the digest: no missed-activity email, no push.")
+    has_email_address: bool = Field(description="Whether email can reach you at all.")
 
 
 class NotificationSettingsIn(StrictInput):
-    in_app: dict[str, bool] = Field(
-        description="Topics by key, each true (shown in the app) or false; others keep theirs."
+    in_app: dict[str, bool] | None = Field(
+        default=None,
+        description="Topics by key, each true (shown in the app) or false; others keep theirs.",
     )
+    email: dict[str, bool] | None = Field(
+        default=None, description="Topics emailed when you have not seen them in the app."
+    )
+    push: dict[str, bool] | None = Field(default=None, description="Topics pushed to devices.")
+    quiet_hours: QuietHours | None = Field(
+        default=None, description="null turns quiet hours off; absent keeps them."
+    )
+    time_zone: str | None = Field(
+        default=None, max_length=64, description="A zone name; empty to follow your location."
+    )
+    pause: str | None = Field(default=None, description="1h, tomorrow (until the morning), or off.")
+    digest: str | None = Field(default=None, description="daily, weekly or off.")
+    digest_only: bool | None = None
+
+    def changes(self) -> dict[str, Any]:
+        """Only what the request named (an explicit null ``quiet_hours`` turns them off)."""
+        named = self.model_fields_set
+        out: dict[str, Any] = {
+            key: getattr(self, key)
+            for key in ("in_app", "email", "push", "time_zone", "pause", "digest", "digest_only")
+            if key in named and getattr(self, key) is not None
+        }
+        if "quiet_hours" in named:
+            hours = self.quiet_hours
+            out["quiet_start"] = hours.start if hours else None
+            out["quiet_end"] = hours.end if hours else None
+        return out
+
+
+class MuteOut(Schema):
+    id: int
+    kind: str = Field(description="community, topic or thread.")
+    name: str
+    url: str
+
+
+class MuteIn(StrictInput):
+    community: str | None = Field(default=None, max_length=100, description="A handle.")
+    topic: str | None = Field(default=None, max_length=100, description="A #topic's name.")
+    post: int | None = Field(default=None, description="A post: its thread is muted.")
+
+
+def settings_dict(user: User, chosen: queries.NotificationSettings) -> dict[str, Any]:
+    """The settings as the API and the page show them."""
+    quiet = (
+        {"start": chosen.quiet_start, "end": chosen.quiet_end}
+        if chosen.quiet_start is not None and chosen.quiet_end is not None
+        else None
+    )
+    return {
+        "topics": [
+            {
+                "key": topic.key,
+                "label": topic.label,
+                **{channel: chosen.channels[channel][topic.key] for channel in CHANNEL_KEYS},
+            }
+            for topic in TOPICS
+        ],
+        "quiet_hours": quiet,
+        "time_zone": chosen.time_zone,
+        "effective_time_zone": chosen.zone.key,
+        "paused_until": chosen.paused_until,
+        "digest": chosen.digest,
+        "digest_only": chosen.digest_only,
+        "has_email_address": bool(user.email),
+    }

@@ -130,6 +130,8 @@ def client_as(db: None) -> ClientAs:
 @dataclass
 class Mailbox:
     messages: list[Message] = field(default_factory=list)
+    # While true the server answers every message "451 try again later", as a busy one does.
+    refusing: bool = False
 
     def to(self, address: str) -> list[Message]:
         return [m for m in self.messages if address in (m["To"] or "")]
@@ -159,6 +161,8 @@ def smtp_server(settings: Settings) -> Iterator[Mailbox]:
 
     class Handler:
         async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+            if mailbox.refusing:
+                return "451 4.3.0 Try again later"
             mailbox.messages.append(message_from_bytes(envelope.content))
             return "250 Message accepted for delivery"
 

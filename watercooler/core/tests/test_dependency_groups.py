@@ -19,8 +19,9 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 LOCKS = ("runtime", "test", "bench")
 # Requirements of the test and bench groups that the runtime needs as well: uvicorn[standard]
-# serves websockets with it, the tests and the benchmarks are its clients.
-SHARED_WITH_RUNTIME = frozenset({"websockets"})
+# serves websockets with it, the tests and the benchmarks are its clients; pywebpush (web push)
+# sends with aiohttp, which the publish benchmark uses as its client too.
+SHARED_WITH_RUNTIME = frozenset({"websockets", "aiohttp"})
 # What the groups' own requirements pull in that has no business on a production host either:
 # locust's web UI (flask), its gevent workers and their HTTP client, its worker transport.
 PULLED_IN = frozenset({"gevent", "geventhttpclient", "flask", "flask-cors", "flask-login", "pyzmq"})

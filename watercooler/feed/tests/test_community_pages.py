@@ -348,8 +348,9 @@ def _feed_queries(client: Client, path: str) -> int:
 # (community, membership, pending requests for a moderator: 3), the pinned posts (content access,
 # posts, topics, attachments, poll options: 5) and the page (the same 5), the viewer's reactions
 # on both (2), which communities they moderate (1), the notification and message badges (2) and
-# the upcoming events box (2). Recorded for the closing note.
-COMMUNITY_FEED_QUERIES = 22
+# the upcoming events box (2), whether the viewer muted the community (1). Recorded for the
+# issue's closing note.
+COMMUNITY_FEED_QUERIES = 23
 
 
 def test_feed_query_count_does_not_grow_with_posts(
@@ -674,7 +675,8 @@ def test_health_page_query_count_is_constant(
         )
     with CaptureQueriesContext(connection) as after:
         client.get(f"/c/{club.handle}/health/")
-    assert len(before.captured_queries) == len(after.captured_queries) <= 12
+    # 13: the header's "Mute" button asks whether the viewer muted the community.
+    assert len(before.captured_queries) == len(after.captured_queries) <= 13
 
 
 def test_bar_heights_follow_the_values(world: World) -> None:

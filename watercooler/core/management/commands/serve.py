@@ -3,7 +3,7 @@
 This is what ``make run`` ends in. One process serves HTTP and websockets on one address: each
 HTTP request goes to Django's WSGI handler in one thread hop (``core/wsgi_bridge.py``, through
 ``watercooler.asgi``), websockets stay on uvicorn's event loop. A ``db_worker`` child
-runs queued tasks, is restarted with a back-off whenever it dies (``core/supervisor.py``) and is
+runs queued tasks and the periodic jobs (``core/periodic.py``), is restarted with a back-off whenever it dies (``core/supervisor.py``) and is
 stopped when the server stops (Ctrl-C or SIGTERM). ``--workers N`` forks
 N uvicorn processes on one socket (the scale-out layout in docs/deploy.md, where workers are
 usually run separately with ``--no-worker``).
@@ -24,6 +24,7 @@ from django.tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 from uvicorn.supervisors import Multiprocess
 
+from watercooler.core import periodic
 from watercooler.core.env import env_int, env_str
 from watercooler.core.signin_help import sign_in_help
 from watercooler.core.supervisor import Supervisor
@@ -188,6 +189,8 @@ class Command(BaseCommand):
             "task worker", command, popen_kwargs={"preexec_fn": _die_with_parent}
         )
         supervisor.start()
+        # Digests, missed-activity email and the email outbox run on the worker's schedule.
+        periodic.schedule()
         return supervisor
 
     def print_banner(self, host: str, port: int, workers: int, lines: list[str]) -> None:
