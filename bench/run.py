@@ -55,6 +55,8 @@ SCENARIOS = {
     "search": "bench.scenario_search",
     "insights": "bench.scenario_insights",
     "messaging": "bench.scenario_messaging",
+    "digests": "bench.scenario_digests",
+    "push": "bench.scenario_push",
 }
 TOOLS = {"uvicorn": [sys.executable, "-m", "uvicorn", "--version"], "wrk": ["wrk", "--version"]}
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")

@@ -9,6 +9,7 @@ import os
 import secrets
 import sys
 import zoneinfo
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -97,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A POST with an Idempotency-Key (a queued offline write sent again) is made once.
+    "watercooler.core.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -304,6 +307,21 @@ MAILERS = {
 # A mention, a reply or a message not seen in the app within this many minutes is emailed
 # (docs/notifications.md).
 MISSED_ACTIVITY_EMAIL_MINUTES = env_int("MISSED_ACTIVITY_EMAIL_MINUTES", 10, minimum=0)
+# Reply by email: emails about a thread carry a Reply-To at this domain, whose mail must reach
+# `manage.py email_gateway` or POST /api/v1/email/inbound. Unset: no Reply-To, no replies.
+EMAIL_REPLY_DOMAIN = (env_str("EMAIL_REPLY_DOMAIN") or "").strip().lower()
+# Web push: the VAPID key that signs pushes (PEM, or the raw key in base64url). Unset, one is
+# generated into var/ (like the secret key); in production without it, push is off.
+WEBPUSH_VAPID_PRIVATE_KEY = env_str("WEBPUSH_VAPID_PRIVATE_KEY")
+# Who push services may contact about our pushes (RFC 8292's "sub").
+WEBPUSH_SUBJECT = env_str("WEBPUSH_SUBJECT") or "mailto:" + (
+    parseaddr(DEFAULT_FROM_EMAIL)[1] or "watercooler@localhost"
+)
+# Push endpoints must be https, but for these hosts (a local receiver in tests).
+WEBPUSH_TEST_HOSTS = env_list("WEBPUSH_TEST_HOSTS", [])
+# The shared secret a mail provider's inbound webhook sends (Authorization: Bearer …); unset, the
+# webhook answers 404.
+EMAIL_INBOUND_SECRET = env_str("EMAIL_INBOUND_SECRET") or ""
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -238,7 +238,21 @@ async function send() {
       composerError(problems.join(" ") || answer.detail || "The message could not be sent.");
     }
   } catch {
-    composerError("No connection: your message is still here. Try again in a moment.");
+    // No connection: a text message waits in the outbox (outbox.js) and goes when it returns.
+    const quoted = Number(composer.querySelector("[data-composer-reply-to]").value) || null;
+    const kept = !files.length && window.wcOutbox && window.wcOutbox.queueWrite({
+      url: `/api/v1/conversations/${conversationId}/messages`,
+      body: JSON.stringify({ body, reply_to: quoted }),
+      contentType: "application/json",
+      label: "message",
+    });
+    if (kept) {
+      field.value = "";
+      replyTo(null);
+      composerError("");
+    } else {
+      composerError("No connection: your message is still here. Try again in a moment.");
+    }
   } finally {
     button.disabled = false;
     field.focus();

@@ -358,6 +358,8 @@ def _register_routers() -> None:
     api.add_router("/attachments", "watercooler.feed.api.attachments_router", tags=["posts"])
     api.add_router("/notifications", "watercooler.notifications.api.router", tags=["notifications"])
     api.add_router("/me", "watercooler.notifications.api.me_router", tags=["notifications"])
+    api.add_router("/email", "watercooler.notifications.api.inbound_router", tags=["notifications"])
+    api.add_router("/push", "watercooler.notifications.api.push_router", tags=["notifications"])
     api.add_router("/announcements", "watercooler.announcements.api.router", tags=["announcements"])
     api.add_router("/communities", "watercooler.communities.api.router", tags=["communities"])
     # A community's feed is the feed app's (communities may not import the feed).

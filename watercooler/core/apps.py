@@ -1,5 +1,7 @@
 """The core app: what every other app shares (settings row, paging, text rules, middleware)."""
 
+import datetime as dt
+
 from django.apps import AppConfig
 
 
@@ -15,6 +17,7 @@ class CoreConfig(AppConfig):
         discover_event_modules()
 
         # The email outbox's safety net: retries fall due, and a lost task is made up for.
-        from watercooler.core import mail, periodic
+        from watercooler.core import idempotency, mail, periodic
 
         periodic.register("email_outbox", periodic.TICK, mail.send_due)
+        periodic.register("idempotency_keys", dt.timedelta(hours=1), idempotency.forget_old)

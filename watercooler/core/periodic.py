@@ -4,8 +4,8 @@ itself again a minute later. ``manage.py serve`` starts the chain with its worke
 ``manage.py run_periodic`` from cron does the same work (docs/deploy.md, "Scheduled work").
 
 Each job is claimed with a conditional UPDATE of its ``PeriodicRun`` row, so however many
-workers tick, one runs it per period, and never while an earlier run of it goes on. A job that raises is logged and recorded on its row; the
-others still run, and the chain goes on.
+workers tick, one runs it per period, and never while an earlier run of it goes on. A job that
+raises is logged and recorded on its row; the others still run, and the chain goes on.
 """
 
 import datetime as dt

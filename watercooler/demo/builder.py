@@ -24,6 +24,7 @@ from watercooler.demo import (
     feed,
     insights,
     messaging,
+    notifications,
     people,
     search,
     story,
@@ -50,6 +51,7 @@ STEPS: tuple[Step, ...] = (
     Step("expertise", expertise.build),
     Step("insights", insights.build),
     Step("messaging", messaging.build),
+    Step("notifications", notifications.build),
     Step("search", search.build),
 )
 

@@ -9,3 +9,10 @@ class InsightsConfig(AppConfig):
     name = "watercooler.insights"
     label = "insights"
     verbose_name = "Insights"
+
+    def ready(self) -> None:
+        # A digest tells people how many saw their posts.
+        from watercooler.insights.queries import seen_counts
+        from watercooler.notifications.digests import register_reach
+
+        register_reach(seen_counts)

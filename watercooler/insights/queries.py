@@ -7,7 +7,7 @@ import bisect
 import datetime as dt
 import statistics
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -376,6 +376,20 @@ class Reached:
             "reacted": self.reacted,
             "replied": self.replied,
         }
+
+
+def seen_counts(post_ids: Sequence[int]) -> dict[int, int]:
+    """How many people had each of ``post_ids`` on screen, in one query (a digest's "Your
+    posts")."""
+    counts: dict[int, int] = {}
+    for start in range(0, len(post_ids), 900):
+        counts.update(
+            PostView.objects.filter(post_id__in=post_ids[start : start + 900])
+            .values_list("post_id")
+            .annotate(n=Count("person_id"))
+            .values_list("post_id", "n")
+        )
+    return counts
 
 
 def people_reached(post_ids: list[int]) -> Reached:

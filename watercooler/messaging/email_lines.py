@@ -1,12 +1,17 @@
-"""What a missed-message email quotes: the conversation's messages its reader has not read,
-registered with the notifications' email (``notifications.emails.register_lines``), which may
-not import this later app."""
+"""Messaging's part in the notifications' email, which may not import this later app: what a
+missed-message email quotes (the conversation's messages its reader has not read,
+``notifications.emails.register_lines``), and where a reply to it by email goes (a message in
+the conversation, ``notifications.inbound.register_target``)."""
 
 from django.utils.text import Truncator
 
+from watercooler.messaging.actions import do_send_message
 from watercooler.messaging.models import Message, Seat
-from watercooler.notifications.emails import LINE_CHARS, Line, register_lines
+from watercooler.messaging.queries import access_seat
+from watercooler.notifications.emails import LINE_CHARS, Line, conversation_of, register_lines
+from watercooler.notifications.inbound import register_target
 from watercooler.notifications.models import Notification, NotificationKind
+from watercooler.people.models import User
 
 # The newest unread messages an email quotes; the link opens the rest.
 MESSAGES_QUOTED = 10
@@ -15,13 +20,11 @@ MESSAGES_QUOTED = 10
 def unread_lines(notification: Notification) -> list[Line]:
     """The newest unread messages of the notification's conversation that its recipient may
     read (from when they joined, up to when they left), oldest first."""
-    _, _, conversation_id = notification.group_key.partition(":")
-    if not notification.group_key.startswith("message:") or not conversation_id.isdigit():
-        conversation_id = notification.link.strip("/").rpartition("/")[2]
-    if not conversation_id.isdigit():
+    conversation_id = conversation_of(notification)
+    if conversation_id is None:
         return []
     seat = Seat.objects.filter(
-        conversation_id=int(conversation_id), person_id=notification.recipient_id
+        conversation_id=conversation_id, person_id=notification.recipient_id
     ).first()
     if seat is None:
         return []
@@ -44,5 +47,12 @@ def unread_lines(notification: Notification) -> list[Line]:
     ]
 
 
+def reply_by_email(person: User, conversation_id: int, text: str) -> Message:
+    """Send ``text`` into the conversation as ``person``, who must still be in it."""
+    seat = access_seat(person, conversation_id, people=False)
+    return do_send_message(actor=person, seat=seat, body=text)
+
+
 def register() -> None:
     register_lines([NotificationKind.MESSAGE, NotificationKind.MESSAGE_MENTION], unread_lines)
+    register_target("conversation", reply_by_email)

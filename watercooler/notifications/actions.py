@@ -23,7 +23,7 @@ from watercooler.core.errors import FieldErrors
 from watercooler.core.policy import check_active
 from watercooler.feed.models import Post, Reaction, Reply, Topic
 from watercooler.feed.queries import can_see_post, people_who_can_see
-from watercooler.notifications import events, queries
+from watercooler.notifications import events, push, queries
 from watercooler.notifications.models import (
     Mute,
     Notification,
@@ -73,7 +73,9 @@ def _unread_counts(recipient_ids: Sequence[int]) -> dict[int, int]:
 
 
 def _announce(rows: Sequence[Notification]) -> None:
-    """Queue ``notification.created`` for each row (one COUNT query for all recipients)."""
+    """Queue ``notification.created`` for each row (one COUNT query for all recipients), and
+    their push to devices (``push.queue_push``: a task, after the commit)."""
+    push.queue_push(rows)
     counts = _unread_counts([row.recipient_id for row in rows])
     for row in rows:
         events.send_created(

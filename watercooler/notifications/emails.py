@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from watercooler.core import mail
-from watercooler.notifications import queries
+from watercooler.notifications import inbound, queries
 from watercooler.notifications.models import Notification, NotificationKind
 from watercooler.notifications.policy import ALWAYS_DELIVERED
 from watercooler.people.models import User
@@ -137,6 +137,34 @@ REASONS: dict[str, str] = {
     NotificationKind.MESSAGE: "New messages in {where}",
     NotificationKind.ANNOUNCEMENT_REMINDER: "A must-read you have not acknowledged",
 }
+
+
+# Kinds about a thread of replies, which a reply by email can answer.
+THREAD_KINDS = (NotificationKind.MENTION, NotificationKind.REPLY, NotificationKind.THREAD_REPLY)
+
+
+def conversation_of(row: Notification) -> int | None:
+    """The conversation a message notification is about (``actions.do_notify_message`` keys
+    MESSAGE rows ``message:<id>`` and links every one to ``/messages/<id>/``)."""
+    if row.kind not in (NotificationKind.MESSAGE, NotificationKind.MESSAGE_MENTION):
+        return None
+    for candidate in (
+        row.group_key.partition("message:")[2],
+        row.link.strip("/").rpartition("/")[2],
+    ):
+        if candidate.isdigit():
+            return int(candidate)
+    return None
+
+
+def reply_to(row: Notification) -> str:
+    """The address whose mail answers ``row``'s thread as its recipient, or ""."""
+    if row.post_id is not None and row.kind in THREAD_KINDS:
+        return inbound.reply_address(row.recipient_id, "post", row.post_id)
+    conversation = conversation_of(row)
+    if conversation is not None:
+        return inbound.reply_address(row.recipient_id, "conversation", conversation)
+    return ""
 
 
 def reason(row: Notification) -> str:
@@ -257,6 +285,8 @@ def _missed_email(group: list[Notification], zone: zoneinfo.ZoneInfo) -> mail.Em
         "unsubscribe_url": unsubscribe_url(person.pk, what),
         "unsubscribe_what": UNSUBSCRIBE_LISTS[what],
     }
+    answer = "" if escalation else reply_to(newest)
+    context["reply_by_email"] = bool(answer)
     with timezone.override(zone):
         text, html = mail.render("notifications/email/missed", context)
     subject = (
@@ -276,4 +306,5 @@ def _missed_email(group: list[Notification], zone: zoneinfo.ZoneInfo) -> mail.Em
         kind="escalation" if escalation else "missed",
         person_id=person.pk,
         headers=list_headers(person.pk, what),
+        reply_to=answer,
     )

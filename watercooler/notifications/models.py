@@ -167,3 +167,33 @@ class Mute(models.Model):
 
     def __str__(self) -> str:
         return f"Mute of {self.person_id}"
+
+
+class InboundEmail(models.Model):
+    """A reply by email that was posted (``inbound.receive``): its ``Message-ID``, so the same
+    email delivered twice is posted once."""
+
+    message_id = models.CharField(max_length=255, unique=True)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    received_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.message_id
+
+
+class PushSubscription(models.Model):
+    """One device's browser subscribed to push for a person (the browser's ``PushSubscription``:
+    its endpoint at a push service and the keys that encrypt what is sent there)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=120)
+    auth = models.CharField(max_length=40)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_pushed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Push subscription {self.pk} of {self.person_id}"

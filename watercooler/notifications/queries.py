@@ -25,6 +25,7 @@ from watercooler.notifications.models import (
     Notification,
     NotificationKind,
     NotificationPreferences,
+    PushSubscription,
 )
 from watercooler.notifications.policy import (
     ALWAYS_DELIVERED,
@@ -339,6 +340,11 @@ def muted_by(people: Sequence[int], post: Post) -> set[int]:
     if post.community_id is not None:
         about |= Q(community_id=post.community_id)
     return set(Mute.objects.filter(about, person_id__in=people).values_list("person_id", flat=True))
+
+
+def push_subscriptions_of(user: User) -> list[PushSubscription]:
+    """The devices ``user`` subscribed to push, newest first."""
+    return list(PushSubscription.objects.filter(person_id=user.pk).order_by("-created_at", "-pk"))
 
 
 @dataclass(frozen=True)

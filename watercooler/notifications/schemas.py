@@ -6,6 +6,7 @@ event, so a client shows a pushed notification exactly as it would after a fresh
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.urls import reverse
 from ninja import Field, Schema
@@ -197,3 +198,49 @@ def settings_dict(user: User, chosen: queries.NotificationSettings) -> dict[str,
         "digest_only": chosen.digest_only,
         "has_email_address": bool(user.email),
     }
+
+
+class InboundEmailIn(Schema):
+    """A mail provider's inbound webhook: either the whole message (``raw``, as received), or
+    its parts. Unknown fields are ignored: providers send many."""
+
+    raw: str | None = Field(default=None, max_length=10_000_000, description="RFC 5322 message.")
+    recipient: str | None = Field(default=None, max_length=500, description="The reply address.")
+    sender: str | None = Field(default=None, max_length=500, description="Who wrote it.")
+    text: str | None = Field(default=None, max_length=1_000_000, description="The plain text.")
+    message_id: str | None = Field(default=None, max_length=255)
+
+
+class InboundEmailOut(Schema):
+    kind: str = Field(description="post or conversation: where the reply went.")
+    target_id: int
+    duplicate: bool = Field(description="True when this message was posted before.")
+
+
+class PushKeysIn(Schema):
+    p256dh: str = Field(max_length=200)
+    auth: str = Field(max_length=100)
+
+
+class PushSubscriptionIn(Schema):
+    """The browser's ``PushSubscription.toJSON()``, as it is."""
+
+    endpoint: str = Field(max_length=2000)
+    expirationTime: int | None = Field(default=None, ge=0, le=2**53)  # noqa: N815 (the browser's name)
+    keys: PushKeysIn
+
+
+class PushSubscriptionOut(Schema):
+    id: int
+    service: str = Field(description="The push service's host.")
+    user_agent: str
+    created_at: dt.datetime
+    last_pushed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_service(obj: Any) -> str:
+        return urlsplit(obj.endpoint).hostname or ""
+
+
+class PushKeyOut(Schema):
+    public_key: str = Field(description="The applicationServerKey to subscribe with; empty: off.")

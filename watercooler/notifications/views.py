@@ -21,11 +21,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from watercooler.communities.queries import access_community
+from watercooler.core import mail
 from watercooler.core.errors import messages_by_field
 from watercooler.core.pages import is_htmx, next_url, viewer_of
 from watercooler.core.paging import InvalidCursorError
 from watercooler.feed.queries import access_post, access_topic
-from watercooler.notifications import actions, emails, queries, schemas
+from watercooler.notifications import actions, digests, emails, push, queries, schemas
 from watercooler.notifications.context_processors import remember_unread_count
 from watercooler.notifications.models import Notification
 from watercooler.notifications.policy import (
@@ -99,7 +100,9 @@ def open_notification(request: HttpRequest, notification_id: int) -> HttpRespons
     return HttpResponseRedirect(queries.notification_url(notification))
 
 
-PAGE_CHANNELS = ("in_app", "email")
+def page_channels() -> tuple[str, ...]:
+    """The channels the page offers: push only where the server can push."""
+    return ("in_app", "email", "push") if push.enabled() else ("in_app", "email")
 
 
 def _time_or_none(raw: str) -> dt.time | str | None:
@@ -118,7 +121,7 @@ def _settings_form(request: HttpRequest) -> dict[str, Any]:
     post = request.POST
     changes: dict[str, Any] = {
         channel: {topic.key: topic.key in set(post.getlist(channel)) for topic in TOPICS}
-        for channel in PAGE_CHANNELS
+        for channel in page_channels()
     }
     changes["quiet_start"] = _time_or_none(post.get("quiet_start", ""))
     changes["quiet_end"] = _time_or_none(post.get("quiet_end", ""))
@@ -153,9 +156,9 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     context = {
         "settings": schemas.settings_dict(viewer, chosen),
         "chosen": chosen,
-        # Push is chosen here once devices can subscribe (web push); until then the page
-        # shows the channels that deliver.
-        "channels": [channel for channel in CHANNELS if channel.key in PAGE_CHANNELS],
+        "channels": [channel for channel in CHANNELS if channel.key in page_channels()],
+        "push_key": push.public_key(),
+        "devices": queries.push_subscriptions_of(viewer),
         "digest_choices": Digest.CHOICES,
         "pause_choices": PAUSE_CHOICES,
         "zones": sorted(zoneinfo.available_timezones()),
@@ -223,3 +226,20 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         actions.do_unsubscribe(person_id=person_id, what=what)
     context = {"what": emails.UNSUBSCRIBE_LISTS[what], "done": done}
     return render(request, "notifications/unsubscribe.html", context)
+
+
+@login_required
+@require_GET
+def digest_preview(request: HttpRequest) -> HttpResponse:
+    """The digest that would be emailed now, shown as the email is (its own HTML page)."""
+    _, html = digests.render_digest(digests.preview(viewer_of(request)))
+    return mail.preview_response(html)
+
+
+@login_required
+@require_POST
+def remove_device(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    if not push.do_unsubscribe_push(user=viewer_of(request), subscription_id=subscription_id):
+        raise Http404("No such device.")
+    messages.success(request, "That device no longer gets push notifications.")
+    return redirect(f"{reverse('notifications:settings')}#push")

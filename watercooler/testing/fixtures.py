@@ -1,5 +1,8 @@
-"""Pytest fixtures shared by every app: the world, API clients, a real SMTP server, the browser."""
+"""Pytest fixtures shared by every app: the world, API clients, a real SMTP server, a real push
+service, the browser."""
 
+import base64
+import json
 import os
 import socket
 import threading
@@ -9,10 +12,16 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import http_ece
 import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test import Client, TransactionTestCase
@@ -360,3 +369,116 @@ def signed_in_page(browser: Browser, base_url: str, user: User) -> Page:
     context = browser.new_context()
     add_session_cookie(context, base_url, user)
     return context.new_page()
+
+
+# --- A real push service (RFC 8030) on loopback ---------------------------------------------
+
+
+@dataclass
+class PushDevice:
+    """A browser's side of a push subscription: its keys, to decrypt what arrives."""
+
+    name: str
+    endpoint: str
+    private_key: ec.EllipticCurvePrivateKey
+    auth: bytes
+
+    @property
+    def subscription(self) -> dict[str, Any]:
+        public = self.private_key.public_key().public_bytes(
+            Encoding.X962, PublicFormat.UncompressedPoint
+        )
+        return {
+            "endpoint": self.endpoint,
+            "expirationTime": None,
+            "keys": {"p256dh": _b64url(public), "auth": _b64url(self.auth)},
+        }
+
+
+def _b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@dataclass
+class PushService:
+    """What a push service received, decrypted with each device's keys after checking the
+    VAPID signature (RFC 8292); ``answer`` sets the status a device's endpoint answers with
+    (410: the subscription is gone)."""
+
+    url: str
+    received: list[tuple[str, dict[str, str], bytes]] = field(default_factory=list)
+    answer: dict[str, int] = field(default_factory=dict)
+    devices: dict[str, PushDevice] = field(default_factory=dict)
+
+    def device(self, name: str) -> PushDevice:
+        device = PushDevice(
+            name, f"{self.url}/push/{name}", ec.generate_private_key(ec.SECP256R1()), os.urandom(16)
+        )
+        self.devices[name] = device
+        return device
+
+    def messages(self, name: str) -> list[dict[str, Any]]:
+        """What reached device ``name``: each payload decrypted and its VAPID token checked."""
+        device = self.devices[name]
+        found = []
+        for path, headers, body in self.received:
+            if path != f"/push/{name}":
+                continue
+            claims = verify_vapid(headers["authorization"])
+            assert claims["aud"] == self.url
+            assert claims["exp"] > time.time()
+            assert headers["content-encoding"] == "aes128gcm"
+            plain = http_ece.decrypt(
+                body, private_key=device.private_key, auth_secret=device.auth, version="aes128gcm"
+            )
+            found.append(json.loads(plain))
+        return found
+
+
+def verify_vapid(authorization: str) -> dict[str, Any]:
+    """The claims of a ``vapid t=<JWT>, k=<key>`` header, once its ES256 signature checks out
+    against the key it names (raises otherwise)."""
+    scheme, _, rest = authorization.partition(" ")
+    assert scheme == "vapid", authorization
+    fields = dict(part.strip().split("=", 1) for part in rest.split(","))
+    header, claims, signature = fields["t"].split(".")
+    key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), _b64url_decode(fields["k"]))
+    raw = _b64url_decode(signature)
+    der = encode_dss_signature(int.from_bytes(raw[:32]), int.from_bytes(raw[32:]))
+    key.verify(der, f"{header}.{claims}".encode(), ec.ECDSA(hashes.SHA256()))
+    result: dict[str, Any] = json.loads(_b64url_decode(claims))
+    return result
+
+
+@pytest.fixture
+def push_service(settings: Settings) -> Iterator[PushService]:
+    """A push service on loopback (plain http, allowed through ``WEBPUSH_TEST_HOSTS``)."""
+    port = free_port()
+    service = PushService(url=f"http://127.0.0.1:{port}")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            headers = {key.lower(): value for key, value in self.headers.items()}
+            service.received.append((self.path, headers, body))
+            name = self.path.rsplit("/", 1)[-1]
+            self.send_response(service.answer.get(name, 201))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.WEBPUSH_TEST_HOSTS = ["127.0.0.1"]
+    try:
+        yield service
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -27,7 +27,7 @@ ROOT = Path(settings.BASE_DIR)
 IN_CI = os.environ.get("CI") == "true"
 # The scenarios whose smoke run takes seconds. Posting's took over a minute when this was
 # written: add it here once its smoke size is as short.
-SMOKE_SCENARIOS = ("feed", "ws", "capacity", "frontline", "messaging")
+SMOKE_SCENARIOS = ("feed", "ws", "capacity", "frontline", "messaging", "digests", "push")
 EXPECTED_ROWS = [
     "home feed API",
     "community feed API",

@@ -18,10 +18,17 @@ def test_every_part_runs_once_after_the_parts_it_builds_on() -> None:
     # People first (everything else is about them), the story after the conversation,
     # communities and events it is told on top of, then the expertise on top of the story, the
     # insights (reading, roll-ups, the network, campaigns) on top of all that conversation, a
-    # few private conversations, and the search index's names last (people were written in
-    # bulk, without signals).
+    # few private conversations, member's notification settings (a mute of a #topic the feed
+    # made), and the search index's names last (people were written in bulk, without signals).
     assert names[0] == "people"
-    assert names[-5:] == ["feed.story", "expertise", "insights", "messaging", "search"]
+    assert names[-6:] == [
+        "feed.story",
+        "expertise",
+        "insights",
+        "messaging",
+        "notifications",
+        "search",
+    ]
     assert names.index("communities") < names.index("feed.communities")
     assert names.index("feed") < names.index("feed.communities")
 

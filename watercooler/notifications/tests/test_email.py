@@ -305,6 +305,9 @@ def test_healthz_counts_waiting_email(world: World, client: Any) -> None:
 
 
 def test_periodic_jobs_run_once_per_period_and_survive_a_failure(world: World) -> None:
+    assert {"email_outbox", "missed_activity_email", "digests", "idempotency_keys"} <= set(
+        periodic.JOBS
+    )
     ran: list[str] = []
 
     def boom() -> None:

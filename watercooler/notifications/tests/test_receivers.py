@@ -194,7 +194,9 @@ def test_announcement_for_each_recipient_in_bulk(
     announcement = _announcement(world)
     extra = [make_person(f"reader_{i}") for i in range(30)]
     recipients = [p.pk for p in world.everyone + extra]
-    with django_assert_max_num_queries(6), commit():
+    # 7: the tests' immediate task backend also runs the push task here (its one query, for
+    # devices: nobody has one), which the task worker runs in production.
+    with django_assert_max_num_queries(7), commit():
         announcement_signals.announcement_published.send(
             sender=Announcement, announcement=announcement, recipients=recipients
         )

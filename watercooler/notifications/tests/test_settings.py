@@ -78,6 +78,7 @@ def test_the_settings_page(world: World, client_as: Any) -> None:
         {
             "in_app": ["mentions", "replies"],
             "email": ["mentions"],
+            "push": ["mentions", "messages"],
             "quiet_start": "22:00",
             "quiet_end": "07:00",
             "time_zone": "Asia/Tokyo",
@@ -89,8 +90,7 @@ def test_the_settings_page(world: World, client_as: Any) -> None:
     body = ApiClient(world.guest).get("/me/notification-settings").json()
     assert [key for key, on in _topics(body).items() if on] == ["mentions", "replies"]
     assert [t["key"] for t in body["topics"] if t["email"]] == ["mentions"]
-    # Push is not on the page until devices can subscribe: it keeps its defaults.
-    assert next(t for t in body["topics"] if t["key"] == "mentions")["push"] is True
+    assert [t["key"] for t in body["topics"] if t["push"]] == ["mentions", "messages"]
     assert body["quiet_hours"] == {"start": "22:00:00", "end": "07:00:00"}
     assert (body["time_zone"], body["digest"], body["digest_only"]) == (
         "Asia/Tokyo",
