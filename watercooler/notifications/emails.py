@@ -106,6 +106,9 @@ def list_headers(person_id: int, what: str) -> dict[str, str]:
 
 
 def _thread_key(row: Notification) -> str:
+    conversation = conversation_of(row)
+    if conversation is not None:
+        return f"conversation:{conversation}"
     if row.post_id is not None:
         return f"post:{row.post_id}"
     if row.group_key:
@@ -266,6 +269,20 @@ def _handle(rows: list[Notification], now: dt.datetime) -> int:
     return len(emails)
 
 
+def _items(group: list[Notification]) -> list[dict[str, object]]:
+    """What each notification of a thread says, each line once: a conversation's mention and
+    its new-message notification quote the same unread messages."""
+    seen: set[tuple[str, str, dt.datetime]] = set()
+    items: list[dict[str, object]] = []
+    for row in group:
+        said = lines_of(row)
+        fresh = [line for line in said if (line.author, line.text, line.at) not in seen]
+        seen.update((line.author, line.text, line.at) for line in fresh)
+        if fresh or not said:
+            items.append({"text": queries.notification_text(row), "lines": fresh})
+    return items
+
+
 def _missed_email(group: list[Notification], zone: zoneinfo.ZoneInfo) -> mail.Email:
     group.sort(key=lambda row: (row.updated_at, row.pk))
     newest = group[-1]
@@ -277,9 +294,7 @@ def _missed_email(group: list[Notification], zone: zoneinfo.ZoneInfo) -> mail.Em
         "site_name": settings.SITE_NAME,
         "reason": reason(newest),
         "title": queries.notification_text(newest),
-        "items": [
-            {"text": queries.notification_text(row), "lines": lines_of(row)} for row in group
-        ],
+        "items": _items(group),
         "url": mail.site_url(reverse("notifications:open", args=[newest.pk])),
         "settings_url": mail.site_url(reverse("notifications:settings")),
         "unsubscribe_url": unsubscribe_url(person.pk, what),

@@ -289,6 +289,20 @@ def test_a_missed_message_quotes_the_unread_messages(
     text = _parts(smtp_server.messages[0])["text/plain"]
     assert "New messages in" in text
     assert text.index("Lunch at 12?") < text.index("Or *1pm*")
+    # A mention and a new message in one conversation: one email, each message once.
+    with django_capture_on_commit_callbacks(execute=True):
+        messaging.do_send_message(actor=world.teammate, seat=seat, body="@olivia_owner ping")
+    owner_seat = Seat.objects.get(conversation=conversation, person=world.owner)
+    messaging.do_read(
+        actor=world.owner, seat=owner_seat, up_to=conversation.messages.order_by("-pk")[0].pk
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        messaging.do_send_message(actor=world.teammate, seat=seat, body="@olivia_owner ping 2")
+        messaging.do_send_message(actor=world.teammate, seat=seat, body="And a plain one")
+    assert sweep(minutes=30) == 1
+    text = _parts(smtp_server.messages[1])["text/plain"]
+    assert text.count("ping 2") == 1
+    assert text.count("And a plain one") == 1
     # A conversation read in time is not emailed.
     with django_capture_on_commit_callbacks(execute=True):
         last = messaging.do_send_message(actor=world.teammate, seat=seat, body="Still on?")
