@@ -174,11 +174,28 @@ def payload(row: Notification, unread: int) -> str:
     )
 
 
+# Notifications per round: well under every database's limit on bound parameters.
+CHUNK = 900
+
+
 def push_notifications(notification_ids: Iterable[int]) -> PushReport:
-    """Push each notification to its recipient's devices, as their settings allow. Most
-    people have no device subscribed: finding that out is the one query they cost."""
-    vapid = _vapid()
+    """Push each notification to its recipient's devices, as their settings allow, 900 at a
+    time. Most people have no device subscribed: finding that out is the one query per round
+    they cost."""
     ids = list(notification_ids)
+    pushed = removed = failed = 0
+    for start in range(0, len(ids), CHUNK):
+        report = _push_round(ids[start : start + CHUNK])
+        pushed, removed, failed = (
+            pushed + report.pushed,
+            removed + report.removed,
+            failed + report.failed,
+        )
+    return PushReport(pushed, removed, failed)
+
+
+def _push_round(ids: list[int]) -> PushReport:
+    vapid = _vapid()
     devices: dict[int, list[PushSubscription]] = defaultdict(list)
     recipients = Notification.objects.filter(pk__in=ids).values("recipient_id")
     for subscription in PushSubscription.objects.filter(
