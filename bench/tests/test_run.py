@@ -24,6 +24,8 @@ def test_defaults_are_one_process_without_redis_or_task_workers() -> None:
         "search",
         "insights",
         "messaging",
+        "digests",
+        "push",
     ]
     assert result_name(args, DAY) == "2026-11-24"
 
