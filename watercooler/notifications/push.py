@@ -2,8 +2,8 @@
 encryption and RFC 8292's VAPID signature, through pywebpush).
 
 A person opts in per device (``do_subscribe_push`` with the browser's ``PushSubscription``).
-When notifications are made, one task is queued after the commit (``queue_push``): it asks
-every recipient's settings in bulk and pushes to each of their devices what they want pushed
+When notifications are made for people with a device (``device_owners``, cached), one task is
+queued after the commit (``queue_push``): it asks every recipient's settings in bulk and pushes to each of their devices what they want pushed
 (``NotificationSettings.wants("push", …)``), unless they are in quiet hours, paused, or read
 only the digest (nothing is held: the app still collects). A subscription the push service says
 is gone (404 or 410) is removed.
@@ -14,18 +14,20 @@ The VAPID key comes from ``WEBPUSH_VAPID_PRIVATE_KEY`` or, when unset, a key gen
 
 import base64
 import binascii
+import functools
 import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.tasks import task
@@ -49,7 +51,7 @@ TIMEOUT = 10.0
 MAX_DEVICES = 10
 
 
-@cache
+@functools.cache
 def _vapid() -> Vapid02 | None:
     raw = settings.WEBPUSH_VAPID_PRIVATE_KEY.strip()
     if raw:
@@ -118,6 +120,8 @@ def do_subscribe_push(
     """Subscribe this device for ``user``. A browser has one subscription per site, so an
     endpoint someone else had on this device becomes this person's."""
     check_active(user)
+    if not enabled():
+        raise ValidationError({"endpoint": "Push is not set up on this server."})
     url, key, secret = check_subscription(endpoint, p256dh, auth)
     with transaction.atomic():
         subscription, _ = PushSubscription.objects.update_or_create(
@@ -136,22 +140,46 @@ def do_subscribe_push(
         )
         if extra:
             PushSubscription.objects.filter(pk__in=extra).delete()
+    _forget_device_owners()
     return subscription
 
 
 def do_unsubscribe_push(*, user: User, subscription_id: int) -> bool:
     """Remove one of ``user``'s own subscriptions; False when they have none of that id."""
     deleted, _ = PushSubscription.objects.filter(pk=subscription_id, person_id=user.pk).delete()
+    _forget_device_owners()
     return bool(deleted)
 
 
 # --- Sending ------------------------------------------------------------------------------------
 
 
+# Who has a device subscribed, kept in the cache so that making a notification for someone
+# without one (most people) costs nothing: no query, no task.
+DEVICE_OWNERS_KEY = "notifications:push-device-owners"
+DEVICE_OWNERS_SECONDS = 3600
+
+
+def device_owners() -> set[int]:
+    owners: set[int] | None = cache.get(DEVICE_OWNERS_KEY)
+    if owners is None:
+        owners = set(PushSubscription.objects.values_list("person_id", flat=True).distinct())
+        cache.set(DEVICE_OWNERS_KEY, owners, DEVICE_OWNERS_SECONDS)
+    return owners
+
+
+def _forget_device_owners() -> None:
+    transaction.on_commit(lambda: cache.delete(DEVICE_OWNERS_KEY), robust=True)
+
+
 def queue_push(rows: Sequence[Notification]) -> None:
-    """After the commit, ask the task worker to push these new notifications."""
-    ids = [row.pk for row in rows]
-    if ids and enabled():
+    """After the commit, ask the task worker to push those of these new notifications whose
+    recipients have a device subscribed."""
+    if not rows or not enabled():
+        return
+    owners = device_owners()
+    ids = [row.pk for row in rows if row.recipient_id in owners]
+    if ids:
         transaction.on_commit(lambda: push_notifications_task.enqueue(ids), robust=True)
 
 
@@ -244,6 +272,7 @@ def _push_round(ids: list[int]) -> PushReport:
                     failed += 1
     if gone:
         PushSubscription.objects.filter(pk__in=gone).delete()
+        _forget_device_owners()
     if reached:
         PushSubscription.objects.filter(pk__in=reached).update(last_pushed_at=now)
     return PushReport(pushed, len(gone), failed)
