@@ -155,9 +155,10 @@ def do_unsubscribe_push(*, user: User, subscription_id: int) -> bool:
 
 
 # Who has a device subscribed, kept in the cache so that making a notification for someone
-# without one (most people) costs nothing: no query, no task.
+# without one (most people) costs nothing: no query, no task. A minute at most: the embedded
+# default's cache is each process's own, and the task worker makes notifications too.
 DEVICE_OWNERS_KEY = "notifications:push-device-owners"
-DEVICE_OWNERS_SECONDS = 3600
+DEVICE_OWNERS_SECONDS = 60
 
 
 def device_owners() -> set[int]:

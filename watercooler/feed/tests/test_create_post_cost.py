@@ -114,7 +114,7 @@ def test_create_post_costs_a_fixed_number_of_queries(
     others = [make_person(f"person_{i}") for i in range(2)]
     api = api_as(world.owner)
     api.post("/posts", {"body": "warm up: the token's first use is recorded"})
-    push.device_owners()  # cached, as on any server that has made a notification this hour
+    push.device_owners()  # cached, as on any server that made a notification this minute
     Topic.objects.create(name="old", label="old", post_count=1)
 
     def count(body: str) -> int:

@@ -194,7 +194,7 @@ def test_announcement_for_each_recipient_in_bulk(
     announcement = _announcement(world)
     extra = [make_person(f"reader_{i}") for i in range(30)]
     recipients = [p.pk for p in world.everyone + extra]
-    push.device_owners()  # who has a device: cached, as on any server after its first hour
+    push.device_owners()  # who has a device: cached, as on a server that made one this minute
     with django_assert_max_num_queries(6), commit():
         announcement_signals.announcement_published.send(
             sender=Announcement, announcement=announcement, recipients=recipients
