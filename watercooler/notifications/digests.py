@@ -177,18 +177,13 @@ def send_due_digests(
     sent = 0
     for batch in _active_batches(only):
         chosen = queries.settings_of([person.pk for person in batch])
-        sent_before = dict(
-            NotificationPreferences.objects.filter(
-                person_id__in=[person.pk for person in batch]
-            ).values_list("person_id", "digest_sent_at")
-        )
         due: dict[int, dt.datetime] = {}
         for person in batch:
             settings_ = chosen[person.pk]
             if settings_.no_email or settings_.digest == Digest.OFF:
                 continue
             start = now if force else slot_start(settings_, now)
-            last = sent_before.get(person.pk)
+            last = settings_.digest_sent_at
             if start is not None and (force or last is None or last < start):
                 due[person.pk] = start
         if not due:
@@ -196,12 +191,7 @@ def send_due_digests(
         with transaction.atomic():
             claimed = _claim(due, now)
             people = [person for person in batch if person.pk in claimed]
-            digests = build_digests(
-                people,
-                {pk: chosen[pk] for pk in claimed},
-                {pk: sent_before.get(pk) for pk in claimed},
-                now,
-            )
+            digests = build_digests(people, {pk: chosen[pk] for pk in claimed}, now)
             worth = [digest for digest in digests if digest.worth_sending]
             sent += mail.queue([digest_email(digest) for digest in worth])
     return sent
@@ -210,21 +200,20 @@ def send_due_digests(
 # --- What goes in -----------------------------------------------------------------------------
 
 
-def _since(
-    chosen: queries.NotificationSettings, last: dt.datetime | None, now: dt.datetime
-) -> dt.datetime:
+def _since(chosen: queries.NotificationSettings, now: dt.datetime) -> dt.datetime:
+    """Since the last digest, else one period back; never more than a week."""
     period = PERIODS.get(chosen.digest, PERIODS[Digest.WEEKLY])
     earliest = now - PERIODS[Digest.WEEKLY]
-    return max(last or now - period, earliest)
+    return max(chosen.digest_sent_at or now - period, earliest)
 
 
 def build_digests(
     people: Sequence[User],
     chosen: dict[int, queries.NotificationSettings],
-    last_sent: dict[int, dt.datetime | None],
     now: dt.datetime,
 ) -> list[DigestContent]:
-    """The digests of ``people``, built together."""
+    """The digests of ``people``, built together (``chosen``: their settings, as read before
+    their digest was claimed)."""
     if not people:
         return []
     ids = [person.pk for person in people]
@@ -232,7 +221,7 @@ def build_digests(
         person.pk: DigestContent(
             person=person,
             zone=chosen[person.pk].zone,
-            since=_since(chosen[person.pk], last_sent.get(person.pk), now),
+            since=_since(chosen[person.pk], now),
             period="day" if chosen[person.pk].digest == Digest.DAILY else "week",
         )
         for person in people
@@ -498,10 +487,4 @@ def preview(person: User, *, now: dt.datetime | None = None) -> DigestContent:
     """The digest ``person`` would get now, built as the real one is, without sending or
     marking anything."""
     now = now or timezone.now()
-    chosen = queries.settings_of([person.pk])
-    last = (
-        NotificationPreferences.objects.filter(person_id=person.pk)
-        .values_list("digest_sent_at", flat=True)
-        .first()
-    )
-    return build_digests([person], chosen, {person.pk: last}, now)[0]
+    return build_digests([person], queries.settings_of([person.pk]), now)[0]

@@ -10,6 +10,7 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -232,6 +233,8 @@ class NotificationSettings:
     digest: str
     digest_only: bool
     no_email: bool
+    # When their last digest went: the next covers what came after it.
+    digest_sent_at: dt.datetime | None
 
     def wants(self, channel: str, kind: str) -> bool:
         """Whether a ``kind`` notification reaches them on ``channel`` (must-reads always do)."""
@@ -283,6 +286,7 @@ def settings_from(
         digest=row.digest if row and row.digest in Digest.KEYS else Digest.DEFAULT,
         digest_only=bool(row and row.digest_only),
         no_email=bool(row and row.no_email),
+        digest_sent_at=row.digest_sent_at if row else None,
     )
 
 
@@ -292,8 +296,7 @@ def location_zone(user: User) -> str | None:
 
 
 def notification_settings(user: User) -> NotificationSettings:
-    row = NotificationPreferences.objects.filter(person_id=user.pk).first()
-    return settings_from(row, location_zone(user))
+    return settings_of([user.pk])[user.pk]
 
 
 def settings_of(people: Sequence[int]) -> dict[int, NotificationSettings]:
@@ -345,6 +348,12 @@ def muted_by(people: Sequence[int], post: Post) -> set[int]:
 def push_subscriptions_of(user: User) -> list[PushSubscription]:
     """The devices ``user`` subscribed to push, newest first."""
     return list(PushSubscription.objects.filter(person_id=user.pk).order_by("-created_at", "-pk"))
+
+
+def is_muted(user: User, *, community: Any = None, topic: Any = None) -> bool:
+    """Whether ``user`` muted ``community`` (or ``topic``)."""
+    thing = {"community": community} if community is not None else {"topic": topic}
+    return Mute.objects.filter(person_id=user.pk, **thing).exists()
 
 
 @dataclass(frozen=True)

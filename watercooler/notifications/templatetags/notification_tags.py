@@ -5,7 +5,7 @@ from typing import Any
 
 from django import template
 
-from watercooler.notifications.models import Mute
+from watercooler.notifications import queries
 
 register = template.Library()
 
@@ -14,8 +14,7 @@ register = template.Library()
 def mute_button(context: Any, *, community: Any = None, topic: Any = None) -> dict[str, Any]:
     request = context["request"]
     viewer = request.user
-    thing = {"community": community} if community is not None else {"topic": topic}
-    muted = viewer.is_authenticated and Mute.objects.filter(person_id=viewer.pk, **thing).exists()
+    muted = viewer.is_authenticated and queries.is_muted(viewer, community=community, topic=topic)
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),

@@ -207,7 +207,7 @@ def test_digest_queries_do_not_grow_with_people(world: World) -> None:
     def cost(people: list[User]) -> int:
         chosen = queries.settings_of([person.pk for person in people])
         with CaptureQueriesContext(connection) as ctx:
-            digests.build_digests(people, chosen, {}, timezone.now())
+            digests.build_digests(people, chosen, timezone.now())
         return len(ctx.captured_queries)
 
     before = cost(few)
